@@ -1,0 +1,1 @@
+"""dibtrends: defence spending and defence-industrial trends from public data."""

@@ -1,0 +1,183 @@
+"""Download each registered source into ``data/raw/``, verified by sha256, written atomically.
+
+Where there is no internet, ``DIBTRENDS_MIRROR`` names a mirror: a folder, a ``file://`` URL or
+an ``http(s)://`` base URL holding the publishers' files under their published names. Whatever
+the origin, the bytes must match the registry's sha256; a file already present and valid is left
+alone, and a failed or mismatching download never replaces a file on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import paths
+from .errors import FetchError
+from .sources import SOURCES, Source
+
+CHUNK = 1 << 16
+TIMEOUT_S = 60
+USER_AGENT = "dibtrends-fetch/0.1 (+reproducible research; contact via project README)"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def origin_for(source: Source, mirror: str | None) -> str:
+    """The address to read ``source`` from: the mirror when one is given, else the publisher."""
+    if mirror:
+        if "://" not in mirror:
+            return Path(mirror).expanduser().resolve().joinpath(source.filename).as_uri()
+        return mirror.rstrip("/") + "/" + urllib.parse.quote(source.filename)
+    if source.url is None:
+        raise FetchError(
+            f"Source {source.id!r} ({source.filename}) has no direct download address: "
+            f"{source.publisher} publishes it behind the landing page {source.landing_url}. "
+            f"Fix: download {source.filename} from there into a folder and set "
+            f"DIBTRENDS_MIRROR to that folder, then run `make data` again."
+        )
+    return source.url
+
+
+@dataclass
+class FetchResult:
+    source: Source
+    path: Path
+    action: str  # "present" | "downloaded"
+    origin: str
+
+
+def _progress(label: str, done: int, total: int | None, stream) -> None:
+    if total:
+        stream.write(f"\r  {label}: {done / 1024:,.0f} of {total / 1024:,.0f} KiB ({done / total:4.0%})")
+    else:
+        stream.write(f"\r  {label}: {done / 1024:,.0f} KiB")
+    stream.flush()
+
+
+def _download_to(origin: str, dest: Path, source: Source, stream) -> None:
+    request = urllib.request.Request(origin, headers={"User-Agent": USER_AGENT})
+    hint = (
+        "Fix: check the network, or set DIBTRENDS_MIRROR to a folder or URL holding "
+        f"{source.filename} (for example ../shared/data/mirror)."
+    )
+    try:
+        response = urllib.request.urlopen(request, timeout=TIMEOUT_S)
+    except urllib.error.HTTPError as exc:
+        raise FetchError(
+            f"Could not download source {source.id!r} ({source.title}): {origin} answered "
+            f"HTTP {exc.code} {exc.reason}. The publisher may have moved or removed the file. "
+            f"{hint} Nothing on disk was changed."
+        ) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise FetchError(
+            f"Could not reach {origin} for source {source.id!r} ({source.title}): {reason}. "
+            f"{hint} Nothing on disk was changed."
+        ) from None
+    with response:
+        length = response.headers.get("Content-Length")
+        total = int(length) if length and length.isdigit() else None
+        done = 0
+        with open(dest, "wb") as out:
+            while True:
+                try:
+                    block = response.read(CHUNK)
+                except (OSError, ValueError) as exc:  # connection dropped mid-body
+                    raise FetchError(
+                        f"Download of source {source.id!r} from {origin} broke off after "
+                        f"{done:,} bytes ({exc}). {hint} Nothing on disk was changed."
+                    ) from None
+                if not block:
+                    break
+                out.write(block)
+                done += len(block)
+                _progress(source.filename, done, total, stream)
+        stream.write("\n")
+    if total is not None and done != total:
+        raise FetchError(
+            f"Download of source {source.id!r} from {origin} is truncated: got {done:,} of "
+            f"{total:,} bytes. {hint} Nothing on disk was changed."
+        )
+
+
+def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = None,
+              stream=sys.stderr) -> FetchResult:
+    """Make ``raw_dir/source.filename`` exist with exactly the registered bytes."""
+    raw_dir = Path(raw_dir or paths.RAW)
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    target = raw_dir / source.filename
+    if target.exists() and sha256_of(target) == source.sha256:
+        return FetchResult(source, target, "present", str(target))
+
+    origin = origin_for(source, mirror)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{source.filename}.", suffix=".part", dir=raw_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _download_to(origin, tmp, source, stream)
+        got = sha256_of(tmp)
+        if got != source.sha256:
+            kept = (
+                f"The file already in {raw_dir} was kept." if target.exists()
+                else "Nothing was written to data/raw."
+            )
+            raise FetchError(
+                f"Checksum mismatch for source {source.id!r} ({source.filename}) from {origin}: "
+                f"expected sha256 {source.sha256}, got {got}. The upstream file has changed "
+                f"(a new edition or a silent revision) or the copy is corrupt. {kept} "
+                "Fix: if the publisher issued a new edition, review it, then update the sha256, "
+                "edition and retrieval date in src/dibtrends/sources.py and re-run the tests; "
+                "otherwise point DIBTRENDS_MIRROR at an intact copy."
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _write_provenance(source, target, origin)
+    return FetchResult(source, target, "downloaded", origin)
+
+
+def _write_provenance(source: Source, target: Path, origin: str) -> None:
+    record = {
+        "source_id": source.id,
+        "filename": source.filename,
+        "sha256": source.sha256,
+        "origin": origin,
+        "publisher_url": source.url,
+        "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    side = target.with_name(target.name + ".provenance.json")
+    side.write_text(json.dumps(record, indent=2) + "\n")
+
+
+def fetch_all(ids: list[str] | None = None, raw_dir: Path | None = None,
+              mirror: str | None = None, stream=sys.stderr) -> list[FetchResult]:
+    """Fetch every registered source (or just ``ids``); stop at the first failure."""
+    mirror = mirror if mirror is not None else os.environ.get("DIBTRENDS_MIRROR") or None
+    wanted = [s for s in SOURCES if not ids or s.id in ids]
+    unknown = set(ids or []) - {s.id for s in SOURCES}
+    if unknown:
+        raise FetchError(
+            f"Unknown source id(s): {', '.join(sorted(unknown))}. Known: "
+            f"{', '.join(s.id for s in SOURCES)}."
+        )
+    results = []
+    for source in wanted:
+        result = fetch_one(source, raw_dir=raw_dir, mirror=mirror, stream=stream)
+        stream.write(f"  {result.action:10s} {source.id} <- {result.origin}\n")
+        results.append(result)
+    return results
