@@ -1,0 +1,35 @@
+"""Shared test set-up: the real source files, fetched once per session from the mirror.
+
+Tests read the publishers' files through the project's own fetch code. In CI the mirror is
+``../shared/data/mirror`` (DIBTRENDS_MIRROR); with neither a mirror nor files in data/raw the
+data tests are skipped with that reason shown.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dibtrends import fetch, paths
+
+SHARED_MIRROR = paths.ROOT.parent / "shared" / "data" / "mirror"
+
+
+def mirror_dir() -> Path | None:
+    env = os.environ.get("DIBTRENDS_MIRROR")
+    if env and "://" not in env:
+        return Path(env)
+    return SHARED_MIRROR if SHARED_MIRROR.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """data/raw with every registered source present and verified."""
+    mirror = mirror_dir()
+    try:
+        fetch.fetch_all(mirror=str(mirror) if mirror else None)
+    except Exception as exc:  # noqa: BLE001 - turned into a visible skip reason
+        pytest.skip(f"source files unavailable (set DIBTRENDS_MIRROR to a mirror folder): {exc}")
+    return paths.RAW
