@@ -1,0 +1,147 @@
+"""The house style for every chart, and ``show``: one display bundle that works everywhere.
+
+Why a custom display: Quarto ignores Altair's Vega-Lite mimetype, and Altair's own HTML loads
+Vega from a CDN. ``show`` emits ``text/html`` (an interactive chart drawn by a Vega bundle the
+report serves itself, with the static PNG inside as the fallback) plus ``image/png`` (what the
+PDF uses) and the Vega-Lite mimetype (what JupyterLab draws). It also saves the chart's data as
+a CSV the report offers for download.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import uuid
+
+import altair as alt
+import polars as pl
+
+from .. import report
+from ..sources import get as get_source
+
+#: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+SEQUENTIAL = "blues"
+DIVERGING = "blueorange"
+WIDTH, HEIGHT = 640, 320
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+
+
+def house_theme() -> dict:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
+            "range": {"category": PALETTE},
+            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
+                      "subtitleColor": "#444444", "offset": 10},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6",
+                     "titleFontWeight": "normal"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+        }
+    }
+
+
+alt.theme.register("dibtrends", enable=True)(house_theme)
+alt.data_transformers.disable_max_rows()  # we aggregate before charting; see tests
+
+
+def source_line(*source_ids: str, note: str = "") -> str:
+    """'Source: SIPRI, ... (edition).' for the chart footer, from the registry."""
+    parts = []
+    for sid in source_ids:
+        s = get_source(sid)
+        short = s.publisher.split(" (")[-1].rstrip(")") if "(" in s.publisher else s.publisher
+        parts.append(f"{short}, {s.title}, {s.edition}")
+    text = "Source: " + "; ".join(parts) + "."
+    return f"{text} {note}".strip()
+
+
+def titled(chart, title: str, subtitle: str | list[str], source: str):
+    """Title, the claim being tested as subtitle, and the source line as a bottom caption."""
+    subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    return _with_caption(chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle)),
+                         source)
+
+
+def _with_caption(chart, source: str):
+    """Attach the source line under the chart (a text mark, so it survives PNG export)."""
+    lines = _wrap(source, 110)
+    caption = alt.Chart(pl.DataFrame({"line": lines, "i": list(range(len(lines)))})).mark_text(
+        align="left", baseline="top", fontSize=10, color="#555555", dx=0
+    ).encode(
+        text="line:N", y=alt.Y("i:O", axis=None), x=alt.value(0)
+    ).properties(height=12 * len(lines), width=WIDTH)
+    return alt.vconcat(chart, caption, spacing=6).resolve_scale(color="independent")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width and line:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return lines
+
+
+def chart_data(chart) -> pl.DataFrame | None:
+    """The frame a chart was built on (top level or first layer that has one)."""
+    stack = [chart]
+    while stack:
+        node = stack.pop(0)
+        data = getattr(node, "data", alt.Undefined)
+        if isinstance(data, pl.DataFrame) and not {"line", "i"} == set(data.columns):
+            return data
+        for attr in ("layer", "vconcat", "hconcat", "concat"):
+            children = getattr(node, attr, alt.Undefined)
+            if children is not alt.Undefined and children:
+                stack.extend(children)
+        spec = getattr(node, "spec", alt.Undefined)
+        if spec is not alt.Undefined:
+            stack.append(spec)
+    return None
+
+
+def to_png(chart, scale: float = 2.0) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+def bundle(chart, name: str, alt_text: str = "") -> dict:
+    """The display bundle described in the module docstring."""
+    spec = chart.to_dict()
+    png = to_png(chart)
+    png_b64 = base64.b64encode(png).decode()
+    div = f"dibtrends-{name}-{uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:8]}"
+    alt_attr = html.escape(alt_text or name, quote=True)
+    spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    markup = (
+        f'<div class="dibtrends-chart" id="{div}">'
+        f'<img src="data:image/png;base64,{png_b64}" alt="{alt_attr}" style="max-width:100%"/></div>'
+        f'<script type="application/json" id="{div}-spec">{spec_json}</script>'
+        f"<script>window.dibtrendsCharts=(window.dibtrendsCharts||[]);"
+        f"window.dibtrendsCharts.push('{div}');"
+        f"if(window.dibtrendsDraw){{window.dibtrendsDraw();}}</script>"
+    )
+    return {
+        "text/html": markup,
+        "image/png": png_b64,
+        "application/vnd.vegalite.v5+json": spec,
+        "text/plain": f"<chart {name}>",
+    }
+
+
+def show(chart, name: str, caption: str = "", table: pl.DataFrame | None = None) -> None:
+    """Display ``chart`` for the notebook and the report, and save its data as CSV."""
+    from IPython.display import display
+
+    data = table if table is not None else chart_data(chart)
+    if data is not None:
+        report.table_csv(data, name)
+    display(bundle(chart, name, caption), raw=True)

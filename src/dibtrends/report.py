@@ -1,0 +1,104 @@
+"""Headline numbers and computed prose: the only way numbers reach the report text.
+
+Each analysis notebook ends with a small headline table. It is printed in a cell marked
+``# NBVAL_CHECK_OUTPUT`` (so a changed number fails the regression tests) and written to
+``<output_dir>/headlines/<notebook>.csv`` (so the executive summary quotes it, never retypes it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+from . import paths
+
+HEADLINE_SCHEMA = {
+    "key": pl.String, "label": pl.String, "value": pl.Float64, "display": pl.String,
+    "unit": pl.String, "note": pl.String,
+}
+
+_state = {"output_dir": Path(os.environ.get("DIBTRENDS_OUTPUT", paths.REPORTS / "generated"))}
+
+
+def set_output_dir(output_dir: str | Path) -> Path:
+    """Where headline and chart-data CSVs go (a notebook parameter; Make sets it per run)."""
+    path = Path(output_dir).expanduser().resolve()
+    (path / "headlines").mkdir(parents=True, exist_ok=True)
+    (path / "tables").mkdir(parents=True, exist_ok=True)
+    _state["output_dir"] = path
+    return path
+
+
+def output_dir() -> Path:
+    return _state["output_dir"]
+
+
+def fmt(value: float | int | None, decimals: int = 1) -> str:
+    """Format a number for prose: thousands separators, fixed decimals, 'n/a' for missing."""
+    if value is None:
+        return "n/a"
+    return f"{value:,.{decimals}f}"
+
+
+def headline(key: str, label: str, value: float | int | None, unit: str, *,
+             decimals: int = 1, display: str | None = None, note: str = "") -> dict:
+    """One headline row. ``display`` overrides the formatted value (e.g. '>95' or 'GRC, GBR, USA')."""
+    return {
+        "key": key, "label": label,
+        "value": None if value is None else float(value),
+        "display": display if display is not None else fmt(value, decimals),
+        "unit": unit, "note": note,
+    }
+
+
+def headline_table(rows: list[dict]) -> pl.DataFrame:
+    table = pl.DataFrame(rows, schema=HEADLINE_SCHEMA)
+    dupes = table.filter(pl.col("key").is_duplicated())["key"].unique().to_list()
+    if dupes:
+        raise ValueError(f"duplicate headline keys: {dupes}")
+    return table
+
+
+def headline_text(table: pl.DataFrame) -> str:
+    """A fixed-width text rendering: stable across runs so nbval can compare it."""
+    width = max(len(k) for k in table["key"]) if table.height else 0
+    lines = [f"{row['key']:<{width}}  {row['display']:>14}  {row['unit']}"
+             for row in table.iter_rows(named=True)]
+    return "\n".join(lines)
+
+
+def publish_headlines(table: pl.DataFrame, notebook: str, output_dir: str | Path | None = None) -> None:
+    """Print the headline table and save it for the executive summary."""
+    out = set_output_dir(output_dir) if output_dir is not None else output_dir_checked()
+    table.write_csv(out / "headlines" / f"{notebook}.csv")
+    print(headline_text(table))
+
+
+def output_dir_checked() -> Path:
+    return set_output_dir(_state["output_dir"])
+
+
+def read_headlines(output_dir: str | Path | None = None) -> dict[str, dict]:
+    """Every published headline by key, for the executive summary."""
+    folder = Path(output_dir or _state["output_dir"]) / "headlines"
+    rows: dict[str, dict] = {}
+    for csv in sorted(folder.glob("*.csv")):
+        for row in pl.read_csv(csv, schema=HEADLINE_SCHEMA).iter_rows(named=True):
+            rows[row["key"]] = row | {"notebook": csv.stem}
+    return rows
+
+
+def say(text: str) -> None:
+    """Show computed prose as Markdown (Quarto renders it as part of the page)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def table_csv(df: pl.DataFrame, name: str) -> Path:
+    """Save a table behind a chart or a displayed table as a downloadable CSV."""
+    path = output_dir_checked() / "tables" / f"{name}.csv"
+    df.write_csv(path)
+    return path
