@@ -1,0 +1,1 @@
+"""Loaders: one module per publisher, each ending with TABLES = {name: loader}."""
