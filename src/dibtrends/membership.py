@@ -1,0 +1,100 @@
+"""Who was a NATO Ally when: the curated accession table and two counting rules.
+
+The table (``data/curated/nato_membership.csv``) lists the 32 Allies with the date each joined,
+cited to NATO's "NATO member countries" page. Two rules turn it into a yearly panel:
+
+* ``"accession"``: an Ally counts from the calendar year it joined, inclusive (Finland from
+  2023, Sweden from 2024), so the alliance grows from 12 (1949) to 32 (2024). An aggregate under
+  this rule mixes changes in spending with changes in who is counted.
+* ``"cold_war_16"``: the 16 Allies of 1982-1990 (the 12 founders, Greece, Türkiye, the Federal
+  Republic of Germany and Spain), held fixed for every year, so a change in the aggregate is a
+  change in spending by the same states. Germany is SIPRI's "Germany" row: the Federal Republic
+  before unification (1953-1990), united Germany from 1991 (see ``dibtrends.load.sipri_milex``).
+  The rule counts these 16 even in years before they joined, and no Ally that joined from 1999.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+from . import countries, paths, validate
+from .errors import DataError
+
+MEMBERSHIP_FILE = paths.CURATED / "nato_membership.csv"
+TREATY_IN_FORCE = date(1949, 8, 24)
+RULES = ("accession", "cold_war_16")
+#: The Cold War alliance is the membership on this date (after Spain, 1982; before 1999).
+COLD_WAR_REFERENCE_DATE = date(1990, 12, 31)
+
+
+class NatoMembership(pa.DataFrameModel):
+    """One row per Ally, as transcribed from NATO's member-countries page."""
+
+    iso3: str = pa.Field(isin=countries.all_codes(), unique=True)
+    country: str = pa.Field(str_length={"min_value": 2})
+    accession_date: pl.Date = pa.Field(ge=TREATY_IN_FORCE)
+    founding_member: bool = pa.Field()
+    citation: str = pa.Field(str_length={"min_value": 20})
+
+    @pa.dataframe_check(error="founding members must carry the treaty's entry-into-force date "
+                              "(1949-08-24) and later members a later date")
+    @classmethod
+    def founders_joined_1949(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("founding_member") == (pl.col("accession_date") == TREATY_IN_FORCE))
+
+    class Config:
+        strict = True
+        coerce = False
+
+
+def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
+    """The curated accession table, validated."""
+    path = Path(path or MEMBERSHIP_FILE)
+    try:
+        df = pl.read_csv(path, schema_overrides={"accession_date": pl.Date,
+                                                 "founding_member": pl.Boolean})
+    except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as exc:
+        raise DataError(path, f"could not parse the membership table: {exc}",
+                        column="accession_date",
+                        fix="dates must be ISO (YYYY-MM-DD) and founding_member true/false.") from None
+    return validate.validated(df, NatoMembership, path, key=["iso3"])
+
+
+def _check_rule(rule: str) -> None:
+    if rule not in RULES:
+        raise ValueError(f"rule={rule!r} is not one of {RULES}")
+
+
+def allies_in_year(membership: pl.DataFrame, year: int, rule: str = "accession") -> pl.DataFrame:
+    """The Allies counted in ``year`` under ``rule`` (iso3, country, accession year), by iso3."""
+    _check_rule(rule)
+    cutoff = date(year, 12, 31) if rule == "accession" else COLD_WAR_REFERENCE_DATE
+    return (membership.filter(pl.col("accession_date") <= cutoff)
+            .select("iso3", "country", pl.col("accession_date").dt.year().cast(pl.Int64)
+                    .alias("accession_year"))
+            .sort("iso3"))
+
+
+def membership_panel(membership: pl.DataFrame, years: Iterable[int],
+                     rule: str = "accession") -> pl.DataFrame:
+    """Every Ally x every year with ``is_member`` under ``rule``; the frame aggregates join on."""
+    _check_rule(rule)
+    yrs = pl.DataFrame({"year": sorted(set(int(y) for y in years))}, schema={"year": pl.Int64})
+    allies = membership.select("iso3", pl.col("accession_date"))
+    panel = allies.join(yrs, how="cross")
+    if rule == "accession":
+        member = pl.col("accession_date").dt.year() <= pl.col("year")
+    else:
+        member = pl.col("accession_date") <= COLD_WAR_REFERENCE_DATE
+    return (panel.with_columns(member.alias("is_member"), pl.lit(rule).alias("rule"))
+            .select("iso3", "year", "is_member", "rule").sort("iso3", "year"))
+
+
+TABLES = {"nato_membership": load_nato_membership}
