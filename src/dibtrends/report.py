@@ -19,12 +19,19 @@ HEADLINE_SCHEMA = {
     "unit": pl.String, "note": pl.String,
 }
 
-_state = {"output_dir": Path(os.environ.get("DIBTRENDS_OUTPUT", paths.REPORTS / "generated"))}
+_state: dict[str, Path] = {}
 
 
-def set_output_dir(output_dir: str | Path) -> Path:
-    """Where headline and chart-data CSVs go (a notebook parameter; Make sets it per run)."""
-    path = Path(output_dir).expanduser().resolve()
+def default_output_dir() -> Path:
+    return Path(os.environ.get("DIBTRENDS_OUTPUT", paths.REPORTS / "generated"))
+
+
+def set_output_dir(output_dir: str | Path | None) -> Path:
+    """Where headline and chart-data CSVs go (a notebook parameter; Make sets it per run).
+
+    ``None`` means $DIBTRENDS_OUTPUT or ``reports/generated`` (tests point it at a temp folder).
+    """
+    path = Path(output_dir or default_output_dir()).expanduser().resolve()
     (path / "headlines").mkdir(parents=True, exist_ok=True)
     (path / "tables").mkdir(parents=True, exist_ok=True)
     _state["output_dir"] = path
@@ -32,7 +39,7 @@ def set_output_dir(output_dir: str | Path) -> Path:
 
 
 def output_dir() -> Path:
-    return _state["output_dir"]
+    return _state.get("output_dir") or default_output_dir()
 
 
 def fmt(value: float | int | None, decimals: int = 1) -> str:
@@ -77,12 +84,12 @@ def publish_headlines(table: pl.DataFrame, notebook: str, output_dir: str | Path
 
 
 def output_dir_checked() -> Path:
-    return set_output_dir(_state["output_dir"])
+    return set_output_dir(output_dir())
 
 
 def read_headlines(output_dir: str | Path | None = None) -> dict[str, dict]:
     """Every published headline by key, for the executive summary."""
-    folder = Path(output_dir or _state["output_dir"]) / "headlines"
+    folder = Path(output_dir or globals()["output_dir"]()) / "headlines"
     rows: dict[str, dict] = {}
     for csv in sorted(folder.glob("*.csv")):
         for row in pl.read_csv(csv, schema=HEADLINE_SCHEMA).iter_rows(named=True):

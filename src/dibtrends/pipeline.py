@@ -1,0 +1,234 @@
+"""The report pipeline behind ``make report``: parameters -> Papermill -> Quarto (or preview).
+
+Notebooks are executed once, here, by Papermill; Quarto only renders the executed notebooks.
+Every step writes to a temporary path and swaps it in only on success, so a failed run exits
+non-zero, names the notebook and cell that failed, and leaves the last good output in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import yaml
+
+from . import paths
+from .errors import DibtrendsError, ParameterError
+
+PARAMS_FILE = paths.REPORTS / "params.yaml"
+GENERATED = paths.REPORTS / "generated"
+PARAMS_DIR = GENERATED / "params"
+EXECUTED = paths.REPORTS / "executed"
+PROFILES_DIR = EXECUTED / "profiles"
+OUTPUT = paths.REPORTS / "_output"
+FAILED = paths.REPORTS / "failed"
+KERNEL = "python3"
+PROFILE_NOTEBOOK = "country_profile"
+HIDDEN_TAGS = {"parameters", "injected-parameters"}
+
+
+class NotebookFailed(DibtrendsError):
+    """A notebook raised during execution: names the notebook, cell and error."""
+
+
+# ---------------------------------------------------------------- parameters
+def notebook_names() -> list[str]:
+    return sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
+
+
+def read_params(params_file: Path = PARAMS_FILE) -> dict[str, dict]:
+    """The parameters file, checked: every section names an existing notebook."""
+    try:
+        data = yaml.safe_load(params_file.read_text()) or {}
+    except FileNotFoundError:
+        raise ParameterError(f"parameters file {params_file} is missing; restore it from git.") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"parameters file {params_file} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"parameters file {params_file} must map notebook names to parameters.")
+    known = notebook_names()
+    for name, section in data.items():
+        if name not in known:
+            raise ParameterError(
+                f"parameters file {params_file}: section {name!r} names no notebook; "
+                f"notebooks are: {', '.join(known)}."
+            )
+        if section is not None and not isinstance(section, dict):
+            raise ParameterError(f"parameters file {params_file}: section {name!r} must be a mapping.")
+    return {name: dict(data.get(name) or {}) for name in known}
+
+
+def declared_parameters(notebook: Path) -> dict:
+    import papermill as pm
+
+    return pm.inspect_notebook(str(notebook))
+
+
+def check_parameter_names(name: str, params: dict) -> None:
+    """Papermill only warns about a parameter the notebook does not declare; we stop."""
+    declared = declared_parameters(paths.NOTEBOOKS / f"{name}.ipynb")
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"{PARAMS_FILE.relative_to(paths.ROOT)}: notebook {name!r} has no parameter(s) "
+            f"{', '.join(unknown)}; its parameters are: {', '.join(declared) or '(none)'}."
+        )
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write only when the content differs, so Make sees an unchanged mtime otherwise."""
+    if path.exists() and path.read_text() == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    return True
+
+
+def split_params(params_file: Path = PARAMS_FILE, out_dir: Path = PARAMS_DIR) -> list[str]:
+    """One file per notebook from the shared parameters file; returns the notebooks changed."""
+    changed = []
+    for name, params in read_params(params_file).items():
+        check_parameter_names(name, params)
+        if write_if_changed(out_dir / f"{name}.yaml", yaml.safe_dump(params, sort_keys=True)):
+            changed.append(name)
+    return changed
+
+
+# ---------------------------------------------------------------- execution
+def default_parameters() -> dict:
+    return {"output_dir": str(GENERATED), "processed_dir": str(paths.PROCESSED)}
+
+
+def _failure_message(name: str, nb_path: Path, exc: Exception) -> str:
+    cell, where = None, ""
+    try:
+        nb = json.loads(nb_path.read_text())
+        for index, c in enumerate(nb["cells"]):
+            if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
+                cell = (index, c)
+                break
+    except (OSError, ValueError, KeyError):
+        pass
+    if cell is not None:
+        index, c = cell
+        first = "".join(c.get("source", "")).strip().splitlines()[:1]
+        where = f" in cell {index} (`{first[0][:80] if first else ''}`)"
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    return (
+        f"notebook {name}{where} failed: {ename}: {evalue}. The last good executed notebook and "
+        f"report were kept. The failed run is saved as {nb_path} for inspection."
+    )
+
+
+def hide_machinery(nb_path: Path) -> None:
+    """Hide the parameters cells in the report (Quarto reads ``#|`` cell options)."""
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
+            if not cell.source.startswith("#| include: false"):
+                cell.source = "#| include: false\n" + cell.source
+    nbformat.write(nb, nb_path)
+
+
+def execute(name: str, output: Path, parameters: dict, *, km=None, log=sys.stderr) -> Path:
+    """Run ``notebooks/<name>.ipynb`` with Papermill into ``output``, atomically."""
+    import papermill as pm
+
+    source = paths.NOTEBOOKS / f"{name}.ipynb"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".ipynb", dir=output.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    params = default_parameters() | parameters
+    started = time.perf_counter()
+    extra = {"km": km} if km is not None else {}
+    try:
+        pm.execute_notebook(str(source), str(tmp), parameters=params, kernel_name=KERNEL,
+                            cwd=str(paths.NOTEBOOKS), progress_bar=False, **extra)
+    except Exception as exc:  # noqa: BLE001 - any failure becomes one clear message
+        failed = FAILED / output.name
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if tmp.exists():
+            os.replace(tmp, failed)
+        raise NotebookFailed(_failure_message(name, failed, exc)) from None
+    hide_machinery(tmp)
+    os.replace(tmp, output)
+    (FAILED / output.name).unlink(missing_ok=True)
+    log.write(f"  executed   {name} -> {output.relative_to(paths.ROOT)} "
+              f"({time.perf_counter() - started:.1f} s)\n")
+    return output
+
+
+def execute_from_params(name: str, output: Path | None = None) -> Path:
+    params_file = PARAMS_DIR / f"{name}.yaml"
+    params = yaml.safe_load(params_file.read_text()) if params_file.exists() else {}
+    return execute(name, output or EXECUTED / f"{name}.ipynb", params or {})
+
+
+def allies() -> list[str]:
+    import polars as pl
+
+    return sorted(pl.read_csv(paths.CURATED / "nato_membership.csv")["iso3"].to_list())
+
+
+def execute_profiles(codes: list[str] | None = None, workers: int = 2) -> list[Path]:
+    """Run the country profile for every Ally (Papermill, one kernel per worker reused)."""
+    params_file = PARAMS_DIR / f"{PROFILE_NOTEBOOK}.yaml"
+    base = (yaml.safe_load(params_file.read_text()) if params_file.exists() else {}) or {}
+    codes = codes or allies()
+    chunks = [codes[i::workers] for i in range(workers)]
+
+    def run_chunk(chunk: list[str]) -> list[Path]:
+        return [execute(PROFILE_NOTEBOOK, PROFILES_DIR / f"profile_{code}.ipynb",
+                        base | {"country": code}) for code in chunk]
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(run_chunk, [c for c in chunks if c]))
+    return [p for chunk in results for p in chunk]
+
+
+# ---------------------------------------------------------------- CLI
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dibtrends.pipeline")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("split-params")
+    p_exec = sub.add_parser("execute")
+    p_exec.add_argument("name")
+    p_prof = sub.add_parser("profiles")
+    p_prof.add_argument("codes", nargs="*")
+    sub.add_parser("render")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "split-params":
+            changed = split_params()
+            if changed:
+                print(f"  parameters changed for: {', '.join(changed)}", file=sys.stderr)
+        elif args.command == "execute":
+            execute_from_params(args.name)
+        elif args.command == "profiles":
+            execute_profiles(args.codes or None)
+        elif args.command == "render":
+            from .render import render
+
+            return render()
+    except DibtrendsError as exc:
+        print(f"\nmake report: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Publish the executed notebooks: Quarto when it is installed, an nbconvert preview when not.
+
+Quarto renders ``reports/`` (a website project) into a fresh folder and one combined notebook
+into a Typst PDF; only when both succeed is the new folder swapped in for ``reports/_output``.
+Without Quarto the same executed notebooks become HTML previews, with a warning saying how to
+get the published report. Either way the HTML loads Vega from the report's own ``assets/``:
+nothing is requested from another host when a reader opens it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import paths
+from .errors import DibtrendsError
+from .pipeline import EXECUTED, OUTPUT, PROFILES_DIR
+
+QUARTO_MIN = (1, 7)
+QUARTO_PINNED = "1.9.38"
+PDF_NAME = "dibtrends-report.pdf"
+ASSETS = paths.REPORTS / "assets"
+VEGA_BUNDLE = ASSETS / "vega-bundle.js"
+HEADER = paths.REPORTS / "_vega-header.html"
+REMOTE_TAG = re.compile(
+    r"<script[^>]*\bsrc=[\"']https?://[^\"']*[\"'][^>]*>\s*</script>|"
+    r"<link[^>]*\bhref=[\"']https?://[^\"']*[\"'][^>]*>", re.I)
+
+
+class RenderFailed(DibtrendsError):
+    pass
+
+
+def quarto_path() -> str | None:
+    """Quarto on PATH, or the one `pip install quarto-cli` put in the project venv."""
+    beside = Path(sys.executable).parent / "quarto"
+    return shutil.which("quarto") or (str(beside) if beside.exists() else None)
+
+
+def quarto_version(exe: str) -> tuple[int, ...]:
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True).stdout
+    return tuple(int(x) for x in re.findall(r"\d+", out)[:3])
+
+
+def write_vega_bundle() -> Path:
+    """The Vega/Vega-Lite/Vega-Embed bundle shipped by vl-convert, served from the report."""
+    import vl_convert as vlc
+
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    text = vlc.javascript_bundle()
+    if not VEGA_BUNDLE.exists() or VEGA_BUNDLE.read_text() != text:
+        VEGA_BUNDLE.write_text(text)
+    return VEGA_BUNDLE
+
+
+def chapters() -> list[Path]:
+    """Executed notebooks in reading order: summary, analyses, sources, then profiles."""
+    main = sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb"))
+    profiles = sorted(PROFILES_DIR.glob("profile_*.ipynb"))
+    return main + profiles
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def strip_remote(html_text: str) -> str:
+    return REMOTE_TAG.sub("", html_text)
+
+
+# ---------------------------------------------------------------- preview (no Quarto)
+def render_preview(out_dir: Path = OUTPUT / "preview") -> Path:
+    """HTML preview of each executed notebook with nbconvert, swapped in atomically."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    bundle = write_vega_bundle()
+    header = HEADER.read_text()
+    tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent if out_dir.parent.exists() else None))
+    (tmp / "assets").mkdir()
+    shutil.copy2(bundle, tmp / "assets" / bundle.name)
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    pages = []
+    for nb_path in chapters():
+        nb = nbformat.read(nb_path, as_version=4)
+        body, _ = exporter.from_notebook_node(nb)
+        body = strip_remote(body).replace("<head>", "<head>\n" + header, 1)
+        page = tmp / f"{nb_path.stem}.html"
+        page.write_text(body)
+        pages.append(page.name)
+    links = "\n".join(f'<li><a href="{p}">{p[:-5]}</a></li>' for p in pages)
+    (tmp / "index.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>dibtrends preview</title></head>"
+        "<body><h1>dibtrends: preview of the executed notebooks</h1><p>This is a preview made "
+        "without Quarto. The published report (HTML site and PDF) needs Quarto "
+        f"{QUARTO_PINNED}.</p><ul>{links}</ul></body></html>"
+    )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _swap_in(tmp, out_dir)
+    return out_dir
+
+
+# ---------------------------------------------------------------- Quarto
+def combined_notebook(dest: Path) -> Path:
+    """One notebook of every chapter for the Typst PDF (figure labels made unique per page)."""
+    import nbformat
+
+    front = (
+        "---\ntitle: \"dibtrends: defence spending and the defence-industrial base\"\n"
+        "subtitle: \"Rebuilding NATO's industrial-capacity claims from public data\"\n"
+        "format:\n  typst:\n    toc: true\n    section-numbering: \"1.1\"\n    papersize: a4\n"
+        "    fig-format: png\nexecute:\n  echo: false\n  warning: false\n---\n"
+    )
+    book = nbformat.v4.new_notebook()
+    book.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    book.cells.append(nbformat.v4.new_raw_cell(front))
+    for nb_path in chapters():
+        nb = nbformat.read(nb_path, as_version=4)
+        suffix = nb_path.stem.split("_", 1)[-1].lower() if nb_path.parent == PROFILES_DIR else ""
+        for cell in nb.cells:
+            if cell.cell_type == "raw":
+                continue
+            if suffix and cell.cell_type == "code":
+                cell.source = re.sub(r"(#\|\s*label:\s*(?:fig|tbl)-[\w-]+)", rf"\1-{suffix}", cell.source)
+            if suffix and cell.cell_type == "markdown":
+                cell.source = re.sub(r"@((?:fig|tbl)-[\w-]+)", rf"@\1-{suffix}", cell.source)
+            book.cells.append(cell)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(book, dest)
+    return dest
+
+
+def render_quarto(exe: str) -> Path:
+    write_vega_bundle()
+    new = paths.REPORTS / "_output.new"
+    if new.exists():
+        shutil.rmtree(new)
+    run = subprocess.run([exe, "render", str(paths.REPORTS), "--output-dir", new.name],
+                         cwd=paths.REPORTS)
+    if run.returncode != 0:
+        shutil.rmtree(new, ignore_errors=True)
+        raise RenderFailed(f"quarto render of the HTML site failed (exit {run.returncode}); "
+                           "see its messages above. The last good reports/_output was kept.")
+    with tempfile.TemporaryDirectory(prefix="dibtrends-pdf-") as work:
+        book = combined_notebook(Path(work) / "dibtrends-report.ipynb")
+        run = subprocess.run([exe, "render", str(book), "--to", "typst"], cwd=work)
+        pdf = Path(work) / "dibtrends-report.pdf"
+        if run.returncode != 0 or not pdf.exists():
+            shutil.rmtree(new, ignore_errors=True)
+            raise RenderFailed(f"quarto render of the PDF (Typst) failed (exit {run.returncode}); "
+                               "see its messages above. The last good reports/_output was kept.")
+        shutil.copy2(pdf, new / PDF_NAME)
+    for html_file in new.rglob("*.html"):
+        html_file.write_text(strip_remote(html_file.read_text()))
+    _swap_in(new, OUTPUT)
+    return OUTPUT
+
+
+def render() -> int:
+    exe = quarto_path()
+    if exe is None:
+        out = render_preview()
+        print(
+            "\nWARNING: Quarto was not found, so the published report (HTML site and PDF) was not "
+            f"rendered. Wrote an HTML preview of every executed notebook to {out}.\n"
+            f"To publish: install Quarto {QUARTO_PINNED} (conda install -c conda-forge "
+            f"quarto={QUARTO_PINNED}, or https://quarto.org/docs/download/) and run `make report`.",
+            file=sys.stderr,
+        )
+        return 0
+    version = quarto_version(exe)
+    if version[:2] < QUARTO_MIN:
+        raise RenderFailed(f"Quarto {'.'.join(map(str, version))} is too old: the report needs "
+                           f"{'.'.join(map(str, QUARTO_MIN))} or newer (tested with {QUARTO_PINNED}).")
+    render_quarto(exe)
+    print(f"  rendered   {OUTPUT / 'index.html'} and {OUTPUT / PDF_NAME}", file=sys.stderr)
+    return 0
