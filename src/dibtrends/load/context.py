@@ -1,0 +1,211 @@
+"""Context sources: Correlates of War NMC 6.0 and OWID's Global Military Spending Dataset.
+
+Neither is mixed into a SIPRI series. NMC gives military expenditure before 1949 (in money of
+the day, with a currency switch in 1914); GMSD gives shares of GDP back to 1816 whose levels
+differ from SIPRI's (United States 2014: 4.61 % here, 3.68 % in SIPRI), so they serve as a
+cross-check and for the long view only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from .. import paths
+from ..errors import DataError
+from ..sources import get as get_source
+from ..validate import validated
+
+NMC, GMSD = "cow_nmc6", "owid_gmsd"
+
+#: NMC codebook: "Military Expenditures (For 1816-1913: thousands of current year British
+#: Pounds. For 1914+: thousands of current year US Dollars.)" (NMC 3.0 format notes; the v6.0
+#: codebook keeps the rule). The file itself shows the switch: the United States go from 62,825
+#: (1913, GBP) to 253,205 (1914, USD).
+NMC_USD_FROM = 1914
+NMC_MISSING = -9
+
+#: COW country code -> ISO3, only for the states this project uses: the 32 Allies (and their
+#: predecessor states in the COW list), Russia/the Soviet Union, China and Japan. Other states
+#: keep their COW codes with ``iso3`` null. Notes on the codes that span regime changes:
+#: 255 GMY is Prussia until 1870, Germany 1871-1945 and united Germany from 1990; 260 GFR is
+#: West Germany 1955-1990 (whose legal continuation is today's DEU); 265 GDR -> DDR; 315 CZE is
+#: Czechoslovakia (CSK), 316 CZR the Czech Republic; 325 ITA includes Sardinia before 1861;
+#: 640 TUR includes the Ottoman Empire; 365 RUS is Russia and, 1922-1991, the Soviet Union.
+COW_TO_ISO3 = {
+    2: "USA", 20: "CAN", 200: "GBR", 210: "NLD", 211: "BEL", 212: "LUX", 220: "FRA",
+    230: "ESP", 235: "PRT", 255: "DEU", 260: "DEU", 265: "DDR", 290: "POL", 310: "HUN",
+    315: "CSK", 316: "CZE", 317: "SVK", 325: "ITA", 339: "ALB", 341: "MNE", 343: "MKD",
+    344: "HRV", 349: "SVN", 350: "GRC", 355: "BGR", 360: "ROU", 365: "RUS", 366: "EST",
+    367: "LVA", 368: "LTU", 375: "FIN", 380: "SWE", 385: "NOR", 390: "DNK", 395: "ISL",
+    640: "TUR", 710: "CHN", 740: "JPN",
+}
+#: Year-dependent override: COW 365 is the Soviet Union from its founding treaty (30 December
+#: 1922) to its dissolution (26 December 1991); whole years 1923-1991 are coded SUN.
+SOVIET_YEARS = (1923, 1991)
+
+#: OWID's own codes for historical entities -> the project's codes (dibtrends.countries).
+OWID_CODES = {"OWID_CZS": "CSK", "OWID_YGS": "YUG", "OWID_GDR": "DDR", "OWID_KOS": "XKX"}
+#: GMSD values that cannot be shares of GDP: whole numbers of 80 or more. In this export they
+#: are exactly Taiwan (every year 1949-2019, 88-99), Syria (every year 1946-2012, 87-100) and
+#: Qatar 1971 (97). They are kept, flagged ``implausible``, and must not be charted.
+IMPLAUSIBLE_MIN = 80.0
+
+
+class NmcSchema(pa.DataFrameModel):
+    """NMC 6.0 abridged: one row per state and year; -9 (missing) is null."""
+
+    stateabb: pl.String = pa.Field(str_matches=r"^[A-Z]{3}$")
+    ccode: pl.Int64 = pa.Field(ge=1, le=999)
+    iso3: pl.String = pa.Field(nullable=True)
+    year: pl.Int64 = pa.Field(ge=1816, le=2016)
+    milex_thousand_current: pl.Float64 = pa.Field(nullable=True, ge=0)
+    milex_currency: pl.String = pa.Field(isin=["GBP", "USD"])
+    milper_thousand: pl.Float64 = pa.Field(nullable=True, ge=0)
+    irst_thousand_tons: pl.Float64 = pa.Field(nullable=True, ge=0)
+    pec_thousand_coal_ton_equiv: pl.Float64 = pa.Field(nullable=True, ge=0)
+    tpop_thousand: pl.Float64 = pa.Field(nullable=True, ge=0)
+    upop_thousand: pl.Float64 = pa.Field(nullable=True, ge=0)
+    cinc: pl.Float64 = pa.Field(ge=0, le=1)
+    source_id: pl.String = pa.Field(isin=[NMC])
+
+    class Config:
+        strict = True
+        unique = ["ccode", "year"]
+
+    @pa.dataframe_check
+    def currency_follows_codebook(cls, data) -> pl.LazyFrame:
+        expected = pl.when(pl.col("year") < NMC_USD_FROM).then(pl.lit("GBP")).otherwise(pl.lit("USD"))
+        return data.lazyframe.select(pl.col("milex_currency") == expected)
+
+    @pa.dataframe_check
+    def one_abbreviation_per_code(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("stateabb").n_unique().over("ccode") == 1
+        )
+
+
+class GmsdSchema(pa.DataFrameModel):
+    """GMSD share of GDP (percent), one row per entity and year."""
+
+    entity: pl.String
+    owid_code: pl.String
+    iso3: pl.String = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
+    year: pl.Int64 = pa.Field(ge=1816, le=2019)
+    share_gdp_pct: pl.Float64 = pa.Field(gt=0, le=100)
+    implausible: pl.Boolean
+    source_id: pl.String = pa.Field(isin=[GMSD])
+
+    class Config:
+        strict = True
+        unique = ["entity", "year"]
+
+
+def _path(source_id: str, path: Path | None) -> Path:
+    return Path(path) if path is not None else paths.RAW / get_source(source_id).filename
+
+
+def _require(path: Path, df: pl.DataFrame, expected: list[str]) -> None:
+    for column in expected:
+        if column not in df.columns:
+            raise DataError(path, f"expected column {column!r} is missing (found {df.columns})",
+                            column=column,
+                            fix="the upstream layout changed: update src/dibtrends/load/context.py.")
+
+
+def _numbers(path: Path, df: pl.DataFrame, columns: list[str], key: list[str]) -> pl.DataFrame:
+    """Cast text columns to numbers, failing on the first cell that is not one."""
+    for column in columns:
+        cast = df[column].str.strip_chars().cast(pl.Float64, strict=False)
+        bad = df.with_row_index("i").filter(cast.is_null() & df[column].is_not_null())
+        if bad.height:
+            row = bad.row(0, named=True)
+            raise DataError(path, f"value {row[column]!r} is not a number", column=column,
+                            row=f"{row['i'] + 2} ({', '.join(f'{k}={row[k]}' for k in key)})",
+                            fix="check the cell in the source file.")
+        df = df.with_columns(cast.alias(column))
+    return df
+
+
+def load_nmc(path: Path | None = None) -> pl.DataFrame:
+    """COW National Material Capabilities 6.0, with the currency of ``milex`` made explicit."""
+    path = _path(NMC, path)
+    if not path.exists():
+        raise DataError(path, "source file is missing", fix="run `make data` to fetch it.")
+    raw = pl.read_csv(path, infer_schema=False)
+    measures = ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
+    _require(path, raw, ["stateabb", "ccode", "year", *measures])
+    df = _numbers(path, raw, ["ccode", "year", *measures], key=["stateabb", "year"])
+    for column in measures:
+        odd = df.with_row_index("i").filter((pl.col(column) < 0) & (pl.col(column) != NMC_MISSING))
+        if odd.height:
+            row = odd.row(0, named=True)
+            raise DataError(path, f"negative value {row[column]} other than the missing code -9",
+                            column=column, row=f"{row['i'] + 2} ({row['stateabb']} {row['year']:.0f})",
+                            fix="check the cell; the codebook's only missing code is -9.")
+    missing = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
+               for c in measures}
+    iso = pl.col("ccode").replace_strict(COW_TO_ISO3, default=None, return_dtype=pl.String)
+    iso = pl.when((pl.col("ccode") == 365) & pl.col("year").is_between(*SOVIET_YEARS)) \
+        .then(pl.lit("SUN")).otherwise(iso)
+    out = df.with_columns(pl.col("ccode", "year").cast(pl.Int64)).select(
+        pl.col("stateabb").str.strip_chars(),
+        "ccode",
+        iso.alias("iso3"),
+        "year",
+        missing["milex"].alias("milex_thousand_current"),
+        pl.when(pl.col("year") < NMC_USD_FROM).then(pl.lit("GBP")).otherwise(pl.lit("USD"))
+        .alias("milex_currency"),
+        missing["milper"].alias("milper_thousand"),
+        missing["irst"].alias("irst_thousand_tons"),
+        missing["pec"].alias("pec_thousand_coal_ton_equiv"),
+        missing["tpop"].alias("tpop_thousand"),
+        missing["upop"].alias("upop_thousand"),
+        pl.col("cinc"),
+        pl.lit(NMC).alias("source_id"),
+    )
+    return validated(out, NmcSchema, path, key=["stateabb", "year"])
+
+
+def load_gmsd(path: Path | None = None) -> pl.DataFrame:
+    """OWID/GMSD military expenditure as a share of GDP, percent; implausible values flagged."""
+    path = _path(GMSD, path)
+    if not path.exists():
+        raise DataError(path, "source file is missing", fix="run `make data` to fetch it.")
+    raw = pl.read_csv(path, infer_schema=False)
+    value_column = "Military expenditure (% of GDP)"
+    _require(path, raw, ["Entity", "Code", "Year", value_column])
+    extra = [c for c in raw.columns if c not in ("Entity", "Code", "Year", value_column)]
+    if extra:
+        raise DataError(path, f"unexpected column {extra[0]!r}", column=extra[0],
+                        fix="OWID changed the export: check the new column and update the loader.")
+    df = _numbers(path, raw, ["Year", value_column], key=["Entity", "Year"])
+    empty_code = df.with_row_index("i").filter(pl.col("Code").is_null())
+    if empty_code.height:
+        row = empty_code.row(0, named=True)
+        raise DataError(path, "entity without a code", column="Code",
+                        row=f"{row['i'] + 2} ({row['Entity']})",
+                        fix="OWID added a region or aggregate: decide whether to keep it, then "
+                            "map its code in OWID_CODES or skip it in load_gmsd.")
+    code = pl.col("Code")
+    iso = pl.when(code.str.contains(r"^[A-Z]{3}$")).then(code) \
+        .otherwise(code.replace_strict(OWID_CODES, default=None, return_dtype=pl.String))
+    value = pl.col(value_column)
+    out = df.select(
+        pl.col("Entity").alias("entity"),
+        code.alias("owid_code"),
+        iso.alias("iso3"),
+        pl.col("Year").cast(pl.Int64).alias("year"),
+        value.alias("share_gdp_pct"),
+        ((value >= IMPLAUSIBLE_MIN) & (value.round(0) == value)).alias("implausible"),
+        pl.lit(GMSD).alias("source_id"),
+    )
+    return validated(out, GmsdSchema, path, key=["entity", "year"])
+
+
+TABLES = {
+    "cow_nmc6": load_nmc,
+    "owid_gmsd": load_gmsd,
+}

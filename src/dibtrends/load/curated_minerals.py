@@ -1,0 +1,63 @@
+"""Curated: NATO's defence-critical raw materials, matched to USGS commodity names.
+
+``data/curated/defence_critical_minerals.csv`` transcribes NATO's list of 12 defence-critical
+raw materials (11 December 2024) and flags the three NATO named for joint stockpiling in June
+2025 (lithium, titanium, rare earths). Each row says which USGS Fig. 2 row and Table 4/5 row it
+is matched to and why; ``defence_use`` is filled only where a cited source states it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from .. import paths
+from ..errors import DataError
+from ..validate import validated
+
+FILE = paths.CURATED / "defence_critical_minerals.csv"
+COLUMNS = {
+    "mineral": pl.String, "usgs_commodity": pl.String, "usgs_critical_mineral": pl.String,
+    "match_note": pl.String, "defence_use": pl.String, "defence_use_citation": pl.String,
+    "in_nato_defence_critical": pl.Boolean, "in_nato_stockpiling_2025": pl.Boolean,
+    "citation": pl.String,
+}
+
+
+class DefenceMineralsSchema(pa.DataFrameModel):
+    mineral: pl.String = pa.Field(unique=True)
+    usgs_commodity: pl.String = pa.Field(nullable=True, unique=True)
+    usgs_critical_mineral: pl.String = pa.Field(unique=True)
+    match_note: pl.String = pa.Field(nullable=True)
+    defence_use: pl.String = pa.Field(nullable=True)
+    defence_use_citation: pl.String = pa.Field(nullable=True)
+    in_nato_defence_critical: pl.Boolean
+    in_nato_stockpiling_2025: pl.Boolean
+    citation: pl.String = pa.Field(str_contains="http")
+
+    class Config:
+        strict = True
+
+    @pa.dataframe_check
+    def every_use_is_cited(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("defence_use").is_null() | pl.col("defence_use_citation").str.contains("http")
+        )
+
+
+def load_defence_minerals(path: Path | None = None) -> pl.DataFrame:
+    path = Path(path or FILE)
+    if not path.exists():
+        raise DataError(path, "curated file is missing", fix="restore it from git.")
+    header = pl.read_csv(path, n_rows=0).columns
+    if header != list(COLUMNS):
+        raise DataError(path, f"columns are {header}, expected {list(COLUMNS)}",
+                        column=next((c for c in COLUMNS if c not in header), None),
+                        fix="keep the curated file's header exactly as documented.")
+    df = pl.read_csv(path, schema=COLUMNS)
+    return validated(df, DefenceMineralsSchema, path, key=["mineral"])
+
+
+TABLES = {"defence_critical_minerals": load_defence_minerals}

@@ -1,0 +1,453 @@
+"""USGS Mineral Commodity Summaries 2024 data release: four small CSVs -> tidy, validated tables.
+
+What the files are (all UTF-8 with a byte-order mark, all about the United States in 2023):
+
+* Fig. 2 ``MCS2024_Fig2_Net_Import_Reliance.csv``: U.S. net import reliance (NIR, percent of
+  apparent consumption) for 63 commodities, each with its major import sources 2019-2022 in
+  descending order of import share. NIR is partly text: ``>95`` (more than 95), ``<50`` (less
+  than 50); USGS data sheets also use ``E`` (net exporter), ``W`` (withheld to avoid disclosing
+  company proprietary data), ``NA`` (not available) and ``XX`` (not applicable). Every row is kept:
+  the number goes to ``net_import_reliance_pct``, the qualifier to ``nir_bound`` and the printed
+  text to ``nir_text``. An unknown token stops the load.
+* Fig. 3 ``MCS2024_Fig3_Major_Import_Sources.csv``: per country, how many commodities it is a
+  major import source for (the map's classes).
+* Table 4 ``MCS2024_T4_Critical_Minerals_End_Use.csv``: the 2022 list of critical minerals with
+  their primary applications and an NIR printed *without* Fig. 2's qualifiers (Titanium ``95``
+  where Fig. 2 says ``>95``; ``Aluminum`` 75 is bauxite's ``>75``): use Fig. 2 for bounds.
+* Table 5 ``MCS2024_T5_Critical_Minerals_Salient.csv``: production, apparent consumption, NIR
+  and the leading import source per critical mineral; ``W`` = withheld, ``NA`` = not available.
+
+Only ranked import sources are published, never their shares: no table here holds a share.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from .. import paths
+from ..countries import iso3
+from ..errors import DataError
+from ..sources import get as get_source
+from ..validate import validated
+
+FIG2, FIG3, T4, T5 = (f"usgs_mcs2024_{k}" for k in ("fig2", "fig3", "t4", "t5"))
+
+#: Year the NIR figures describe, and the period of the import-source ranking (MCS 2024).
+DATA_YEAR = 2023
+SOURCES_PERIOD = (2019, 2022)
+
+#: NIR qualifiers: the printed token -> ``nir_bound``. Numbers are matched by ``_NIR_NUMBER``.
+NIR_TOKENS = {
+    "E": "exporter",        # net exporter: NIR would be negative, USGS prints no number
+    "W": "withheld",        # withheld to avoid disclosing company proprietary data
+    "NA": "not_available",
+    "XX": "not_applicable",
+}
+NIR_BOUNDS = ("eq", "gt", "lt", *NIR_TOKENS.values())
+_NIR_NUMBER = re.compile(r"^(?P<op>[<>]?)\s*(?P<num>\d+(?:\.\d+)?)$")
+_OPS = {"": "eq", ">": "gt", "<": "lt"}
+
+#: Salient-statistic flags (Table 5).
+SALIENT_FLAGS = ("reported", "withheld", "not_available", "lt")
+SALIENT_STATISTICS = {
+    "Primary_prod": "primary_production",
+    "Secondary_prod": "secondary_production",
+    "Apparent_Consuption": "apparent_consumption",  # sic: USGS's spelling of the header
+    "Net_Import_Reliance": "net_import_reliance",
+}
+#: The CSV states no unit. MCS data sheets report quantities in metric tons of contained
+#: content unless noted, with a basis that differs by commodity (e.g. rare-earth oxide).
+QUANTITY_UNIT = "unstated in source (MCS data sheets: metric tons, commodity-specific basis)"
+
+HONG_KONG_NOTE = "Imports from Hong Kong are included with China"
+
+
+# --------------------------------------------------------------------------------------------
+# Schemas
+# --------------------------------------------------------------------------------------------
+
+class NetImportRelianceSchema(pa.DataFrameModel):
+    """One row per Fig. 2 commodity."""
+
+    commodity: pl.String = pa.Field(unique=True)
+    fig2_order: pl.Int64 = pa.Field(ge=1, unique=True)
+    year: pl.Int64 = pa.Field(isin=[DATA_YEAR])
+    net_import_reliance_pct: pl.Float64 = pa.Field(nullable=True, ge=0, le=100)
+    nir_bound: pl.String = pa.Field(isin=list(NIR_BOUNDS))
+    nir_text: pl.String
+    major_import_sources: pl.String = pa.Field(nullable=True)
+    notes: pl.String = pa.Field(nullable=True)
+    source_id: pl.String = pa.Field(isin=[FIG2])
+
+    class Config:
+        strict = True
+
+    @pa.dataframe_check
+    def number_present_iff_numeric_bound(cls, data) -> pl.LazyFrame:
+        numeric = pl.col("nir_bound").is_in(["eq", "gt", "lt"])
+        return data.lazyframe.select(numeric == pl.col("net_import_reliance_pct").is_not_null())
+
+
+class ImportSourcesSchema(pa.DataFrameModel):
+    """Fig. 2's 'major import sources' as a long table: one row per commodity and rank."""
+
+    commodity: pl.String
+    rank: pl.Int64 = pa.Field(ge=1, le=10)
+    source_country: pl.String
+    iso3: pl.String = pa.Field(str_matches=r"^[A-Z]{3}$")
+    includes_hong_kong: pl.Boolean
+    period_start: pl.Int64 = pa.Field(isin=[SOURCES_PERIOD[0]])
+    period_end: pl.Int64 = pa.Field(isin=[SOURCES_PERIOD[1]])
+    source_id: pl.String = pa.Field(isin=[FIG2])
+
+    class Config:
+        strict = True
+        unique = ["commodity", "rank"]
+
+    @pa.dataframe_check
+    def country_once_per_commodity(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.struct("commodity", "iso3").is_duplicated())
+
+    @pa.dataframe_check
+    def hong_kong_only_with_china(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.col("includes_hong_kong") | (pl.col("iso3") == "CHN"))
+
+
+class ImportSourceCountsSchema(pa.DataFrameModel):
+    """Fig. 3: per country, the number of commodities it is a major import source for."""
+
+    country: pl.String = pa.Field(unique=True)
+    iso3: pl.String = pa.Field(unique=True, str_matches=r"^[A-Z]{3}$")
+    commodity_count: pl.Int64 = pa.Field(ge=1)
+    map_class: pl.String
+    map_class_min: pl.Int64 = pa.Field(ge=1)
+    map_class_max: pl.Int64 = pa.Field(ge=1)
+    source_id: pl.String = pa.Field(isin=[FIG3])
+
+    class Config:
+        strict = True
+
+    @pa.dataframe_check
+    def count_inside_its_class(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("commodity_count").is_between(pl.col("map_class_min"), pl.col("map_class_max"))
+        )
+
+
+class EndUseSchema(pa.DataFrameModel):
+    """Table 4: one row per critical mineral (2022 list)."""
+
+    critical_mineral: pl.String = pa.Field(unique=True)
+    primary_applications: pl.String
+    net_import_reliance_pct: pl.Float64 = pa.Field(nullable=True, ge=0, le=100)
+    nir_text: pl.String = pa.Field(nullable=True)
+    source_id: pl.String = pa.Field(isin=[T4])
+
+    class Config:
+        strict = True
+
+
+class SalientSchema(pa.DataFrameModel):
+    """Table 5, long: one row per critical mineral and statistic."""
+
+    critical_mineral: pl.String
+    statistic: pl.String = pa.Field(isin=list(SALIENT_STATISTICS.values()))
+    value: pl.Float64 = pa.Field(nullable=True, ge=0)
+    unit: pl.String
+    flag: pl.String = pa.Field(isin=list(SALIENT_FLAGS))
+    value_text: pl.String
+    top_import_source: pl.String
+    top_import_source_iso3: pl.String = pa.Field(str_matches=r"^[A-Z]{3}$")
+    year: pl.Int64 = pa.Field(isin=[DATA_YEAR])
+    source_id: pl.String = pa.Field(isin=[T5])
+
+    class Config:
+        strict = True
+        unique = ["critical_mineral", "statistic"]
+
+    @pa.dataframe_check
+    def value_present_iff_reported(cls, data) -> pl.LazyFrame:
+        has_number = pl.col("flag").is_in(["reported", "lt"])
+        return data.lazyframe.select(has_number == pl.col("value").is_not_null())
+
+    @pa.dataframe_check
+    def nir_is_a_percentage(cls, data) -> pl.LazyFrame:
+        is_nir = pl.col("statistic") == "net_import_reliance"
+        return data.lazyframe.select(~is_nir | pl.col("value").is_null() | (pl.col("value") <= 100))
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing helpers
+# --------------------------------------------------------------------------------------------
+
+def _path(source_id: str, path: Path | None) -> Path:
+    return Path(path) if path is not None else paths.RAW / get_source(source_id).filename
+
+
+def _read(path: Path, expected: list[str], *, ignore: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Every cell as text (so '>95' survives), header checked against ``expected``."""
+    if not path.exists():
+        raise DataError(path, "source file is missing",
+                        fix="run `make data` (or `python -m dibtrends fetch`) to fetch it.")
+    df = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})
+    missing = [c for c in expected if c not in df.columns]
+    extra = [c for c in df.columns if c not in expected and c not in ignore]
+    if missing:
+        raise DataError(path, f"expected column {missing[0]!r} is missing (found {df.columns})",
+                        column=missing[0],
+                        fix="the USGS layout changed: update the loader in src/dibtrends/load/usgs.py.")
+    if extra:
+        raise DataError(path, f"unexpected column {extra[0]!r}", column=extra[0],
+                        fix="check whether USGS added a field; if so, add it to the loader and schema.")
+    return df.select(expected).with_columns(pl.col(expected).str.strip_chars())
+
+
+def parse_nir(text: str | None, *, file, column: str, row) -> tuple[float | None, str]:
+    """'>95' -> (95.0, 'gt'); '100' -> (100.0, 'eq'); 'E' -> (None, 'exporter') ...
+
+    Anything else raises DataError naming the file, column and row: a new USGS symbol must be
+    given a meaning here before its rows can be used, never silently dropped.
+    """
+    token = (text or "").strip()
+    if token.upper() in NIR_TOKENS:
+        return None, NIR_TOKENS[token.upper()]
+    match = _NIR_NUMBER.match(token)
+    if match is None:
+        raise DataError(
+            file, f"unrecognised net import reliance value {token!r}", column=column, row=row,
+            fix=("a number optionally preceded by '>' or '<', or one of "
+                 f"{', '.join(repr(t) for t in NIR_TOKENS)} is expected; if USGS introduced a new "
+                 "symbol, look it up in the MCS 'Abbreviations and units of measure' appendix and "
+                 "add it to NIR_TOKENS in src/dibtrends/load/usgs.py."),
+        )
+    value = float(match["num"])
+    if value > 100:
+        raise DataError(file, f"net import reliance {token!r} is above 100 %", column=column,
+                        row=row, fix="check the value in the USGS file.")
+    return value, _OPS[match["op"]]
+
+
+def parse_quantity(text: str | None, *, file, column: str, row) -> tuple[float | None, str]:
+    """Table 5 cell: '1800000' -> reported; 'W' -> withheld (null); '<100,000' -> lt 100000."""
+    token = (text or "").strip()
+    if token.upper() == "W":
+        return None, "withheld"
+    if token.upper() == "NA":
+        return None, "not_available"
+    match = re.fullmatch(r"(?P<op><?)\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)", token)
+    if match is None:
+        raise DataError(
+            file, f"unrecognised value {token!r}", column=column, row=row,
+            fix=("expected a number (commas allowed), '<number', 'W' (withheld) or 'NA'; "
+                 "if USGS introduced a new symbol, add it to parse_quantity in "
+                 "src/dibtrends/load/usgs.py."),
+        )
+    return float(match["num"].replace(",", "")), ("lt" if match["op"] else "reported")
+
+
+def _row(i: int, label: str, name: str) -> str:
+    """A row reference a person can find: the file line (header = line 1) and its name."""
+    return f"{i + 2} ({label} {name!r})"
+
+
+def _country(name: str, *, file, column: str, row) -> str:
+    try:
+        return iso3(name, file=file, column=column)
+    except DataError as exc:
+        raise DataError(file, f"unknown country name {name!r}", column=column, row=row,
+                        fix=exc.fix) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Loaders
+# --------------------------------------------------------------------------------------------
+
+_FIG2_COLUMNS = ["Source", "Import_Share_Order", "Commodity", "Net_Import_Reliance_pct_2023",
+                 "Major_Import_Sources_2019_2022", "Notes"]
+
+
+def _fig2_raw(path: Path) -> pl.DataFrame:
+    df = _read(path, _FIG2_COLUMNS)
+    for i, (edition, order, name) in enumerate(
+            df.select("Source", "Import_Share_Order", "Commodity").iter_rows()):
+        if edition != "MCS2024":
+            raise DataError(path, f"edition {edition!r} is not MCS2024", column="Source",
+                            row=_row(i, "commodity", name),
+                            fix="this loader reads the MCS 2024 release; register the new edition "
+                                "in src/dibtrends/sources.py first.")
+        if order is None or not order.isdigit():
+            raise DataError(path, f"order {order!r} is not a whole number",
+                            column="Import_Share_Order", row=_row(i, "commodity", name),
+                            fix="check the value in the USGS file.")
+        if not name:
+            raise DataError(path, "empty commodity name", column="Commodity", row=i + 2,
+                            fix="check the row in the USGS file.")
+    return df
+
+
+def load_net_import_reliance(path: Path | None = None) -> pl.DataFrame:
+    """U.S. net import reliance 2023, with the qualifier kept (Fig. 2)."""
+    path = _path(FIG2, path)
+    raw = _fig2_raw(path)
+    column = "Net_Import_Reliance_pct_2023"
+    parsed = [
+        parse_nir(text, file=path, column=column, row=_row(i, "commodity", name))
+        for i, (name, text) in enumerate(raw.select("Commodity", column).iter_rows())
+    ]
+    df = raw.select(
+        pl.col("Commodity").alias("commodity"),
+        pl.col("Import_Share_Order").cast(pl.Int64).alias("fig2_order"),
+        pl.lit(DATA_YEAR, pl.Int64).alias("year"),
+        pl.Series("net_import_reliance_pct", [p[0] for p in parsed], pl.Float64),
+        pl.Series("nir_bound", [p[1] for p in parsed], pl.String),
+        pl.col(column).alias("nir_text"),
+        pl.col("Major_Import_Sources_2019_2022").alias("major_import_sources"),
+        pl.col("Notes").alias("notes"),
+        pl.lit(FIG2).alias("source_id"),
+    )
+    return validated(df, NetImportRelianceSchema, path, key=["commodity"])
+
+
+def load_import_sources(path: Path | None = None) -> pl.DataFrame:
+    """Fig. 2's ranked import sources as (commodity, rank, country, iso3).
+
+    USGS lists the sources 'in descending order of import share' for 2019-2022; the shares
+    themselves are not published in this release, so rank is all that can be used.
+    Where the Notes say so, China's row includes imports from Hong Kong (``includes_hong_kong``).
+    """
+    path = _path(FIG2, path)
+    raw = _fig2_raw(path)
+    column = "Major_Import_Sources_2019_2022"
+    rows = []
+    for i, (name, listed, notes) in enumerate(raw.select("Commodity", column, "Notes").iter_rows()):
+        where = _row(i, "commodity", name)
+        if not listed:
+            raise DataError(path, "no import sources listed", column=column, row=where,
+                            fix="check the row in the USGS file.")
+        hong_kong = HONG_KONG_NOTE.lower() in (notes or "").lower()
+        for rank, country in enumerate((c.strip() for c in listed.split(",")), start=1):
+            if not country:
+                raise DataError(path, f"empty country in {listed!r}", column=column, row=where,
+                                fix="check for a doubled comma in the USGS file.")
+            code = _country(country, file=path, column=column, row=where)
+            rows.append({
+                "commodity": name, "rank": rank, "source_country": country, "iso3": code,
+                "includes_hong_kong": hong_kong and code == "CHN",
+            })
+        if hong_kong and not any(r["iso3"] == "CHN" for r in rows if r["commodity"] == name):
+            raise DataError(path, "Notes mention Hong Kong with China but China is not listed",
+                            column="Notes", row=where, fix="check the row in the USGS file.")
+    df = pl.DataFrame(rows, schema={"commodity": pl.String, "rank": pl.Int64,
+                                    "source_country": pl.String, "iso3": pl.String,
+                                    "includes_hong_kong": pl.Boolean}).with_columns(
+        pl.lit(SOURCES_PERIOD[0], pl.Int64).alias("period_start"),
+        pl.lit(SOURCES_PERIOD[1], pl.Int64).alias("period_end"),
+        pl.lit(FIG2).alias("source_id"),
+    )
+    return validated(df, ImportSourcesSchema, path, key=["commodity", "rank"])
+
+
+def load_import_source_counts(path: Path | None = None) -> pl.DataFrame:
+    """Fig. 3: number of commodities for which each country is a major U.S. import source."""
+    path = _path(FIG3, path)
+    raw = _read(path, ["Country", "Commodity_Count", "Map_Class"])
+    rows = []
+    for i, (country, count, klass) in enumerate(raw.iter_rows()):
+        where = _row(i, "country", country)
+        if count is None or not count.isdigit():
+            raise DataError(path, f"count {count!r} is not a whole number",
+                            column="Commodity_Count", row=where, fix="check the USGS file.")
+        bounds = re.fullmatch(r"(\d+) to (\d+)", klass or "")
+        if bounds is None:
+            raise DataError(path, f"map class {klass!r} is not 'N to M'", column="Map_Class",
+                            row=where, fix="update load_import_source_counts for the new format.")
+        rows.append({
+            "country": country, "iso3": _country(country, file=path, column="Country", row=where),
+            "commodity_count": int(count), "map_class": klass,
+            "map_class_min": int(bounds[1]), "map_class_max": int(bounds[2]),
+        })
+    df = pl.DataFrame(rows).with_columns(
+        pl.col("commodity_count", "map_class_min", "map_class_max").cast(pl.Int64),
+        pl.lit(FIG3).alias("source_id"),
+    )
+    return validated(df, ImportSourceCountsSchema, path, key=["country"])
+
+
+def load_critical_minerals_end_use(path: Path | None = None) -> pl.DataFrame:
+    """Table 4: critical minerals, primary applications, NIR as printed there (no qualifiers)."""
+    path = _path(T4, path)
+    column = "Net_Import_Reliance_pct_2023"
+    raw = _read(path, ["Critical Mineral", "Primary Applications", column])
+    values = []
+    for i, (name, text) in enumerate(raw.select("Critical Mineral", column).iter_rows()):
+        if text in (None, ""):
+            values.append(None)  # USGS leaves individual rare-earth elements etc. blank
+            continue
+        value, bound = parse_nir(text, file=path, column=column, row=_row(i, "mineral", name))
+        values.append(value)
+    df = raw.select(
+        pl.col("Critical Mineral").alias("critical_mineral"),
+        pl.col("Primary Applications").alias("primary_applications"),
+        pl.Series("net_import_reliance_pct", values, pl.Float64),
+        pl.col(column).replace("", None).alias("nir_text"),
+        pl.lit(T4).alias("source_id"),
+    )
+    return validated(df, EndUseSchema, path, key=["critical_mineral"])
+
+
+def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
+    """Table 5 as a long table; W (withheld) and NA become null with a flag, text kept.
+
+    The file's last column, ``Alliance`` (Ally / Competitor / Neutral per import source), is not
+    a USGS field: a third party added it to this copy. It is dropped here, unread, so no table
+    of this project carries someone else's classification under USGS's name.
+    """
+    path = _path(T5, path)
+    columns = ["Critical_mineral", *SALIENT_STATISTICS, "Source"]
+    raw = _read(path, columns, ignore=("Alliance",))  # Alliance: not USGS; dropped (see above)
+    rows = []
+    for i, record in enumerate(raw.iter_rows(named=True)):
+        name = record["Critical_mineral"]
+        where = _row(i, "mineral", name)
+        top = record["Source"]
+        if not top:
+            raise DataError(path, "no leading import source", column="Source", row=where,
+                            fix="check the row in the USGS file.")
+        top_iso3 = _country(top, file=path, column="Source", row=where)
+        for column, statistic in SALIENT_STATISTICS.items():
+            text = record[column]
+            if statistic == "net_import_reliance":
+                value, bound = parse_nir(text, file=path, column=column, row=where)
+                flag = {"eq": "reported", "lt": "lt", "withheld": "withheld",
+                        "not_available": "not_available"}.get(bound)
+                if flag is None:
+                    raise DataError(path, f"net import reliance {text!r} has no Table 5 meaning",
+                                    column=column, row=where,
+                                    fix="extend the flag vocabulary in load_critical_minerals_salient.")
+                unit = "pct"
+            else:
+                value, flag = parse_quantity(text, file=path, column=column, row=where)
+                unit = QUANTITY_UNIT
+            rows.append({"critical_mineral": name, "statistic": statistic, "value": value,
+                         "unit": unit, "flag": flag, "value_text": text,
+                         "top_import_source": top, "top_import_source_iso3": top_iso3})
+    df = pl.DataFrame(rows, schema={
+        "critical_mineral": pl.String, "statistic": pl.String, "value": pl.Float64,
+        "unit": pl.String, "flag": pl.String, "value_text": pl.String,
+        "top_import_source": pl.String, "top_import_source_iso3": pl.String,
+    }).with_columns(pl.lit(DATA_YEAR, pl.Int64).alias("year"), pl.lit(T5).alias("source_id"))
+    return validated(df, SalientSchema, path, key=["critical_mineral", "statistic"])
+
+
+TABLES = {
+    "usgs_net_import_reliance": load_net_import_reliance,
+    "usgs_import_sources": load_import_sources,
+    "usgs_import_source_counts": load_import_source_counts,
+    "usgs_critical_minerals_end_use": load_critical_minerals_end_use,
+    "usgs_critical_minerals_salient": load_critical_minerals_salient,
+}
