@@ -9,6 +9,7 @@ alone, and a failed or mismatching download never replaces a file on disk.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import sys
@@ -83,7 +84,7 @@ def _download_to(origin: str, dest: Path, source: Source, stream) -> None:
             f"HTTP {exc.code} {exc.reason}. The publisher may have moved or removed the file. "
             f"{hint} Nothing on disk was changed."
         ) from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(
             f"Could not reach {origin} for source {source.id!r} ({source.title}): {reason}. "
@@ -97,7 +98,7 @@ def _download_to(origin: str, dest: Path, source: Source, stream) -> None:
             while True:
                 try:
                     block = response.read(CHUNK)
-                except (OSError, ValueError) as exc:  # connection dropped mid-body
+                except (OSError, ValueError, http.client.HTTPException) as exc:  # dropped mid-body
                     raise FetchError(
                         f"Download of source {source.id!r} from {origin} broke off after "
                         f"{done:,} bytes ({exc}). {hint} Nothing on disk was changed."
