@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from .membership import membership_panel
+
 #: Price basis -> the defence-expenditure column of ``nato_defexp`` it multiplies.
 PRICE_BASES = {"current": "milex_usd_m_current", "constant2015": "milex_usd_m_const2015"}
 PRICE_BASIS_LABELS = {"current": "current US$ (current prices and exchange rates)",
@@ -39,18 +41,16 @@ def equipment_column(price_basis: str) -> str:
 def counted_allies(nato: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
     """Ally rows of ``nato`` with ``counted``: True from the calendar year of accession on.
 
-    ``membership`` needs ``iso3`` and ``accession_date`` (data/curated/nato_membership.csv).
-    Finland (2023) and Sweden (2024) have rows for earlier years: they stay, uncounted.
+    ``membership`` is the ``nato_membership`` table (iso3, accession_date); the rule is
+    :mod:`dibtrends.membership`'s "accession" rule. Finland (2023) and Sweden (2024) have rows
+    for earlier years: they stay, uncounted.
     """
-    acc = membership.select(
-        pl.col("iso3").alias("entity"),
-        pl.col("accession_date").cast(pl.Date).dt.year().cast(pl.Int64).alias("accession_year"),
-    )
-    allies = nato.filter(~pl.col("is_aggregate")).join(acc, on="entity", how="left")
-    return allies.with_columns(
-        (pl.col("accession_year").is_not_null() & (pl.col("accession_year") <= pl.col("year")))
-        .alias("counted")
-    )
+    panel = membership_panel(membership, nato["year"].unique().to_list(), rule="accession")
+    allies = nato.filter(~pl.col("is_aggregate"))
+    return allies.join(
+        panel.select(pl.col("iso3").alias("entity"), "year", pl.col("is_member").alias("counted")),
+        on=["entity", "year"], how="left",
+    ).with_columns(pl.col("counted").fill_null(False))
 
 
 def aggregate_check(nato: pl.DataFrame, membership: pl.DataFrame,

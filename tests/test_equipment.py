@@ -1,0 +1,114 @@
+"""Equipment spending: arithmetic on tiny named fixtures, then consistency on the real tables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from dibtrends import equipment
+from dibtrends.load.nato import load_nato_defexp
+from dibtrends.membership import load_nato_membership
+from dibtrends.sources import get
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture
+def tiny_nato() -> pl.DataFrame:
+    """Two made-up Allies, A (member throughout) and B (joins in the second year), plus NATO's
+    published total for the counted ones. Test arithmetic only; not data."""
+    rows = [
+        # entity, agg, year, milex current, milex const2015, equipment share
+        ("AAA", False, 2014, 100.0, 110.0, 20.0),
+        ("AAA", False, 2015, 200.0, 180.0, 25.0),
+        ("BBB", False, 2014, 50.0, 50.0, 10.0),   # not yet counted in 2014
+        ("BBB", False, 2015, 60.0, 55.0, 50.0),
+        ("NATO_TOTAL", True, 2014, 100.0, 110.0, None),
+        ("NATO_TOTAL", True, 2015, 260.0, 235.0, None),
+        ("NATO_EUROPE_CANADA", True, 2014, 100.0, 110.0, None),
+        ("NATO_EUROPE_CANADA", True, 2015, 260.0, 235.0, None),
+    ]
+    return pl.DataFrame(rows, schema={
+        "entity": pl.String, "is_aggregate": pl.Boolean, "year": pl.Int64,
+        "milex_usd_m_current": pl.Float64, "milex_usd_m_const2015": pl.Float64,
+        "equipment_share_pct": pl.Float64}, orient="row").with_columns(
+        estimate=pl.lit(False))
+
+
+@pytest.fixture
+def tiny_membership() -> pl.DataFrame:
+    return pl.DataFrame({"iso3": ["AAA", "BBB"],
+                         "accession_date": [date(1949, 8, 24), date(2015, 3, 1)]})
+
+
+@pytest.fixture(scope="module")
+def nato(raw_dir) -> pl.DataFrame:
+    return load_nato_defexp(raw_dir / get("nato_defexp_2024").filename)
+
+
+@pytest.fixture(scope="module")
+def membership() -> pl.DataFrame:
+    return load_nato_membership()
+
+
+# ----------------------------------------------------------------------------- arithmetic
+def test_equipment_is_share_times_expenditure(tiny_nato, tiny_membership):
+    eq = equipment.equipment_spending(tiny_nato, tiny_membership, "current")
+    a15 = eq.filter(pl.col("entity") == "AAA", pl.col("year") == 2015)
+    assert a15["equipment_usd_m_current"].item() == pytest.approx(50.0)  # 25 % of 200
+
+
+def test_alliance_sums_counted_allies_only(tiny_nato, tiny_membership):
+    eq = equipment.equipment_spending(tiny_nato, tiny_membership, "constant2015")
+    tot = eq.filter(pl.col("entity") == "NATO_TOTAL").sort("year")
+    # 2014: only A (22.0); 2015: A 45.0 + B 27.5 (B counted from its accession year)
+    assert tot["equipment_usd_m_const2015"].to_list() == pytest.approx([22.0, 72.5])
+    assert tot["n_allies"].to_list() == [1, 2]
+    # implied Alliance share uses NATO's published total as denominator
+    assert tot["equipment_share_pct"].to_list() == pytest.approx([20.0, 72.5 / 235 * 100])
+
+
+def test_growth_ratio_and_fixed_composition(tiny_nato, tiny_membership):
+    eq = equipment.equipment_spending(tiny_nato, tiny_membership, "constant2015")
+    r = equipment.growth_ratio(eq, 2014, 2015)
+    assert r.filter(pl.col("entity") == "NATO_TOTAL")["ratio"].item() == pytest.approx(72.5 / 22)
+    fixed = equipment.alliance_growth_same_allies(eq, 2014, 2015)
+    assert fixed["ratio"].item() == pytest.approx(45 / 22) and fixed["n_allies"].item() == 1
+
+
+def test_guideline_counts_counted_allies(tiny_nato, tiny_membership):
+    eq = equipment.equipment_spending(tiny_nato, tiny_membership, "current")
+    m = equipment.meets_equipment_guideline(eq, threshold_pct=20).sort("year")
+    assert m["n_meeting"].to_list() == [1, 2]   # A at exactly 20 % counts (>=)
+    assert m["n_allies"].to_list() == [1, 2]
+
+
+def test_unknown_price_basis_is_refused(tiny_nato, tiny_membership):
+    with pytest.raises(ValueError, match="constant2015"):
+        equipment.equipment_spending(tiny_nato, tiny_membership, "constant2020")
+
+
+# ----------------------------------------------------------------------------- real tables
+def test_counting_rule_reproduces_nato_aggregates(nato, membership):
+    """Allies counted from their accession year sum to NATO's own aggregate rows (both), for
+    expenditure, GDP and personnel: differences are floating-point only (< 1e-12)."""
+    check = equipment.aggregate_check(nato, membership)
+    assert check.height == 2 * 4 * 11
+    assert check["rel_diff"].abs().max() < 1e-12
+
+
+def test_equipment_in_each_year_is_positive_for_every_counted_ally(nato, membership):
+    eq = equipment.equipment_spending(nato, membership, "current")
+    counted = eq.filter(~pl.col("is_aggregate"), pl.col("counted"))
+    assert counted["equipment_usd_m_current"].min() > 0
+    assert counted.filter(pl.col("year") == 2024).height == 31  # Iceland: no armed forces
+
+
+def test_constant_and_current_agree_in_2015(nato, membership):
+    """2015 is the price base: the two price bases must give the same dollars that year."""
+    cur = equipment.equipment_spending(nato, membership, "current")
+    con = equipment.equipment_spending(nato, membership, "constant2015")
+    a = cur.filter(pl.col("year") == 2015)["equipment_usd_m_current"]
+    b = con.filter(pl.col("year") == 2015)["equipment_usd_m_const2015"]
+    assert (a - b).abs().max() < 1e-6
