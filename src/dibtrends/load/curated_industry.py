@@ -90,7 +90,7 @@ def _read(path: Path, schema: dict) -> pl.DataFrame:
     if blank:
         rows = df.with_row_index("row").filter(pl.col("citation").is_null())["row"].to_list()
         raise DataError(path, "every curated row needs a citation", column="citation",
-                        row=[r + 2 for r in rows],
+                        row=", ".join(str(r + 2) for r in rows),
                         fix="add the document, page/section and URL the fact comes from.")
     return df
 

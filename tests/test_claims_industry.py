@@ -1,0 +1,140 @@
+"""Claims about defence-industry consolidation, each checked against the data or the curated,
+cited record. Tolerances are for floating-point arithmetic on the file's own values unless a test
+says otherwise: the figures are computed exactly from SIPRI's published (rounded) numbers."""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+
+from dibtrends import industry
+from dibtrends.errors import DataError
+from dibtrends.load import curated_industry, sipri_top100
+from dibtrends.membership import load_nato_membership
+from dibtrends.sources import get as get_source
+
+FLOAT = 0.005  # percent or points: float arithmetic only; the inputs are exact
+
+
+@pytest.fixture(scope="module")
+def top100(raw_dir):
+    return sipri_top100.load_top100(raw_dir / get_source("sipri_top100").filename)
+
+
+@pytest.fixture(scope="module")
+def membership():
+    return load_nato_membership()
+
+
+# --- DoD (2022): 51 prime contractors in the 1990s, 5 today ------------------------------------
+
+def test_dod_51_aerospace_and_defense_primes_consolidated_to_5():
+    dod = curated_industry.load_dod_consolidation()
+    primes = dod.filter(pl.col("fact_id") == "primes").row(0, named=True)
+    assert (primes["count_before"], primes["count_after"]) == (51, 5)
+    assert "51 to 5 aerospace and defense prime contractors" in primes["quote"]
+    assert "February 2022" in primes["citation"] and "media.defense.gov" in primes["citation"]
+
+
+def test_curated_tables_have_a_citation_on_every_row():
+    for df in (curated_industry.load_dod_consolidation(), curated_industry.load_merger_timeline()):
+        assert df["citation"].null_count() == 0
+        assert df["citation"].str.contains("http").all()
+
+
+def test_merger_timeline_holds_the_big_five_and_european_primes():
+    m = curated_industry.load_merger_timeline()
+    after = set(m["company_after"])
+    assert {"Lockheed Martin", "Northrop Grumman", "Boeing", "Raytheon Technologies",
+            "General Dynamics"} <= after
+    assert {"BAE Systems", "EADS", "MBDA", "Thales", "Leonardo", "KNDS", "Rheinmetall"} <= after
+    lm = m.filter(pl.col("company_after") == "Lockheed Martin").sort("year").row(0, named=True)
+    assert str(lm["date"]) == "1995-03-15"
+
+
+def test_curated_row_without_citation_is_rejected(tmp_path):
+    src = curated_industry.paths.CURATED / curated_industry.DOD_FILE
+    bad = tmp_path / src.name
+    shutil.copy(src, bad)
+    df = pl.read_csv(bad, infer_schema_length=0).with_columns(
+        pl.when(pl.col("fact_id") == "satellites").then(None).otherwise(pl.col("citation"))
+        .alias("citation"))
+    df.write_csv(bad)
+    with pytest.raises(DataError) as err:
+        curated_industry.load_dod_consolidation(bad)
+    msg = str(err.value)
+    assert str(bad) in msg and "column 'citation'" in msg and "row 5" in msg and "Fix:" in msg
+
+
+# --- SIPRI Top 100: concentration, 2002 vs 2023 -------------------------------------------------
+
+def test_cr5_fell_from_44_5_pct_in_2002_to_31_4_pct_in_2023(top100):
+    cr5 = industry.concentration(top100, k=5)
+    assert cr5.filter(pl.col("year") == 2002)["cr_pct"].item() == pytest.approx(44.524, abs=FLOAT)
+    assert cr5.filter(pl.col("year") == 2023)["cr_pct"].item() == pytest.approx(31.388, abs=FLOAT)
+
+
+def test_cr10_2002_and_2023(top100):
+    cr10 = industry.concentration(top100, k=10)
+    assert cr10.filter(pl.col("year") == 2002)["cr_pct"].item() == pytest.approx(60.266, abs=FLOAT)
+    assert cr10.filter(pl.col("year") == 2023)["cr_pct"].item() == pytest.approx(48.637, abs=FLOAT)
+
+
+def test_hhi_within_top100_2002_and_2023(top100):
+    h = industry.hhi(top100)
+    assert h.filter(pl.col("year") == 2002)["hhi_points"].item() == pytest.approx(501.27, abs=FLOAT)
+    assert h.filter(pl.col("year") == 2023)["hhi_points"].item() == pytest.approx(324.40, abs=FLOAT)
+
+
+def test_2015_break_cr5_with_and_without_chinese_firms(top100):
+    """Adding Chinese firms in 2015 lowers CR5 by about 6 points with no change in the industry."""
+    pub = industry.concentration(top100, k=5).filter(pl.col("year") == 2015)["cr_pct"].item()
+    exc = industry.concentration(top100, k=5, exclude_china=True).filter(
+        pl.col("year") == 2015)["cr_pct"].item()
+    assert pub == pytest.approx(29.601, abs=FLOAT)
+    assert exc == pytest.approx(35.656, abs=FLOAT)
+
+
+def test_cr_denominator_is_the_published_total(top100, raw_dir):
+    totals = sipri_top100.load_totals(raw_dir / get_source("sipri_top100_totals").filename)
+    cr = industry.concentration(top100, k=5).join(totals, on="year").filter(
+        pl.col("company_set_year") == pl.col("year"))
+    diff = (cr["all_arms_revenue_usd_m_current"] / 1000 - cr["arms_revenue_usd_bn_current"]).abs()
+    assert diff.max() < 0.005
+
+
+# --- "as of 2024, companies from NATO nations occupied seven spots out of the top 10" -----------
+
+def test_latest_year_in_data_is_2023_not_2024(top100):
+    assert top100["year"].max() == 2023  # SIPRI's 2024 Top 100 is not in this edition
+
+
+def test_nato_held_6_of_top10_in_2023_not_7(top100, membership):
+    """The data end in 2023: NATO-headquartered firms held 6 of the top 10 (five US firms and BAE
+    Systems); Rostec (Russia) and AVIC, NORINCO and CETC (China) held the rest. The claim's 7 of
+    10 refers to 2024, which this edition does not cover."""
+    n = industry.top10_nato_count(top100, membership).filter(pl.col("year") == 2023).row(0, named=True)
+    assert n["n_nato"] == 6
+    assert n["nato_companies"] == ["Lockheed Martin Corp.", "RTX", "Northrop Grumman Corp.",
+                                   "Boeing", "General Dynamics Corp.", "BAE Systems"]
+    assert sorted(n["other_companies"]) == ["AVIC", "CETC", "NORINCO", "Rostec"]
+
+
+def test_trans_european_airbus_counted_as_nato_in_2015_top10(top100, membership):
+    n = industry.top10_nato_count(top100, membership).filter(pl.col("year") == 2015).row(0, named=True)
+    assert "Airbus Group" in n["nato_companies"]
+    assert n["n_nato"] == 7
+
+
+def test_all_top10_were_nato_firms_2002_to_2014(top100, membership):
+    n = industry.top10_nato_count(top100, membership).filter(pl.col("year") <= 2014)
+    assert n["n_nato"].to_list() == [10] * 13
+
+
+def test_us_share_of_top100_in_2023_is_50_1_pct(top100, membership):
+    r = industry.regional_shares(top100, membership).filter(
+        (pl.col("year") == 2023) & (pl.col("region") == "United States"))
+    assert r["share_pct"].item() == pytest.approx(50.127, abs=FLOAT)
+    assert r["n_companies"].item() == 41
