@@ -32,7 +32,8 @@ def house_theme() -> dict:
     return {
         "config": {
             "font": FONT,
-            "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
+            "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "discreteWidth": WIDTH,
+                     "stroke": None},
             "range": {"category": PALETTE},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
                       "subtitleColor": "#444444", "offset": 10},
