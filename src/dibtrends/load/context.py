@@ -117,9 +117,10 @@ def _require(path: Path, df: pl.DataFrame, expected: list[str]) -> None:
 
 def _numbers(path: Path, df: pl.DataFrame, columns: list[str], key: list[str]) -> pl.DataFrame:
     """Cast text columns to numbers, failing on the first cell that is not one."""
+    raw = df
     for column in columns:
-        cast = df[column].str.strip_chars().cast(pl.Float64, strict=False)
-        bad = df.with_row_index("i").filter(cast.is_null() & df[column].is_not_null())
+        cast = raw[column].str.strip_chars().cast(pl.Float64, strict=False)
+        bad = raw.with_row_index("i").filter(cast.is_null() & raw[column].is_not_null())
         if bad.height:
             row = bad.row(0, named=True)
             raise DataError(path, f"value {row[column]!r} is not a number", column=column,

@@ -1,0 +1,77 @@
+"""Chart builders for notebook 05 (critical minerals)."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from . import PALETTE, source_line, titled
+
+CHINA_FIRST = "China is the first import source"
+OTHER_FIRST = "Another country is the first source"
+NO_DATA = "Not in USGS Fig. 2"
+COLOURS = {CHINA_FIRST: PALETTE[3], OTHER_FIRST: PALETTE[0], NO_DATA: "#999999"}
+
+
+def reliance_chart_data(table: pl.DataFrame) -> pl.DataFrame:
+    """The few columns the chart draws, one row per mineral (from ``minerals.mineral_table``)."""
+    return table.select(
+        "mineral",
+        pl.col("net_import_reliance_pct").fill_null(0).alias("bar_pct"),
+        "net_import_reliance_pct",
+        "nir_bound",
+        "nir_display",
+        pl.col("top_source").fill_null("n/a"),
+        pl.when(pl.col("nir_bound") == "not_listed").then(pl.lit(NO_DATA))
+        .when(pl.col("china_is_top")).then(pl.lit(CHINA_FIRST))
+        .otherwise(pl.lit(OTHER_FIRST)).alias("first_source"),
+        pl.when(pl.col("nir_bound") == "gt").then(pl.lit("lower bound (USGS: more than)"))
+        .when(pl.col("nir_bound") == "lt").then(pl.lit("upper bound (USGS: less than)"))
+        .when(pl.col("nir_bound") == "eq").then(pl.lit("published value"))
+        .otherwise(pl.lit("no value")).alias("value_kind"),
+        pl.when(pl.col("top_source").is_null()).then(pl.col("nir_display"))
+        .otherwise(pl.col("nir_display") + pl.lit("  (first source: ") + pl.col("top_source")
+                   + pl.lit(")")).alias("label"),
+        pl.col("net_import_reliance_pct").fill_null(-1).alias("sort_key"),
+    )
+
+
+def reliance_bars(table: pl.DataFrame, threshold_pct: float, *, title: str, subtitle: str):
+    """U.S. net import reliance by mineral; '>' values drawn as open-ended bars with a marker."""
+    data = reliance_chart_data(table)
+    order = data.sort(["sort_key", "mineral"], descending=[True, False])["mineral"].to_list()
+    y = alt.Y("mineral:N", title=None, sort=order)
+    colour = alt.Color("first_source:N", title="Leading U.S. import source 2019-2022",
+                       scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
+                       legend=alt.Legend(titleLimit=400, labelLimit=300))
+    tooltip = [
+        alt.Tooltip("mineral:N", title="Mineral"),
+        alt.Tooltip("nir_display:N", title="Net import reliance 2023 (%)"),
+        alt.Tooltip("value_kind:N", title="Value is"),
+        alt.Tooltip("top_source:N", title="First import source"),
+    ]
+    base = alt.Chart(data)
+    bars = base.mark_bar(height=14).encode(
+        x=alt.X("bar_pct:Q", title="U.S. net import reliance, 2023 (% of apparent consumption)",
+                scale=alt.Scale(domain=[0, 130], nice=False),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100])),
+        y=y, color=colour,
+        opacity=alt.condition(alt.datum.nir_bound == "eq", alt.value(1.0), alt.value(0.55)),
+        tooltip=tooltip,
+    )
+    more = base.transform_filter(alt.datum.nir_bound == "gt").mark_point(
+        shape="triangle-right", filled=True, size=90, color="#222222"
+    ).encode(x="bar_pct:Q", y=y, tooltip=tooltip)
+    less = base.transform_filter(alt.datum.nir_bound == "lt").mark_point(
+        shape="triangle-left", filled=True, size=90, color="#222222"
+    ).encode(x="bar_pct:Q", y=y, tooltip=tooltip)
+    labels = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(
+        x="bar_pct:Q", y=y, text="label:N")
+    rule = alt.Chart(pl.DataFrame({"threshold": [float(threshold_pct)]})).mark_rule(
+        strokeDash=[4, 3], color="#555555").encode(x="threshold:Q")
+    chart = alt.layer(bars, more, less, labels, rule).properties(
+        height=max(120, 26 * data.height))
+    note = ("Lighter bars ending in a triangle: USGS publishes only a bound ('>95' means more than "
+            f"95 %). Dashed line: the {threshold_pct:g} % threshold. Figures are for the United "
+            "States only.")
+    return titled(chart, title, subtitle, source_line("usgs_mcs2024_fig2", note=note))

@@ -1,0 +1,156 @@
+"""Claims of notebook 05, checked on the real USGS files and the curated NATO list.
+
+Every count below is exact: the inputs are small published tables, so any difference means the
+data or the matching changed, and the notebook's prose must be reviewed.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from dibtrends import minerals
+from dibtrends.errors import DataError
+from dibtrends.load import curated_minerals, usgs
+from dibtrends.sources import get
+
+
+@pytest.fixture(scope="module")
+def nir(raw_dir):
+    return usgs.load_net_import_reliance(raw_dir / get(usgs.FIG2).filename)
+
+
+@pytest.fixture(scope="module")
+def sources(raw_dir):
+    return usgs.load_import_sources(raw_dir / get(usgs.FIG2).filename)
+
+
+@pytest.fixture(scope="module")
+def curated():
+    return curated_minerals.load_defence_minerals()
+
+
+def _table(nir, sources, curated, selection, threshold=50):
+    chosen = minerals.defence_minerals(curated, selection)
+    table = minerals.mineral_table(minerals.us_reliance(nir, chosen),
+                                   minerals.china_share(sources, chosen))
+    return minerals.meets_threshold(table, threshold)
+
+
+def _by_mineral(table):
+    return {r["mineral"]: r for r in table.iter_rows(named=True)}
+
+
+# ------------------------------------------------------------------ curated list
+
+def test_curated_list_is_natos_twelve(curated):
+    nato = minerals.defence_minerals(curated, "nato_defence_critical")["mineral"].to_list()
+    assert nato == ["Aluminium", "Beryllium", "Cobalt", "Gallium", "Germanium", "Graphite",
+                    "Lithium", "Manganese", "Platinum", "Rare earth elements", "Titanium",
+                    "Tungsten"]
+    three = minerals.defence_minerals(curated, "brief_three")["mineral"].to_list()
+    assert three == ["Lithium", "Rare earth elements", "Titanium"]
+    assert curated["citation"].str.contains("https://").all()
+
+
+def test_every_curated_usgs_name_is_a_fig2_row(nir, curated):
+    names = curated["usgs_commodity"].drop_nulls()
+    assert names.is_in(nir["commodity"].implode()).all()
+    assert curated.filter(pl.col("usgs_commodity").is_null())["mineral"].to_list() == ["Beryllium"]
+
+
+def test_a_misspelt_usgs_name_fails_with_the_curated_file(nir, curated):
+    broken = curated.with_columns(pl.col("usgs_commodity").replace("COBALT", "Cobalt"))
+    with pytest.raises(DataError) as info:
+        minerals.us_reliance(nir, broken)
+    assert info.value.column == "usgs_commodity" and info.value.row == "Cobalt"
+    assert "defence_critical_minerals.csv" in str(info.value)
+
+
+# ------------------------------------------------------------------ the three named minerals
+
+def test_brief_three_reliance_with_bounds(nir, sources, curated):
+    rows = _by_mineral(_table(nir, sources, curated, "brief_three"))
+    assert (rows["Lithium"]["nir_display"], rows["Lithium"]["nir_bound"]) == (">25", "gt")
+    assert (rows["Titanium"]["nir_display"], rows["Titanium"]["nir_bound"]) == (">95", "gt")
+    assert (rows["Rare earth elements"]["nir_display"],
+            rows["Rare earth elements"]["nir_bound"]) == (">95", "gt")
+    assert rows["Rare earth elements"]["top_source"] == "China"
+    assert rows["Titanium"]["top_source"] == "Japan"
+    assert (rows["Lithium"]["top_source"], rows["Lithium"]["china_rank"]) == ("Argentina", 3)
+    assert rows["Lithium"]["meets_threshold"] is None  # '>25' cannot be placed against 50
+
+
+# ------------------------------------------------------------------ NATO's twelve
+
+def test_nato_twelve_summary_counts(nir, sources, curated):
+    counts = minerals.summary_counts(_table(nir, sources, curated, "nato_defence_critical")).row(0, named=True)
+    assert counts == {
+        "n_minerals": 12, "n_in_fig2": 11,
+        "n_meets_threshold": 9,        # 100: Ga, graphite, Mn; >95: REE, Ti; 83 Pt; 67 Co; >50: Ge, W
+        "n_threshold_unknown": 2,      # lithium '>25', beryllium not in Fig. 2
+        "n_china_top": 3,              # graphite, rare earths, tungsten
+        "n_china_among_major": 6,      # + gallium (2nd), germanium (2nd), lithium (3rd)
+        "n_meets_threshold_china_top": 3,
+    }
+
+
+def test_china_rank_not_share(nir, sources, curated):
+    table = _table(nir, sources, curated, "nato_defence_critical")
+    assert not [c for c in table.columns if "share" in c and c != "china_share"]
+    rows = _by_mineral(table)
+    assert {m for m, r in rows.items() if r["china_is_top"]} == {"Graphite", "Rare earth elements", "Tungsten"}
+    assert rows["Gallium"]["china_rank"] == 2 and rows["Gallium"]["china_includes_hong_kong"] is False
+    assert rows["Graphite"]["china_includes_hong_kong"] is True
+    assert rows["Manganese"]["china_is_top"] is False and rows["Manganese"]["china_among_major"] is False
+    assert rows["Beryllium"]["china_is_top"] is None  # no Fig. 2 row: unknown, not 'no'
+
+
+def test_threshold_at_100_pct(nir, sources, curated):
+    counts = minerals.summary_counts(_table(nir, sources, curated, "nato_defence_critical", 100))
+    assert counts["n_meets_threshold"].item() == 3      # gallium, graphite, manganese
+    assert counts["n_threshold_unknown"].item() == 6    # four '>' bounds, lithium, beryllium
+
+
+def test_all_fig2_commodities_summary_matches_usgs(nir, sources):
+    counts = minerals.all_commodities_summary(nir, sources, 50).row(0, named=True)
+    assert counts["n_minerals"] == 63
+    assert counts["n_meets_threshold"] == 49  # MCS 2024: imports > half of consumption for 49
+    assert counts["n_china_top"] == 16
+
+
+# ------------------------------------------------------------------ logic on a tiny fixture
+
+@pytest.fixture
+def bounds_fixture():
+    """A made-up frame (not data) with one row per kind of published value."""
+    return pl.DataFrame({
+        "mineral": ["eq60", "eq40", "gt50", "gt25", "lt50", "lt75", "exp", "wh", "none"],
+        "net_import_reliance_pct": [60.0, 40.0, 50.0, 25.0, 50.0, 75.0, None, None, None],
+        "nir_bound": ["eq", "eq", "gt", "gt", "lt", "lt", "exporter", "withheld", "not_listed"],
+    })
+
+
+def test_meets_threshold_three_valued(bounds_fixture):
+    out = minerals.meets_threshold(bounds_fixture, 50)
+    assert dict(zip(out["mineral"], out["meets_threshold"])) == {
+        "eq60": True, "eq40": False, "gt50": True, "gt25": None, "lt50": False, "lt75": None,
+        "exp": False, "wh": None, "none": None,
+    }
+
+
+def test_display_text(bounds_fixture):
+    out = bounds_fixture.with_columns(minerals.nir_display().alias("d"))["d"].to_list()
+    assert out == ["60", "40", ">50", ">25", "<50", "<75", "net exporter", "withheld",
+                   "not in USGS Fig. 2"]
+
+
+def test_chart_builds_from_the_table(nir, sources, curated):
+    from dibtrends.charts import minerals as chart
+
+    table = _table(nir, sources, curated, "nato_defence_critical")
+    data = chart.reliance_chart_data(table)
+    assert data.height == 12
+    assert data.filter(pl.col("first_source") == chart.CHINA_FIRST).height == 3
+    spec = chart.reliance_bars(table, 50, title="t", subtitle="s").to_dict()
+    assert "vconcat" in spec
