@@ -326,16 +326,19 @@ def segmented_trend(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
         x_ = _design(t, combo)
         return x_ @ np.linalg.lstsq(x_, y, rcond=None)[0]
 
-    def sieve_draws(null_fit, alt_fit):
-        """y* = null fit + AR(1) errors; phi and innovations from the alternative's residuals
-        (residuals of the restricted fit carry the omitted kink as spurious persistence, which
-        would drain the test of power; cf. Bai and Perron 2003)."""
-        phi, innov = _ar1(y - alt_fit)
+    # One error model for every test: AR(1) fitted to the residuals of the least restricted
+    # model (max_breaks). Residuals of a restricted fit would carry an omitted kink as spurious
+    # persistence (phi near 1) and drain the tests of power (cf. Bai and Perron 2003, who
+    # estimate nuisance parameters under the alternative).
+    phi_boot, innov_boot = _ar1(y - fit_of(best_combo[-1]))
+
+    def sieve_draws(null_fit):
+        """n_boot series: the null model's fit plus AR(1) errors from resampled innovations."""
         burn = 50
-        draws = rng.choice(innov, size=(n + burn, n_boot), replace=True)
+        draws = rng.choice(innov_boot, size=(n + burn, n_boot), replace=True)
         e = np.zeros_like(draws)
         for i in range(1, n + burn):
-            e[i] = phi * e[i - 1] + draws[i]
+            e[i] = phi_boot * e[i - 1] + draws[i]
         return null_fit[:, None] + e[burn:]
 
     def f_stat(ssr_r, ssr_u, m_u, q):
@@ -347,8 +350,7 @@ def segmented_trend(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
     ud_max = max(ud_stats) if ud_stats else None
     p_ud = None
     if ud_stats:
-        m_star = 1 + int(np.argmax(ud_stats))
-        ystar = sieve_draws(fit_of(()), fit_of(best_combo[m_star]))
+        ystar = sieve_draws(fit_of(()))
         exceed = 0
         for lo in range(0, n_boot, 100):
             chunk = ystar[:, lo:lo + 100]
@@ -362,7 +364,7 @@ def segmented_trend(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
     seq_p: list[float | None] = [None]
     for m in range(1, big_m + 1):
         stat = f_stat(best_ssr[m - 1], best_ssr[m], m, 1)
-        ystar = sieve_draws(fit_of(best_combo[m - 1]), fit_of(best_combo[m]))
+        ystar = sieve_draws(fit_of(best_combo[m - 1]))
         exceed = 0
         for lo in range(0, n_boot, 100):
             chunk = ystar[:, lo:lo + 100]
@@ -448,6 +450,8 @@ def segmented_trend(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
         ("udmax_p", float("nan") if p_ud is None else float(p_ud),
          "sieve-bootstrap p-value of UDmax (accounts for the break search and AR(1) errors)"),
         ("n_breaks_selected", float(chosen), f"UDmax then sequential tests at alpha={alpha}"),
+        ("ar1_bootstrap", phi_boot,
+         f"AR(1) coefficient of the errors drawn in the bootstrap ({len(grids) - 1}-break residuals)"),
         ("n_boot", float(n_boot), f"sieve-bootstrap draws per test (seed {seed})"),
         ("min_segment_years", float(min_segment), "shortest admissible segment"),
     ]
