@@ -1,0 +1,177 @@
+"""Chart builders for notebook 03 (defence-industry consolidation).
+
+Each builder takes the frame an analysis function returned (``dibtrends.industry`` or a curated
+table) plus a title and a subtitle that states the claim being tested, and returns a titled chart
+with the source line under it. Nothing here computes a number the notebook does not show.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from .. import industry
+from . import PALETTE, WIDTH, source_line, titled
+
+REGION_COLOURS = dict(zip(industry.REGIONS, PALETTE[:len(industry.REGIONS)]))
+BREAK_NOTE = ("SIPRI includes Chinese companies only from 2015: the dotted line marks that series "
+              "break.")
+CURRENT_PRICES = ("Arms revenue in US$ at current prices; shares and concentration are ratios and "
+                  "do not depend on the price basis.")
+DOD_SOURCE = ("Source: U.S. Department of Defense, OUSD(A&S), 'State of Competition within the "
+              "Defense Industrial Base', February 2022 (figures as quoted from the report; "
+              "transcribed in data/curated/dod_consolidation_2022.csv).")
+MERGER_SOURCE = ("Sources: company filings, press releases and news reports cited row by row in "
+                 "data/curated/merger_timeline.csv. Year of completion (or of the named event).")
+
+
+def _break_rule(y_field: str | None = None, label: str = "2015: Chinese firms added"):
+    rule = alt.Chart(pl.DataFrame({"year": [industry.CHINA_FROM - 0.5], "label": [label]}))
+    line = rule.mark_rule(strokeDash=[2, 3], color="#555555").encode(x="year:Q")
+    text = rule.mark_text(align="left", dx=4, dy=-4, fontSize=10, color="#555555",
+                          baseline="top").encode(x="year:Q", y=alt.value(0), text="label:N")
+    return line + text
+
+
+def consolidation_chart(dod: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+    """DoD (2022): number of suppliers in the 1990s and in 2022, one dumbbell per category."""
+    data = dod.select("category", "count_before", "count_after", "period_before", "period_after",
+                      "quote").sort("count_before", descending=True)
+    order = data["category"].to_list()
+    long = data.unpivot(index=["category", "quote"], on=["count_before", "count_after"],
+                        variable_name="when", value_name="suppliers").with_columns(
+        pl.col("when").replace_strict({"count_before": "1990s", "count_after": "2022"}))
+    y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X("suppliers:Q", title="Number of suppliers (DoD count)",
+              scale=alt.Scale(domain=[0, 55], nice=False))
+    link = alt.Chart(data).mark_rule(color="#999999", strokeWidth=2).encode(
+        y=y, x=alt.X("count_after:Q", scale=alt.Scale(domain=[0, 55], nice=False)),
+        x2="count_before:Q")
+    dots = alt.Chart(long).mark_circle(size=140, opacity=1).encode(
+        y=y, x=x,
+        color=alt.Color("when:N", title=None, sort=["1990s", "2022"],
+                        scale=alt.Scale(domain=["1990s", "2022"], range=[PALETTE[5], PALETTE[0]])),
+        tooltip=[alt.Tooltip("category:N", title="Category"), alt.Tooltip("when:N", title="When"),
+                 alt.Tooltip("suppliers:Q", title="Suppliers"),
+                 alt.Tooltip("quote:N", title="Report")])
+    labels = alt.Chart(long).mark_text(dy=-13, fontSize=11).encode(
+        y=y, x=x, text="suppliers:Q")
+    chart = (link + dots + labels).properties(width=WIDTH - 160, height=40 * data.height + 20)
+    return titled(chart, title, subtitle, DOD_SOURCE)
+
+
+def merger_timeline_chart(timeline: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+    """Dated events that formed the US and European primes: one row per surviving company."""
+    data = timeline.select("year", "company_after", "companies_before", "event", "event_type",
+                           "region", pl.col("date").cast(pl.String).fill_null("(year only)"))
+    order = (data.group_by("region", "company_after").agg(pl.col("year").min())
+             .sort("region", "year", descending=[True, False])["company_after"].to_list())
+    chart = alt.Chart(data).mark_point(filled=True, size=110, opacity=0.9).encode(
+        x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[1980, 2025], nice=False),
+                axis=alt.Axis(format="d", values=list(range(1980, 2030, 5)))),
+        y=alt.Y("company_after:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        color=alt.Color("region:N", title="Region", legend=alt.Legend(orient="right"),
+                        scale=alt.Scale(domain=["United States", "Europe"],
+                                        range=[REGION_COLOURS["United States"],
+                                               REGION_COLOURS["European NATO"]])),
+        shape=alt.Shape("event_type:N", title="Event", legend=alt.Legend(orient="right")),
+        tooltip=[alt.Tooltip("company_after:N", title="Company after"),
+                 alt.Tooltip("year:Q", title="Year", format="d"),
+                 alt.Tooltip("date:N", title="Date"),
+                 alt.Tooltip("companies_before:N", title="Before"),
+                 alt.Tooltip("event:N", title="Event")],
+    ).properties(width=WIDTH - 120, height=22 * len(order) + 20)
+    return titled(chart, title, subtitle, MERGER_SOURCE)
+
+
+def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+    """CR5, CR_k (percent) and HHI (points) over time, both series, with the 2015 break marked.
+
+    ``measures`` is ``industry.headline_measures``: year, series, measure, value, unit.
+    """
+    data = measures.select("year", "series", "measure", "value", "unit")
+    dash = alt.StrokeDash("series:N", title="Series",
+                          scale=alt.Scale(domain=[industry.SERIES_PUBLISHED,
+                                                  industry.SERIES_EXCL_CHINA],
+                                          range=[[1, 0], [5, 3]]),
+                          legend=None)  # explained in the source line: solid vs dashed
+    tooltip = [alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("series:N", title="Series"),
+               alt.Tooltip("year:Q", format="d", title="Year"),
+               alt.Tooltip("value:Q", format=",.1f", title="Value")]
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
+              scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False))
+    cr = alt.Chart(data).transform_filter(alt.datum.measure != "HHI").mark_line(
+        point=alt.OverlayMarkDef(size=18)).encode(
+        x=x, y=alt.Y("value:Q", title="Share of Top-100 arms revenue (%)",
+                     scale=alt.Scale(domain=[0, 70])),
+        color=alt.Color("measure:N", title="Measure",
+                        scale=alt.Scale(range=[PALETTE[0], PALETTE[1]])),
+        strokeDash=dash, tooltip=tooltip)
+    hhi = alt.Chart(data).transform_filter(alt.datum.measure == "HHI").mark_line(
+        color=PALETTE[2], point=alt.OverlayMarkDef(size=18, color=PALETTE[2])).encode(
+        x=x, y=alt.Y("value:Q", title="HHI within the Top 100 (points, 0-10,000)",
+                     scale=alt.Scale(domain=[0, 600])),
+        strokeDash=dash, tooltip=tooltip)
+    half = (WIDTH - 60) // 2
+    left = (cr + _break_rule()).properties(width=half, height=260,
+                                           title="Concentration ratios CR5 and CR10")
+    right = (hhi + _break_rule()).properties(width=half, height=260,
+                                             title="Herfindahl-Hirschman index")
+    chart = alt.hconcat(left, right, spacing=30)
+    note = (f"{BREAK_NOTE} Solid lines: the published lists; dashed lines (from 2015): the same "
+            f"measure with Chinese firms removed before shares are computed. HHI here is within the Top 100, not a market HHI. {CURRENT_PRICES}")
+    return titled(chart, title, subtitle, source_line("sipri_top100", note=note))
+
+
+def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+    """Stacked shares of Top-100 arms revenue by HQ region (``industry.regional_shares``)."""
+    data = regional.select("year", "region", "region_order", "share_pct", "n_companies",
+                           industry.ARMS)
+    area = alt.Chart(data).mark_area(opacity=0.9).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False)),
+        y=alt.Y("share_pct:Q", stack="zero", title="Share of Top-100 arms revenue (%)",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("region:N", title="Headquarters",
+                        scale=alt.Scale(domain=list(REGION_COLOURS),
+                                        range=list(REGION_COLOURS.values())),
+                        sort=industry.REGIONS),
+        order=alt.Order("region_order:Q", sort="ascending"),
+        tooltip=[alt.Tooltip("region:N", title="Region"),
+                 alt.Tooltip("year:Q", format="d", title="Year"),
+                 alt.Tooltip("share_pct:Q", format=".1f", title="Share (%)"),
+                 alt.Tooltip("n_companies:Q", title="Companies")])
+    chart = (area + _break_rule()).properties(width=WIDTH, height=300)
+    note = ("European NATO includes Trans-European companies (Airbus, MBDA, KNDS ...); Other NATO "
+            "is Canada and Türkiye; Allies count from the year they joined. " + BREAK_NOTE + " "
+            + CURRENT_PRICES)
+    return titled(chart, title, subtitle, source_line("sipri_top100", note=note))
+
+
+def top10_by_hq_chart(top: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+    """How many of the top k companies each year are headquartered in each region."""
+    k = int(top["position"].max())
+    counts = (top.group_by("year", "region").agg(pl.len().cast(pl.Int64).alias("companies"),
+                                                 pl.col("company").sort().str.join(", ")
+                                                 .alias("names"))
+              .with_columns(pl.col("region").replace_strict(
+                  {r: i for i, r in enumerate(industry.REGIONS)}, return_dtype=pl.Int64)
+                  .alias("region_order"))
+              .sort("year", "region_order"))
+    bars = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("year:O", title=None),
+        y=alt.Y("companies:Q", stack="zero", title=f"Companies in the top {k}",
+                scale=alt.Scale(domain=[0, k]), axis=alt.Axis(values=list(range(0, k + 1, 2)))),
+        color=alt.Color("region:N", title="Headquarters",
+                        scale=alt.Scale(domain=list(REGION_COLOURS),
+                                        range=list(REGION_COLOURS.values())),
+                        sort=industry.REGIONS),
+        order=alt.Order("region_order:Q", sort="ascending"),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("region:N", title="Region"),
+                 alt.Tooltip("companies:Q", title="Companies"),
+                 alt.Tooltip("names:N", title="Names")])
+    chart = bars.properties(width=WIDTH, height=260)
+    note = ("United States, European NATO (incl. Trans-European) and Other NATO are NATO; Allies "
+            "count from the year they joined. " + BREAK_NOTE.replace(": the dotted line marks "
+                                                                      "that series break", ""))
+    return titled(chart, title, subtitle, source_line("sipri_top100", note=note))
