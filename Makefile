@@ -6,6 +6,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-builtin-rules
 
+# Everything the package writes is relative to this checkout (also when .venv is shared).
+export DIBTRENDS_ROOT := $(CURDIR)
+
 PYTHON_BOOTSTRAP ?= python3
 UV_VERSION := 0.13.8
 TOOLS := .tools

@@ -38,7 +38,8 @@ def constant_spending(series: pl.DataFrame, name: str):
         tooltip=[alt.Tooltip("year:O"), alt.Tooltip("milex_usd_m_const2015:Q", format=",.0f",
                                                      title="US$ m, 2015 prices"), "status:N"],
     ).properties(height=220)
-    return titled(chart, f"{name}: defence expenditure, 2014–2024",
+    years = f"{series['year'].min()}–{series['year'].max()}"
+    return titled(chart, f"{name}: defence expenditure, {years}",
                   ["NATO definition, constant 2015 prices and exchange rates."],
                   source_line("nato_defexp_2024"))
 

@@ -1,0 +1,202 @@
+"""`make report` end to end, in a copy of this checkout: outputs, no-op rebuild, one-notebook
+rebuild, failure that keeps the last good report, and an offline look in headless Chromium.
+
+The copy shares this checkout's `.venv` (Make's DIBTRENDS_ROOT keeps every write inside the
+copy) and reads the sources from the mirror, so the test needs no network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from dibtrends import paths
+
+from .conftest import mirror_dir
+
+CDN = re.compile(r"https?://(cdn\.|cdnjs\.|unpkg\.com|fonts\.g|ajax\.googleapis|cdn\.jsdelivr)", re.I)
+ANALYSES = sorted(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+                  if p.stem not in {"00_executive_summary", "99_sources_and_methods"})
+
+
+def _make(copy: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = os.environ | {"DIBTRENDS_MIRROR": str(mirror_dir()), "DIBTRENDS_SKIP_QUARTO_INSTALL": "1"}
+    env.pop("DIBTRENDS_ROOT", None)
+    env.pop("DIBTRENDS_OUTPUT", None)
+    run = subprocess.run(["make", *args], cwd=copy, capture_output=True, text=True, env=env)
+    if check and run.returncode != 0:
+        raise AssertionError(f"make {' '.join(args)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")
+    return run
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    if mirror_dir() is None:
+        pytest.skip("no source mirror: set DIBTRENDS_MIRROR to run the pipeline test offline")
+    if not (paths.ROOT / ".venv" / ".synced").exists():
+        pytest.skip("run `make setup` first: the pipeline test shares this checkout's .venv")
+    copy = tmp_path_factory.mktemp("checkout") / "dibtrends"
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                           cwd=paths.ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    for name in filter(None, files):
+        src = paths.ROOT / name.decode()
+        if src.is_file():
+            (copy / name.decode()).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, copy / name.decode())
+    for shared in (".venv", ".tools"):
+        if (paths.ROOT / shared).exists():
+            (copy / shared).symlink_to(paths.ROOT / shared)
+    started = time.perf_counter()
+    _make(copy, "report")
+    (copy / ".cold_seconds").write_text(f"{time.perf_counter() - started:.1f}")
+    return copy
+
+
+def _executed(copy: Path) -> list[Path]:
+    return sorted((copy / "reports" / "executed").rglob("*.ipynb"))
+
+
+def test_report_builds_every_notebook_and_a_published_output(built):
+    executed = {p.stem for p in _executed(built)}
+    for name in [*ANALYSES, "00_executive_summary", "99_sources_and_methods"]:
+        assert name in executed, f"{name} was not executed"
+    allies = (built / "data" / "curated" / "nato_membership.csv").read_text().splitlines()[1:]
+    assert len([p for p in executed if p.startswith("profile_")]) == len(allies) == 32
+    out = built / "reports" / "_output"
+    if shutil.which("quarto"):
+        assert (out / "index.html").exists() and (out / "dibtrends-report.pdf").exists()
+    else:
+        assert (out / "preview" / "index.html").exists()
+        assert (out / "preview" / "assets" / "vega-bundle.js").exists()
+
+
+def test_every_chart_has_a_static_image_and_interactive_html(built):
+    charts = 0
+    for path in _executed(built):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if "application/vnd.vegalite.v5+json" in data:
+                    charts += 1
+                    assert "image/png" in data, f"chart without static image in {path.name}"
+                    assert "dibtrends-chart" in data.get("text/html", ""), path.name
+    assert charts >= 40  # 3 per profile and the analyses' charts
+
+
+def test_no_output_requests_a_cdn(built):
+    out = built / "reports" / "_output"
+    for page in out.rglob("*.html"):
+        hits = CDN.findall(page.read_text(errors="replace"))
+        assert not hits, f"{page} references {hits[:3]}"
+    for path in _executed(built):
+        assert not CDN.search(path.read_text()), f"{path.name} references a CDN"
+
+
+def test_headlines_are_published_for_the_summary(built):
+    headlines = built / "reports" / "generated" / "headlines"
+    for name in ANALYSES:
+        assert (headlines / f"{name}.csv").exists(), name
+
+
+def test_noop_rebuild_does_nothing(built):
+    assert _make(built, "-q", "report", check=False).returncode == 0, "make report is not up to date"
+    started = time.perf_counter()
+    run = _make(built, "report")
+    assert "executed" not in run.stderr and "built" not in run.stderr
+    assert time.perf_counter() - started < 10
+
+
+def test_one_parameter_change_reexecutes_only_that_notebook(built):
+    params_file = built / "reports" / "params.yaml"
+    original = params_file.read_text()
+    before = {p: p.stat().st_mtime_ns for p in _executed(built)}
+    params = yaml.safe_load(original)
+    params["05_critical_minerals"]["min_reliance_pct"] = 60
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+    try:
+        _make(built, "report")
+        changed = {p.stem for p, t in before.items() if p.stat().st_mtime_ns != t}
+        assert changed == {"05_critical_minerals", "00_executive_summary"}
+    finally:
+        params_file.write_text(original)
+        _make(built, "report")
+
+
+def test_failed_notebook_keeps_last_good_report(built):
+    params_file = built / "reports" / "params.yaml"
+    original = params_file.read_text()
+    out = built / "reports" / "_output"
+    snapshot = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    good = built / "reports" / "executed" / "02_equipment_spending.ipynb"
+    good_bytes = good.read_bytes()
+    params = yaml.safe_load(original)
+    params["02_equipment_spending"]["price_basis"] = "bogus"
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+    try:
+        run = _make(built, "report", check=False)
+        assert run.returncode != 0
+        assert "02_equipment_spending" in run.stderr and "price_basis" in run.stderr
+        assert "constant2015" in run.stderr  # the allowed values are named
+        assert good.read_bytes() == good_bytes
+        assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == snapshot
+    finally:
+        params_file.write_text(original)
+
+
+def test_unknown_parameter_name_stops_the_run(built):
+    params_file = built / "reports" / "params.yaml"
+    original = params_file.read_text()
+    params = yaml.safe_load(original)
+    params["03_industry_consolidation"]["top_kk"] = 5
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+    try:
+        run = _make(built, "report", check=False)
+        assert run.returncode != 0
+        assert "top_kk" in run.stderr and "03_industry_consolidation" in run.stderr
+    finally:
+        params_file.write_text(original)
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.chromium
+def test_html_draws_every_chart_offline_in_headless_chromium(built, tmp_path):
+    exe = _chromium()
+    if exe is None:
+        pytest.skip("headless Chromium not installed (Debian package `chromium`)")
+    out = built / "reports" / "_output"
+    pages = ([out / "index.html", out / "executed" / "02_equipment_spending.html"]
+             if (out / "index.html").exists() else
+             [out / "preview" / "02_equipment_spending.html", out / "preview" / "profile_USA.html"])
+    for page in pages:
+        netlog = tmp_path / f"{page.stem}.netlog.json"
+        run = subprocess.run(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-quic", f"--user-data-dir={tmp_path / 'profile'}",
+             "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+             f"--log-net-log={netlog}", "--enable-logging=stderr", "--v=0",
+             "--virtual-time-budget=15000", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120)
+        dom = run.stdout
+        expected = dom.count('class="dibtrends-chart"')
+        assert expected > 0, f"no charts found in {page}"
+        assert dom.count('data-drawn="1"') == expected, f"not every chart was drawn in {page}"
+        assert len(re.findall(r'class="dibtrends-chart"[^>]*>\s*<svg|<svg[^>]*class="marks"', dom)) >= expected
+        console_errors = [line for line in run.stderr.splitlines()
+                          if "CONSOLE" in line and ("rror" in line or "Uncaught" in line)]
+        assert not console_errors, console_errors
+        urls = set(re.findall(r'"url":"([^"]+)"', netlog.read_text(errors="replace")))
+        remote = [u for u in urls if u.startswith(("http:", "https:", "ws:", "wss:"))]
+        assert not remote, f"{page.name} requested {remote}"
