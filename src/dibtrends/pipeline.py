@@ -178,10 +178,28 @@ def execute_from_params(name: str, output: Path | None = None) -> Path:
     return execute(name, output or EXECUTED / f"{name}.ipynb", params or {})
 
 
-def allies() -> list[str]:
+def ally_names() -> dict[str, str]:
     import polars as pl
 
-    return sorted(pl.read_csv(paths.CURATED / "nato_membership.csv")["iso3"].to_list())
+    table = pl.read_csv(paths.CURATED / "nato_membership.csv")
+    return dict(zip(table["iso3"].to_list(), table["country"].to_list()))
+
+
+def allies() -> list[str]:
+    return sorted(ally_names())
+
+
+def set_heading(nb_path: Path, title: str) -> None:
+    """Give a generic executed notebook (a profile) its own page title: the first heading."""
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            first, _, rest = cell.source.partition("\n")
+            cell.source = f"# {title}\n{rest}"
+            break
+    nbformat.write(nb, nb_path)
 
 
 def execute_profiles(codes: list[str] | None = None, workers: int = 2) -> list[Path]:
@@ -202,13 +220,19 @@ def execute_profiles(codes: list[str] | None = None, workers: int = 2) -> list[P
         raise ParameterError(f"profiles: unknown Ally code(s) {', '.join(unknown)}; "
                              f"valid codes: {', '.join(allies())}.")
     chunks = [codes[i::workers] for i in range(workers)]
+    names = ally_names()
 
     def run_chunk(chunk: list[str]) -> list[Path]:
         km = KernelManager(kernel_name=KERNEL)
         km.start_kernel(cwd=str(paths.NOTEBOOKS))
         try:
-            return [execute(PROFILE_NOTEBOOK, PROFILES_DIR / f"profile_{code}.ipynb",
-                            base | {"country": code}, km=km) for code in chunk]
+            done = []
+            for code in chunk:
+                out = execute(PROFILE_NOTEBOOK, PROFILES_DIR / f"profile_{code}.ipynb",
+                              base | {"country": code}, km=km)
+                set_heading(out, f"Ally profile: {names[code]}")
+                done.append(out)
+            return done
         finally:
             km.shutdown_kernel(now=True)
 

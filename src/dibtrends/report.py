@@ -109,3 +109,35 @@ def table_csv(df: pl.DataFrame, name: str) -> Path:
     path = output_dir_checked() / "tables" / f"{name}.csv"
     df.write_csv(path)
     return path
+
+
+def markdown_table(df: pl.DataFrame, decimals: dict[str, int] | int = 1,
+                   labels: dict[str, str] | None = None) -> str:
+    """A pipe table with formatted numbers (Quarto renders it in HTML and Typst alike)."""
+    labels = labels or {}
+
+    def cell(value, column):
+        if value is None:
+            return "–"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            places = decimals.get(column, 1) if isinstance(decimals, dict) else decimals
+            return fmt(value, places)
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    header = "| " + " | ".join(labels.get(c, c) for c in df.columns) + " |"
+    align = "|" + "|".join("---:" if df.schema[c].is_numeric() else "---" for c in df.columns) + "|"
+    body = ["| " + " | ".join(cell(row[c], c) for c in df.columns) + " |"
+            for row in df.iter_rows(named=True)]
+    return "\n".join([header, align, *body])
+
+
+def show_table(df: pl.DataFrame, name: str, *, decimals: dict[str, int] | int = 1,
+               labels: dict[str, str] | None = None, caption: str = "") -> None:
+    """Display a whole table (no truncation) and save it as a downloadable CSV."""
+    table_csv(df, name)
+    text = markdown_table(df, decimals, labels)
+    if caption:
+        text += f"\n\n: {caption}"
+    say(text)
