@@ -216,19 +216,18 @@ def _sheet_specs(sheet_names: list[str], path: Path) -> tuple[list[_Sheet], int]
     return specs, base
 
 
-def _header(strings: pl.DataFrame, path: Path, sheet: str) -> tuple[int, dict[int, int]]:
-    """Notes column index and {column index: year}; DataError if the header row moved."""
-    first_col = strings.get_column(strings.columns[0]).to_list()
-    row_idx = HEADER_ROW - 1
-    if len(first_col) <= row_idx or (first_col[row_idx] or "").strip() != "Country":
-        found = [i + 1 for i, v in enumerate(first_col[:40]) if (v or "").strip() == "Country"]
-        where = f"found on row {found[0]}" if found else "not found in the first 40 rows"
-        raise DataError(
-            path, f"sheet {sheet!r}: header cell 'Country' expected on row {HEADER_ROW}, {where}",
-            column="Country", row=HEADER_ROW,
-            fix="the publisher changed the layout: check the sheet's top rows and, if the table "
-                "is otherwise unchanged, update HEADER_ROW in src/dibtrends/load/sipri_milex.py.")
-    header = strings.row(row_idx)
+def _header_missing(path: Path, sheet: str, found: int | None) -> DataError:
+    where = f"found on row {found}" if found else "not found in the first 40 rows"
+    return DataError(
+        path, f"sheet {sheet!r}: header cell 'Country' expected on row {HEADER_ROW}, {where}",
+        column="Country", row=HEADER_ROW,
+        fix="the publisher changed the layout: check the sheet's top rows and, if the table "
+            "is otherwise unchanged, update HEADER_ROW in src/dibtrends/load/sipri_milex.py.")
+
+
+def _header(strings: pl.DataFrame, hdr: int, path: Path, sheet: str) -> dict[int, int]:
+    """{column index: year} from the header row (frame index ``hdr``), checked."""
+    header = strings.row(hdr)
     notes = [i for i, v in enumerate(header) if (v or "").strip() == "Notes"]
     years: dict[int, int] = {}
     for i, v in enumerate(header):
@@ -243,28 +242,40 @@ def _header(strings: pl.DataFrame, path: Path, sheet: str) -> tuple[int, dict[in
             column="year", row=HEADER_ROW,
             fix="compare the sheet with the layout in the module docstring of "
                 "src/dibtrends/load/sipri_milex.py and update the loader.")
-    return notes[0], years
+    return years
 
 
-def _check_title(strings: pl.DataFrame, spec: _Sheet, path: Path) -> None:
-    title = " ".join(v for v in strings.get_column(strings.columns[0]).to_list()[:HEADER_ROW - 1] if v)
+def _check_title(title: str, spec: _Sheet, path: Path) -> None:
     norm = _norm_text(title)
     absent = [p for p in spec.expect if p not in norm]
     if absent:
         raise DataError(
             path, f"sheet {spec.name!r}: the title lines do not describe {spec.unit_words} "
                   f"(expected words {absent!r} in {title[:160]!r})",
-            column=spec.column, row="1-5",
+            column=spec.column, row=f"1-{HEADER_ROW - 1}",
             fix="the publisher changed units or relabelled the sheet: check the title and the "
                 "values, and update the loader's unit handling and column name together.")
 
 
 def _font_flags(path: Path, sheet: str) -> pl.DataFrame:
-    """(name, year, blue, red) for numeric cells, from SIPRI's font colours."""
+    """(name, year, blue, red) for numeric cells, from SIPRI's font colours.
+
+    Also the check that the header sits on HEADER_ROW counted from the top of the sheet:
+    openpyxl keeps empty leading rows, which fastexcel skips.
+    """
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        rows = wb[sheet].iter_rows(min_row=HEADER_ROW)
-        header = [c.value for c in next(rows)]
+        rows = wb[sheet].iter_rows()
+        found = None
+        for number, row in enumerate(rows, start=1):
+            if row and isinstance(row[0].value, str) and row[0].value.strip() == "Country":
+                found = number
+                header = [c.value for c in row]
+                break
+            if number >= 40:
+                break
+        if found != HEADER_ROW:
+            raise _header_missing(path, sheet, found)
         year_at = {j: int(v) for j, v in enumerate(header) if isinstance(v, (int, float))}
         out: list[tuple[str, int, bool, bool]] = []
         for row in rows:
@@ -296,23 +307,28 @@ def _rgb(cell) -> str | None:
 
 
 def _read_sheet(path: Path, reader, spec: _Sheet) -> pl.DataFrame:
-    """Long frame (name, excel_row, year, value, marker) for one sheet, markers checked."""
+    """Long frame (name, excel_row, year, text, value, marker) for one sheet, markers checked."""
     strings = reader.load_sheet_by_name(spec.name, header_row=None, dtypes="string").to_polars()
-    _check_title(strings, spec, path)
-    _, years = _header(strings, path, spec.name)
+    first_col = [(v or "").strip() for v in strings.get_column(strings.columns[0]).to_list()]
+    if "Country" not in first_col[:40]:
+        raise _header_missing(path, spec.name, None)
+    hdr = first_col.index("Country")
+    skipped = HEADER_ROW - 1 - hdr  # empty top rows fastexcel leaves out (0 in SIPRI's files)
+    _check_title(" ".join(v for v in first_col[:hdr] if v), spec, path)
+    years = _header(strings, hdr, path, spec.name)
     dtypes = {i: ("float" if i in years else "string") for i in range(strings.width)}
     floats = reader.load_sheet_by_name(spec.name, header_row=None, dtypes=dtypes).to_polars()
     if floats.height != strings.height:
         raise DataError(path, f"sheet {spec.name!r}: values and text read with different row "
                               "counts", fix="re-save the workbook or report a fastexcel issue.")
-    name_col = strings.columns[0]
-    body = slice(HEADER_ROW, strings.height)
-    names = strings.get_column(name_col).to_list()[body]
+    body = slice(hdr + 1, strings.height)
+    names = strings.get_column(strings.columns[0]).to_list()[body]
+    excel_rows = [i + 1 + skipped for i in range(hdr + 1, strings.height)]
     frames = []
     for j, year in years.items():
         frames.append(pl.DataFrame({
             "name": names,
-            "excel_row": list(range(HEADER_ROW + 1, strings.height + 1)),
+            "excel_row": excel_rows,
             "year": [year] * len(names),
             "text": strings.get_column(strings.columns[j]).to_list()[body],
             "value": floats.get_column(floats.columns[j]).to_list()[body],
@@ -423,24 +439,25 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
                         fix="run `make data` (or dibtrends.fetch.fetch_all) to fetch it.")
     reader = fastexcel.read_excel(path)
     specs, base = _sheet_specs(reader.sheet_names, path)
+    parts = []
+    for spec in specs:
+        flags = _font_flags(path, spec.name)
+        long = _country_rows(_read_sheet(path, reader, spec), path, spec.name)
+        if spec.column == "share_gdp_pct":
+            _check_share_units(long, path, spec.name)
+        else:
+            _check_usd_magnitude(long, path, spec)
+        long = long.join(flags, on=["name", "year"], how="left").with_columns(
+            pl.col("blue").fill_null(False), pl.col("red").fill_null(False))
+        parts.append((spec, long))
+
+    # Checked after the title lines, which say more when a sheet was merely renamed.
     if base != expected_base:
         raise DataError(
             path, f"constant-price sheet is in {base} US$, but source {source_id!r} is registered "
                   f"with constant {expected_base} US$", column=f"milex_usd_m_const{expected_base}",
             fix="this is another SIPRI edition: register it in src/dibtrends/sources.py with its "
                 "own id and schema rather than overwriting this one.")
-
-    parts = []
-    for spec in specs:
-        long = _country_rows(_read_sheet(path, reader, spec), path, spec.name)
-        if spec.column == "share_gdp_pct":
-            _check_share_units(long, path, spec.name)
-        else:
-            _check_usd_magnitude(long, path, spec)
-        flags = _font_flags(path, spec.name)
-        long = long.join(flags, on=["name", "year"], how="left").with_columns(
-            pl.col("blue").fill_null(False), pl.col("red").fill_null(False))
-        parts.append((spec, long))
 
     # Same countries and years in every sheet, or the join would invent gaps.
     ref_spec, ref = parts[0]
