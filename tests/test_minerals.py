@@ -84,10 +84,11 @@ def test_brief_three_reliance_with_bounds(nir, sources, curated):
 # ------------------------------------------------------------------ NATO's twelve
 
 def test_nato_twelve_summary_counts(nir, sources, curated):
-    counts = minerals.summary_counts(_table(nir, sources, curated, "nato_defence_critical")).row(0, named=True)
+    table = _table(nir, sources, curated, "nato_defence_critical")
+    counts = minerals.summary_counts(table).row(0, named=True)
     assert counts == {
         "n_minerals": 12, "n_in_fig2": 11,
-        "n_meets_threshold": 9,        # 100: Ga, graphite, Mn; >95: REE, Ti; 83 Pt; 67 Co; >50: Ge, W
+        "n_meets_threshold": 9,        # Ga, graphite, Mn 100; REE, Ti >95; Pt, Co; Ge, W >50
         "n_threshold_unknown": 2,      # lithium '>25', beryllium not in Fig. 2
         "n_china_top": 3,              # graphite, rare earths, tungsten
         "n_china_among_major": 6,      # + gallium (2nd), germanium (2nd), lithium (3rd)
@@ -99,10 +100,13 @@ def test_china_rank_not_share(nir, sources, curated):
     table = _table(nir, sources, curated, "nato_defence_critical")
     assert not [c for c in table.columns if "share" in c and c != "china_share"]
     rows = _by_mineral(table)
-    assert {m for m, r in rows.items() if r["china_is_top"]} == {"Graphite", "Rare earth elements", "Tungsten"}
-    assert rows["Gallium"]["china_rank"] == 2 and rows["Gallium"]["china_includes_hong_kong"] is False
+    china_top = {m for m, r in rows.items() if r["china_is_top"]}
+    assert china_top == {"Graphite", "Rare earth elements", "Tungsten"}
+    assert rows["Gallium"]["china_rank"] == 2
+    assert rows["Gallium"]["china_includes_hong_kong"] is False
     assert rows["Graphite"]["china_includes_hong_kong"] is True
-    assert rows["Manganese"]["china_is_top"] is False and rows["Manganese"]["china_among_major"] is False
+    assert rows["Manganese"]["china_is_top"] is False
+    assert rows["Manganese"]["china_among_major"] is False
     assert rows["Beryllium"]["china_is_top"] is None  # no Fig. 2 row: unknown, not 'no'
 
 

@@ -31,7 +31,8 @@ HEADLINE_MINERALS = {"Lithium": "lithium", "Titanium": "titanium",
                      "Rare earth elements": "rare_earths"}
 
 
-def defence_minerals(curated: pl.DataFrame, selection: str = "nato_defence_critical") -> pl.DataFrame:
+def defence_minerals(curated: pl.DataFrame,
+                     selection: str = "nato_defence_critical") -> pl.DataFrame:
     """The curated defence-critical minerals in ``selection`` (see SELECTIONS)."""
     if selection not in SELECTIONS:
         raise ValueError(f"selection {selection!r} unknown; allowed: {', '.join(SELECTIONS)}")
@@ -76,7 +77,8 @@ def meets_threshold(reliance: pl.DataFrame, threshold_pct: float) -> pl.DataFram
     """Add ``meets_threshold``: True / False, or null where the published bound cannot tell.
 
     '>50' meets 50 (the true value is above 50); '>25' cannot be placed against 50; '<25' is
-    below 50; a net exporter (negative NIR) never meets a positive threshold; withheld and missing are null.
+    below 50; a net exporter (negative NIR) never meets a positive threshold; withheld and
+    missing are null.
     """
     v, b = pl.col("net_import_reliance_pct"), pl.col("nir_bound")
     t = pl.lit(float(threshold_pct))
@@ -113,7 +115,8 @@ def china_share(sources: pl.DataFrame, minerals: pl.DataFrame) -> pl.DataFrame:
             pl.col("rank").max().alias("n_major_sources"),
         )
         .with_columns(
-            pl.when(listed).then((pl.col("china_rank") == 1).fill_null(False)).alias("china_is_top"),
+            pl.when(listed).then((pl.col("china_rank") == 1).fill_null(False))
+            .alias("china_is_top"),
             pl.when(listed).then(pl.col("china_rank").is_not_null()).alias("china_among_major"),
         )
         .sort("mineral")

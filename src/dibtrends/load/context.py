@@ -77,7 +77,8 @@ class NmcSchema(pa.DataFrameModel):
 
     @pa.dataframe_check
     def currency_follows_codebook(cls, data) -> pl.LazyFrame:
-        expected = pl.when(pl.col("year") < NMC_USD_FROM).then(pl.lit("GBP")).otherwise(pl.lit("USD"))
+        before = pl.col("year") < NMC_USD_FROM
+        expected = pl.when(before).then(pl.lit("GBP")).otherwise(pl.lit("USD"))
         return data.lazyframe.select(pl.col("milex_currency") == expected)
 
     @pa.dataframe_check
@@ -112,7 +113,8 @@ def _require(path: Path, df: pl.DataFrame, expected: list[str]) -> None:
         if column not in df.columns:
             raise DataError(path, f"expected column {column!r} is missing (found {df.columns})",
                             column=column,
-                            fix="the upstream layout changed: update src/dibtrends/load/context.py.")
+                            fix="the upstream layout changed: update "
+                                "src/dibtrends/load/context.py.")
 
 
 def _numbers(path: Path, df: pl.DataFrame, columns: list[str], key: list[str]) -> pl.DataFrame:
@@ -144,7 +146,8 @@ def load_nmc(path: Path | None = None) -> pl.DataFrame:
         if odd.height:
             row = odd.row(0, named=True)
             raise DataError(path, f"negative value {row[column]} other than the missing code -9",
-                            column=column, row=f"{row['i'] + 2} ({row['stateabb']} {row['year']:.0f})",
+                            column=column,
+                            row=f"{row['i'] + 2} ({row['stateabb']} {row['year']:.0f})",
                             fix="check the cell; the codebook's only missing code is -9.")
     missing = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
                for c in measures}

@@ -200,10 +200,11 @@ def _read(path: Path, expected: list[str], *, ignore: tuple[str, ...] = ()) -> p
     if missing:
         raise DataError(path, f"expected column {missing[0]!r} is missing (found {df.columns})",
                         column=missing[0],
-                        fix="the USGS layout changed: update the loader in src/dibtrends/load/usgs.py.")
+                        fix="the USGS layout changed: update src/dibtrends/load/usgs.py.")
     if extra:
         raise DataError(path, f"unexpected column {extra[0]!r}", column=extra[0],
-                        fix="check whether USGS added a field; if so, add it to the loader and schema.")
+                        fix="check whether USGS added a field; if so, add it to the loader "
+                            "and its schema.")
     return df.select(expected).with_columns(pl.col(expected).str.strip_chars())
 
 
@@ -428,7 +429,8 @@ def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
                 if flag is None:
                     raise DataError(path, f"net import reliance {text!r} has no Table 5 meaning",
                                     column=column, row=where,
-                                    fix="extend the flag vocabulary in load_critical_minerals_salient.")
+                                    fix="extend the flag vocabulary in "
+                                        "load_critical_minerals_salient.")
                 unit = "pct"
             else:
                 value, flag = parse_quantity(text, file=path, column=column, row=where)
