@@ -202,3 +202,48 @@ def trend_reach_counts(projection: pl.DataFrame, target_share_pct: float = 3.5) 
         "allies_point": sorted(projection.filter(
             pl.col("projected_share_pct") >= target_share_pct)["entity"].to_list()),
     }
+
+
+def headlines(status: pl.DataFrame, gap: pl.DataFrame, projection: pl.DataFrame,
+              target_share_pct: float = 3.5) -> list[dict]:
+    """Headline rows for notebook 04 (``report.headline`` dicts)."""
+    from .countries import name_of
+    from .report import headline
+
+    counts = guideline_counts(status)
+    first, latest = int(counts["year"].min()), int(counts["year"].max())
+    reach = trend_reach_counts(projection, target_share_pct)
+    target_year = int(projection["target_year"][0])
+    window = f"{int(projection['window_start'][0])}-{int(projection['window_end'][0])}"
+    rows = []
+    for year in (first, latest):
+        c = counts.filter(pl.col("year") == year).row(0, named=True)
+        names = allies_meeting(status, year, "gdp")
+        few = len(names) <= 5
+        rows.append(headline(
+            f"pledge_allies_2pct_{year}", f"Allies at or above 2 % of GDP, {year}",
+            c["n_meeting_gdp"], "Allies", decimals=0,
+            display=(f"{c['n_meeting_gdp']} of {c['n_allies_with_data']}"
+                     + (f" ({', '.join(names)})" if few else "")),
+            note=", ".join(sorted(name_of(n) for n in names)) if few else ""))
+    tag = f"{target_share_pct:g}".replace(".", "p")
+    above = gap.filter(pl.col("gap_pp") <= 0)["entity"].to_list()
+    rows.append(headline(
+        f"pledge_allies_at_{tag}pct_{latest}",
+        f"Allies already at {target_share_pct:g} % of GDP in {latest}", len(above), "Allies",
+        decimals=0, note=", ".join(sorted(name_of(a) for a in above))))
+    faster = gap.filter(pl.col("required_real_growth_pct") > pl.col("milex_real_growth_pct_past"))
+    rows.append(headline(
+        "pledge_allies_needing_faster_growth",
+        f"Allies whose required real growth to {target_year} exceeds their {first}-{latest} rate",
+        faster.height, "Allies", decimals=0, display=f"{faster.height} of {gap.height}"))
+    for key, label in (("point", "point projection"), ("lower_pi", "lower 95 % bound"),
+                       ("upper_pi", "upper 95 % bound")):
+        rows.append(headline(
+            f"pledge_allies_reaching_{tag}pct_{target_year}_trend_{key}",
+            f"Allies reaching {target_share_pct:g} % by {target_year} on their {window} trend "
+            f"({label})", reach[key], "Allies", decimals=0,
+            display=f"{reach[key]} of {reach['n_allies']}",
+            note=(", ".join(sorted(name_of(a) for a in reach["allies_point"]))
+                  if key == "point" else "")))
+    return rows

@@ -1,0 +1,261 @@
+"""Write notebooks 02 (equipment spending) and 04 (guidelines and the 2035 pledge).
+
+The notebooks are generated so their structure stays the one docs/CONVENTIONS.md asks for:
+question, parameters, validation, one function per cell, charts with Quarto labels, computed
+prose, and a ``# NBVAL_CHECK_OUTPUT`` headline cell. Stored without outputs, kernel python3.
+Run: ``.venv/bin/python scripts/make_nato_notebooks.py`` from the project root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def md(text: str):
+    return new_markdown_cell(text.strip())
+
+
+def code(text: str, tags: list[str] | None = None):
+    cell = new_code_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
+
+
+def notebook(cells) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                  "name": "python3"},
+                   "language_info": {"name": "python"}}
+    return nb
+
+
+NB02 = [
+    md("""
+# Equipment spending by NATO Allies, 2014–2024
+
+**Claim tested:** "Allies spent more than twice as much on defence equipment in 2024 than they
+did in 2014." Equipment here is NATO's category *major equipment, including related research and
+development* (Table 8a of NATO's June 2024 tables), applied to each Ally's defence expenditure
+(Table 2). Does the claim hold in current US dollars, in constant 2015 US dollars, and for the
+same set of Allies in both years? And how many Allies meet the guideline of spending at least
+20 % of their defence budget on major equipment?
+"""),
+    code("""
+price_basis = "constant2015"  # "current" or "constant2015": price basis of the Ally-by-Ally chart
+base_year = 2014  # first year compared (NATO tables cover 2014-2024)
+end_year = 2024  # last year compared (2023 and 2024 are NATO estimates)
+guideline_pct = 20  # NATO equipment guideline, % of defence expenditure (Wales 2014)
+output_dir = "../reports/generated"  # where headline and chart-data CSVs go
+processed_dir = None  # None: data/processed
+""", tags=["parameters"]),
+    code("""
+from dibtrends import data, equipment, params, report
+from dibtrends.charts import equipment as equipment_charts, show
+
+nato = data.table("nato_defexp", processed_dir)
+membership = data.table("nato_membership", processed_dir)
+params.check_choice("price_basis", price_basis, list(equipment.PRICE_BASES))
+base_year, end_year = params.check_year_range(base_year, end_year, nato["year"].to_list(),
+                                              names=("base_year", "end_year"))
+params.check_number("guideline_pct", guideline_pct, 0, 100)
+out_dir = report.set_output_dir(output_dir)
+"""),
+    md("## The Alliance total on both price bases"),
+    code("""
+check = equipment.doubling_check(nato, membership, base_year, end_year)
+check
+"""),
+    code("""
+#| label: fig-equipment-totals
+#| fig-cap: "Equipment spending by NATO Allies in current and constant 2015 US dollars (NATO, June 2024; 2023 and 2024 estimates)."
+ratios = dict(zip(check["price_basis"], check["ratio"]))
+show(equipment_charts.equipment_totals(equipment.equipment_both_bases(nato, membership), ratios,
+                                       base_year, end_year),
+     name="equipment_totals", caption="Equipment spending, Alliance total, both price bases")
+"""),
+    md("## Ally by Ally"),
+    code("""
+spending = equipment.equipment_spending(nato, membership, price_basis)
+ratios_by_ally = equipment.growth_ratio(spending, base_year, end_year)
+fixed = equipment.alliance_growth_same_allies(spending, base_year, end_year)
+"""),
+    code("""
+#| label: fig-equipment-ratio
+#| fig-cap: "Equipment spending in the end year relative to the base year, per Ally (NATO, June 2024)."
+show(equipment_charts.ratio_bars(ratios_by_ally, fixed["ratio"].item()),
+     name="equipment_ratio_by_ally", caption="Equipment spending ratio by Ally")
+"""),
+    md("## The 20 % equipment guideline"),
+    code("""
+guideline = equipment.meets_equipment_guideline(spending, guideline_pct)
+guideline.select("year", "estimate", "n_allies", "n_meeting")
+"""),
+    code("""
+#| label: fig-equipment-guideline
+#| fig-cap: "Allies spending at least 20 % of defence expenditure on major equipment (NATO, June 2024)."
+show(equipment_charts.guideline_counts_chart(guideline, guideline_pct),
+     name="equipment_guideline_counts", caption="Allies meeting the equipment guideline")
+"""),
+    md("## What the data say"),
+    code("""
+cur = check.filter(check["price_basis"] == "current").row(0, named=True)
+con = check.filter(check["price_basis"] == "constant2015").row(0, named=True)
+g0 = guideline.filter(guideline["year"] == base_year).row(0, named=True)
+g1 = guideline.filter(guideline["year"] == end_year).row(0, named=True)
+report.say(
+    f"In current US dollars, Allies' equipment spending rose from US$ "
+    f"{report.fmt(cur['equipment_usd_bn_base'])} bn in {base_year} to US$ "
+    f"{report.fmt(cur['equipment_usd_bn_end'])} bn in {end_year} (a NATO estimate), "
+    f"{cur['ratio']:.2f} times as much: the claim "
+    f"{'holds' if cur['claim_holds'] else 'does not hold'} on this basis. "
+    f"At constant 2015 prices and exchange rates the ratio is {con['ratio']:.2f}, so the claim "
+    f"{'holds' if con['claim_holds'] else 'does not hold'} once inflation and exchange-rate "
+    f"movements are removed. Even in current dollars the doubling depends on the Allies that "
+    f"joined after {base_year}: the {cur['n_allies_fixed']} Allies counted in both years "
+    f"reach {cur['ratio_fixed_allies']:.3f} times.")
+report.say(
+    f"{g0['n_meeting']} of {g0['n_allies']} Allies spent at least {guideline_pct:g} % of their "
+    f"defence expenditure on major equipment in {base_year}; {g1['n_meeting']} of "
+    f"{g1['n_allies']} are estimated to do so in {end_year}.")
+"""),
+    code("""
+# NBVAL_CHECK_OUTPUT
+report.publish_headlines(report.headline_table(equipment.headlines(check, guideline)),
+                         "02_equipment_spending", output_dir)
+"""),
+]
+
+NB04 = [
+    md("""
+# NATO's guidelines and the 2035 pledge
+
+**Questions:** In 2014, when Allies agreed at Wales to move towards spending 2 % of GDP on
+defence and 20 % of defence spending on major equipment, only three Allies met the 2 % guideline:
+which, and how many meet it now? In June 2025 at The Hague, Allies committed to 5 % of GDP by
+2035, of which at least 3.5 % on core defence. How far is each Ally from 3.5 %, what real
+growth of defence spending would close the gap by 2035, and how many Allies get there if their
+2014–2024 trend simply continues? Source: NATO's June 2024 tables (2023 and 2024 estimates).
+"""),
+    code("""
+target_share_pct = 3.5  # core-defence target, % of GDP (The Hague, June 2025)
+target_year = 2035  # year by which the target is to be met
+gdp_growth_pct = None  # real GDP growth assumed, %/yr; None: each Ally's own 2014-2024 average
+trend_window_start = 2014  # first year of the OLS trend window (ends at the latest year)
+output_dir = "../reports/generated"  # where headline and chart-data CSVs go
+processed_dir = None  # None: data/processed
+""", tags=["parameters"]),
+    code("""
+from dibtrends import data, params, pledge, report
+from dibtrends.charts import guidelines as guideline_charts, show
+
+nato = data.table("nato_defexp", processed_dir)
+membership = data.table("nato_membership", processed_dir)
+first_year, latest_year = int(nato["year"].min()), int(nato["year"].max())
+params.check_number("target_share_pct", target_share_pct, 0.5, 10)
+params.check_number("target_year", target_year, latest_year + 1, 2050)
+if gdp_growth_pct is not None:
+    params.check_number("gdp_growth_pct", gdp_growth_pct, -5, 10)
+params.check_number("trend_window_start", trend_window_start, first_year, latest_year - 2)
+out_dir = report.set_output_dir(output_dir)
+"""),
+    md("## The 2 % and 20 % guidelines, year by year"),
+    code("""
+status = pledge.guideline_status(nato, membership)
+counts = pledge.guideline_counts(status)
+counts
+"""),
+    code("""
+#| label: fig-guideline-gdp
+#| fig-cap: "Defence expenditure as a share of GDP per Ally against the 2 % guideline (NATO Table 3, June 2024)."
+show(guideline_charts.guideline_heatmap(status, "gdp"), name="guideline_2pct_heatmap",
+     caption="The 2 % guideline, Ally by Ally")
+"""),
+    code("""
+#| label: fig-guideline-equipment
+#| fig-cap: "Equipment share of defence expenditure per Ally against the 20 % guideline (NATO Table 8a, June 2024)."
+show(guideline_charts.guideline_heatmap(status, "equipment"),
+     name="guideline_20pct_heatmap", caption="The 20 % equipment guideline, Ally by Ally")
+"""),
+    md("## Distance to 3.5 % and the growth it takes"),
+    code("""
+gap = pledge.pledge_gap(nato, membership, target_share_pct=target_share_pct,
+                        target_year=target_year, gdp_growth_pct=gdp_growth_pct)
+gap.select("entity", "share_gdp_pct_latest", "gap_pp", "gdp_growth_pct_assumed",
+           "required_real_growth_pct", "milex_real_growth_pct_past", "series_break")
+"""),
+    code("""
+projection = pledge.trend_projection(nato, membership, window_start=trend_window_start,
+                                     target_year=target_year)
+reach = pledge.trend_reach_counts(projection, target_share_pct)
+projection.select("entity", "slope_pp_per_year", "r_squared", "projected_share_pct",
+                  "pi_lower_pct", "pi_upper_pct")
+"""),
+    code("""
+#| label: fig-pledge-gap
+#| fig-cap: "Share of GDP in 2024 and on the 2014–2024 trend in 2035, against the 3.5 % core-defence target (NATO, June 2024)."
+show(guideline_charts.gap_chart(gap, projection, target_share_pct, target_year),
+     name="pledge_gap", caption="Distance to the core-defence target")
+"""),
+    code("""
+#| label: fig-pledge-growth
+#| fig-cap: "Real growth of defence expenditure needed to reach the target, against each Ally's growth since 2014 (NATO, June 2024)."
+show(guideline_charts.required_growth_chart(gap, target_share_pct, target_year),
+     name="pledge_required_growth", caption="Required real growth of defence spending")
+"""),
+    md("## What the data say"),
+    code("""
+c0 = counts.filter(counts["year"] == first_year).row(0, named=True)
+c1 = counts.filter(counts["year"] == latest_year).row(0, named=True)
+names0 = pledge.allies_meeting(status, first_year, "gdp")
+below = gap.filter(gap["gap_pp"] > 0)
+faster = gap.filter(gap["required_real_growth_pct"] > gap["milex_real_growth_pct_past"])
+report.say(
+    f"In {first_year}, {c0['n_meeting_gdp']} of {c0['n_allies_with_data']} Allies spent at "
+    f"least 2 % of GDP on defence ({', '.join(names0)}); in {latest_year} NATO estimates "
+    f"{c1['n_meeting_gdp']} of {c1['n_allies_with_data']}. Iceland, which has no armed "
+    f"forces, is not counted.")
+above = sorted(gap.filter(gap["gap_pp"] <= 0)["entity"].to_list())
+report.say(
+    f"{len(above)} {'Ally' if len(above) == 1 else 'Allies'} "
+    f"({', '.join(above) or 'none'}) already spent {target_share_pct:g} % of GDP or more in "
+    f"{latest_year}. For the other {below.height}, the median gap is "
+    f"{below['gap_pp'].median():.2f} percentage points; reaching {target_share_pct:g} % by "
+    f"{target_year} takes a median real growth of defence spending of "
+    f"{below['required_real_growth_pct'].median():.1f} % a year, faster than the Ally's own "
+    f"{first_year}–{latest_year} rate for {faster.height} of {gap.height} Allies.")
+report.say(
+    f"On a straight-line trend fitted to {trend_window_start}–{latest_year} (OLS, one line per "
+    f"Ally, 2023 and 2024 being NATO estimates), {reach['point']} of {reach['n_allies']} "
+    f"Allies reach {target_share_pct:g} % by {target_year} ({', '.join(reach['allies_point'])}); "
+    f"at the lower end of the 95 % prediction interval {reach['lower_pi']} do, at the upper "
+    f"end {reach['upper_pi']}. A trend line describes the years it was fitted to; it is not a "
+    f"forecast, and it ignores budgets already announced.")
+"""),
+    code("""
+# NBVAL_CHECK_OUTPUT
+report.publish_headlines(
+    report.headline_table(pledge.headlines(status, gap, projection, target_share_pct)),
+    "04_guidelines_and_pledge", output_dir)
+"""),
+]
+
+
+def main() -> None:
+    for name, cells in (("02_equipment_spending", NB02), ("04_guidelines_and_pledge", NB04)):
+        path = ROOT / "notebooks" / f"{name}.ipynb"
+        nb = notebook(cells)
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"{name[:2]}-{i:02d}"  # stable ids: regenerating gives no diff
+        nbformat.validate(nb)
+        path.write_text(nbformat.writes(nb))
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Chart builders for notebook 02 (equipment spending, NATO 2024 tables)."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from ..countries import name_of
+from . import PALETTE, WIDTH, source_line, titled
+
+SOURCE_NOTE = "2023 and 2024 are NATO estimates (e). Equipment: major equipment incl. related R&D."
+AGGREGATE_NAMES = {"NATO_TOTAL": "NATO (all Allies)", "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
+
+
+def display_name(code: str) -> str:
+    return AGGREGATE_NAMES.get(code) or name_of(code)
+
+
+def _year_label() -> pl.Expr:
+    return (pl.col("year").cast(pl.String)
+            + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
+
+
+def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: int = 2014,
+                     end_year: int = 2024):
+    """Alliance equipment spending per year, one line per price basis; estimates hollow.
+
+    ``both`` is :func:`dibtrends.equipment.equipment_both_bases`; ``ratios`` maps price basis
+    to the end/base ratio, shown in the subtitle so the claim and its answer sit together.
+    """
+    data = both.with_columns(
+        _year_label().alias("year_label"),
+        pl.when(pl.col("estimate")).then(pl.lit("NATO estimate")).otherwise(pl.lit("reported"))
+        .alias("status"),
+    ).select("year", "year_label", "estimate", "status", "price_basis", "price_basis_label",
+             "equipment_usd_bn")
+    scale = alt.Scale(domain=data["price_basis_label"].unique(maintain_order=True).to_list(),
+                      range=[PALETTE[1], PALETTE[0]])
+    colour = alt.Color("price_basis_label:N", title=None, scale=scale,
+                       legend=alt.Legend(labelLimit=400))
+    base = alt.Chart(data).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
+                scale=alt.Scale(domain=[base_year, end_year])),
+        y=alt.Y("equipment_usd_bn:Q", title="Equipment spending, US$ billion",
+                scale=alt.Scale(zero=True)),
+        color=colour,
+        tooltip=[alt.Tooltip("year_label:N", title="Year"),
+                 alt.Tooltip("price_basis_label:N", title="Price basis"),
+                 alt.Tooltip("equipment_usd_bn:Q", title="US$ bn", format=",.1f"),
+                 alt.Tooltip("status:N", title="Figure")],
+    )
+    line = base.mark_line(strokeWidth=2)
+    fill = alt.Fill("price_basis_label:N", scale=scale, legend=None)
+    points = base.mark_point(size=45, strokeWidth=1.5, opacity=1).encode(
+        fill=alt.condition(alt.datum.estimate, alt.value("white"), fill),
+    )
+    subtitle = [
+        f"Claim tested: Allies spent more than twice as much on equipment in {end_year} as in "
+        f"{base_year}.",
+        f"{end_year}/{base_year}: {ratios['current']:.2f}x in current US$, "
+        f"{ratios['constant2015']:.2f}x in constant 2015 US$. Open circles: NATO estimates.",
+    ]
+    return titled(alt.layer(line, points), "Equipment spending by NATO Allies, "
+                  f"{base_year}–{end_year}", subtitle,
+                  source_line("nato_defexp_2024", note="Equipment = Table 8a share x Table 2 "
+                              "expenditure, summed over Allies counted from accession. "
+                              + SOURCE_NOTE))
+
+
+def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None = None, threshold: float = 2.0):
+    """Equipment spending end/base per Ally, sorted, with the 2x rule; aggregates highlighted.
+
+    ``ratios`` is :func:`dibtrends.equipment.growth_ratio`. A log scale keeps Slovenia (x72)
+    and the United States (x1.3) on one readable axis.
+    """
+    basis = ratios["price_basis"][0]
+    basis_label = {"current": "current US$", "constant2015": "constant 2015 US$"}[basis]
+    base_year, end_year = int(ratios["base_year"][0]), int(ratios["end_year"][0])
+    data = ratios.filter(pl.col("ratio").is_not_null()).select(
+        "entity", "is_aggregate", "ratio",
+        pl.col("entity").map_elements(display_name, return_dtype=pl.String).alias("name"),
+        pl.when(pl.col("is_aggregate")).then(pl.lit("Alliance aggregate"))
+        .when(pl.col("ratio") >= threshold).then(pl.lit(f"at least {threshold:g}x"))
+        .otherwise(pl.lit(f"less than {threshold:g}x")).alias("group"),
+    ).sort("ratio", descending=True)
+    order = data["name"].to_list()
+    domain = ["Alliance aggregate", f"at least {threshold:g}x", f"less than {threshold:g}x"]
+    bars = alt.Chart(data).mark_bar(height=11).encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("ratio:Q", title=f"Equipment spending {end_year} ÷ {base_year} ({basis_label}, "
+                "log scale)", scale=alt.Scale(type="log", domainMin=0.5),
+                axis=alt.Axis(values=[0.5, 1, 2, 5, 10, 20, 50, 100], format="~g")),
+        x2=alt.datum(1),
+        color=alt.Color("group:N", title=None, scale=alt.Scale(
+            domain=domain, range=[PALETTE[3], PALETTE[0], "#9e9e9e"])),
+        tooltip=[alt.Tooltip("name:N", title="Ally"),
+                 alt.Tooltip("ratio:Q", title=f"{end_year}/{base_year}", format=".2f")],
+    )
+    rule = alt.Chart(pl.DataFrame({"x": [threshold]})).mark_rule(
+        color="#333333", strokeDash=[4, 3]).encode(x="x:Q")
+    chart = alt.layer(bars, rule).properties(height=14 * data.height)
+    subtitle = [f"Claim tested: equipment spending at least doubled ({threshold:g}x, dashed "
+                f"line), {base_year} to {end_year}e, {basis_label}."]
+    if fixed_ratio is not None:
+        subtitle.append(f"The Alliance total includes Allies that joined after {base_year}; "
+                        f"for the Allies counted in both years the ratio is {fixed_ratio:.2f}x.")
+    return titled(chart, f"Equipment spending {end_year} relative to {base_year}, by Ally",
+                  subtitle, source_line("nato_defexp_2024", note=SOURCE_NOTE))
+
+
+def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float = 20):
+    """Allies meeting the equipment guideline per year, against Allies counted."""
+    data = counts.select(
+        "year", "estimate", "n_allies", "n_meeting",
+        _year_label().alias("year_label"),
+    )
+    base = alt.Chart(data).encode(x=alt.X("year_label:O", title=None, sort=None,
+                                          axis=alt.Axis(labelAngle=0)))
+    total = base.mark_bar(color="#d9d9d9").encode(
+        y=alt.Y("n_allies:Q", title="Number of Allies"),
+        tooltip=[alt.Tooltip("year_label:N", title="Year"),
+                 alt.Tooltip("n_allies:Q", title="Allies counted"),
+                 alt.Tooltip("n_meeting:Q", title=f"At least {threshold_pct:g} % on equipment")])
+    meeting = base.mark_bar(color=PALETTE[0]).encode(
+        y="n_meeting:Q",
+        opacity=alt.condition(alt.datum.estimate, alt.value(0.55), alt.value(1.0)),
+        tooltip=[alt.Tooltip("year_label:N", title="Year"),
+                 alt.Tooltip("n_meeting:Q", title=f"At least {threshold_pct:g} % on equipment")])
+    chart = alt.layer(total, meeting).properties(height=240, width=WIDTH)
+    return titled(chart, f"Allies spending at least {threshold_pct:g} % of defence budgets on "
+                  "major equipment",
+                  [f"Blue: Allies meeting the {threshold_pct:g} % guideline; grey: Allies "
+                   "counted that year (from accession; Iceland has no armed forces).",
+                   "Lighter bars: NATO estimates (2023e, 2024e)."],
+                  source_line("nato_defexp_2024", note=SOURCE_NOTE))
