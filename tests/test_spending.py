@@ -1,0 +1,228 @@
+"""Membership rules, alliance aggregates and the segmented-trend routine.
+
+Membership tests read the curated table (NATO's accession dates). Aggregation and trend tests use
+FIXTURES: tiny frames built here with round numbers, so every expected value can be checked by
+hand. They are not data and no figure in the report comes from them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from dibtrends import membership as mb
+from dibtrends import spending as sp
+from dibtrends.errors import DataError
+
+
+@pytest.fixture(scope="module")
+def membership():
+    return mb.load_nato_membership()
+
+
+# ------------------------------------------------------------------------ membership
+
+def test_membership_table_has_32_allies_and_12_founders(membership):
+    assert membership.height == 32
+    assert membership["founding_member"].sum() == 12
+
+
+@pytest.mark.parametrize("year, expected", [(1949, 12), (1952, 14), (1955, 15), (1982, 16),
+                                            (1999, 19), (2004, 26), (2009, 28), (2017, 29),
+                                            (2020, 30), (2023, 31), (2024, 32)])
+def test_accession_rule_counts(membership, year, expected):
+    assert mb.allies_in_year(membership, year).height == expected
+
+
+def test_finland_from_2023_and_sweden_from_2024(membership):
+    def counted(code, year):
+        return code in mb.allies_in_year(membership, year)["iso3"].to_list()
+
+    assert not counted("FIN", 2022) and counted("FIN", 2023)
+    assert not counted("SWE", 2023) and counted("SWE", 2024)
+
+
+def test_cold_war_16_is_fixed(membership):
+    for year in (1949, 1970, 1990, 2024):
+        allies = mb.allies_in_year(membership, year, rule="cold_war_16")["iso3"].to_list()
+        assert len(allies) == 16
+        assert {"DEU", "ESP", "GRC", "TUR", "USA"} <= set(allies)
+        assert not {"POL", "FIN", "SWE"} & set(allies)
+
+
+def test_membership_panel_shape(membership):
+    panel = mb.membership_panel(membership, range(1949, 2026))
+    assert panel.height == 32 * 77
+    assert panel.filter(pl.col("year") == 2024)["is_member"].all()
+    assert panel.filter(pl.col("year") == 1949)["is_member"].sum() == 12
+
+
+def test_unknown_rule_is_refused(membership):
+    with pytest.raises(ValueError, match="cold_war_16"):
+        mb.membership_panel(membership, [2000], rule="founders")
+
+
+def test_membership_file_with_a_wrong_founder_date_fails(tmp_path):
+    bad = tmp_path / "nato_membership.csv"
+    text = mb.MEMBERSHIP_FILE.read_text().replace("ESP,Spain,1982-05-30,false",
+                                                  "ESP,Spain,1982-05-30,true")
+    bad.write_text(text)
+    with pytest.raises(DataError, match="founding members") as info:
+        mb.load_nato_membership(bad)
+    assert str(bad) in str(info.value)
+
+
+# ------------------------------------------------------------------------ aggregation (fixture)
+
+@pytest.fixture
+def fixture_milex():
+    """FIXTURE: round numbers so GDP = spending / share is obvious (e.g. 300 / 3 % = 10,000)."""
+    rows = [
+        # iso3, year, share %, spending US$ m  ->  implied GDP
+        ("USA", 2000, 3.0, 300.0),   # 10,000
+        ("FRA", 2000, 2.5, 50.0),    # 2,000
+        ("DEU", 2000, 1.5, 30.0),    # 2,000
+        ("ISL", 2000, 0.0, 0.0),     # no armed forces: no GDP recoverable
+        ("POL", 2000, 2.0, 8.0),     # not yet an Ally in 2000
+        ("USA", 2001, 3.2, 320.0),   # 10,000
+        ("FRA", 2001, 3.0, 60.0),    # 2,000
+        ("DEU", 2001, None, None),   # missing data
+        ("ISL", 2001, 0.0, 0.0),
+        ("POL", 2001, 2.0, 10.0),    # 500
+    ]
+    return pl.DataFrame(rows, schema={"iso3": pl.Utf8, "year": pl.Int64,
+                                      "share_gdp_pct": pl.Float64,
+                                      "milex_usd_m_current": pl.Float64}, orient="row")
+
+
+@pytest.fixture
+def fixture_panel():
+    """FIXTURE: four Allies in both years, POL from 2001."""
+    rows = [(c, y, not (c == "POL" and y == 2000))
+            for c in ("USA", "FRA", "DEU", "ISL", "POL") for y in (2000, 2001)]
+    return pl.DataFrame(rows, schema={"iso3": pl.Utf8, "year": pl.Int64, "is_member": pl.Boolean},
+                        orient="row")
+
+
+def test_weighted_and_mean_share_by_hand(fixture_milex, fixture_panel):
+    out = sp.alliance_share_of_gdp(fixture_milex, fixture_panel, "NATO total")
+    y0, y1 = out.row(0, named=True), out.row(1, named=True)
+    # 2000: (300 + 50 + 30) / (10,000 + 2,000 + 2,000) = 380 / 14,000; POL not counted.
+    assert y0["share_gdp_pct_weighted"] == pytest.approx(100 * 380 / 14_000)
+    assert y0["share_gdp_pct_mean"] == pytest.approx((3.0 + 2.5 + 1.5 + 0.0) / 4)
+    assert (y0["n_allies"], y0["n_weighted"], y0["n_mean"], y0["n_missing"]) == (4, 3, 4, 0)
+    assert y0["missing_weighted"] == "ISL" and y0["missing_mean"] == ""
+    # 2001: (320 + 60 + 10) / (10,000 + 2,000 + 500); DEU has no data and is reported.
+    assert y1["share_gdp_pct_weighted"] == pytest.approx(100 * 390 / 12_500)
+    assert y1["share_gdp_pct_mean"] == pytest.approx((3.2 + 3.0 + 0.0 + 2.0) / 4)
+    assert (y1["n_allies"], y1["n_weighted"], y1["n_mean"], y1["n_missing"]) == (5, 3, 4, 1)
+    assert y1["missing_weighted"] == "DEU,ISL" and y1["missing_mean"] == "DEU"
+
+
+def test_groups_split_the_alliance(fixture_milex, fixture_panel):
+    out = sp.alliance_shares(fixture_milex, fixture_panel).filter(pl.col("year") == 2000)
+    by = {r["group"]: r for r in out.iter_rows(named=True)}
+    assert by["United States"]["share_gdp_pct_weighted"] == pytest.approx(3.0)
+    assert by["NATO Europe and Canada"]["share_gdp_pct_weighted"] == pytest.approx(100 * 80 / 4_000)
+    assert by["NATO Europe and Canada"]["share_gdp_pct_mean"] == pytest.approx(4.0 / 3)
+    assert by["NATO Europe and Canada"]["n_allies"] + by["United States"]["n_allies"] == 4
+
+
+def test_unknown_group_is_refused(fixture_milex, fixture_panel):
+    with pytest.raises(ValueError, match="NATO total"):
+        sp.alliance_share_of_gdp(fixture_milex, fixture_panel, "EU")
+
+
+def test_allies_at_or_above_threshold(fixture_milex, fixture_panel):
+    out = sp.allies_at_or_above(fixture_milex, fixture_panel, 2001, threshold_pct=2.0)
+    assert out.filter(pl.col("meets_threshold"))["iso3"].to_list() == ["USA", "FRA", "POL"]
+    assert out.filter(pl.col("share_gdp_pct").is_null())["iso3"].to_list() == ["DEU"]
+
+
+# ------------------------------------------------------------------------ descriptions (fixture)
+
+def test_peak_to_trough_by_hand():
+    series = pl.DataFrame({"year": [2000, 2001, 2002, 2003, 2004],
+                           "v": [2.0, 5.0, 4.0, 1.0, 3.0]})  # FIXTURE
+    row = sp.peak_to_trough(series, value="v").row(0, named=True)
+    assert (row["peak_year"], row["peak_value"]) == (2001, 5.0)
+    assert (row["trough_year"], row["trough_value"]) == (2003, 1.0)
+    assert row["fall_pp"] == 4.0
+    assert (row["latest_year"], row["change_since_trough_pp"]) == (2004, 2.0)
+
+
+def test_eras_are_labelled_as_own_periodisation():
+    eras = sp.eras()
+    assert eras["era"].to_list()[0] == "Korean War"
+    assert eras.filter(pl.col("era") == "Korean War").select("start_year", "end_year").row(0) \
+        == (1950, 1953)
+    assert eras["basis"].str.contains("dibtrends periodisation").all()
+
+
+def test_periods_cover_every_year_once():
+    periods = sp.periods_from_eras(sp.eras(), 1949, 2025)
+    years = [y for r in periods.iter_rows(named=True)
+             for y in range(r["start_year"], r["end_year"] + 1)]
+    assert years == list(range(1949, 2026))
+    assert "Détente" in periods["period"].to_list()
+    assert "9/11 onwards" in periods["period"].to_list()
+
+
+def test_trend_by_era_slope_by_hand():
+    # FIXTURE: a straight line falling 0.1 a year: every period's slope is -0.1.
+    series = pl.DataFrame({"year": list(range(1949, 2026)),
+                           "v": [10 - 0.1 * i for i in range(77)]})
+    out = sp.trend_by_era(series, sp.eras(), value="v")
+    slopes = out["slope_pp_per_year"].drop_nulls().to_list()
+    assert slopes and all(s == pytest.approx(-0.1) for s in slopes)
+
+
+# ------------------------------------------------------------------------ breakpoints (fixture)
+
+def kinked_series(noise_sd=0.1, seed=7, kink=1990):
+    """FIXTURE: falls 0.10 a year from 8.0 in 1960, turns at ``kink`` and rises 0.05 a year."""
+    years = np.arange(1960, 2020)
+    trend = np.where(years <= kink, 8.0 - 0.10 * (years - 1960),
+                     8.0 - 0.10 * (kink - 1960) + 0.05 * (years - kink))
+    noise = np.random.default_rng(seed).normal(0, noise_sd, len(years))
+    return pl.DataFrame({"year": years, "v": trend + noise})
+
+
+def test_breakpoint_found_at_the_known_kink():
+    fit = sp.segmented_trend(kinked_series(), value="v", max_breaks=2, n_boot=199)
+    assert fit.breaks["year"].to_list() in ([1989], [1990], [1991])
+    assert fit.breaks["p_value_udmax"][0] < 0.01
+    seg = fit.segments
+    assert seg.height == 2
+    # Slopes recovered to within 0.01 points a year (noise sd 0.1 over 30-year segments); the
+    # 95 % interval brackets the estimate. (Whether it covers the truth is a 95 % event per draw,
+    # so one seeded draw cannot test coverage.)
+    for row, truth in zip(seg.iter_rows(named=True), (-0.10, 0.05)):
+        assert row["slope_pp_per_year"] == pytest.approx(truth, abs=0.01)
+        assert row["ci95_low"] < row["slope_pp_per_year"] < row["ci95_high"]
+    assert set(fit.diagnostics["name"]) >= {"durbin_watson", "ljung_box_p_lag1", "cusum_linear_p",
+                                            "udmax_p"}
+    assert fit.fitted.height == 60
+
+
+def test_no_breakpoint_claimed_on_a_straight_line():
+    years = np.arange(1960, 2020)
+    noise = np.random.default_rng(11).normal(0, 0.1, len(years))
+    series = pl.DataFrame({"year": years, "v": 8.0 - 0.05 * (years - 1960) + noise})  # FIXTURE
+    fit = sp.segmented_trend(series, value="v", max_breaks=2, n_boot=199)
+    assert fit.breaks.height == 0
+    assert fit.selection.filter(pl.col("selected"))["n_breaks"].item() == 0
+    slope = fit.segments.row(0, named=True)
+    assert slope["ci95_low"] < -0.05 < slope["ci95_high"]
+
+
+def test_segmented_trend_refuses_gaps():
+    series = pl.DataFrame({"year": [2000, 2001, 2003], "v": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="consecutive years"):
+        sp.segmented_trend(series, value="v")
+
+
+def test_newey_west_lag_rule():
+    assert sp.newey_west_lags(77) == 3
+    assert sp.newey_west_lags(100) == 4
