@@ -136,3 +136,19 @@ def test_regional_shares_excluding_china(fixture_top100, fixture_membership):
     r = industry.regional_shares(fixture_top100, fixture_membership, exclude_china=True)
     assert _value(r, 2020, "share_pct", region="United States") == pytest.approx(62.5)
     assert _value(r, 2020, "share_pct", region="China") == 0.0
+
+
+def test_value_at_uses_published_series_before_the_break(fixture_top100, fixture_membership):
+    measures = industry.headline_measures(fixture_top100, fixture_membership, k=2)
+    assert industry.value_at(measures, "HHI", 2014, industry.SERIES_EXCL_CHINA) == (
+        pytest.approx(5200.0))
+    assert industry.value_at(measures, "HHI", 2020, industry.SERIES_EXCL_CHINA) == (
+        pytest.approx(5312.5))
+    assert industry.value_at(measures, "CR2", 2020) == pytest.approx(80.0)
+    assert industry.value_at(measures, "HHI", 1990) is None
+
+
+def test_headline_measures_k5_does_not_duplicate_cr5(fixture_top100, fixture_membership):
+    measures = industry.headline_measures(fixture_top100, fixture_membership, k=5)
+    assert sorted(measures["measure"].unique()) == ["CR5", "HHI"]
+    assert not measures.select("year", "series", "measure").is_duplicated().any()

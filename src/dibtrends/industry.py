@@ -165,13 +165,20 @@ def headline_measures(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 1
                       ) -> pl.DataFrame:
     """CR5, CR_k and HHI per year for both series in one long frame (the notebook's table)."""
     rows = []
-    for fn, measure, unit in ((lambda d, exclude_china: concentration(d, 5, exclude_china),
-                               "CR5", "% of Top-100 arms revenue"),
-                              (lambda d, exclude_china: concentration(d, k, exclude_china),
-                               f"CR{k}", "% of Top-100 arms revenue"),
-                              (hhi, "HHI", "points (0-10,000)")):
+    ratios = [(lambda d, exclude_china, kk=kk: concentration(d, kk, exclude_china),
+               f"CR{kk}", "% of Top-100 arms revenue") for kk in sorted({5, k})]
+    for fn, measure, unit in (*ratios, (hhi, "HHI", "points (0-10,000)")):
         frame = with_series(fn, top100)
         value = "cr_pct" if "cr_pct" in frame.columns else "hhi_points"
         rows.append(frame.select("year", "series", pl.lit(measure).alias("measure"),
                                  pl.col(value).alias("value"), pl.lit(unit).alias("unit")))
     return pl.concat(rows).sort("measure", "series", "year")
+
+
+def value_at(measures: pl.DataFrame, measure: str, year: int,
+             series: str = SERIES_PUBLISHED) -> float | None:
+    """One value from ``headline_measures``; before 2015 both series are the published one."""
+    which = series if year >= CHINA_FROM else SERIES_PUBLISHED
+    row = measures.filter((pl.col("measure") == measure) & (pl.col("year") == year)
+                          & (pl.col("series") == which))
+    return row["value"].item() if row.height else None
