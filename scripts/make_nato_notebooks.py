@@ -3,7 +3,10 @@
 The notebooks are generated so their structure stays the one docs/CONVENTIONS.md asks for:
 question, parameters, validation, one function per cell, charts with Quarto labels, computed
 prose, and a ``# NBVAL_CHECK_OUTPUT`` headline cell. Stored without outputs, kernel python3.
-Run: ``.venv/bin/python scripts/make_nato_notebooks.py`` from the project root.
+Run: ``.venv/bin/python scripts/make_nato_notebooks.py`` from the project root, then
+``.venv/bin/python -m dibtrends.nbtools bless notebooks/02_equipment_spending.ipynb
+notebooks/04_guidelines_and_pledge.ipynb`` to store the headline baseline nbval compares;
+regenerating keeps an existing baseline for unchanged headline cells.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from dibtrends.nbtools import strip
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -253,6 +258,8 @@ def main() -> None:
         for i, cell in enumerate(nb.cells):
             cell.id = f"{name[:2]}-{i:02d}"  # stable ids: regenerating gives no diff
         nbformat.validate(nb)
+        if path.exists():  # keep the blessed headline baseline (python -m dibtrends.nbtools bless)
+            strip(nb, keep_from=nbformat.read(path, as_version=4))
         path.write_text(nbformat.writes(nb))
         print(f"wrote {path.relative_to(ROOT)}")
 
