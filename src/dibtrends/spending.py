@@ -63,16 +63,19 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
     ``n_allies`` Allies are counted in the year; ``n_weighted`` enter the weighted share (need
     spending and a positive share, so Iceland, with no armed forces and a zero share, has no
     recoverable GDP and is listed in ``missing_weighted``); ``n_mean`` enter the mean (need a
-    share); ``n_missing`` have no share at all and are listed in ``missing_mean``.
+    share); ``n_missing`` have no share at all and are listed in ``missing_mean``;
+    ``n_estimated`` of the Allies with a share have at least one figure SIPRI marks as its own
+    estimate (blue in the workbook).
     """
     if group not in _GROUP_FILTER:
         raise ValueError(f"group={group!r} is not one of {GROUPS}")
     _require(membership_panel, _PANEL_COLUMNS, "membership_panel")
     members = membership_panel.filter(pl.col("is_member") & _GROUP_FILTER[group]).select(
         "iso3", pl.col("year").cast(pl.Int64))
+    estimate = pl.col("estimate") if "estimate" in milex.columns else pl.lit(False)
     rows = members.join(implied_gdp(milex).select(
         "iso3", pl.col("year").cast(pl.Int64), "share_gdp_pct", "milex_usd_m_current",
-        "gdp_usd_m_current"), on=["iso3", "year"], how="left")
+        "gdp_usd_m_current", estimate.alias("estimate")), on=["iso3", "year"], how="left")
     in_weighted = pl.col("gdp_usd_m_current").is_not_null() & pl.col("milex_usd_m_current").is_not_null()
     in_mean = pl.col("share_gdp_pct").is_not_null()
     out = rows.group_by("year").agg(
@@ -84,6 +87,7 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
         in_weighted.sum().cast(pl.Int64).alias("n_weighted"),
         in_mean.sum().cast(pl.Int64).alias("n_mean"),
         (~in_mean).sum().cast(pl.Int64).alias("n_missing"),
+        (pl.col("estimate").fill_null(False) & in_mean).sum().cast(pl.Int64).alias("n_estimated"),
         pl.col("iso3").filter(~in_weighted).sort().str.join(",").alias("missing_weighted"),
         pl.col("iso3").filter(~in_mean).sort().str.join(",").alias("missing_mean"),
     )
@@ -93,7 +97,8 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
         pl.lit(group).alias("group"),
     )
     cols = ["group", "year", "share_gdp_pct_weighted", "share_gdp_pct_mean", "n_allies",
-            "n_weighted", "n_mean", "n_missing", "missing_weighted", "missing_mean"]
+            "n_weighted", "n_mean", "n_missing", "n_estimated", "missing_weighted",
+            "missing_mean"]
     return out.select(cols).sort("year")
 
 
@@ -127,18 +132,20 @@ def eras() -> pl.DataFrame:
     """
     own = "dibtrends periodisation (conventional dating of the event)"
     rows = [
-        ("Korean War", 1950, 1953, "war", "June 1950 invasion to July 1953 armistice"),
-        ("Détente", 1969, 1979, "period",
+        ("Korean War", "Korean War", 1950, 1953, "war",
+         "June 1950 invasion to July 1953 armistice"),
+        ("Détente", "Détente", 1969, 1979, "period",
          "from the start of US-Soviet arms-control talks (1969) to the Soviet invasion of "
          "Afghanistan (Dec. 1979)"),
-        ("End of the Cold War", 1989, 1991, "period",
+        ("End of the Cold War", "End of Cold War", 1989, 1991, "period",
          "fall of the Berlin Wall (Nov. 1989) to the dissolution of the USSR (Dec. 1991)"),
-        ("9/11", 2001, 2001, "event", "attacks of 11 September 2001"),
-        ("Crimea", 2014, 2014, "event",
+        ("9/11", "9/11", 2001, 2001, "event", "attacks of 11 September 2001"),
+        ("Crimea", "Crimea", 2014, 2014, "event",
          "Russian annexation of Crimea (Mar. 2014); Wales Summit 2 % guideline (Sept. 2014)"),
-        ("Full-scale invasion of Ukraine", 2022, 2022, "event", "24 February 2022"),
+        ("Full-scale invasion of Ukraine", "Ukraine 2022", 2022, 2022, "event",
+         "24 February 2022"),
     ]
-    return pl.DataFrame(rows, schema={"era": pl.Utf8, "start_year": pl.Int64,
+    return pl.DataFrame(rows, schema={"era": pl.Utf8, "label": pl.Utf8, "start_year": pl.Int64,
                                       "end_year": pl.Int64, "kind": pl.Utf8, "note": pl.Utf8},
                         orient="row").with_columns(pl.lit(own).alias("basis"))
 
