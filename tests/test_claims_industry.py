@@ -115,7 +115,8 @@ def test_nato_held_6_of_top10_in_2023_not_7(top100, membership):
     """The data end in 2023: NATO-headquartered firms held 6 of the top 10 (five US firms and BAE
     Systems); Rostec (Russia) and AVIC, NORINCO and CETC (China) held the rest. The claim's 7 of
     10 refers to 2024, which this edition does not cover."""
-    n = industry.top10_nato_count(top100, membership).filter(pl.col("year") == 2023).row(0, named=True)
+    n = industry.top10_nato_count(top100, membership).filter(pl.col("year") == 2023).row(
+        0, named=True)
     assert n["n_nato"] == 6
     assert n["nato_companies"] == ["Lockheed Martin Corp.", "RTX", "Northrop Grumman Corp.",
                                    "Boeing", "General Dynamics Corp.", "BAE Systems"]
@@ -123,7 +124,8 @@ def test_nato_held_6_of_top10_in_2023_not_7(top100, membership):
 
 
 def test_trans_european_airbus_counted_as_nato_in_2015_top10(top100, membership):
-    n = industry.top10_nato_count(top100, membership).filter(pl.col("year") == 2015).row(0, named=True)
+    n = industry.top10_nato_count(top100, membership).filter(pl.col("year") == 2015).row(
+        0, named=True)
     assert "Airbus Group" in n["nato_companies"]
     assert n["n_nato"] == 7
 

@@ -46,7 +46,8 @@ def test_published_2023_figures(top100):
     assert lm["total_revenue_usd_m_current"] == 67570
     assert lm["arms_share_of_revenue_pct"] == pytest.approx(90.0, abs=0.05)  # fraction -> percent
     assert lm["arms_revenue_usd_m_const2023"] == 60810  # base year: constant = current
-    airbus = top100.filter((pl.col("year") == 2023) & (pl.col("company") == "Airbus")).row(0, named=True)
+    airbus = top100.filter((pl.col("year") == 2023) & (pl.col("company") == "Airbus")).row(
+        0, named=True)
     assert airbus["rank"] == 12 and airbus["rank_prev"] == 14
     assert airbus["trans_european"] and airbus["hq_iso3"] is None
     assert airbus["country_published"] == "Trans-European"
@@ -64,7 +65,8 @@ def test_2002_layout_without_previous_year_columns(top100):
 
 
 def test_markers_become_nulls_and_merged_marker_is_a_note(top100):
-    aecc = top100.filter((pl.col("year") == 2023) & (pl.col("company") == "AECC")).row(0, named=True)
+    aecc = top100.filter((pl.col("year") == 2023) & (pl.col("company") == "AECC")).row(
+        0, named=True)
     assert aecc["total_revenue_usd_m_current"] is None  # '. .' in the workbook
     merged = top100.filter(pl.col("sipri_notes") == "MERGED!").sort("company")
     assert merged.select("year", "company").rows() == [(2019, "CSIC"), (2019, "CSSC")]
@@ -115,7 +117,8 @@ def test_constant_price_sums_match_within_rounding(top100, totals):
 def test_known_share_outlier_is_whitelisted_not_hidden(top100):
     row = top100.filter((pl.col("year") == 2013) & (pl.col("company") == "Sierra Nevada Corp."))
     assert row["arms_share_of_revenue_pct"].item() > 300
-    others = top100.filter(~((pl.col("year") == 2013) & (pl.col("company") == "Sierra Nevada Corp.")))
+    outlier = (pl.col("year") == 2013) & (pl.col("company") == "Sierra Nevada Corp.")
+    others = top100.filter(~outlier)
     assert others["arms_share_of_revenue_pct"].max() <= sipri_top100.SHARE_MAX_PCT
 
 

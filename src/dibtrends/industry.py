@@ -6,8 +6,9 @@ size nobody measures). A company's rank and country are SIPRI's; arms revenue is
 at current prices, so a share is unaffected by inflation but totals are not.
 
 The series break: SIPRI includes Chinese companies only from 2015. From 2015 they take a large
-slice of the Top 100 (about a sixth of its arms revenue by 2023), so every share and concentration measure
-jumps between 2014 and 2015 for a reason that is not a change in the industry. Each function
+slice of the Top 100 (about a sixth of its arms revenue in 2015 and in 2023), so every share and
+concentration measure jumps between 2014 and 2015 for a reason that is not a change in the
+industry. Each function
 takes ``exclude_china``: with ``True`` Chinese companies are dropped *before* shares are
 computed, which gives a series consistent with the 2002-2014 lists ("Top 100 excluding China").
 It is close to, not exactly, SIPRI's old definition: from 2015 the lists minus Chinese firms hold
@@ -115,7 +116,8 @@ def classify_regions(top100: pl.DataFrame, membership: pl.DataFrame) -> pl.DataF
     nato = pl.col("_ally") | pl.col("trans_european")
     region = (pl.when(pl.col("hq_iso3") == "USA").then(pl.lit("United States"))
               .when(pl.col("trans_european")).then(pl.lit("European NATO"))
-              .when(pl.col("_ally") & pl.col("hq_iso3").is_in(OTHER_NATO)).then(pl.lit("Other NATO"))
+              .when(pl.col("_ally") & pl.col("hq_iso3").is_in(OTHER_NATO))
+              .then(pl.lit("Other NATO"))
               .when(pl.col("_ally")).then(pl.lit("European NATO"))
               .when(pl.col("hq_iso3") == "RUS").then(pl.lit("Russia"))
               .when(pl.col("hq_iso3") == "CHN").then(pl.lit("China"))

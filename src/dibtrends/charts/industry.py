@@ -119,7 +119,8 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
                                              title="Herfindahl-Hirschman index")
     chart = alt.hconcat(left, right, spacing=30)
     note = (f"{BREAK_NOTE} Solid lines: the published lists; dashed lines (from 2015): the same "
-            f"measure with Chinese firms removed before shares are computed. HHI here is within the Top 100, not a market HHI. {CURRENT_PRICES}")
+            f"measure with Chinese firms removed before shares are computed. HHI here is within "
+            f"the Top 100, not a market HHI. {CURRENT_PRICES}")
     return titled(chart, title, subtitle, source_line("sipri_top100", note=note))
 
 

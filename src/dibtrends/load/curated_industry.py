@@ -85,7 +85,8 @@ def _read(path: Path, schema: dict) -> pl.DataFrame:
         df = pl.read_csv(path, schema_overrides=schema, encoding="utf8")
     except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as exc:
         raise DataError(path, f"cannot parse the curated table: {exc}",
-                        fix="check the CSV quoting and the types of the columns named here.") from None
+                        fix="check the CSV quoting and the types of the columns named here."
+                        ) from None
     blank = [c for c in df.columns if c == "citation" and df[c].is_null().any()]
     if blank:
         rows = df.with_row_index("row").filter(pl.col("citation").is_null())["row"].to_list()
@@ -114,7 +115,8 @@ def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
         raise DataError(path, f"a date is not in YYYY-MM-DD form: {exc}", column="date",
                         fix="write dates as YYYY-MM-DD, or leave the cell empty and keep the year."
                         ) from None
-    df = df.select(pl.lit(MERGER_SOURCE_ID).alias("source_id"), pl.all()).sort("region", "year", "date", nulls_last=True)
+    df = (df.select(pl.lit(MERGER_SOURCE_ID).alias("source_id"), pl.all())
+          .sort("region", "year", "date", nulls_last=True))
     return validate.validated(df, MergerTimelineSchema, path,
                               key=["year", "company_after", "event_type"])
 

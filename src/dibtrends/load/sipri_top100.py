@@ -98,7 +98,7 @@ class Top100Schema(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = False
-        unique = ["year", "rank"]
+        unique = ["year", "rank"]  # noqa: RUF012 - pandera reads a list
 
     @pa.dataframe_check
     def company_unique_per_year(cls, data) -> pl.LazyFrame:
@@ -276,7 +276,7 @@ def _read_sheet(ws, path: Path, first_year: int) -> list[dict]:
                                 "arms revenue but no rank", column=col_name("rank"), row=excel_row,
                                 fix="check the row in the workbook.")
             continue
-        kw = dict(path=path, sheet=sheet, row=excel_row)
+        kw = {"path": path, "sheet": sheet, "row": excel_row}
         company_raw = get(row, "company")
         if _is_missing(company_raw):
             raise DataError(path, f"sheet {sheet!r}: rank {rank_cell} has no company name",
@@ -365,7 +365,8 @@ def load_top100(path: Path | None = None) -> pl.DataFrame:
     years_found = sorted(df["year"].unique().to_list())
     if years_found != list(range(years_found[0], years_found[-1] + 1)):
         raise DataError(path, f"year sheets are not consecutive: {years_found}",
-                        fix="a year sheet is missing or misnamed; compare with the publisher's file.")
+                        fix=("a year sheet is missing or misnamed; compare with the "
+                             "publisher's file."))
     return validated_top100(df, path)
 
 
