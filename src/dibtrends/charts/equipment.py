@@ -55,10 +55,10 @@ def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: in
         fill=alt.condition(alt.datum.estimate, alt.value("white"), fill),
     )
     subtitle = [
-        f"Claim tested: Allies spent more than twice as much on equipment in {end_year} as in "
-        f"{base_year}.",
-        f"{end_year}/{base_year}: {ratios['current']:.2f}x in current US$, "
-        f"{ratios['constant2015']:.2f}x in constant 2015 US$. Open circles: NATO estimates.",
+        (f"Claim tested: Allies spent more than twice as much on equipment in {end_year} as in "
+         f"{base_year}."),
+        (f"{end_year}/{base_year}: {ratios['current']:.2f}x in current US$, "
+         f"{ratios['constant2015']:.2f}x in constant 2015 US$. Open circles: NATO estimates."),
     ]
     return titled(alt.layer(line, points), "Equipment spending by NATO Allies, "
                   f"{base_year}–{end_year}", subtitle,
@@ -99,8 +99,8 @@ def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None = None, threshold
     rule = alt.Chart(pl.DataFrame({"x": [threshold]})).mark_rule(
         color="#333333", strokeDash=[4, 3]).encode(x="x:Q")
     chart = alt.layer(bars, rule).properties(height=14 * data.height)
-    subtitle = [f"Claim tested: equipment spending at least doubled ({threshold:g}x, dashed "
-                f"line), {base_year} to {end_year}e, {basis_label}."]
+    subtitle = [(f"Claim tested: equipment spending at least doubled ({threshold:g}x, dashed "
+                 f"line), {base_year} to {end_year}e, {basis_label}.")]
     if fixed_ratio is not None:
         subtitle.append(f"The Alliance total includes Allies that joined after {base_year}; "
                         f"for the Allies counted in both years the ratio is {fixed_ratio:.2f}x.")
@@ -129,7 +129,7 @@ def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float = 20):
     chart = alt.layer(total, meeting).properties(height=240, width=WIDTH)
     return titled(chart, f"Allies spending at least {threshold_pct:g} % of defence budgets on "
                   "major equipment",
-                  [f"Blue: Allies meeting the {threshold_pct:g} % guideline; grey: Allies "
-                   "counted that year (from accession; Iceland has no armed forces).",
+                  [(f"Blue: Allies meeting the {threshold_pct:g} % guideline; grey: Allies "
+                    "counted that year (from accession; Iceland has no armed forces)."),
                    "Lighter bars: NATO estimates (2023e, 2024e)."],
                   source_line("nato_defexp_2024", note=SOURCE_NOTE))

@@ -54,8 +54,8 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str = "gdp"):
     n_first = data.filter(pl.col("year") == first, pl.col("status") == MEETS).height
     n_last = data.filter(pl.col("year") == latest, pl.col("status") == MEETS).height
     return titled(chart, f"NATO's {label} guideline, Ally by Ally, {first}–{latest}",
-                  [f"Cells: {axis_title}. Allies meeting it: {n_first} in {first}, "
-                   f"{n_last} in {latest}e. Grey: years before accession.",
+                  [(f"Cells: {axis_title}. Allies meeting it: {n_first} in {first}, "
+                    f"{n_last} in {latest}e. Grey: years before accession."),
                    f"Sorted by {latest}e value."],
                   source_line("nato_defexp_2024", note=SOURCE_NOTE))
 
@@ -66,7 +66,7 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
     with its prediction interval), against the target (dashed)."""
     latest = int(gap["latest_year"][0])
     window = f"{int(projection['window_start'][0])}–{int(projection['window_end'][0])}e"
-    pi = int(round(projection["pi_level"][0] * 100))
+    pi = round(projection["pi_level"][0] * 100)
     data = gap.select("entity", "share_gdp_pct_latest", "gap_pp",
                       "required_real_growth_pct", "gdp_growth_pct_assumed").join(
         projection.select("entity", "projected_share_pct", "pi_lower_pct", "pi_upper_pct"),
@@ -98,10 +98,10 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
     reach = int((data["projected_share_pct"] >= target_share_pct).sum())
     return titled(chart, f"Distance to the {target_share_pct:g} % core-defence pledge by "
                   f"{target_year}",
-                  [f"Orange dot: {latest}e share of GDP. Blue diamond: {target_year} on the "
-                   f"Ally's linear trend {window} (OLS), bar: {pi} % prediction interval.",
-                   f"Red dashed line: {target_share_pct:g} % (The Hague, June 2025). On trend, "
-                   f"{reach} of {data.height} Allies reach it."],
+                  [(f"Orange dot: {latest}e share of GDP. Blue diamond: {target_year} on the "
+                    f"Ally's linear trend {window} (OLS), bar: {pi} % prediction interval."),
+                   (f"Red dashed line: {target_share_pct:g} % (The Hague, June 2025). On trend, "
+                    f"{reach} of {data.height} Allies reach it.")],
                   source_line("nato_defexp_2024", note="Trend lines describe 2014–2024, they do "
                               "not forecast budgets. " + SOURCE_NOTE))
 
@@ -140,6 +140,6 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float = 3.5,
     return titled(chart, f"Real growth needed to reach {target_share_pct:g} % of GDP by "
                   f"{target_year}",
                   [f"Needed: g = (1 + y)(s_T/s_0)^(1/n) − 1, with {y_text}.",
-                   "Achieved: the Ally's average real growth of defence expenditure over the "
-                   "past decade."],
+                   ("Achieved: the Ally's average real growth of defence expenditure over the "
+                    "past decade.")],
                   source_line("nato_defexp_2024", note=SOURCE_NOTE))

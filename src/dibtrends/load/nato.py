@@ -234,7 +234,7 @@ class NatoDefexp(pa.DataFrameModel):
 
 _YEAR_RE = re.compile(r"^(\d{4})(e?)$")
 _LABEL_RE = re.compile(r"^(?P<name>[^*(]+?)\s*\*?\s*(?:\((?P<currency>[^)]*)\))?\s*$")
-STRAY_VALUES = {"#REF!", 0, 0.0, None}
+STRAY_VALUES = {"#REF!", 0, None}  # 0 == 0.0
 
 
 def _norm(text) -> str:
@@ -318,8 +318,8 @@ def _is_stop(text: str) -> bool:
 def _read_sheet(ws_rows, file, spec: TableSpec) -> list[dict]:
     rows = ws_rows
     fix = _unit_fix(spec.sheet)
-    title_row, title_col = _find_cell(rows, file, spec.sheet, spec.title, range(1, 25),
-                                      "title", fix)
+    title_row, _ = _find_cell(rows, file, spec.sheet, spec.title, range(1, 25), "title",
+                              fix)
     units_row, _ = _find_cell(rows, file, spec.sheet, spec.units,
                               range(title_row + 1, title_row + 4), "units line", fix)
     header_row, years = _header(rows, file, spec.sheet, units_row)
