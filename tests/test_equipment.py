@@ -112,3 +112,23 @@ def test_constant_and_current_agree_in_2015(nato, membership):
     a = cur.filter(pl.col("year") == 2015)["equipment_usd_m_current"]
     b = con.filter(pl.col("year") == 2015)["equipment_usd_m_const2015"]
     assert (a - b).abs().max() < 1e-6
+
+
+def test_charts_build_and_state_the_claim_and_price_basis(nato, membership):
+    """The chart specs validate, carry the claim in the subtitle and the units on the axes."""
+    import json
+
+    from dibtrends.charts import equipment as charts
+
+    check = equipment.doubling_check(nato, membership)
+    totals = charts.equipment_totals(equipment.equipment_both_bases(nato, membership),
+                                     dict(zip(check["price_basis"], check["ratio"])))
+    spec = json.dumps(totals.to_dict())
+    assert "twice as much" in spec and "2.04x in current US$" in spec and "1.68x" in spec
+    assert "US$ billion" in spec and "estimates" in spec
+    eq = equipment.equipment_spending(nato, membership, "constant2015")
+    bars = charts.ratio_bars(equipment.growth_ratio(eq), 1.64)
+    spec = json.dumps(bars.to_dict())
+    assert "constant 2015 US$" in spec and "NATO Public Diplomacy Division" in spec
+    counts = charts.guideline_counts_chart(equipment.meets_equipment_guideline(eq))
+    assert "2024e" in json.dumps(counts.to_dict())

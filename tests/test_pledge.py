@@ -124,3 +124,20 @@ def test_pledge_gap_with_common_gdp_growth(nato, membership):
 def test_target_year_must_follow_latest_year(nato, membership):
     with pytest.raises(ValueError, match="after the latest year"):
         pledge.pledge_gap(nato, membership, target_year=2024)
+
+
+def test_charts_build_with_units_and_estimates(nato, membership):
+    import json
+
+    from dibtrends.charts import guidelines as charts
+
+    status = pledge.guideline_status(nato, membership)
+    for which in ("gdp", "equipment"):
+        spec = json.dumps(charts.guideline_heatmap(status, which).to_dict())
+        assert "2024e" in spec and "Source: NATO" in spec
+    gap = pledge.pledge_gap(nato, membership)
+    proj = pledge.trend_projection(nato, membership)
+    spec = json.dumps(charts.gap_chart(gap, proj).to_dict())
+    assert "% of GDP (2015 prices)" in spec and "5 of 31 Allies reach it" in spec
+    spec = json.dumps(charts.required_growth_chart(gap).to_dict())
+    assert "% per year (2015 prices)" in spec
