@@ -63,12 +63,12 @@ processed_dir = None  # None: data/processed
 from dibtrends import data, equipment, params, report
 from dibtrends.charts import equipment as equipment_charts, show
 
+params.check_choice("price_basis", price_basis, list(equipment.PRICE_BASES))
+params.check_number("guideline_pct", guideline_pct, 0, 100)
 nato = data.table("nato_defexp", processed_dir)
 membership = data.table("nato_membership", processed_dir)
-params.check_choice("price_basis", price_basis, list(equipment.PRICE_BASES))
 base_year, end_year = params.check_year_range(base_year, end_year, nato["year"].to_list(),
                                               names=("base_year", "end_year"))
-params.check_number("guideline_pct", guideline_pct, 0, 100)
 out_dir = report.set_output_dir(output_dir)
 """),
     md("## The Alliance total on both price bases"),
