@@ -467,3 +467,104 @@ def segmented_trend(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
     fitted = pl.DataFrame({"year": years.astype(np.int64), "observed": y,
                            "fitted": np.asarray(res.fittedvalues), "residual": resid})
     return SegmentedTrend(breaks_df, segments, selection, diagnostics, fitted)
+
+
+# --------------------------------------------------------------------------------------------
+# Does "sixty years of progressive decline" hold? The pieces of the answer, per measure.
+# --------------------------------------------------------------------------------------------
+
+def first_complete_year(shares: pl.DataFrame, group: str = "NATO total") -> int:
+    """First year from which every Ally counted in ``group`` has a SIPRI share in every year.
+
+    Before it an aggregate covers only some Allies (``n_missing`` > 0); a trend fitted across
+    the change would partly measure the arrival of data, not spending.
+    """
+    s = shares.filter(pl.col("group") == group).sort("year")
+    gaps = s.filter(pl.col("n_missing") > 0)
+    if gaps.height == 0:
+        return int(s["year"].min())
+    later = s.filter(pl.col("year") > gaps["year"].max())
+    if later.height == 0:
+        raise ValueError(f"{group}: no year with complete SIPRI coverage")
+    return int(later["year"].min())
+
+
+def rise_episodes(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
+                  year: str = "year", min_rise_pp: float = 0.3) -> pl.DataFrame:
+    """Spells of consecutive year-on-year increases adding up to at least ``min_rise_pp``.
+
+    The counter-evidence to "progressive" decline: each row is a run of rising years, from the
+    low it started at to the high it reached.
+    """
+    s = series.select(year, value).drop_nulls().sort(year)
+    ys, vs = s[year].to_list(), s[value].to_list()
+    rows, i = [], 1
+    while i < len(vs):
+        if vs[i] > vs[i - 1]:
+            j = i
+            while j + 1 < len(vs) and vs[j + 1] > vs[j]:
+                j += 1
+            rise = vs[j] - vs[i - 1]
+            if rise >= min_rise_pp:
+                rows.append((ys[i - 1], ys[j], vs[i - 1], vs[j], rise))
+            i = j + 1
+        else:
+            i += 1
+    return pl.DataFrame(rows, schema={"from_year": pl.Int64, "to_year": pl.Int64,
+                                      "from_value": pl.Float64, "to_value": pl.Float64,
+                                      "rise_pp": pl.Float64}, orient="row")
+
+
+def decline_checks(shares_by_rule: dict[str, pl.DataFrame], group: str = "NATO total",
+                   start_year: int | None = None, min_rise_pp: float = 0.3,
+                   **trend_kwargs) -> pl.DataFrame:
+    """One row per (membership rule, measure): the evidence for and against steady decline.
+
+    For each series from ``start_year`` (default: :func:`first_complete_year`) to the latest
+    year: the start value, the lowest value and its year, the latest value, how many year-on-
+    year changes were falls up to the low, the rise episodes (:func:`rise_episodes`), and the
+    segmented trend (:func:`segmented_trend`, ``trend_kwargs`` passed on): break years, UDmax
+    p-value, slope of the first and last segment with 95 % CIs.
+    """
+    rows = []
+    for rule, shares in shares_by_rule.items():
+        s_all = shares.filter(pl.col("group") == group)
+        first = start_year if start_year is not None else first_complete_year(shares, group)
+        for measure, column in (("weighted", "share_gdp_pct_weighted"),
+                                ("mean", "share_gdp_pct_mean")):
+            s = s_all.filter(pl.col("year") >= first).select("year", column).drop_nulls()
+            s = s.sort("year")
+            low = s.sort([column, "year"]).row(0, named=True)
+            to_low = s.filter(pl.col("year") <= low["year"])[column].diff().drop_nulls()
+            rises = rise_episodes(s.filter(pl.col("year") <= low["year"]), column,
+                                  min_rise_pp=min_rise_pp)
+            fit = segmented_trend(s, value=column, **trend_kwargs)
+            diag = dict(zip(fit.diagnostics["name"], fit.diagnostics["value"]))
+            seg_first, seg_last = fit.segments.row(0, named=True), fit.segments.row(-1, named=True)
+            rows.append({
+                "rule": rule, "measure": measure, "group": group,
+                "start_year": int(s["year"][0]), "start_value": float(s[column][0]),
+                "low_year": int(low["year"]), "low_value": float(low[column]),
+                "latest_year": int(s["year"][-1]), "latest_value": float(s[column][-1]),
+                "fall_to_low_pp": float(s[column][0] - low[column]),
+                "years_to_low": int(low["year"] - s["year"][0]),
+                "n_changes_to_low": int(to_low.len()), "n_falls_to_low": int((to_low < 0).sum()),
+                "n_rise_episodes": rises.height,
+                "largest_rise": (None if rises.height == 0 else
+                                 "{from_year}-{to_year} +{rise_pp:.2f} pp".format(
+                                     **rises.sort("rise_pp", descending=True).row(0, named=True))),
+                "break_years": ",".join(str(b) for b in fit.breaks["year"].to_list()),
+                "p_udmax": diag["udmax_p"],
+                "slope_first": seg_first["slope_pp_per_year"],
+                "slope_first_ci": (seg_first["ci95_low"], seg_first["ci95_high"]),
+                "slope_last": seg_last["slope_pp_per_year"],
+                "slope_last_ci": (seg_last["ci95_low"], seg_last["ci95_high"]),
+                "last_segment_from": seg_last["start_year"],
+            })
+    out = pl.DataFrame(rows)
+    return out.with_columns(
+        pl.col("slope_first_ci").list.get(0).alias("slope_first_ci_low"),
+        pl.col("slope_first_ci").list.get(1).alias("slope_first_ci_high"),
+        pl.col("slope_last_ci").list.get(0).alias("slope_last_ci_low"),
+        pl.col("slope_last_ci").list.get(1).alias("slope_last_ci_high"),
+    ).drop("slope_first_ci", "slope_last_ci")
