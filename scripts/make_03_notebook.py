@@ -1,11 +1,16 @@
 """Write notebooks/03_industry_consolidation.ipynb (no outputs, kernel python3).
 
 Run from anywhere: `.venv/bin/python scripts/make_03_notebook.py`; edit the notebook here.
+Then `.venv/bin/python -m dibtrends.nbtools bless notebooks/03_industry_consolidation.ipynb`
+stores the headline baseline nbval compares; regenerating keeps an existing baseline for an
+unchanged headline cell.
 """
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from dibtrends.nbtools import strip
 
 cells = []
 md = lambda s: cells.append(new_markdown_cell(s.strip()))
@@ -275,5 +280,8 @@ nb = new_notebook(cells=cells, metadata={
     "language_info": {"name": "python"},
 })
 nbformat.validate(nb)
-nbformat.write(nb, Path(__file__).resolve().parents[1] / "notebooks" / "03_industry_consolidation.ipynb")
+path = Path(__file__).resolve().parents[1] / "notebooks" / "03_industry_consolidation.ipynb"
+if path.exists():  # keep the blessed headline baseline (python -m dibtrends.nbtools bless)
+    strip(nb, keep_from=nbformat.read(path, as_version=4))
+path.write_text(nbformat.writes(nb))
 print("written", len(cells), "cells")
