@@ -90,9 +90,10 @@ def test_markers_become_nulls_with_status(milex_2025):
 
 def test_historical_states_keep_their_own_codes(milex_2025):
     # USSR: constant-dollar figures 1988-1990 only; GDR: 1960-1989 in constant US$.
-    ussr = milex_2025.filter((pl.col("iso3") == "SUN") & pl.col("milex_usd_m_const2024").is_not_null())
+    const = pl.col("milex_usd_m_const2024").is_not_null()
+    ussr = milex_2025.filter((pl.col("iso3") == "SUN") & const)
     assert ussr["year"].to_list() == [1988, 1989, 1990]
-    gdr = milex_2025.filter((pl.col("iso3") == "DDR") & pl.col("milex_usd_m_const2024").is_not_null())
+    gdr = milex_2025.filter((pl.col("iso3") == "DDR") & const)
     assert (gdr["year"].min(), gdr["year"].max()) == (1960, 1989)
     for code in ("YUG", "CSK", "YAR"):
         assert milex_2025.filter(pl.col("iso3") == code).height == 77
@@ -122,8 +123,9 @@ def test_sipri_colour_flags_are_read(milex_2025):
 def test_vintages_differ_by_revision_and_base_year(milex_2025, milex_2024):
     # SIPRI revises whole series between releases: US 2024 share 3.42 % (April 2025) -> 3.43 %.
     assert value(milex_2024, "USA", 2024, "share_gdp_pct") == pytest.approx(3.4192, abs=1e-3)
-    assert value(milex_2025, "USA", 2024, "milex_usd_m_current") == pytest.approx(1_004_901, rel=1e-5)
-    assert value(milex_2024, "USA", 2024, "milex_usd_m_current") == pytest.approx(997_309, rel=1e-5)
+    current = "milex_usd_m_current"
+    assert value(milex_2025, "USA", 2024, current) == pytest.approx(1_004_901, rel=1e-5)
+    assert value(milex_2024, "USA", 2024, current) == pytest.approx(997_309, rel=1e-5)
 
 
 # ------------------------------------------------------------------------ bad input
@@ -179,7 +181,10 @@ def test_current_dollars_relabelled_in_billions_is_a_unit_mismatch(workbook_copy
 
 
 def test_constant_sheet_base_year_must_match_its_title(workbook_copy):
-    path = workbook_copy(lambda wb: setattr(wb["Constant (2024) US$"], "title", "Constant (2023) US$"))
+    def rename(wb):
+        wb["Constant (2024) US$"].title = "Constant (2023) US$"
+
+    path = workbook_copy(rename)
     with pytest.raises(DataError, match="2023") as info:
         sipri_milex.load_sipri_milex_2025(path)
     _assert_actionable(info.value, path, "milex_usd_m_const2023")

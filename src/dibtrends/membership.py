@@ -63,7 +63,8 @@ def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
     except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as exc:
         raise DataError(path, f"could not parse the membership table: {exc}",
                         column="accession_date",
-                        fix="dates must be ISO (YYYY-MM-DD) and founding_member true/false.") from None
+                        fix="dates must be ISO (YYYY-MM-DD) and founding_member true/false."
+                        ) from None
     return validate.validated(df, NatoMembership, path, key=["iso3"])
 
 

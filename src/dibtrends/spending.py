@@ -58,7 +58,7 @@ def implied_gdp(milex: pl.DataFrame) -> pl.DataFrame:
 
 def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
                           group: str = "NATO total") -> pl.DataFrame:
-    """Per year: GDP-weighted and simple-mean share of GDP of the Allies in ``group``, with coverage.
+    """Per year: GDP-weighted and simple-mean share of GDP of ``group``'s Allies, with coverage.
 
     ``n_allies`` Allies are counted in the year; ``n_weighted`` enter the weighted share (need
     spending and a positive share, so Iceland, with no armed forces and a zero share, has no
@@ -76,7 +76,8 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
     rows = members.join(implied_gdp(milex).select(
         "iso3", pl.col("year").cast(pl.Int64), "share_gdp_pct", "milex_usd_m_current",
         "gdp_usd_m_current", estimate.alias("estimate")), on=["iso3", "year"], how="left")
-    in_weighted = pl.col("gdp_usd_m_current").is_not_null() & pl.col("milex_usd_m_current").is_not_null()
+    in_weighted = (pl.col("gdp_usd_m_current").is_not_null()
+                   & pl.col("milex_usd_m_current").is_not_null())
     in_mean = pl.col("share_gdp_pct").is_not_null()
     out = rows.group_by("year").agg(
         (pl.col("milex_usd_m_current").filter(in_weighted).sum()
@@ -458,7 +459,7 @@ def segmented_trend(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
          "sieve-bootstrap p-value of UDmax (accounts for the break search and AR(1) errors)"),
         ("n_breaks_selected", float(chosen), f"UDmax then sequential tests at alpha={alpha}"),
         ("ar1_bootstrap", phi_boot,
-         f"AR(1) coefficient of the errors drawn in the bootstrap ({len(grids) - 1}-break residuals)"),
+         f"AR(1) coefficient of the bootstrap errors ({len(grids) - 1}-break residuals)"),
         ("n_boot", float(n_boot), f"sieve-bootstrap draws per test (seed {seed})"),
         ("min_segment_years", float(min_segment), "shortest admissible segment"),
     ]
@@ -568,3 +569,118 @@ def decline_checks(shares_by_rule: dict[str, pl.DataFrame], group: str = "NATO t
         pl.col("slope_last_ci").list.get(0).alias("slope_last_ci_low"),
         pl.col("slope_last_ci").list.get(1).alias("slope_last_ci_high"),
     ).drop("slope_first_ci", "slope_last_ci")
+
+
+def shares_by_rule(milex: pl.DataFrame, membership: pl.DataFrame, years,
+                   rules=("accession", "cold_war_16")) -> dict[str, pl.DataFrame]:
+    """:func:`alliance_shares` for every group under each membership rule."""
+    from .membership import membership_panel
+
+    return {rule: alliance_shares(milex, membership_panel(membership, years, rule))
+            for rule in rules}
+
+
+def coverage_gaps(shares: pl.DataFrame, group: str = "NATO total") -> pl.DataFrame:
+    """The years in which some Allies of ``group`` have no SIPRI share, and which ones."""
+    return (shares.filter((pl.col("group") == group) & (pl.col("n_missing") > 0))
+            .select("year", "n_allies", "n_missing", "missing_mean", "n_estimated")
+            .rename({"missing_mean": "allies_without_data"}))
+
+
+def peaks_and_troughs(shares: pl.DataFrame, groups=GROUPS) -> pl.DataFrame:
+    """:func:`peak_to_trough` for each group and both measures, one row each."""
+    rows = []
+    for group in groups:
+        s = shares.filter(pl.col("group") == group)
+        for measure, column in (("weighted", "share_gdp_pct_weighted"),
+                                ("mean", "share_gdp_pct_mean")):
+            if group == "United States" and measure == "mean":
+                continue  # one country: the mean is the share
+            rows.append(peak_to_trough(s, value=column).with_columns(
+                pl.lit(group).alias("group"), pl.lit(measure).alias("measure")))
+    return pl.concat(rows).select("group", "measure", pl.exclude("group", "measure"))
+
+
+#: What the verdict calls "progressive": at least this share of annual changes are falls ...
+PROGRESSIVE_MIN_SHARE_OF_FALLS = 0.75
+#: ... and no run of rising years adds up to more than this many percentage points.
+PROGRESSIVE_MAX_RISE_PP = 0.5
+_RULE_WORDS = {"accession": "Allies counted from the year they joined",
+               "cold_war_16": "the same 16 Cold War Allies in every year"}
+_MEASURE_WORDS = {"weighted": "GDP-weighted share (the alliance's spending over its GDP)",
+                  "mean": "simple mean of Allies' shares (the typical Ally)"}
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _largest_rise_pp(text: str | None) -> float:
+    return 0.0 if not text else float(text.split("+")[1].split()[0])
+
+
+def decline_verdict(checks: pl.DataFrame) -> str:
+    """Markdown: does "sixty years of progressive decline" hold, per measure and rule?
+
+    Built only from :func:`decline_checks`; the thresholds that define "progressive" are the
+    module constants above and are stated in the text.
+    """
+    lines = []
+    verdicts = {}
+    for r in checks.iter_rows(named=True):
+        share_falls = r["n_falls_to_low"] / r["n_changes_to_low"]
+        rise = _largest_rise_pp(r["largest_rise"])
+        declining = r["slope_first_ci_high"] < 0
+        progressive = (share_falls >= PROGRESSIVE_MIN_SHARE_OF_FALLS
+                       and rise <= PROGRESSIVE_MAX_RISE_PP)
+        long_enough = r["years_to_low"] >= 50
+        if r["slope_last_ci_low"] > 0:
+            since = (f"it has risen since {r['last_segment_from']} "
+                     f"({r['slope_last']:+.3f} points a year, 95 % CI "
+                     f"{r['slope_last_ci_low']:+.3f} to {r['slope_last_ci_high']:+.3f})")
+        elif r["slope_last_ci_high"] < 0:
+            since = (f"it was still falling after {r['last_segment_from']} "
+                     f"({r['slope_last']:+.3f} points a year, 95 % CI "
+                     f"{r['slope_last_ci_low']:+.3f} to {r['slope_last_ci_high']:+.3f})")
+        else:
+            since = (f"it has had no clear trend since {r['last_segment_from']} "
+                     f"({r['slope_last']:+.3f} points a year, 95 % CI "
+                     f"{r['slope_last_ci_low']:+.3f} to {r['slope_last_ci_high']:+.3f})")
+        breaks = (f"the estimated trend break is {r['break_years']} (UDmax bootstrap p = "
+                  f"{r['p_udmax']:.3f})" if r["break_years"] else
+                  f"no trend break passes the test (UDmax bootstrap p = {r['p_udmax']:.3f})")
+        holds = declining and progressive and long_enough
+        outcome = f"holds for {r['start_year']}-{r['low_year']}" if holds else "does not hold"
+        verdicts[(r["rule"], r["measure"])] = (holds, declining, progressive)
+        lines.append(
+            f"- **{_upper_first(_MEASURE_WORDS[r['measure']])}, {_RULE_WORDS[r['rule']]}:** "
+            f"{r['start_value']:.1f} % of GDP in {r['start_year']}, lowest {r['low_value']:.2f} % "
+            f"in {r['low_year']} ({r['years_to_low']} years, {r['fall_to_low_pp']:.1f} points); "
+            f"{r['n_falls_to_low']} of {r['n_changes_to_low']} annual changes to the low were "
+            f"falls; largest rise on the way down {r['largest_rise'] or 'none'}. "
+            f"{_upper_first(breaks)}; {since}; {r['latest_value']:.2f} % in {r['latest_year']}. "
+            f"*Sixty years of progressive decline: {outcome}"
+            + ("" if holds else " (" + "; ".join(
+                w for w, bad in (("no significant decline", not declining),
+                                 ("interrupted by rises", not progressive),
+                                 ("shorter than fifty years", not long_enough)) if bad) + ")")
+            + ".*")
+    held = [k for k, v in verdicts.items() if v[0]]
+    failed = [k for k, v in verdicts.items() if not v[0]]
+
+    def names(keys):
+        return "; ".join(f"{_MEASURE_WORDS[m].split(' (')[0]} with {_RULE_WORDS[r]}"
+                         for r, m in keys)
+
+    head = (f"We call a decline *progressive* if at least "
+            f"{PROGRESSIVE_MIN_SHARE_OF_FALLS:.0%} of the annual changes to the low are falls "
+            f"and no run of rising years adds more than {PROGRESSIVE_MAX_RISE_PP} points. "
+            f"Series start in the first year in which every counted Ally has SIPRI data.")
+    if held and failed:
+        summary = (f"**The claim holds only in part.** It holds for: {names(held)}. "
+                   f"It does not hold for: {names(failed)}.")
+    elif held:
+        summary = "**The claim holds under every measure and membership rule tested.**"
+    else:
+        summary = "**The claim does not hold under any measure or membership rule tested.**"
+    return "\n\n".join([summary, head, "\n".join(lines)])

@@ -114,7 +114,8 @@ def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str,
         {"observed": "SIPRI data", "fitted": "segmented linear trend"}))
     first, last = int(fitted["year"].min()), int(fitted["year"].max())
     lines = alt.Chart(data).mark_line().encode(
-        x=_x(first, last), y=alt.Y("share:Q", title=f"{Y_TITLE} ({label})", scale=alt.Scale(zero=True)),
+        x=_x(first, last),
+        y=alt.Y("share:Q", title=f"{Y_TITLE} ({label})", scale=alt.Scale(zero=True)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(
             domain=["SIPRI data", "segmented linear trend"], range=[PALETTE[3], "#333333"])),
         strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(

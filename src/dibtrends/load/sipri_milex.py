@@ -203,14 +203,16 @@ def _sheet_specs(sheet_names: list[str], path: Path) -> tuple[list[_Sheet], int]
             f"{', '.join(repr(s) for s in sheet_names)}", column="sheet",
             fix="check that this is a SIPRI Military Expenditure Database workbook of the edition "
                 "registered in src/dibtrends/sources.py; if SIPRI renamed a sheet, update "
-                "SHEET_SHARE / SHEET_CURRENT / CONSTANT_SHEET_RE in src/dibtrends/load/sipri_milex.py.")
+                "SHEET_SHARE / SHEET_CURRENT / CONSTANT_SHEET_RE in "
+                "src/dibtrends/load/sipri_milex.py.")
     base = int(CONSTANT_SHEET_RE.match(constant[0].strip()).group(1))
     specs = [
         _Sheet(SHEET_SHARE, "share_gdp_pct", ("grossdomesticproduct",),
                "share of GDP (a fraction in the file)"),
         _Sheet(SHEET_CURRENT, "milex_usd_m_current", ("currentprices", "us$m"),
                "US$ million at current prices and exchange rates"),
-        _Sheet(constant[0], f"milex_usd_m_const{base}", (f"constant({base})us$m", f"constant{base}prices"),
+        _Sheet(constant[0], f"milex_usd_m_const{base}",
+               (f"constant({base})us$m", f"constant{base}prices"),
                f"US$ million at constant {base} prices and exchange rates"),
     ]
     return specs, base
@@ -477,7 +479,8 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
             "iso3", pl.col("name").alias("country"), "year",
             pl.col("value").alias(spec.column),
             (pl.col("marker") == "not_independent").alias(f"_xxx_{spec.column}"),
-            pl.col("blue").alias(f"_blue_{spec.column}"), pl.col("red").alias(f"_red_{spec.column}"))
+            pl.col("blue").alias(f"_blue_{spec.column}"),
+            pl.col("red").alias(f"_red_{spec.column}"))
         out = piece if out is None else out.join(piece.drop("country"), on=["iso3", "year"])
     cols = [s.column for s, _ in parts]
     out = out.with_columns(
