@@ -99,9 +99,10 @@ $(RENDER_STAMP): reports/index.ipynb $(EXECUTED) $(SOURCES_PAGE) reports/execute
 report: $(RENDER_STAMP) ## the whole pipeline: environment, data, notebooks, Quarto (or preview)
 
 # ---------------------------------------------------------------- checks
-test: $(DATA_STAMP) ## run the whole test suite (unit, claims, notebooks)
+test: $(DATA_STAMP) ## run the whole test suite (unit, claims, pipeline, notebook headlines)
 	$(PY) -m pytest -q
-	$(PY) -m pytest -q --nbval-lax -p no:randomly notebooks/ --ignore=notebooks/country_profile.ipynb
+	DIBTRENDS_OUTPUT=$$(mktemp -d) $(PY) -m pytest -q --nbval-lax notebooks/ \
+	  --ignore=notebooks/00_executive_summary.ipynb
 
 lab: $(DATA_STAMP) ## open JupyterLab with the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
