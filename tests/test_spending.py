@@ -225,3 +225,8 @@ def test_segmented_trend_refuses_gaps():
 def test_newey_west_lag_rule():
     assert sp.newey_west_lags(77) == 3
     assert sp.newey_west_lags(100) == 4
+
+
+def test_era_of_names_the_band():
+    assert sp.era_of(sp.eras(), 1952) == "Korean War"
+    assert sp.era_of(sp.eras(), 1962) is None

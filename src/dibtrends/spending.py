@@ -674,8 +674,9 @@ def decline_verdict(checks: pl.DataFrame) -> str:
 
     head = (f"We call a decline *progressive* if at least "
             f"{PROGRESSIVE_MIN_SHARE_OF_FALLS:.0%} of the annual changes to the low are falls "
-            f"and no run of rising years adds more than {PROGRESSIVE_MAX_RISE_PP} points. "
-            f"Series start in the first year in which every counted Ally has SIPRI data.")
+            f"and no run of rising years adds more than {PROGRESSIVE_MAX_RISE_PP} points, and "
+            f"count fifty years or more as the claim's \"sixty\". Series start in the first year "
+            f"in which every counted Ally has SIPRI data.")
     if held and failed:
         summary = (f"**The claim holds only in part.** It holds for: {names(held)}. "
                    f"It does not hold for: {names(failed)}.")
@@ -684,3 +685,9 @@ def decline_verdict(checks: pl.DataFrame) -> str:
     else:
         summary = "**The claim does not hold under any measure or membership rule tested.**"
     return "\n\n".join([summary, head, "\n".join(lines)])
+
+
+def era_of(era_table: pl.DataFrame, year: int) -> str | None:
+    """The name of the era band containing ``year``, or None."""
+    hit = era_table.filter((pl.col("start_year") <= year) & (pl.col("end_year") >= year))
+    return hit["era"][0] if hit.height else None

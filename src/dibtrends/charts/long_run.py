@@ -49,15 +49,15 @@ def _era_layers(eras: pl.DataFrame, first: int, last: int, y_top: float):
 
 
 def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "weighted",
-                   rule: str = "accession", reference_pct: float = 2.0,
-                   source_id: str = "sipri_milex_2025"):
+                   rule: str = "accession", groups=tuple(GROUP_COLOURS),
+                   reference_pct: float = 2.0, source_id: str = "sipri_milex_2025"):
     """Share of GDP by group and year, era bands shaded, the 2 % guideline as a dashed rule.
 
     ``shares`` is :func:`dibtrends.spending.alliance_shares`; ``eras`` is
     :func:`dibtrends.spending.eras`.
     """
     column, measure_short, measure_words = MEASURES[measure]
-    data = shares.select(
+    data = shares.filter(pl.col("group").is_in(list(groups))).select(
         "group", "year", pl.col(column).alias("share"), "n_allies", "n_mean", "n_missing",
         "n_estimated").drop_nulls("share")
     first, last = int(data["year"].min()), int(data["year"].max())

@@ -1,0 +1,222 @@
+"""Write notebooks/01_long_run_spending.ipynb (no outputs, kernel python3).
+
+Run from anywhere: `.venv/bin/python scripts/make_01_notebook.py`; edit the notebook here.
+Then `.venv/bin/python -m dibtrends.nbtools bless notebooks/01_long_run_spending.ipynb`
+stores the headline baseline nbval compares; regenerating keeps an existing baseline for an
+unchanged headline cell.
+"""
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from dibtrends.nbtools import strip
+
+cells = []
+md = lambda s: cells.append(new_markdown_cell(s.strip("\n")))
+def code(s, tags=None):
+    c = new_code_cell(s.strip("\n"))
+    if tags:
+        c.metadata["tags"] = tags
+    cells.append(c)
+
+md("""
+# Sixty years of progressive decline? NATO military spending as a share of GDP
+
+**The claim tested:** NATO Allies' military spending, as a share of their economies, declined
+progressively for sixty years, from the early Cold War until Russia's annexation of Crimea.
+
+**How:** SIPRI's Military Expenditure Database (1949-2025, release v1.2) gives each Ally's spending
+and its share of GDP. We aggregate them two ways: the *GDP-weighted* share (the alliance's total
+spending over its total GDP, dominated by the United States) and the *simple mean* of Allies'
+shares (the typical Ally). We count Allies either from the year they joined or as the fixed 16
+Allies of 1982-1990, then estimate where the long-run trend breaks and test those breaks.
+SIPRI's definition of military spending differs from NATO's (pensions, paramilitary forces);
+the numbers here are SIPRI's throughout.
+""")
+code('''
+start_year = 1949  # first year shown; SIPRI starts in 1949
+end_year = None  # last year shown; None: the latest year in the data (2025 in SIPRI v1.2)
+membership_rule = "accession"  # "accession" (from the year an Ally joined) or "cold_war_16"
+groups = ["NATO total", "NATO Europe and Canada", "United States"]  # groups on the charts
+trend_start_year = None  # None: first year in which every counted Ally has SIPRI data (1960)
+n_boot = 499  # bootstrap draws per break test (seeded: results are reproducible)
+output_dir = "../reports/generated"  # where headline and chart-data CSVs go
+processed_dir = None  # None: data/processed
+''', tags=["parameters"])
+code('''
+import polars as pl
+
+from dibtrends import data, membership as mb, params, report, spending
+from dibtrends.charts import long_run, show
+
+milex = data.table("sipri_milex_2025", processed_dir)
+members = data.table("nato_membership", processed_dir)
+params.check_choice("membership_rule", membership_rule, mb.RULES)
+start_year, end_year = params.check_year_range(start_year, end_year, milex["year"].to_list())
+for group in groups:
+    params.check_choice("groups", group, spending.GROUPS)
+params.check_number("n_boot", n_boot, 99, 9999)
+if trend_start_year is not None:
+    params.check_number("trend_start_year", trend_start_year, start_year, end_year - 20)
+report.set_output_dir(output_dir)
+''')
+md("## Who is counted, and where SIPRI's data are incomplete")
+code('''
+by_rule = spending.shares_by_rule(milex.filter(pl.col("year").is_between(start_year, end_year)),
+                                  members, range(start_year, end_year + 1))
+shares = by_rule[membership_rule]
+nato_total = shares.filter(pl.col("group") == "NATO total")
+spending.coverage_gaps(shares)
+''')
+code('''
+trend_start = trend_start_year or spending.first_complete_year(shares)
+report.say(f"Allies without a SIPRI figure are left out of that year's aggregate and listed "
+           f"above. From {trend_start} every counted Ally has data; trends are fitted from "
+           f"then. Iceland, which has no armed forces, enters the simple mean with 0 % and "
+           f"cannot enter the GDP-weighted share (its GDP is not recoverable from a zero share).")
+''')
+md("## Seventy-five years of NATO military spending")
+code('''
+#| label: fig-long-run-weighted
+#| fig-cap: "NATO military spending as a share of GDP, GDP-weighted, 1949 to the latest year (SIPRI)."
+show(long_run.long_run_chart(shares, spending.eras(), "weighted", membership_rule, groups),
+     name="long_run_weighted", caption="Military spending as a share of GDP, GDP-weighted")
+''')
+code('''
+#| label: fig-long-run-mean
+#| fig-cap: "The typical Ally: simple mean of Allies' shares of GDP (SIPRI)."
+show(long_run.long_run_chart(shares, spending.eras(), "mean", membership_rule, groups),
+     name="long_run_mean", caption="Military spending as a share of GDP, simple mean of Allies")
+''')
+md("## Peaks, troughs and eras")
+code('''
+peaks = spending.peaks_and_troughs(shares, groups)
+peaks
+''')
+code('''
+spending.trend_by_era(nato_total, spending.eras())
+''')
+code('''
+spending.eras()
+''')
+md("""
+## Where does the trend break?
+
+A continuous piecewise-linear trend is fitted to the NATO total from the first year of complete
+data; the break years are chosen by least squares (each segment at least six years long) and
+tested with Bai and Perron's double-maximum (UDmax) and sequential tests. Because the break years
+were searched for and the residuals are strongly autocorrelated, p-values come from a sieve
+bootstrap with AR(1) errors; slopes carry Newey-West (HAC) confidence intervals.
+""")
+code('''
+fit = spending.segmented_trend(nato_total.filter(pl.col("year") >= trend_start), n_boot=n_boot)
+fit.selection
+''')
+code('''
+fit.segments
+''')
+code('''
+fit.diagnostics
+''')
+code('''
+#| label: fig-long-run-breaks
+#| fig-cap: "GDP-weighted NATO share of GDP and its segmented trend with estimated break years."
+show(long_run.trend_fit_chart(fit.fitted, fit.breaks, "GDP-weighted"),
+     name="long_run_breaks", caption="Segmented trend of NATO's GDP-weighted share of GDP")
+''')
+md("## Does the claim hold under each measure and membership rule?")
+code('''
+checks = spending.decline_checks(by_rule, start_year=trend_start_year, n_boot=n_boot)
+checks
+''')
+code('''
+report.say(spending.decline_verdict(checks))
+''')
+md("## Headline numbers")
+code('''
+# NBVAL_CHECK_OUTPUT
+def pick(frame, **where):
+    return frame.filter(*[pl.col(k) == v for k, v in where.items()]).row(0, named=True)
+
+peak = pick(peaks, group="NATO total", measure="weighted")
+mean = pick(peaks, group="NATO total", measure="mean")
+main = pick(checks, rule=membership_rule, measure="weighted")
+typical = pick(checks, rule=membership_rule, measure="mean")
+at_peak = pick(nato_total, year=peak["peak_year"])
+us_2024 = pick(milex, iso3="USA", year=2024)["share_gdp_pct"]
+panel_2014 = mb.membership_panel(members, [2014], membership_rule)
+at_2pct = spending.allies_at_or_above(milex, panel_2014, 2014).filter(pl.col("meets_threshold"))
+note = f"SIPRI v1.2; membership rule {membership_rule}"
+boot = (f"sieve bootstrap, {n_boot} draws, seed 1949; "
+        f"smallest attainable p {1 / (n_boot + 1):.3f}")
+peak_era = spending.era_of(spending.eras(), peak["peak_year"]) or "outside the era bands"
+
+def year_row(key, label, year, note=""):
+    return report.headline(key, label, year, "year", decimals=0, display=str(year), note=note)
+
+def break_row(key, label, years):
+    first = int(years.split(",")[0]) if years else None
+    return report.headline(key, label, first, "year", display=years or "none")
+
+table = report.headline_table([
+    report.headline("nato_share_latest", f"NATO total, GDP-weighted, {peak['latest_year']}",
+                    peak["latest_value"], "% of GDP", decimals=2, note=note),
+    year_row("nato_share_peak_year", "Year of the highest GDP-weighted share",
+             peak["peak_year"], peak_era),
+    report.headline("nato_share_peak", "Highest GDP-weighted share", peak["peak_value"],
+                    "% of GDP", decimals=2,
+                    note=f"{note}; {at_peak['n_mean']} of {at_peak['n_allies']} Allies with data"),
+    year_row("nato_share_trough_year", "Year of the lowest share after the peak",
+             peak["trough_year"]),
+    report.headline("nato_share_trough", "Lowest GDP-weighted share after the peak",
+                    peak["trough_value"], "% of GDP", decimals=2, note=note),
+    report.headline("nato_share_fall", "Fall from peak to trough", peak["fall_pp"],
+                    "percentage points", decimals=2),
+    year_row("nato_mean_trough_year", "Year of the lowest simple-mean share",
+             mean["trough_year"]),
+    report.headline("nato_mean_trough", "Lowest simple mean of Allies' shares",
+                    mean["trough_value"], "% of GDP", decimals=2, note=note),
+    break_row("break_weighted", f"Trend break, GDP-weighted, fit from {main['start_year']}",
+              main["break_years"]),
+    report.headline("break_weighted_p", "UDmax p-value, GDP-weighted", main["p_udmax"],
+                    "p-value", decimals=3, note=boot),
+    break_row("break_mean", f"Trend break, simple mean, fit from {typical['start_year']}",
+              typical["break_years"]),
+    report.headline("break_mean_p", "UDmax p-value, simple mean", typical["p_udmax"],
+                    "p-value", decimals=3, note=boot),
+    report.headline("us_share_2024", "United States, share of GDP, 2024", us_2024, "% of GDP",
+                    decimals=2, note="SIPRI v1.2; US fiscal year"),
+    report.headline("allies_2pct_2014_sipri", "Allies at 2 % of GDP or more in 2014 (SIPRI)",
+                    at_2pct.height, "Allies", decimals=0,
+                    note=", ".join(at_2pct["iso3"].to_list()) + "; SIPRI's definition"),
+])
+report.publish_headlines(table, "01_long_run_spending", output_dir)
+''')
+md("## What the data say")
+code('''
+report.say(
+    f"On SIPRI's figures the NATO total peaked at {peak['peak_value']:.1f} % of GDP in "
+    f"{peak['peak_year']} ({peak_era}) and fell to {peak['trough_value']:.2f} % in "
+    f"{peak['trough_year']}, {peak['fall_pp']:.1f} points lower; in {peak['latest_year']} it was "
+    f"{peak['latest_value']:.2f} %. The typical Ally's share bottomed out at "
+    f"{mean['trough_value']:.2f} % in {mean['trough_year']} and reached {mean['latest_value']:.2f} % "
+    f"in {mean['latest_year']}. The United States spent {us_2024:.1f} % of GDP in 2024. In 2014, "
+    f"{at_2pct.height} Allies ({', '.join(at_2pct['iso3'].to_list())}) spent 2 % of GDP or more "
+    f"by SIPRI's definition; NATO's own figures use a different definition and are analysed in "
+    f"the pledge chapter."
+)
+''')
+
+for i, cell in enumerate(cells):
+    cell["id"] = f"c01-{i:02d}"
+nb = new_notebook(cells=cells, metadata={
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+})
+nbformat.validate(nb)
+path = Path(__file__).resolve().parents[1] / "notebooks" / "01_long_run_spending.ipynb"
+if path.exists():  # keep the blessed headline baseline (python -m dibtrends.nbtools bless)
+    strip(nb, keep_from=nbformat.read(path, as_version=4))
+path.write_text(nbformat.writes(nb))
+print("written", len(cells), "cells")
