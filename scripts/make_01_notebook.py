@@ -13,7 +13,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from dibtrends.nbtools import strip
 
 cells = []
-md = lambda s: cells.append(new_markdown_cell(s.strip("\n")))
+
+
+def md(s):
+    cells.append(new_markdown_cell(s.strip("\n")))
+
+
 def code(s, tags=None):
     c = new_code_cell(s.strip("\n"))
     if tags:
@@ -79,7 +84,7 @@ report.say(f"Allies without a SIPRI figure are left out of that year's aggregate
 md("## Seventy-five years of NATO military spending")
 code('''
 #| label: fig-long-run-weighted
-#| fig-cap: "NATO military spending as a share of GDP, GDP-weighted, 1949 to the latest year (SIPRI)."
+#| fig-cap: "NATO military spending as a share of GDP, GDP-weighted (SIPRI)."
 show(long_run.long_run_chart(shares, spending.eras(), "weighted", membership_rule, groups),
      name="long_run_weighted", caption="Military spending as a share of GDP, GDP-weighted")
 ''')
@@ -200,8 +205,9 @@ report.say(
     f"{peak['peak_year']} ({peak_era}) and fell to {peak['trough_value']:.2f} % in "
     f"{peak['trough_year']}, {peak['fall_pp']:.1f} points lower; in {peak['latest_year']} it was "
     f"{peak['latest_value']:.2f} %. The typical Ally's share bottomed out at "
-    f"{mean['trough_value']:.2f} % in {mean['trough_year']} and reached {mean['latest_value']:.2f} % "
-    f"in {mean['latest_year']}. The United States spent {us_2024:.1f} % of GDP in 2024. In 2014, "
+    f"{mean['trough_value']:.2f} % in {mean['trough_year']} and reached "
+    f"{mean['latest_value']:.2f} % in {mean['latest_year']}. The United States spent "
+    f"{us_2024:.1f} % of GDP in 2024. In 2014, "
     f"{at_2pct.height} Allies ({', '.join(at_2pct['iso3'].to_list())}) spent 2 % of GDP or more "
     f"by SIPRI's definition; NATO's own figures use a different definition and are analysed in "
     f"the pledge chapter."
