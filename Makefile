@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
+.PRECIOUS: reports/generated/params/%.yaml
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-builtin-rules
 

@@ -1,8 +1,9 @@
 """`make report` end to end, in a copy of this checkout: outputs, no-op rebuild, one-notebook
 rebuild, failure that keeps the last good report, and an offline look in headless Chromium.
 
-The copy shares this checkout's `.venv` (Make's DIBTRENDS_ROOT keeps every write inside the
-copy) and reads the sources from the mirror, so the test needs no network.
+The copy is a fresh checkout: it builds its own `.tools` and `.venv` with `make` (uv installs
+from its cache or PyPI) and reads the sources from the mirror, so it also proves that nothing
+installed by hand is needed. It never touches this checkout's environment.
 """
 
 from __future__ import annotations
@@ -28,9 +29,28 @@ ANALYSES = sorted(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
                   if p.stem not in {"00_executive_summary", "99_sources_and_methods"})
 
 
+BUILT = {".venv", ".tools", ".git", "raw", "processed", "executed", "generated", "failed",
+         "__pycache__", ".pytest_cache", "_output", "_output.new", "_output.old", "build", ".quarto"}
+
+
+def _copy_checkout(src: Path, dest: Path) -> None:
+    """The files a clone would have: git's list where there is a repository, else the tree
+    without anything the build makes."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                            cwd=src, capture_output=True)
+    if listed.returncode == 0:
+        for name in filter(None, listed.stdout.decode().split("\0")):
+            if (src / name).is_file():
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src / name, dest / name)
+    else:
+        shutil.copytree(src, dest, ignore=lambda _d, names: [n for n in names if n in BUILT])
+
+
 def _make(copy: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = os.environ | {"DIBTRENDS_MIRROR": str(mirror_dir()), "DIBTRENDS_SKIP_QUARTO_INSTALL": "1"}
-    env.pop("DIBTRENDS_ROOT", None)
+    for var in ("DIBTRENDS_ROOT", "DIBTRENDS_RAW", "DIBTRENDS_PROCESSED", "VIRTUAL_ENV"):
+        env.pop(var, None)
     env.pop("DIBTRENDS_OUTPUT", None)
     run = subprocess.run(["make", *args], cwd=copy, capture_output=True, text=True, env=env)
     if check and run.returncode != 0:
@@ -42,19 +62,8 @@ def _make(copy: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
 def built(tmp_path_factory) -> Path:
     if mirror_dir() is None:
         pytest.skip("no source mirror: set DIBTRENDS_MIRROR to run the pipeline test offline")
-    if not (paths.ROOT / ".venv" / ".synced").exists():
-        pytest.skip("run `make setup` first: the pipeline test shares this checkout's .venv")
     copy = tmp_path_factory.mktemp("checkout") / "dibtrends"
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-                           cwd=paths.ROOT, capture_output=True, check=True).stdout.split(b"\0")
-    for name in filter(None, files):
-        src = paths.ROOT / name.decode()
-        if src.is_file():
-            (copy / name.decode()).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, copy / name.decode())
-    for shared in (".venv", ".tools"):
-        if (paths.ROOT / shared).exists():
-            (copy / shared).symlink_to(paths.ROOT / shared)
+    _copy_checkout(paths.ROOT, copy)
     started = time.perf_counter()
     _make(copy, "report")
     (copy / ".cold_seconds").write_text(f"{time.perf_counter() - started:.1f}")
