@@ -118,13 +118,53 @@ def claim_table(h: dict[str, dict], extra=()) -> pl.DataFrame:
     return pl.DataFrame([fn(h) for fn in (*extra, *CLAIMS)])
 
 
-#: Claims from notebooks whose headlines are added later (the long-run chapter); see below.
-EXTRA_CLAIMS: tuple = ()
+def claim_sixty_years(h) -> dict:
+    """The decline claim, judged by where each measure's trend turned (chapter 1 tests it)."""
+    mean_low, mean_low_year = v(h, "nato_mean_trough"), int(v(h, "nato_mean_trough_year"))
+    w_break, w_p = int(v(h, "break_weighted")), v(h, "break_weighted_p")
+    m_break, m_p = int(v(h, "break_mean")), v(h, "break_mean_p")
+    w_low, w_low_year = v(h, "nato_share_trough"), int(v(h, "nato_share_trough_year"))
+    mean_turns_near_2014 = abs(mean_low_year - 2014) <= 2 and abs(m_break - 2014) <= 2
+    weighted_turns_near_2014 = abs(w_break - 2014) <= 2
+    if mean_turns_near_2014 and weighted_turns_near_2014:
+        verdict, which = REPRODUCED, "for both measures"
+    elif mean_turns_near_2014 or weighted_turns_near_2014:
+        verdict, which = CONDITIONAL, None
+    else:
+        verdict, which = NOT_SUPPORTED, None
+    condition = which or (
+        f"holds for the typical Ally (simple mean of shares: lowest {mean_low:.2f} % in "
+        f"{mean_low_year}, trend break {m_break}, p = {m_p:.3f}); the Alliance's GDP-weighted share, "
+        f"dominated by the United States, stopped falling around {w_break} (p = {w_p:.3f}) and "
+        f"reached its low of {w_low:.2f} % in {w_low_year}")
+    return {"claim": "Allies' defence spending broke with sixty years of progressive decline after 2014",
+            "source": "NATO Review 2025, Graphic 1",
+            "project": f"low {mean_low:.2f} % in {mean_low_year} (mean), {w_low:.2f} % in {w_low_year} (weighted)",
+            "verdict": verdict, "condition": condition + " (SIPRI v1.2)", "chapter": "01_long_run_spending"}
+
+
+def claim_us_share(h) -> dict:
+    share = v(h, "us_share_2024")
+    return {"claim": "US military expenditure was 3.4 % of GDP in 2024 (SIPRI)",
+            "source": "SIPRI v1.2", "project": f"{share:.2f} %",
+            "verdict": REPRODUCED if abs(share - 3.4) <= 0.05 else NOT_SUPPORTED,
+            "condition": "SIPRI definition; NATO's own estimate differs (see the United States profile)",
+            "chapter": "01_long_run_spending"}
+
+
+#: Claims from the long-run chapter, listed first in the summary.
+EXTRA_CLAIMS: tuple = (claim_sixty_years, claim_us_share)
 
 
 def key_numbers(h: dict[str, dict]) -> str:
     """The summary's bullet list, each number read from a chapter's headline table."""
     lines = [
+        f"- **Long run.** On SIPRI's figures the Allies' GDP-weighted military spending peaked at "
+        f"{d(h, 'nato_share_peak')} % of GDP in {d(h, 'nato_share_peak_year')} and fell "
+        f"{d(h, 'nato_share_fall')} points to {d(h, 'nato_share_trough')} % in "
+        f"{d(h, 'nato_share_trough_year')}; the simple mean of Allies' shares reached its low of "
+        f"{d(h, 'nato_mean_trough')} % in {d(h, 'nato_mean_trough_year')}. "
+        f"{h['nato_share_latest']['label']}: {d(h, 'nato_share_latest')} %.",
         f"- **Equipment.** Allies' spending on major equipment was US$ "
         f"{d(h, 'equipment_2014_usd_bn_current')} bn in 2014 and US$ "
         f"{d(h, 'equipment_2024_usd_bn_current')} bn in 2024 (NATO estimate) in current prices; "
