@@ -25,6 +25,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 SEQUENTIAL = "blues"
 DIVERGING = "blueorange"
 WIDTH, HEIGHT = 640, 320
+PDF_WIDTH_PX = 560
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
 
@@ -145,4 +146,6 @@ def show(chart, name: str, caption: str = "", table: pl.DataFrame | None = None)
     data = table if table is not None else chart_data(chart)
     if data is not None:
         report.table_csv(data, name)
-    display(bundle(chart, name, caption), raw=True)
+    # The PNG is drawn at scale 2; its display width keeps it inside a PDF page (Quarto passes
+    # output metadata on as the image width).
+    display(bundle(chart, name, caption), raw=True, metadata={"image/png": {"width": PDF_WIDTH_PX}})
