@@ -63,6 +63,9 @@ class FetchResult:
 
 
 def _progress(label: str, done: int, total: int | None, stream) -> None:
+    """A one-line progress counter, redrawn in place on a terminal (silent in logs)."""
+    if not getattr(stream, "isatty", lambda: False)():
+        return
     if total:
         stream.write(f"\r  {label}: {done / 1024:,.0f} of {total / 1024:,.0f} KiB ({done / total:4.0%})")
     else:
@@ -108,7 +111,8 @@ def _download_to(origin: str, dest: Path, source: Source, stream) -> None:
                 out.write(block)
                 done += len(block)
                 _progress(source.filename, done, total, stream)
-        stream.write("\n")
+        if getattr(stream, "isatty", lambda: False)():
+            stream.write("\n")
     if total is not None and done != total:
         raise FetchError(
             f"Download of source {source.id!r} from {origin} is truncated: got {done:,} of "
