@@ -86,7 +86,7 @@ def summary_sentence(name: str, nato_rows: pl.DataFrame, gap: pl.DataFrame) -> s
                      f"{g['gap_pp']:.2f} percentage points more, or real growth of defence "
                      f"spending of {g['required_real_growth_pct']:.1f} % a year if GDP grows "
                      f"{g['gdp_growth_pct_assumed']:.1f} % a year (its {g['gdp_growth_basis']} "
-                     "real growth 2014–latest).")
+                     f"real GDP growth {first['year']}–{g['latest_year']}).")
     return text
 
 

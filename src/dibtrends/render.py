@@ -77,8 +77,20 @@ def _swap_in(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
+REMOTE_INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*application/json)[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>",
+    re.I | re.S)
+
+
 def strip_remote(html_text: str) -> str:
+    """Drop script and stylesheet tags that load from another host."""
     return REMOTE_TAG.sub("", html_text)
+
+
+def strip_remote_preview(html_text: str) -> str:
+    """nbconvert's template also imports Mermaid and MathJax from a CDN inside inline scripts;
+    the preview needs neither, so those blocks go too (chart specs are JSON and stay)."""
+    return REMOTE_INLINE_SCRIPT.sub("", strip_remote(html_text))
 
 
 # ---------------------------------------------------------------- preview (no Quarto)
@@ -92,7 +104,8 @@ def render_preview(out_dir: Path = OUTPUT / "preview") -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent if out_dir.parent.exists() else None))
     (tmp / "assets").mkdir()
     shutil.copy2(bundle, tmp / "assets" / bundle.name)
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="lab", mathjax_url="", require_js_url="",
+                            mermaid_js_url="", mermaid_layout_elk_js_url="")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -100,7 +113,7 @@ def render_preview(out_dir: Path = OUTPUT / "preview") -> Path:
     for nb_path in chapters():
         nb = nbformat.read(nb_path, as_version=4)
         body, _ = exporter.from_notebook_node(nb)
-        body = strip_remote(body).replace("<head>", "<head>\n" + header, 1)
+        body = strip_remote_preview(body).replace("<head>", "<head>\n" + header, 1)
         page = tmp / f"{nb_path.stem}.html"
         page.write_text(body)
         pages.append(page.name)
