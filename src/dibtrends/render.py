@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 from . import paths
@@ -143,9 +144,16 @@ def combined_notebook(dest: Path) -> Path:
     book = nbformat.v4.new_notebook()
     book.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     book.cells.append(nbformat.v4.new_raw_cell(front))
+    appendix_started = False
     for nb_path in chapters():
         nb = nbformat.read(nb_path, as_version=4)
-        suffix = nb_path.stem.split("_", 1)[-1].lower() if nb_path.parent == PROFILES_DIR else ""
+        is_profile = nb_path.parent == PROFILES_DIR
+        if is_profile and not appendix_started:
+            book.cells.append(nbformat.v4.new_markdown_cell(
+                "# Appendix: Ally profiles {.unnumbered}\n\nOne profile per Ally, in the order of "
+                "their ISO 3166 codes, produced by running the `country_profile` notebook for each."))
+            appendix_started = True
+        suffix = nb_path.stem.split("_", 1)[-1].lower() if is_profile else ""
         for cell in nb.cells:
             if cell.cell_type == "raw":
                 continue
@@ -153,10 +161,32 @@ def combined_notebook(dest: Path) -> Path:
                 cell.source = re.sub(r"(#\|\s*label:\s*(?:fig|tbl)-[\w-]+)", rf"\1-{suffix}", cell.source)
             if suffix and cell.cell_type == "markdown":
                 cell.source = re.sub(r"@((?:fig|tbl)-[\w-]+)", rf"@\1-{suffix}", cell.source)
+                cell.source = demote_headings(cell.source)
+            if cell.cell_type == "code":
+                cell.outputs = [static_only(o) for o in cell.outputs]
+            cell.id = uuid.uuid4().hex[:12]  # ids repeat across the 32 profiles
             book.cells.append(cell)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(book, dest)
     return dest
+
+
+def static_only(output):
+    """For the PDF, a chart output keeps only its PNG (and the width metadata)."""
+    data = output.get("data", {})
+    if "image/png" in data:
+        output["data"] = {"image/png": data["image/png"]}
+    return output
+
+
+def demote_headings(markdown: str) -> str:
+    """One level down (# -> ##), outside code fences: profiles become sections of the appendix."""
+    out, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        out.append("#" + line if not fenced and re.match(r"#{1,5} ", line) else line)
+    return "\n".join(out)
 
 
 def render_quarto(exe: str) -> Path:
