@@ -60,6 +60,18 @@ def headline(key: str, label: str, value: float | int | None, unit: str, *,
     }
 
 
+def year_headline(key: str, label: str, year: int | None, note: str = "") -> dict:
+    """A headline whose value is a calendar year (shown without separators: 2014, not 2,014)."""
+    return headline(key, label, year, "year", decimals=0,
+                    display="n/a" if year is None else str(year), note=note)
+
+
+def years_headline(key: str, label: str, years: str, note: str = "") -> dict:
+    """A headline listing years as text ('1974,2000'); its value is the first year, or none."""
+    first = int(years.split(",")[0]) if years else None
+    return headline(key, label, first, "year", display=years or "none", note=note)
+
+
 def headline_table(rows: list[dict]) -> pl.DataFrame:
     table = pl.DataFrame(rows, schema=HEADLINE_SCHEMA)
     dupes = table.filter(pl.col("key").is_duplicated())["key"].unique().to_list()
@@ -111,9 +123,20 @@ def table_csv(df: pl.DataFrame, name: str) -> Path:
     return path
 
 
-def markdown_table(df: pl.DataFrame, decimals: dict[str, int] | int = 1,
+def fmt_p(p: float | None) -> str:
+    """A p-value for a reader: three decimals, '< 0.001' below that."""
+    if p is None:
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
                    labels: dict[str, str] | None = None) -> str:
-    """A pipe table with formatted numbers (Quarto renders it in HTML and Typst alike)."""
+    """A pipe table with formatted numbers (Quarto renders it in HTML and Typst alike).
+
+    ``decimals`` per column is a number of decimals, a format spec such as ``".3g"`` (for a
+    column mixing counts and small statistics), or ``"p"`` for p-values (:func:`fmt_p`).
+    """
     labels = labels or {}
 
     def cell(value, column):
@@ -123,6 +146,10 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int] | int = 1,
             return "yes" if value else "no"
         if isinstance(value, float):
             places = decimals.get(column, 1) if isinstance(decimals, dict) else decimals
+            if places == "p":
+                return fmt_p(value)
+            if isinstance(places, str):
+                return format(value, places)
             return fmt(value, places)
         return str(value).replace("|", "\\|").replace("\n", " ")
 
@@ -133,7 +160,7 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int] | int = 1,
     return "\n".join([header, align, *body])
 
 
-def show_table(df: pl.DataFrame, name: str, *, decimals: dict[str, int] | int = 1,
+def show_table(df: pl.DataFrame, name: str, *, decimals: dict[str, int | str] | int = 1,
                labels: dict[str, str] | None = None, caption: str = "") -> None:
     """Display a whole table (no truncation) and save it as a downloadable CSV."""
     table_csv(df, name)

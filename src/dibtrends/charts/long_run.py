@@ -42,9 +42,11 @@ def _era_layers(eras: pl.DataFrame, first: int, last: int, y_top: float):
         pl.lit(y_top).alias("y_label"))
     rect = alt.Chart(bands).mark_rect(color="#bdbdbd", opacity=0.35).encode(
         x=_x(first, last, "x0"), x2="x1:Q", tooltip=[alt.Tooltip("era:N", title="Era")])
-    text = alt.Chart(bands).mark_text(angle=270, align="right", baseline="middle", fontSize=10,
+    # Names sit in a strip just above the plot: inside it they would cross the lines (the
+    # Korean War band holds the series' peak).
+    text = alt.Chart(bands).mark_text(align="center", baseline="bottom", fontSize=10, dy=-3,
                                       color="#555555").encode(
-        x=_x(first, last, "xm"), y=alt.Y("y_label:Q"), text="label:N")
+        x=_x(first, last, "xm"), y=alt.value(0), text="label:N")
     return rect, text
 
 
@@ -90,16 +92,17 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "wei
     rect, text = _era_layers(eras, first, last, y_top)
     chart = alt.layer(rect, text, rule_chart, rule_text, lines, gaps)
     missing = shares.filter((pl.col("group") == "NATO total") & (pl.col("n_missing") > 0))
-    coverage = ("every Ally counted has SIPRI data in every year" if missing.height == 0 else
-                f"open circles: years to {int(missing['year'].max())} in which some Allies "
-                "lack SIPRI data")
+    coverage = ("Every Ally counted has SIPRI data in every year." if missing.height == 0 else
+                f"Open circles: years to {int(missing['year'].max())} in which some Allies "
+                "lack SIPRI data.")
     subtitle = [
         f"Claim tested: sixty years of progressive decline. {measure_words[0].upper()}"
         f"{measure_words[1:]}, {first}-{last}.",
-        f"Membership: {RULE_LABELS[rule]}; {coverage}.",
+        f"Membership: {RULE_LABELS[rule]}.",
+        coverage,
     ]
-    return titled(chart, f"NATO military spending as a share of GDP, {first}–{last}", subtitle,
-                  source_line(source_id, note=NOTE))
+    return titled(chart, f"NATO military spending as a share of GDP ({measure_short}), "
+                         f"{first}–{last}", subtitle, source_line(source_id, note=NOTE))
 
 
 def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str,
