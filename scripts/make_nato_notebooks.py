@@ -69,12 +69,30 @@ nato = data.table("nato_defexp", processed_dir)
 membership = data.table("nato_membership", processed_dir)
 base_year, end_year = params.check_year_range(base_year, end_year, nato["year"].to_list(),
                                               names=("base_year", "end_year"))
-out_dir = report.set_output_dir(output_dir)
+_ = report.set_output_dir(output_dir)
 """),
-    md("## The Alliance total on both price bases"),
+    md("""
+## The Alliance total on both price bases
+
+The table compares the two years on each price basis, for every Ally counted in each year and
+for the Allies counted in both; @fig-equipment-totals shows the years in between.
+"""),
     code("""
 check = equipment.doubling_check(nato, membership, base_year, end_year)
-check
+report.show_table(
+    check.select("price_basis_label", "equipment_usd_bn_base", "equipment_usd_bn_end", "ratio",
+                 "claim_holds", "n_allies_fixed", "ratio_fixed_allies",
+                 "claim_holds_fixed_allies"),
+    "02_doubling_check", decimals={"equipment_usd_bn_base": 1, "equipment_usd_bn_end": 1,
+                                   "ratio": 3, "ratio_fixed_allies": 3},
+    labels={"price_basis_label": "Price basis",
+            "equipment_usd_bn_base": f"{base_year}, US$ bn",
+            "equipment_usd_bn_end": f"{end_year}, US$ bn", "ratio": f"{end_year} ÷ {base_year}",
+            "claim_holds": "More than doubled", "n_allies_fixed": "Allies in both years",
+            "ratio_fixed_allies": f"{end_year} ÷ {base_year}, Allies in both years",
+            "claim_holds_fixed_allies": "More than doubled, Allies in both years"},
+    caption=f"Allies' spending on major equipment, {base_year} and {end_year} "
+            f"(NATO, June 2024; {end_year} a NATO estimate)")
 """),
     code("""
 #| label: fig-equipment-totals
@@ -84,7 +102,13 @@ show(equipment_charts.equipment_totals(equipment.equipment_both_bases(nato, memb
                                        base_year, end_year),
      name="equipment_totals", caption="Equipment spending, Alliance total, both price bases")
 """),
-    md("## Ally by Ally"),
+    md("""
+## Ally by Ally
+
+@fig-equipment-ratio sets each Ally's end-year equipment spending against its base-year
+spending, on the price basis chosen in the parameters, with the two Alliance aggregates among
+them.
+"""),
     code("""
 spending = equipment.equipment_spending(nato, membership, price_basis)
 ratios_by_ally = equipment.growth_ratio(spending, base_year, end_year)
@@ -96,10 +120,20 @@ fixed = equipment.alliance_growth_same_allies(spending, base_year, end_year)
 show(equipment_charts.ratio_bars(ratios_by_ally, fixed["ratio"].item()),
      name="equipment_ratio_by_ally", caption="Equipment spending ratio by Ally")
 """),
-    md("## The 20 % equipment guideline"),
+    md("""
+## The 20 % equipment guideline
+
+How many Allies spend at least the guideline share of their defence expenditure on major
+equipment, year by year (table and @fig-equipment-guideline).
+"""),
     code("""
 guideline = equipment.meets_equipment_guideline(spending, guideline_pct)
-guideline.select("year", "estimate", "n_allies", "n_meeting")
+report.show_table(
+    guideline.select("year", "estimate", "n_allies", "n_meeting"), "02_guideline_counts",
+    labels={"year": "Year", "estimate": "NATO estimate", "n_allies": "Allies counted",
+            "n_meeting": f"Allies at {guideline_pct:g} % or more"},
+    caption=f"Allies spending at least {guideline_pct:g} % of defence expenditure on major "
+            "equipment (NATO, June 2024)")
 """),
     code("""
 #| label: fig-equipment-guideline
@@ -129,6 +163,7 @@ report.say(
     f"defence expenditure on major equipment in {base_year}; {g1['n_meeting']} of "
     f"{g1['n_allies']} are estimated to do so in {end_year}.")
 """),
+    md("## Headline numbers"),
     code("""
 # NBVAL_CHECK_OUTPUT
 report.publish_headlines(report.headline_table(equipment.headlines(check, guideline)),
