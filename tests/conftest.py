@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from dibtrends import fetch, paths
@@ -33,3 +34,20 @@ def raw_dir() -> Path:
     except Exception as exc:  # noqa: BLE001 - turned into a visible skip reason
         pytest.skip(f"source files unavailable (set DIBTRENDS_MIRROR to a mirror folder): {exc}")
     return paths.RAW
+
+
+@pytest.fixture(scope="session")
+def nato(raw_dir) -> pl.DataFrame:
+    """NATO's June 2024 tables, loaded and validated once for every test module."""
+    from dibtrends.load.nato import load_nato_defexp
+    from dibtrends.sources import get
+
+    return load_nato_defexp(raw_dir / get("nato_defexp_2024").filename)
+
+
+@pytest.fixture(scope="session")
+def membership() -> pl.DataFrame:
+    """The curated accession table (32 Allies), validated."""
+    from dibtrends.membership import load_nato_membership
+
+    return load_nato_membership()

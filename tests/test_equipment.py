@@ -8,9 +8,6 @@ import polars as pl
 import pytest
 
 from dibtrends import equipment
-from dibtrends.load.nato import load_nato_defexp
-from dibtrends.membership import load_nato_membership
-from dibtrends.sources import get
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -40,16 +37,6 @@ def tiny_nato() -> pl.DataFrame:
 def tiny_membership() -> pl.DataFrame:
     return pl.DataFrame({"iso3": ["AAA", "BBB"],
                          "accession_date": [date(1949, 8, 24), date(2015, 3, 1)]})
-
-
-@pytest.fixture(scope="module")
-def nato(raw_dir) -> pl.DataFrame:
-    return load_nato_defexp(raw_dir / get("nato_defexp_2024").filename)
-
-
-@pytest.fixture(scope="module")
-def membership() -> pl.DataFrame:
-    return load_nato_membership()
 
 
 # ----------------------------------------------------------------------------- arithmetic

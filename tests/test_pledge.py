@@ -10,19 +10,6 @@ import polars as pl
 import pytest
 
 from dibtrends import pledge
-from dibtrends.load.nato import load_nato_defexp
-from dibtrends.membership import load_nato_membership
-from dibtrends.sources import get
-
-
-@pytest.fixture(scope="module")
-def nato(raw_dir) -> pl.DataFrame:
-    return load_nato_defexp(raw_dir / get("nato_defexp_2024").filename)
-
-
-@pytest.fixture(scope="module")
-def membership() -> pl.DataFrame:
-    return load_nato_membership()
 
 
 # ----------------------------------------------------------------------------- the formula

@@ -8,7 +8,6 @@ installed by hand is needed. It never touches this checkout's environment.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil

@@ -9,7 +9,6 @@ nothing is requested from another host when a reader opens it.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
