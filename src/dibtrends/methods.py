@@ -64,12 +64,3 @@ def download_links(tables_dir: Path, href_prefix: str) -> str:
     if not files:
         return "_No chart tables were generated._"
     return "\n".join(f"- [{f.name}]({href_prefix}{f.name})" for f in files)
-
-
-def markdown_table(df: pl.DataFrame, columns: list[str] | None = None) -> str:
-    """A pipe table (Quarto renders it in HTML and Typst alike)."""
-    cols = columns or df.columns
-    esc = lambda v: ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(esc(row[c]) for c in cols) + " |" for row in df.iter_rows(named=True)]
-    return "\n".join(lines)
