@@ -64,8 +64,9 @@ def built(tmp_path_factory) -> Path:
     copy = tmp_path_factory.mktemp("checkout") / "dibtrends"
     _copy_checkout(paths.ROOT, copy)
     started = time.perf_counter()
-    _make(copy, "report")
+    run = _make(copy, "report")
     (copy / ".cold_seconds").write_text(f"{time.perf_counter() - started:.1f}")
+    (copy / ".cold_stderr").write_text(run.stderr)
     return copy
 
 
@@ -85,6 +86,8 @@ def test_report_builds_every_notebook_and_a_published_output(built):
     else:
         assert (out / "preview" / "index.html").exists()
         assert (out / "preview" / "assets" / "vega-bundle.js").exists()
+        warning = (built / ".cold_stderr").read_text()
+        assert "Quarto was not found" in warning and "install Quarto" in warning
 
 
 def test_every_chart_has_a_static_image_and_interactive_html(built):

@@ -1,0 +1,91 @@
+"""The Quarto project and the render step, tested without Quarto where possible; the render
+itself runs only where `quarto` is installed (skipped with the reason otherwise)."""
+
+from __future__ import annotations
+
+import subprocess
+
+import nbformat
+import pytest
+import yaml
+
+from dibtrends import paths, render
+
+QUARTO = render.quarto_path()
+
+
+def _sidebar_entries(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        return [e for item in node for e in _sidebar_entries(item)]
+    if isinstance(node, dict):
+        return [e for key in ("contents", "href", "file") if key in node
+                for e in _sidebar_entries(node[key])]
+    return []
+
+
+def test_quarto_project_lists_every_notebook():
+    config = yaml.safe_load((paths.REPORTS / "_quarto.yml").read_text())
+    entries = set(_sidebar_entries(config["website"]["sidebar"]["contents"]))
+    for nb in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        if nb.stem == "country_profile":
+            assert "executed/profiles/profile_*.ipynb" in entries
+        elif nb.stem == "00_executive_summary":
+            assert "index.ipynb" in entries and "index.ipynb" in config["project"]["render"]
+        else:
+            assert f"executed/{nb.stem}.ipynb" in entries, f"{nb.name} missing from _quarto.yml"
+    for entry in entries - {"index.ipynb", "executed/profiles/profile_*.ipynb"}:
+        stem = entry.removeprefix("executed/").removesuffix(".ipynb")
+        assert (paths.NOTEBOOKS / f"{stem}.ipynb").exists(), f"_quarto.yml lists {entry}, no notebook"
+
+
+def test_quarto_project_never_executes_and_serves_vega_itself():
+    config = yaml.safe_load((paths.REPORTS / "_quarto.yml").read_text())
+    assert config["execute"]["enabled"] is False
+    assert "assets/vega-bundle.js" in config["project"]["resources"]
+    html = config["format"]["html"]
+    assert html["include-in-header"] == "_vega-header.html"
+    assert html["html-math-method"] == "plain"  # MathJax would come from a CDN
+    header = (paths.REPORTS / "_vega-header.html").read_text()
+    assert "http" not in header.replace("quarto:offset", "")
+
+
+def test_pdf_notebook_keeps_only_static_chart_output_and_demotes_profile_headings():
+    output = {"output_type": "display_data", "metadata": {"image/png": {"width": 560}},
+              "data": {"text/html": "<div>chart</div>", "image/png": "iVBOR",
+                       "application/vnd.vegalite.v5+json": {}}}
+    assert render.static_only(output)["data"] == {"image/png": "iVBOR"}
+    text = "# Ally profile: Iceland\n\n```\n# not a heading\n```\n## Section"
+    assert render.demote_headings(text) == (
+        "## Ally profile: Iceland\n\n```\n# not a heading\n```\n### Section")
+
+
+def test_remote_scripts_are_stripped_from_html():
+    page = ('<head><script src="https://cdn.example/vega.js"></script>'
+            '<link rel="stylesheet" href="https://fonts.googleapis.com/css">'
+            '<script type="module">import("https://cdnjs.cloudflare.com/x.mjs")</script>'
+            '<script type="application/json" id="s">{"$schema": "https://vega.github.io/x"}</script>'
+            '</head>')
+    cleaned = render.strip_remote_preview(page)
+    assert "cdn.example" not in cleaned and "googleapis" not in cleaned and "cdnjs" not in cleaned
+    assert 'type="application/json"' in cleaned  # chart specs stay
+
+
+@pytest.mark.skipif(QUARTO is None, reason="Quarto is not installed here (not in the package "
+                    "registries this CI reaches); the render is checked where `quarto` is on PATH")
+def test_quarto_renders_a_minimal_notebook_to_html_and_typst(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Test\n\nSee @fig-x."),
+                nbformat.v4.new_code_cell("#| label: fig-x\n#| fig-cap: \"A chart\"\n1")]
+    nb.cells[1].outputs = [nbformat.v4.new_output(
+        "display_data", data={"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+                              "text/html": "<div class='dibtrends-chart'>x</div>"})]
+    path = tmp_path / "t.ipynb"
+    nbformat.write(nb, path)
+    for fmt, out in (("html", "t.html"), ("typst", "t.pdf")):
+        run = subprocess.run([QUARTO, "render", str(path), "--to", fmt], cwd=tmp_path,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert (tmp_path / out).exists()
+    assert "dibtrends-chart" in (tmp_path / "t.html").read_text()
