@@ -44,12 +44,13 @@ processed_dir = None  # processed Parquet tables (None: data/processed)
 
 code("""
 import polars as pl
+from functools import partial
 
 from dibtrends import data, industry, params, report
 from dibtrends.charts import industry as charts, show
 from dibtrends.errors import ParameterError
 
-out = report.set_output_dir(output_dir)
+_ = report.set_output_dir(output_dir)
 top100_all = data.table("sipri_top100", processed_dir)
 start_year, end_year = params.check_year_range(start_year, end_year, top100_all["year"].to_list())
 params.check_number("top_k", top_k, lo=1, hi=100)
@@ -65,19 +66,25 @@ membership = data.table("nato_membership", processed_dir)
 dod = data.table("dod_consolidation_2022", processed_dir)
 mergers = data.table("merger_timeline", processed_dir)
 series = industry.SERIES_EXCL_CHINA if exclude_china else industry.SERIES_PUBLISHED
-dod.select("category", "count_before", "count_after", "page")
 """)
 
 md("""
-## From 51 prime contractors to five
+## Claim 1: the Department of Defense's count of prime contractors
 
 The Department of Defense counts prime contractors and suppliers per weapon category; the
 figures below are quoted from its 2022 report (page references could not be verified from the
-PDF here; each row names the outlets that quote the report).
+PDF here; each row of the curated table names the outlets that quote the report).
+@fig-dod-consolidation draws the counts and @fig-merger-timeline the mergers behind them.
 """)
 
 code("""
 primes = dod.filter(pl.col("fact_id") == "primes").row(0, named=True)
+report.show_table(
+    dod.select("category", "count_before", "count_after", "quote"), "03_dod_counts",
+    labels={"category": "Category", "count_before": primes["period_before"],
+            "count_after": primes["period_after"], "quote": "The report's words"},
+    caption="US suppliers per category as counted by the DoD, 'State of Competition within "
+            "the Defense Industrial Base' (February 2022); transcribed, page not verified")
 report.say(
     f"The DoD report counts **{primes['count_before']}** aerospace and defense prime contractors in "
     f"the {primes['period_before']} and **{primes['count_after']}** at the time of the report "
@@ -109,22 +116,29 @@ show(chart, name="industry_merger_timeline", caption="Merger timeline of US and 
 """)
 
 md("""
-## Concentration within the SIPRI Top 100
+## Claim 2: concentration within the SIPRI Top 100
 
 CR5 and CR10 are the shares of the Top 100's combined arms revenue held by its five and ten
 largest companies; the HHI is the sum of squared percentage shares (0-10,000 points). Both are
-computed *within the Top 100*, not for an arms market as a whole. The dashed lines remove Chinese
-companies before shares are computed, which makes 2015-2023 comparable with 2002-2014.
+computed *within the Top 100*, not for an arms market as a whole. In @fig-concentration the
+dashed lines remove Chinese companies before shares are computed, which makes 2015-2023
+comparable with 2002-2014.
 """)
 
 code("""
 measures = industry.headline_measures(top100, membership, k=top_k)
-wide = measures.pivot(on="measure", index=["year", "series"], values="value").sort("series", "year")
-wide.filter(pl.col("year").is_in([start_year, 2014, 2015, end_year]))
+wide = measures.pivot(on="measure", index=["year", "series"], values="value").sort("year", "series")
+report.show_table(
+    wide.filter(pl.col("year").is_in([start_year, 2014, 2015, end_year])),
+    "03_concentration_selected_years", decimals={"HHI": 0},
+    labels={"year": "Year", "series": "Series", "CR5": "CR5, % of Top-100 revenue",
+            f"CR{top_k}": f"CR{top_k}, % of Top-100 revenue", "HHI": "HHI, points"},
+    caption="Concentration within the SIPRI Top 100 in selected years (arms revenue, US$ at "
+            "current prices; shares do not depend on the price basis)")
 """)
 
 code("""
-m = lambda measure, year, which=series: industry.value_at(measures, measure, year, which)
+m = partial(industry.value_at, measures, series=series)
 last_pre = min(2014, end_year)
 excl_from = max(industry.CHINA_FROM, start_year)
 cr5_a, cr5_b = m("CR5", start_year), m("CR5", end_year)
@@ -137,15 +151,15 @@ report.say(
        f"{m('CR5', last_pre):.1f} % ({last_pre}): the rest of the Top 100 grew faster than its "
        f"leaders." if start_year < last_pre else "")
     + (f" Since {excl_from}, on the series without Chinese firms, CR5 moved from "
-       f"{m('CR5', excl_from, industry.SERIES_EXCL_CHINA):.1f} % to "
-       f"{m('CR5', end_year, industry.SERIES_EXCL_CHINA):.1f} %." if end_year > excl_from else "")
+       f"{m('CR5', excl_from, series=industry.SERIES_EXCL_CHINA):.1f} % to "
+       f"{m('CR5', end_year, series=industry.SERIES_EXCL_CHINA):.1f} %." if end_year > excl_from else "")
 )
 rising = cr5_b > cr5_a
 waves = (mergers.filter((pl.col("event_type") == "merger") & (pl.col("year") < start_year))
          .group_by("region").agg(pl.col("year").min().alias("first"), pl.col("year").max().alias("last"))
          .sort("region", descending=True))
-recent = (m("CR5", end_year, industry.SERIES_EXCL_CHINA) - m("CR5", excl_from, industry.SERIES_EXCL_CHINA)
-          if end_year > excl_from else None)
+recent = (m("CR5", end_year, series=industry.SERIES_EXCL_CHINA)
+          - m("CR5", excl_from, series=industry.SERIES_EXCL_CHINA) if end_year > excl_from else None)
 report.say(
     f"**Verdict on claim 2:** {'supported' if rising else 'not supported'} for {start_year}-{end_year}: "
     f"CR5 {'rose' if rising else 'fell'} by {abs(cr5_b - cr5_a):.1f} percentage points. "
@@ -176,36 +190,50 @@ md("""
 Regions follow SIPRI's country of ownership and control. European NATO includes Trans-European
 companies (Airbus, MBDA, KNDS) and every European Ally from the year it joined; Other NATO is
 Canada and Türkiye. Companies of European states that were not yet Allies (Sweden before 2024,
-Finland before 2023) count in the rest of the world for those years.
+Finland before 2023) count in the rest of the world for those years. The table gives the first
+and last year; @fig-regional-shares every year.
 """)
 
 code("""
 regional = industry.regional_shares(top100, membership, exclude_china=exclude_china)
-regional.filter(pl.col("year").is_in([start_year, end_year])).pivot(
-    on="year", index="region", values="share_pct")
+report.show_table(
+    regional.filter(pl.col("year").is_in([start_year, end_year])).pivot(
+        on="year", index="region", values="share_pct"),
+    "03_regional_shares_first_last",
+    labels={"region": "Headquarters region", str(start_year): f"{start_year}, %",
+            str(end_year): f"{end_year}, %"},
+    caption="Share of SIPRI Top-100 arms revenue by headquarters region (%)")
 """)
 
 code("""
 #| label: fig-regional-shares
 #| fig-cap: "Share of SIPRI Top-100 arms revenue by headquarters region, 2002-2023."
-us = lambda y: regional.filter((pl.col("year") == y) & (pl.col("region") == "United States"))["share_pct"].item()
+us = dict(regional.filter(pl.col("region") == "United States").select("year", "share_pct").iter_rows())
 chart = charts.regional_shares_chart(
-    regional, title=f"US companies earned {us(end_year):.0f} % of the Top 100's arms revenue in {end_year}",
-    subtitle=f"US share {us(start_year):.0f} % in {start_year}, {us(end_year):.0f} % in {end_year}; "
+    regional, title=f"US companies earned {us[end_year]:.0f} % of the Top 100's arms revenue in {end_year}",
+    subtitle=f"US share {us[start_year]:.0f} % in {start_year}, {us[end_year]:.0f} % in {end_year}; "
              "Chinese firms enter the list in 2015.")
 show(chart, name="industry_regional_shares", caption="Top-100 arms revenue by region")
 """)
 
 md("""
 ## Claim 3: seven NATO companies in the top 10?
+
+The table lists the largest companies in the last year analysed; @fig-top10-by-hq counts them
+by headquarters in every year.
 """)
 
 code("""
 top = industry.top_k_by_region(top100, membership, k=top_k, exclude_china=exclude_china)
 nato = industry.top10_nato_count(top100, membership, k=top_k, exclude_china=exclude_china)
 latest = nato.filter(pl.col("year") == end_year).row(0, named=True)
-top.filter(pl.col("year") == end_year).select("position", "company", "hq_iso3", "region", "nato",
-                                             "share_pct")
+report.show_table(
+    top.filter(pl.col("year") == end_year).select("position", "company", "hq_iso3", "region",
+                                                  "nato", "share_pct"),
+    "03_top_k_latest",
+    labels={"position": "Rank", "company": "Company", "hq_iso3": "Headquarters (ISO code)",
+            "region": "Region", "nato": "NATO", "share_pct": "Share of Top-100 revenue, %"},
+    caption=f"The {top_k} largest arms companies in {end_year} (SIPRI Top 100, arms revenue)")
 """)
 
 code("""
@@ -237,6 +265,23 @@ chart = charts.top10_by_hq_chart(
 show(chart, name="industry_top10_by_hq", caption="Top 10 arms companies by headquarters")
 """)
 
+md("## What the data say")
+
+code("""
+report.say(
+    f"**Claim 1** rests on the Department of Defense's own count, {primes['count_before']} prime "
+    f"contractors in the {primes['period_before']} and {primes['count_after']} in "
+    f"{primes['period_after']}: it is transcribed with its citation, not recomputed. "
+    f"**Claim 2** is {'supported' if rising else 'not supported'} within the SIPRI Top 100: the "
+    f"five largest companies' share {'rose' if rising else 'fell'} from {cr5_a:.1f} % in "
+    f"{start_year} to {cr5_b:.1f} % in {end_year} ({series}). "
+    f"**Claim 3** cannot be checked for 2024, the year it names, because SIPRI's data end in "
+    f"{data_end}; in {end_year}, {latest['n_nato']} of the top {top_k} were NATO companies. "
+    f"US companies earned {us[end_year]:.0f} % of the Top 100's arms revenue in {end_year}, "
+    f"against {us[start_year]:.0f} % in {start_year}."
+)
+""")
+
 md("## Headline numbers")
 
 code("""
@@ -258,16 +303,16 @@ for measure, (unit, dec) in specs.items():
                decimals=dec, note=series)]
     if start_year <= industry.CHINA_FROM <= end_year:
         rows += [H(f"industry_{key}_2015_published", f"{measure} 2015, published lists",
-                   m(measure, 2015, industry.SERIES_PUBLISHED), unit, decimals=dec),
+                   m(measure, 2015, series=industry.SERIES_PUBLISHED), unit, decimals=dec),
                  H(f"industry_{key}_2015_excl_china", f"{measure} 2015, without Chinese firms",
-                   m(measure, 2015, industry.SERIES_EXCL_CHINA), unit, decimals=dec)]
+                   m(measure, 2015, series=industry.SERIES_EXCL_CHINA), unit, decimals=dec)]
 rows += [
     H("industry_nato_in_top_k_end", f"NATO companies in the top {top_k}, {end_year}",
       latest["n_nato"], f"of {top_k}", decimals=0, note="; ".join(latest["nato_companies"])),
-    H("industry_us_share_end", f"US share of Top-100 arms revenue, {end_year}", us(end_year),
+    H("industry_us_share_end", f"US share of Top-100 arms revenue, {end_year}", us[end_year],
       "% of Top-100 arms revenue", decimals=1, note=series),
-    H("industry_data_end_year", "Latest year in the SIPRI Top 100 edition", data_end, "year",
-      decimals=0, display=str(data_end)),
+    report.year_headline("industry_data_end_year", "Latest year in the SIPRI Top 100 edition",
+                         data_end),
 ]
 report.publish_headlines(report.headline_table(rows), "03_industry_consolidation", output_dir)
 """)
