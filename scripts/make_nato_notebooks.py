@@ -176,8 +176,8 @@ NB04 = [
 # NATO's guidelines and the 2035 pledge
 
 **Questions:** In 2014, when Allies agreed at Wales to move towards spending 2 % of GDP on
-defence and 20 % of defence spending on major equipment, only three Allies met the 2 % guideline:
-which, and how many meet it now? In June 2025 at The Hague, Allies committed to 5 % of GDP by
+defence and 20 % of defence spending on major equipment, NATO counted only three Allies at
+2 % of GDP: which were they, and how many meet the guideline now? In June 2025 at The Hague, Allies committed to 5 % of GDP by
 2035, of which at least 3.5 % on core defence. How far is each Ally from 3.5 %, what real
 growth of defence spending would close the gap by 2035, and how many Allies get there if their
 2014–2024 trend simply continues? Source: NATO's June 2024 tables (2023 and 2024 estimates).
@@ -191,7 +191,9 @@ output_dir = "../reports/generated"  # where headline and chart-data CSVs go
 processed_dir = None  # None: data/processed
 """, tags=["parameters"]),
     code("""
-from dibtrends import data, params, pledge, report
+import polars as pl
+
+from dibtrends import countries, data, params, pledge, report
 from dibtrends.charts import guidelines as guideline_charts, show
 
 nato = data.table("nato_defexp", processed_dir)
@@ -202,13 +204,25 @@ params.check_number("target_year", target_year, latest_year + 1, 2050)
 if gdp_growth_pct is not None:
     params.check_number("gdp_growth_pct", gdp_growth_pct, -5, 10)
 params.check_number("trend_window_start", trend_window_start, first_year, latest_year - 2)
-out_dir = report.set_output_dir(output_dir)
+_ = report.set_output_dir(output_dir)
 """),
-    md("## The 2 % and 20 % guidelines, year by year"),
+    md("""
+## The 2 % and 20 % guidelines, year by year
+
+The table counts the Allies meeting each guideline; @fig-guideline-gdp and
+@fig-guideline-equipment show every Ally in every year.
+"""),
     code("""
 status = pledge.guideline_status(nato, membership)
 counts = pledge.guideline_counts(status)
-counts
+report.show_table(
+    counts, "04_guideline_counts",
+    labels={"year": "Year", "estimate": "NATO estimate", "n_allies_with_data": "Allies with data",
+            "n_meeting_gdp": "At 2 % of GDP or more",
+            "n_meeting_equipment": "At 20 % on equipment or more",
+            "n_meeting_both": "Meeting both"},
+    caption="Allies meeting NATO's 2 % and 20 % guidelines (NATO, June 2024; Iceland, which has "
+            "no armed forces, not counted)")
 """),
     code("""
 #| label: fig-guideline-gdp
@@ -222,19 +236,43 @@ show(guideline_charts.guideline_heatmap(status, "gdp"), name="guideline_2pct_hea
 show(guideline_charts.guideline_heatmap(status, "equipment"),
      name="guideline_20pct_heatmap", caption="The 20 % equipment guideline, Ally by Ally")
 """),
-    md("## Distance to 3.5 % and the growth it takes"),
+    md("""
+## Distance to the core-defence target and the growth it takes
+
+For each Ally the table gives the latest share of GDP, the gap to the target, the real growth of
+defence spending that closes it by the target year (against the growth the Ally achieved over
+the past decade), and where a straight-line trend fitted to the recent years would put it.
+@fig-pledge-gap draws the distance and the trend, @fig-pledge-growth the growth.
+"""),
     code("""
 gap = pledge.pledge_gap(nato, membership, target_share_pct=target_share_pct,
                         target_year=target_year, gdp_growth_pct=gdp_growth_pct)
-gap.select("entity", "share_gdp_pct_latest", "gap_pp", "gdp_growth_pct_assumed",
-           "required_real_growth_pct", "milex_real_growth_pct_past", "series_break")
-"""),
-    code("""
 projection = pledge.trend_projection(nato, membership, window_start=trend_window_start,
                                      target_year=target_year)
 reach = pledge.trend_reach_counts(projection, target_share_pct)
-projection.select("entity", "slope_pp_per_year", "r_squared", "projected_share_pct",
-                  "pi_lower_pct", "pi_upper_pct")
+report.show_table(
+    gap.join(projection.select("entity", "slope_pp_per_year", "projected_share_pct",
+                               "pi_lower_pct", "pi_upper_pct"), on="entity")
+    .sort("share_gdp_pct_latest", descending=True)
+    .select(pl.col("entity").map_elements(countries.name_of, return_dtype=pl.String),
+            "share_gdp_pct_latest", "gap_pp", "gdp_growth_pct_assumed",
+            "required_real_growth_pct", "milex_real_growth_pct_past", "series_break",
+            "slope_pp_per_year", "projected_share_pct", "pi_lower_pct", "pi_upper_pct"),
+    "04_pledge_gap_and_trend",
+    decimals={"share_gdp_pct_latest": 2, "gap_pp": 2, "slope_pp_per_year": 3,
+              "projected_share_pct": 2, "pi_lower_pct": 2, "pi_upper_pct": 2},
+    labels={"entity": "Ally", "share_gdp_pct_latest": f"{latest_year}, % of GDP",
+            "gap_pp": f"Gap to {target_share_pct:g} %, points",
+            "gdp_growth_pct_assumed": "Real GDP growth assumed, %/yr",
+            "required_real_growth_pct": f"Real growth needed to {target_year}, %/yr",
+            "milex_real_growth_pct_past": f"Real growth {first_year}–{latest_year}, %/yr",
+            "series_break": "Break in GDP series",
+            "slope_pp_per_year": "Trend, points a year",
+            "projected_share_pct": f"{target_year} on trend, % of GDP",
+            "pi_lower_pct": "95 % PI, low", "pi_upper_pct": "95 % PI, high"},
+    caption=f"Distance to {target_share_pct:g} % of GDP by {target_year}, growth needed and "
+            f"trend {trend_window_start}–{latest_year} (NATO, June 2024; shares at 2015 prices; "
+            f"{latest_year} a NATO estimate; trend: OLS, 95 % prediction interval)")
 """),
     code("""
 #| label: fig-pledge-gap
@@ -277,6 +315,7 @@ report.say(
     f"end {reach['upper_pi']}. A trend line describes the years it was fitted to; it is not a "
     f"forecast, and it ignores budgets already announced.")
 """),
+    md("## Headline numbers"),
     code("""
 # NBVAL_CHECK_OUTPUT
 report.publish_headlines(

@@ -93,14 +93,14 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
         x="projected_share_pct:Q")
     now = base.mark_point(filled=True, size=50, color=PALETTE[1]).encode(x="share_gdp_pct_latest:Q")
     target = alt.Chart(pl.DataFrame({"x": [target_share_pct]})).mark_rule(
-        color=PALETTE[3], strokeDash=[5, 3]).encode(x="x:Q")
+        color="#333333", strokeDash=[5, 3]).encode(x="x:Q")
     chart = alt.layer(interval, trend, now, target).properties(height=15 * len(order))
     reach = int((data["projected_share_pct"] >= target_share_pct).sum())
     return titled(chart, f"Distance to the {target_share_pct:g} % core-defence pledge by "
                   f"{target_year}",
                   [(f"Orange dot: {latest}e share of GDP. Blue diamond: {target_year} on the "
                     f"Ally's linear trend {window} (OLS), bar: {pi} % prediction interval."),
-                   (f"Red dashed line: {target_share_pct:g} % (The Hague, June 2025). On trend, "
+                   (f"Dashed line: {target_share_pct:g} % (The Hague, June 2025). On trend, "
                     f"{reach} of {data.height} Allies reach it.")],
                   source_line("nato_defexp_2024", note="Trend lines describe 2014–2024, they do "
                               "not forecast budgets. " + SOURCE_NOTE))
@@ -117,9 +117,9 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float = 3.5,
         pl.col("entity").map_elements(name_of, return_dtype=pl.String).alias("name"))
     order = data.sort("required_real_growth_pct", descending=True)["name"].to_list()
     if gap["gdp_growth_basis"][0] == "common":
-        y_text = f"y = {gap['gdp_growth_pct_assumed'][0]:g} % a year for every Ally"
+        y_text = f"real GDP growing {gap['gdp_growth_pct_assumed'][0]:g} % a year for every Ally"
     else:
-        y_text = f"y each Ally's own average real GDP growth {first}–{latest}e"
+        y_text = f"real GDP growing at each Ally's own {first}–{latest}e average"
     long = data.unpivot(index=["entity", "name", "gdp_growth_pct_assumed", "share_gdp_pct_latest"],
                         on=["required_real_growth_pct", "milex_real_growth_pct_past"],
                         variable_name="measure", value_name="pct").with_columns(
@@ -139,7 +139,8 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float = 3.5,
     ).properties(height=15 * len(order))
     return titled(chart, f"Real growth needed to reach {target_share_pct:g} % of GDP by "
                   f"{target_year}",
-                  [f"Needed: g = (1 + y)(s_T/s_0)^(1/n) − 1, with {y_text}.",
+                  [f"Needed: the constant real growth that lifts the {latest}e share of GDP to "
+                   f"{target_share_pct:g} % in {target_year}, with {y_text}.",
                    ("Achieved: the Ally's average real growth of defence expenditure over the "
                     "past decade.")],
                   source_line("nato_defexp_2024", note=SOURCE_NOTE))
