@@ -1,77 +1,145 @@
-"""Write notebooks/05_critical_minerals.ipynb (no outputs, kernel python3). Run from anywhere."""
+"""Write notebooks/05_critical_minerals.ipynb (no outputs, kernel python3).
+
+Run from anywhere: `.venv/bin/python scripts/make_05_notebook.py`; edit the notebook here.
+Then `.venv/bin/python -m dibtrends.nbtools bless notebooks/05_critical_minerals.ipynb`
+stores the headline baseline nbval compares; regenerating keeps an existing baseline for an
+unchanged headline cell.
+"""
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-cells = [
-    new_markdown_cell(
-        "# Critical minerals: U.S. import reliance for NATO's defence-critical raw materials\n\n"
-        "NATO's list of 12 defence-critical raw materials (December 2024) and its June 2025 "
-        "project to stockpile lithium, titanium and rare earths rest on a claim: Allies depend "
-        "on imports for these materials, often from China. This notebook tests that claim where "
-        "official, machine-readable data exist, for one Ally: how much of each material did the "
-        "United States import, net, in 2023 (USGS Mineral Commodity Summaries 2024), and was "
-        "China its first-ranked import source?"),
-    new_code_cell(
-        'minerals = "nato_defence_critical"  # "nato_defence_critical": NATO\'s 12 (Dec 2024); '
-        '"brief_three": lithium, titanium, rare earths\n'
-        "min_reliance_pct = 50  # threshold for 'import-reliant', % of U.S. apparent consumption\n"
-        'output_dir = "../reports/generated"  # headline and chart-data CSVs go here\n'
-        "processed_dir = None  # None: data/processed",
-        metadata={"tags": ["parameters"]}),
-    new_code_cell(
-        "from dibtrends import data, minerals as mn, params, report\n"
-        "from dibtrends.charts import minerals as mineral_charts, show\n\n"
-        "params.check_choice('minerals', minerals, list(mn.SELECTIONS))\n"
-        "params.check_number('min_reliance_pct', min_reliance_pct, 0, 100)\n"
-        "report.set_output_dir(output_dir)"),
-    new_markdown_cell(
-        "## The minerals and how they are matched to USGS names\n\n"
-        "A curated, cited table (`data/curated/defence_critical_minerals.csv`) matches each "
-        "material to the row of the USGS figure that measures it."),
-    new_code_cell(
-        "chosen = mn.defence_minerals(data.table('defence_critical_minerals', processed_dir), minerals)\n"
-        "chosen.select('mineral', 'usgs_commodity', 'defence_use', 'match_note')"),
-    new_markdown_cell("## U.S. net import reliance, with USGS's bounds kept"),
-    new_code_cell(
-        "reliance = mn.us_reliance(data.table('usgs_net_import_reliance', processed_dir), chosen)\n"
-        "reliance.select('mineral', 'nir_display', 'nir_bound', 'net_import_reliance_pct')"),
-    new_markdown_cell(
-        "## Where China ranks among the import sources\n\n"
-        "USGS lists each commodity's major import sources for 2019-2022 in descending order of "
-        "import share but publishes no shares: rank is all that can be used."),
-    new_code_cell(
-        "china = mn.first_source_is_ally(\n"
-        "    mn.china_share(data.table('usgs_import_sources', processed_dir), chosen),\n"
-        "    data.table('nato_membership', processed_dir))\n"
-        "china.select('mineral', 'top_source', 'china_rank', 'china_is_top', 'top_source_is_ally')"),
-    new_code_cell(
-        "table = mn.meets_threshold(mn.mineral_table(reliance, china), min_reliance_pct)\n"
-        "counts = mn.summary_counts(table)\n"
-        "backdrop = mn.all_commodities_summary(data.table('usgs_net_import_reliance', processed_dir),\n"
-        "                                      data.table('usgs_import_sources', processed_dir),\n"
-        "                                      min_reliance_pct)\n"
-        "report.table_csv(table, '05_critical_minerals_table')\n"
-        "counts"),
-    new_code_cell(
-        "#| label: fig-minerals-reliance\n"
-        "#| fig-cap: \"U.S. net import reliance in 2023 for the selected defence-critical minerals, "
-        "coloured by whether China was the first-ranked import source in 2019-2022 (USGS MCS 2024).\"\n"
-        "show(mineral_charts.reliance_bars(\n"
-        "         table, min_reliance_pct,\n"
-        "         title='U.S. net import reliance, 2023',\n"
-        "         subtitle=f\"{counts['n_meets_threshold'].item()} of {counts['n_minerals'].item()} \"\n"
-        "                  f\"selected minerals at or above {min_reliance_pct:g} %; China first-ranked \"\n"
-        "                  f\"source for {counts['n_china_top'].item()}\"),\n"
-        "     name='05_minerals_reliance', caption='U.S. net import reliance by mineral, 2023')"),
-    new_code_cell(
-        "# NBVAL_CHECK_OUTPUT\n"
-        "report.publish_headlines(mn.headlines(table, counts, backdrop, min_reliance_pct, minerals),\n"
-        "                         '05_critical_minerals', output_dir)"),
-    new_markdown_cell("## What the data say"),
-    new_code_cell("report.say(mn.prose(table, counts, min_reliance_pct))"),
-]
+from dibtrends.nbtools import strip
+
+cells = []
+
+
+def md(s):
+    cells.append(new_markdown_cell(s.strip("\n")))
+
+
+def code(s, tags=None):
+    c = new_code_cell(s.strip("\n"))
+    if tags:
+        c.metadata["tags"] = tags
+    cells.append(c)
+
+
+md("""
+# Critical minerals: U.S. import reliance for NATO's defence-critical raw materials
+
+NATO's list of 12 defence-critical raw materials (December 2024) and its June 2025 project to
+stockpile lithium, titanium and rare earths rest on a claim: Allies depend on imports for these
+materials, often from China. This notebook tests that claim where official, machine-readable
+data exist, for one Ally: how much of each material did the United States import, net, in 2023
+(USGS Mineral Commodity Summaries 2024), and was China its first-ranked import source?
+""")
+code('''
+minerals = "nato_defence_critical"  # "nato_defence_critical": NATO's 12 (Dec 2024); "brief_three": lithium, titanium, rare earths
+min_reliance_pct = 50  # threshold for 'import-reliant', % of U.S. apparent consumption
+output_dir = "../reports/generated"  # headline and chart-data CSVs go here
+processed_dir = None  # None: data/processed
+''', tags=["parameters"])
+code('''
+import polars as pl
+
+from dibtrends import data, minerals as mn, params, report
+from dibtrends.charts import minerals as mineral_charts, show
+
+params.check_choice('minerals', minerals, list(mn.SELECTIONS))
+params.check_number('min_reliance_pct', min_reliance_pct, 0, 100)
+_ = report.set_output_dir(output_dir)
+''')
+md("""
+## The minerals and how they are matched to USGS names
+
+A curated, cited table (`data/curated/defence_critical_minerals.csv`) matches each material to
+the row of the USGS figure that measures it.
+""")
+code('''
+chosen = mn.defence_minerals(data.table('defence_critical_minerals', processed_dir), minerals)
+report.show_table(
+    chosen.select('mineral', 'usgs_commodity', 'defence_use', 'match_note'), '05_minerals_matched',
+    labels={'mineral': 'Mineral', 'usgs_commodity': 'USGS row (MCS 2024, Fig. 2)',
+            'defence_use': 'Defence use (cited)', 'match_note': 'How it is matched'},
+    caption="The selected minerals and the USGS rows that measure them (– : none recorded)")
+''')
+md("""
+## U.S. net import reliance, with USGS's bounds kept
+
+Net import reliance is imports minus exports, adjusted for stock changes, as a share of apparent
+consumption. Where USGS prints only a bound (">95"), the bound is kept, not turned into a number.
+""")
+code('''
+reliance = mn.us_reliance(data.table('usgs_net_import_reliance', processed_dir), chosen)
+report.show_table(
+    reliance.select('mineral', 'nir_display', pl.col('nir_bound').replace(
+        {'eq': 'a figure', 'gt': 'a lower bound', 'lt': 'an upper bound',
+         'not_listed': 'nothing (not in Fig. 2)'})),
+    '05_us_reliance',
+    labels={'mineral': 'Mineral',
+            'nir_display': 'U.S. net import reliance 2023, % of apparent consumption',
+            'nir_bound': 'USGS prints'},
+    caption="U.S. net import reliance in 2023 (USGS, Mineral Commodity Summaries 2024, Fig. 2)")
+''')
+md("""
+## Where China ranks among the import sources
+
+USGS lists each commodity's major import sources for 2019-2022 in descending order of import
+share but publishes no shares: rank is all that can be used.
+""")
+code('''
+china = mn.first_source_is_ally(
+    mn.china_share(data.table('usgs_import_sources', processed_dir), chosen),
+    data.table('nato_membership', processed_dir))
+report.show_table(
+    china.select('mineral', 'top_source', 'n_major_sources', 'china_rank', 'china_is_top',
+                 'top_source_is_ally'),
+    '05_import_sources',
+    labels={'mineral': 'Mineral', 'top_source': 'First-ranked source 2019-2022',
+            'n_major_sources': 'Major sources listed', 'china_rank': "China's rank",
+            'china_is_top': 'China first', 'top_source_is_ally': 'First source a NATO Ally'},
+    caption="U.S. import sources 2019-2022 as ranked by USGS (– : China not among the listed "
+            "sources, or the mineral not in Fig. 2)")
+''')
+md("""
+## Which minerals are import-reliant, and from whom
+
+@fig-minerals-reliance puts the two together: each mineral's net import reliance against the
+threshold set in the parameters, coloured by whether China was the first-ranked source.
+""")
+code('''
+table = mn.meets_threshold(mn.mineral_table(reliance, china), min_reliance_pct)
+counts = mn.summary_counts(table)
+backdrop = mn.all_commodities_summary(data.table('usgs_net_import_reliance', processed_dir),
+                                      data.table('usgs_import_sources', processed_dir),
+                                      min_reliance_pct)
+_ = report.table_csv(table, '05_critical_minerals_table')
+''')
+code('''
+#| label: fig-minerals-reliance
+#| fig-cap: "U.S. net import reliance in 2023 for the selected defence-critical minerals, coloured by whether China was the first-ranked import source in 2019-2022 (USGS MCS 2024)."
+show(mineral_charts.reliance_bars(
+         table, min_reliance_pct,
+         title='U.S. net import reliance, 2023',
+         subtitle=["Claim tested: Allies depend on imports for defence-critical materials, "
+                   "often from China.",
+                   f"{counts['n_meets_threshold'].item()} of {counts['n_minerals'].item()} "
+                   f"selected minerals at or above {min_reliance_pct:g} %; China first-ranked "
+                   f"source for {counts['n_china_top'].item()}."]),
+     name='05_minerals_reliance', caption='U.S. net import reliance by mineral, 2023')
+''')
+md("## What the data say")
+code('''
+report.say(mn.prose(table, counts, min_reliance_pct))
+''')
+md("## Headline numbers")
+code('''
+# NBVAL_CHECK_OUTPUT
+report.publish_headlines(mn.headlines(table, counts, backdrop, min_reliance_pct, minerals),
+                         '05_critical_minerals', output_dir)
+''')
 
 for i, cell in enumerate(cells):
     cell.id = f"nb05-{i:02d}"  # stable ids: regenerating gives the same file
@@ -81,4 +149,8 @@ nb = new_notebook(cells=cells, metadata={
     "language_info": {"name": "python"},
 })
 nbformat.validate(nb)
-nbformat.write(nb, Path(__file__).resolve().parents[1] / "notebooks" / "05_critical_minerals.ipynb")
+path = Path(__file__).resolve().parents[1] / "notebooks" / "05_critical_minerals.ipynb"
+if path.exists():  # keep the blessed headline baseline (python -m dibtrends.nbtools bless)
+    strip(nb, keep_from=nbformat.read(path, as_version=4))
+path.write_text(nbformat.writes(nb))
+print("written", len(cells), "cells")
