@@ -177,8 +177,8 @@ NB04 = [
 
 **Questions:** In 2014, when Allies agreed at Wales to move towards spending 2 % of GDP on
 defence and 20 % of defence spending on major equipment, NATO counted only three Allies at
-2 % of GDP: which were they, and how many meet the guideline now? In June 2025 at The Hague, Allies committed to 5 % of GDP by
-2035, of which at least 3.5 % on core defence. How far is each Ally from 3.5 %, what real
+2 % of GDP: which were they, and how many meet the guideline now? In June 2025 at The Hague,
+Allies committed to 5 % of GDP by 2035, of which at least 3.5 % on core defence. How far is each Ally from 3.5 %, what real
 growth of defence spending would close the gap by 2035, and how many Allies get there if their
 2014–2024 trend simply continues? Source: NATO's June 2024 tables (2023 and 2024 estimates).
 """),
