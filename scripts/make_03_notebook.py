@@ -66,6 +66,10 @@ membership = data.table("nato_membership", processed_dir)
 dod = data.table("dod_consolidation_2022", processed_dir)
 mergers = data.table("merger_timeline", processed_dir)
 series = industry.SERIES_EXCL_CHINA if exclude_china else industry.SERIES_PUBLISHED
+# curated citations ("Outlet, title, URL; Outlet, URL") shown compactly as Markdown links
+cited = (pl.col(r"^(citation|corroborated_by)$").str.split("; ").list.eval(
+    pl.format("[{}]({})", pl.element().str.split(", ").list.first(),
+              pl.element().str.extract(r"(https?://\\S+)"))).list.drop_nulls().list.join("; "))
 """)
 
 md("""
@@ -80,11 +84,16 @@ PDF here; each row of the curated table names the outlets that quote the report)
 code("""
 primes = dod.filter(pl.col("fact_id") == "primes").row(0, named=True)
 report.show_table(
-    dod.select("category", "count_before", "count_after", "quote"), "03_dod_counts",
+    dod.with_columns(cited).select("category", "count_before", "count_after", "quote",
+                                   "corroborated_by"), "03_dod_counts",
     labels={"category": "Category", "count_before": primes["period_before"],
-            "count_after": primes["period_after"], "quote": "The report's words"},
-    caption="US suppliers per category as counted by the DoD, 'State of Competition within "
-            "the Defense Industrial Base' (February 2022); transcribed, page not verified")
+            "count_after": primes["period_after"], "quote": "The report's words",
+            "corroborated_by": "Quoted by"},
+    caption="US suppliers per category as counted by the DoD, "
+            + dod.select(cited).item(0, "citation").replace(
+                "U.S. Department of Defense", "'State of Competition within the Defense "
+                "Industrial Base' (February 2022)")
+            + "; transcribed, page not verified")
 report.say(
     f"The DoD report counts **{primes['count_before']}** aerospace and defense prime contractors in "
     f"the {primes['period_before']} and **{primes['count_after']}** at the time of the report "
@@ -115,6 +124,18 @@ chart = charts.merger_timeline_chart(
 show(chart, name="industry_merger_timeline", caption="Merger timeline of US and European primes")
 """)
 
+code("""
+report.show_table(
+    mergers.sort("region", "year", "company_after", descending=[True, False, False])
+    .with_columns(cited).select("year", "region", "company_after", "event_type", "event",
+                                "citation"),
+    "03_merger_timeline",
+    labels={"year": "Year", "region": "Region", "company_after": "Company after",
+            "event_type": "Type", "event": "What happened", "citation": "Sources"},
+    caption="The curated merger timeline behind @fig-merger-timeline (year of completion or of "
+            "the named event); full citations in data/curated/merger_timeline.csv")
+""")
+
 md("""
 ## Claim 2: concentration within the SIPRI Top 100
 
@@ -127,7 +148,9 @@ comparable with 2002-2014.
 
 code("""
 measures = industry.headline_measures(top100, membership, k=top_k)
-wide = measures.pivot(on="measure", index=["year", "series"], values="value").sort("year", "series")
+wide = (measures.pivot(on="measure", index=["year", "series"], values="value")
+        .select("year", "series", *dict.fromkeys(["CR5", f"CR{top_k}"]), "HHI")
+        .sort("year", "series"))
 report.show_table(
     wide.filter(pl.col("year").is_in([start_year, 2014, 2015, end_year])),
     "03_concentration_selected_years", decimals={"HHI": 0},

@@ -25,12 +25,30 @@ MERGER_SOURCE = ("Sources: company filings, press releases and news reports cite
                  "data/curated/merger_timeline.csv. Year of completion (or of the named event).")
 
 
-def _break_rule(y_field: str | None = None, label: str = "2015: Chinese firms added"):
-    rule = alt.Chart(pl.DataFrame({"year": [industry.CHINA_FROM - 0.5], "label": [label]}))
-    line = rule.mark_rule(strokeDash=[2, 3], color="#555555").encode(x="year:Q")
-    text = rule.mark_text(align="left", dx=4, dy=-4, fontSize=10, color="#555555",
-                          baseline="top").encode(x="year:Q", y=alt.value(0), text="label:N")
+def _break_rule(label: str = "2015: Chinese firms added", ordinal: bool = False):
+    """Dotted rule and label at the 2015 series break (between 2014 and 2015).
+
+    On a quantitative year axis the rule sits at 2014.5; on an ordinal (bar) axis at the left
+    edge of the 2015 band.
+    """
+    year = industry.CHINA_FROM if ordinal else industry.CHINA_FROM - 0.5
+    rule = alt.Chart(pl.DataFrame({"year": [year], "label": [label]}))
+    x = (alt.X("year:O", bandPosition=0) if ordinal else alt.X("year:Q"))
+    line = rule.mark_rule(strokeDash=[2, 3], color="#333333" if ordinal else "#555555",
+                          strokeWidth=2 if ordinal else 1).encode(x=x)
+    # bars fill the plot to the top: there the label goes above the plot area
+    text = rule.mark_text(align="left", dx=4, dy=-3 if ordinal else -4,
+                          fontSize=10, color="#333333" if ordinal else "#555555",
+                          baseline="bottom" if ordinal else "top").encode(
+        x=x, y=alt.value(0), text="label:N")
     return line + text
+
+
+def _with_break(chart, years: pl.Series, ordinal: bool = False):
+    """Add the 2015 break marker when the years shown straddle it."""
+    if years.min() < industry.CHINA_FROM <= years.max():
+        return chart + _break_rule(ordinal=ordinal)
+    return chart
 
 
 def consolidation_chart(dod: pl.DataFrame, *, title: str, subtitle: str | list[str]):
@@ -90,6 +108,7 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
     ``measures`` is ``industry.headline_measures``: year, series, measure, value, unit.
     """
     data = measures.select("year", "series", "measure", "value", "unit")
+    ratios = sorted((m for m in data["measure"].unique() if m != "HHI"), key=lambda m: int(m[2:]))
     dash = alt.StrokeDash("series:N", title="Series",
                           scale=alt.Scale(domain=[industry.SERIES_PUBLISHED,
                                                   industry.SERIES_EXCL_CHINA],
@@ -102,21 +121,21 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
               scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False))
     cr = alt.Chart(data).transform_filter(alt.datum.measure != "HHI").mark_line(
         point=alt.OverlayMarkDef(size=18)).encode(
-        x=x, y=alt.Y("value:Q", title="Share of Top-100 arms revenue (%)",
+        x=x, y=alt.Y("value:Q", title="Share of Top-100 arms revenue (%, current US$)",
                      scale=alt.Scale(domain=[0, 70])),
         color=alt.Color("measure:N", title="Measure",
-                        scale=alt.Scale(range=[PALETTE[0], PALETTE[1]])),
+                        scale=alt.Scale(domain=ratios, range=[PALETTE[1], PALETTE[0]])),
         strokeDash=dash, tooltip=tooltip)
     hhi = alt.Chart(data).transform_filter(alt.datum.measure == "HHI").mark_line(
         color=PALETTE[2], point=alt.OverlayMarkDef(size=18, color=PALETTE[2])).encode(
-        x=x, y=alt.Y("value:Q", title="HHI within the Top 100 (points, 0-10,000)",
+        x=x, y=alt.Y("value:Q", title="HHI, points (0-10,000; current US$)",
                      scale=alt.Scale(domain=[0, 600])),
         strokeDash=dash, tooltip=tooltip)
     half = (WIDTH - 60) // 2
-    left = (cr + _break_rule()).properties(width=half, height=260,
-                                           title="Concentration ratios CR5 and CR10")
-    right = (hhi + _break_rule()).properties(width=half, height=260,
-                                             title="Herfindahl-Hirschman index")
+    left = _with_break(cr, data["year"]).properties(
+        width=half, height=260, title=f"Concentration ratios {' and '.join(ratios)}")
+    right = _with_break(hhi, data["year"]).properties(width=half, height=260,
+                                                      title="Herfindahl-Hirschman index")
     chart = alt.hconcat(left, right, spacing=30)
     note = (f"{BREAK_NOTE} Solid lines: the published lists; dashed lines (from 2015): the same "
             f"measure with Chinese firms removed before shares are computed. HHI here is within "
@@ -131,7 +150,7 @@ def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str |
     area = alt.Chart(data).mark_area(opacity=0.9).encode(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
                 scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False)),
-        y=alt.Y("share_pct:Q", stack="zero", title="Share of Top-100 arms revenue (%)",
+        y=alt.Y("share_pct:Q", stack="zero", title="Share of Top-100 arms revenue (%, current US$)",
                 scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("region:N", title="Headquarters",
                         scale=alt.Scale(domain=list(REGION_COLOURS),
@@ -142,7 +161,7 @@ def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str |
                  alt.Tooltip("year:Q", format="d", title="Year"),
                  alt.Tooltip("share_pct:Q", format=".1f", title="Share (%)"),
                  alt.Tooltip("n_companies:Q", title="Companies")])
-    chart = (area + _break_rule()).properties(width=WIDTH, height=300)
+    chart = _with_break(area, data["year"]).properties(width=WIDTH, height=300)
     note = ("European NATO includes Trans-European companies (Airbus, MBDA, KNDS ...); Other NATO "
             "is Canada and Türkiye; Allies count from the year they joined. " + BREAK_NOTE + " "
             + CURRENT_PRICES)
@@ -171,8 +190,8 @@ def top10_by_hq_chart(top: pl.DataFrame, *, title: str, subtitle: str | list[str
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("region:N", title="Region"),
                  alt.Tooltip("companies:Q", title="Companies"),
                  alt.Tooltip("names:N", title="Names")])
-    chart = bars.properties(width=WIDTH, height=260)
+    chart = _with_break(bars, counts["year"], ordinal=True).properties(width=WIDTH, height=260)
     note = ("United States, European NATO (incl. Trans-European) and Other NATO are NATO; Allies "
-            "count from the year they joined. " + BREAK_NOTE.replace(": the dotted line marks "
-                                                                      "that series break", ""))
+            "count from the year they joined. Ranks by arms revenue in US$ at current prices. "
+            + BREAK_NOTE)
     return titled(chart, title, subtitle, source_line("sipri_top100", note=note))
