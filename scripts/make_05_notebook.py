@@ -34,6 +34,12 @@ stockpile lithium, titanium and rare earths rest on a claim: Allies depend on im
 materials, often from China. This notebook tests that claim where official, machine-readable
 data exist, for one Ally: how much of each material did the United States import, net, in 2023
 (USGS Mineral Commodity Summaries 2024), and was China its first-ranked import source?
+
+**Scope: one Ally, not the Alliance.** These are U.S. figures. They can show whether the claim
+holds for the United States, and whether the first-ranked source of U.S. imports was China,
+another Ally or a third country. They cannot show how reliant any other Ally is, nor the Alliance
+as a whole: Allies also trade with each other, so a U.S. import from Canada is not an import into
+the Alliance. Nor can they show how much China supplies, only where it ranks.
 """)
 code('''
 minerals = "nato_defence_critical"  # "nato_defence_critical": NATO's 12 (Dec 2024); "brief_three": lithium, titanium, rare earths
@@ -70,17 +76,22 @@ md("""
 
 Net import reliance is imports minus exports, adjusted for stock changes, as a share of apparent
 consumption. Where USGS prints only a bound (">95"), the bound is kept, not turned into a number.
+A bound at or above the threshold counts as meeting it; one that straddles it (">25" against 50 %)
+cannot be placed, and the table shows "–".
 """)
 code('''
 reliance = mn.us_reliance(data.table('usgs_net_import_reliance', processed_dir), chosen)
 report.show_table(
-    reliance.select('mineral', 'nir_display', pl.col('nir_bound').replace(
-        {'eq': 'a figure', 'gt': 'a lower bound', 'lt': 'an upper bound',
-         'not_listed': 'nothing (not in Fig. 2)'})),
+    mn.meets_threshold(reliance, min_reliance_pct).select(
+        'mineral', 'nir_display', pl.col('nir_bound').replace(
+            {'eq': 'a figure', 'gt': 'a lower bound', 'lt': 'an upper bound',
+             'not_listed': 'nothing (not in Fig. 2)'}),
+        'meets_threshold'),
     '05_us_reliance',
     labels={'mineral': 'Mineral',
             'nir_display': 'U.S. net import reliance 2023, % of apparent consumption',
-            'nir_bound': 'USGS prints'},
+            'nir_bound': 'USGS prints',
+            'meets_threshold': f'At least {min_reliance_pct:g} %'},
     caption="U.S. net import reliance in 2023 (USGS, Mineral Commodity Summaries 2024, Fig. 2)")
 ''')
 md("""
@@ -129,6 +140,15 @@ show(mineral_charts.reliance_bars(
                    f"selected minerals at or above {min_reliance_pct:g} %; China first-ranked "
                    f"source for {counts['n_china_top'].item()}."]),
      name='05_minerals_reliance', caption='U.S. net import reliance by mineral, 2023')
+''')
+code('''
+b, c = backdrop.row(0, named=True), counts.row(0, named=True)
+share_all = 100 * b["n_meets_threshold"] / b["n_minerals"]
+share_selected = 100 * c["n_meets_threshold"] / c["n_minerals"]
+report.say(f"For comparison, across all {b['n_minerals']} commodities in the USGS figure U.S. net "
+           f"import reliance was at least {min_reliance_pct:g} % for {b['n_meets_threshold']} "
+           f"({share_all:.0f} %, against {share_selected:.0f} % of the selection), and China was "
+           f"the first-ranked import source for {b['n_china_top']}.")
 ''')
 md("## What the data say")
 code('''

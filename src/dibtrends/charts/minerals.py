@@ -29,9 +29,11 @@ def reliance_chart_data(table: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("nir_bound") == "lt").then(pl.lit("upper bound (USGS: less than)"))
         .when(pl.col("nir_bound") == "eq").then(pl.lit("published value"))
         .otherwise(pl.lit("no value")).alias("value_kind"),
-        pl.when(pl.col("top_source").is_null()).then(pl.col("nir_display"))
-        .otherwise(pl.col("nir_display") + pl.lit("  (first source: ") + pl.col("top_source")
-                   + pl.lit(")")).alias("label"),
+        (pl.when(pl.col("nir_bound").is_in(["eq", "gt", "lt"]))
+         .then(pl.col("nir_display") + pl.lit(" %")).otherwise(pl.col("nir_display"))
+         + pl.when(pl.col("top_source").is_null()).then(pl.lit(""))
+         .otherwise(pl.lit("  (first source: ") + pl.col("top_source") + pl.lit(")")))
+        .alias("label"),
         pl.col("net_import_reliance_pct").fill_null(-1).alias("sort_key"),
     )
 
@@ -67,9 +69,14 @@ def reliance_bars(table: pl.DataFrame, threshold_pct: float, *, title: str, subt
     ).encode(x="bar_pct:Q", y=y, tooltip=tooltip)
     labels = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(
         x="bar_pct:Q", y=y, text="label:N")
-    rule = alt.Chart(pl.DataFrame({"threshold": [float(threshold_pct)]})).mark_rule(
-        strokeDash=[4, 3], color="#555555").encode(x="threshold:Q")
-    chart = alt.layer(bars, more, less, labels, rule).properties(
+    threshold = alt.Chart(pl.DataFrame({"threshold": [float(threshold_pct)],
+                                        "text": [f"{threshold_pct:g} % threshold"]}))
+    rule = threshold.mark_rule(strokeDash=[4, 3], color="#888888").encode(x="threshold:Q")
+    rule_label = threshold.mark_text(align="left", baseline="bottom", dx=3, dy=-3, fontSize=10,
+                                     color="#555555").encode(x="threshold:Q", y=alt.value(0),
+                                                             text="text:N")
+    # The threshold line first, so bars and value labels are drawn over it, not crossed.
+    chart = alt.layer(rule, rule_label, bars, more, less, labels).properties(
         height=max(120, 26 * data.height))
     note = ("Lighter bars ending in a triangle: USGS publishes only a bound ('>95' means more than "
             f"95 %). Dashed line: the {threshold_pct:g} % threshold. Figures are for the United "
