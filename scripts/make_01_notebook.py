@@ -97,13 +97,11 @@ mean of Allies' shares. Shaded bands mark the eras named in the table of eras be
 """)
 code("""
 #| label: fig-long-run-weighted
-#| fig-cap: "NATO military spending as a share of GDP, GDP-weighted (SIPRI)."
 show(long_run.long_run_chart(shares, spending.eras(), "weighted", membership_rule, groups),
      name="long_run_weighted", caption="Military spending as a share of GDP, GDP-weighted")
 """)
 code("""
 #| label: fig-long-run-mean
-#| fig-cap: "The typical Ally: simple mean of Allies' shares of GDP (SIPRI)."
 show(long_run.long_run_chart(shares, spending.eras(), "mean", membership_rule, groups),
      name="long_run_mean", caption="Military spending as a share of GDP, simple mean of Allies")
 """)
@@ -180,7 +178,6 @@ report.show_table(
 """)
 code("""
 #| label: fig-long-run-breaks
-#| fig-cap: "GDP-weighted NATO share of GDP and its segmented trend with estimated break years."
 show(long_run.trend_fit_chart(fit.fitted, fit.breaks, "GDP-weighted"),
      name="long_run_breaks", caption="Segmented trend of NATO's GDP-weighted share of GDP")
 """)

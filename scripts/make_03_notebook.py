@@ -106,7 +106,6 @@ report.say(
 
 code("""
 #| label: fig-dod-consolidation
-#| fig-cap: "Number of US suppliers in the 1990s and in 2022, as counted by the Department of Defense (2022)."
 chart = charts.consolidation_chart(
     dod, title=f"{primes['count_before']} US aerospace and defense primes became {primes['count_after']}",
     subtitle="DoD (2022): 'Since the 1990s, the defense sector has consolidated substantially.'")
@@ -116,7 +115,6 @@ show(chart, name="industry_dod_consolidation",
 
 code("""
 #| label: fig-merger-timeline
-#| fig-cap: "Mergers, acquisitions and renamings that formed the US and European prime contractors (curated, cited row by row)."
 chart = charts.merger_timeline_chart(
     mergers, title="The mergers behind today's primes",
     subtitle=("Mergers and acquisitions per company as dated in the curated timeline; the DoD's "
@@ -197,7 +195,6 @@ report.say(
 
 code("""
 #| label: fig-concentration
-#| fig-cap: "CR5, CR10 and HHI of arms revenue within the SIPRI Top 100, 2002-2023, with and without Chinese companies (listed from 2015)."
 chart = charts.concentration_chart(
     measures, title=(f"The five largest arms companies' share {'rose' if rising else 'fell'} from "
                      f"{cr5_a:.0f} % to {cr5_b:.0f} %, {start_year}-{end_year}"),
@@ -230,7 +227,6 @@ report.show_table(
 
 code("""
 #| label: fig-regional-shares
-#| fig-cap: "Share of SIPRI Top-100 arms revenue by headquarters region, 2002-2023."
 us = dict(regional.filter(pl.col("region") == "United States").select("year", "share_pct").iter_rows())
 chart = charts.regional_shares_chart(
     regional, title=f"US companies earned {us[end_year]:.0f} % of the Top 100's arms revenue in {end_year}",
@@ -280,7 +276,6 @@ report.say(f"**Verdict on claim 3:** {verdict}. A 2024 figure of seven would mea
 
 code("""
 #| label: fig-top10-by-hq
-#| fig-cap: "Headquarters of the ten largest arms companies in the SIPRI Top 100, 2002-2023."
 chart = charts.top10_by_hq_chart(
     top, title=f"NATO companies held {latest['n_nato']} of the top {top_k} in {end_year}",
     subtitle=f"Claim tested: 'seven of the top 10 in 2024'. SIPRI data end in {data_end}: "

@@ -96,7 +96,6 @@ report.show_table(
 """),
     code("""
 #| label: fig-equipment-totals
-#| fig-cap: "Equipment spending by NATO Allies in current and constant 2015 US dollars (NATO, June 2024; 2023 and 2024 estimates)."
 ratios = dict(zip(check["price_basis"], check["ratio"]))
 show(equipment_charts.equipment_totals(equipment.equipment_both_bases(nato, membership), ratios,
                                        base_year, end_year),
@@ -116,7 +115,6 @@ fixed = equipment.alliance_growth_same_allies(spending, base_year, end_year)
 """),
     code("""
 #| label: fig-equipment-ratio
-#| fig-cap: "Equipment spending in the end year relative to the base year, per Ally (NATO, June 2024)."
 show(equipment_charts.ratio_bars(ratios_by_ally, fixed["ratio"].item()),
      name="equipment_ratio_by_ally", caption="Equipment spending ratio by Ally")
 """),
@@ -137,7 +135,6 @@ report.show_table(
 """),
     code("""
 #| label: fig-equipment-guideline
-#| fig-cap: "Allies spending at least 20 % of defence expenditure on major equipment (NATO, June 2024)."
 show(equipment_charts.guideline_counts_chart(guideline, guideline_pct),
      name="equipment_guideline_counts", caption="Allies meeting the equipment guideline")
 """),
@@ -226,13 +223,11 @@ report.show_table(
 """),
     code("""
 #| label: fig-guideline-gdp
-#| fig-cap: "Defence expenditure as a share of GDP per Ally against the 2 % guideline (NATO Table 3, June 2024)."
 show(guideline_charts.guideline_heatmap(status, "gdp"), name="guideline_2pct_heatmap",
      caption="The 2 % guideline, Ally by Ally")
 """),
     code("""
 #| label: fig-guideline-equipment
-#| fig-cap: "Equipment share of defence expenditure per Ally against the 20 % guideline (NATO Table 8a, June 2024)."
 show(guideline_charts.guideline_heatmap(status, "equipment"),
      name="guideline_20pct_heatmap", caption="The 20 % equipment guideline, Ally by Ally")
 """),
@@ -276,13 +271,11 @@ report.show_table(
 """),
     code("""
 #| label: fig-pledge-gap
-#| fig-cap: "Share of GDP in 2024 and on the 2014–2024 trend in 2035, against the 3.5 % core-defence target (NATO, June 2024)."
 show(guideline_charts.gap_chart(gap, projection, target_share_pct, target_year),
      name="pledge_gap", caption="Distance to the core-defence target")
 """),
     code("""
 #| label: fig-pledge-growth
-#| fig-cap: "Real growth of defence expenditure needed to reach the target, against each Ally's growth since 2014 (NATO, June 2024)."
 show(guideline_charts.required_growth_chart(gap, target_share_pct, target_year),
      name="pledge_required_growth", caption="Required real growth of defence spending")
 """),

@@ -89,3 +89,25 @@ def test_quarto_renders_a_minimal_notebook_to_html_and_typst(tmp_path):
         assert run.returncode == 0, run.stderr
         assert (tmp_path / out).exists()
     assert "dibtrends-chart" in (tmp_path / "t.html").read_text()
+
+
+def test_figure_captions_are_the_charts_computed_titles(tmp_path):
+    from dibtrends import pipeline
+
+    spec = {"vconcat": [{"title": {"text": "Equipment spending, 2014–2024", "subtitle": ["x"]}},
+                        {"mark": "text"}]}
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('#| label: fig-a\n#| fig-cap: "typed 2023"\nshow(chart)')
+    cell.outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/vnd.vegalite.v5+json": spec, "text/plain": "c"})]
+    params = nbformat.v4.new_code_cell("x = 1")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, cell]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    pipeline.postprocess(path)
+    done = nbformat.read(path, as_version=4)
+    assert done.cells[0].source.startswith("#| include: false")
+    assert done.cells[1].source.splitlines()[:2] == [
+        "#| label: fig-a", '#| fig-cap: "Equipment spending, 2014–2024."']
+    assert "typed 2023" not in done.cells[1].source

@@ -129,15 +129,54 @@ def _failure_message(name: str, nb_path: Path, exc: Exception) -> str:
     )
 
 
-def hide_machinery(nb_path: Path) -> None:
-    """Hide the parameters cells in the report (Quarto reads ``#|`` cell options)."""
+def chart_title(spec) -> str | None:
+    """The first title text in a Vega-Lite spec (charts.titled puts it on the inner chart)."""
+    if isinstance(spec, dict):
+        title = spec.get("title")
+        if isinstance(title, dict) and title.get("text"):
+            text = title["text"]
+            return " ".join(text) if isinstance(text, list) else str(text)
+        if isinstance(title, str) and title:
+            return title
+        for key in ("vconcat", "hconcat", "concat", "layer"):
+            for child in spec.get(key, []):
+                found = chart_title(child)
+                if found:
+                    return found
+        if "spec" in spec:
+            return chart_title(spec["spec"])
+    return None
+
+
+def computed_caption(cell) -> str | None:
+    for output in cell.get("outputs", []):
+        spec = output.get("data", {}).get("application/vnd.vegalite.v5+json")
+        if spec:
+            return chart_title(spec)
+    return None
+
+
+def postprocess(nb_path: Path) -> None:
+    """Prepare an executed notebook for Quarto (which reads ``#|`` cell options).
+
+    The parameters cells are hidden, and every figure's caption is its chart's title as
+    computed in this run, so a caption can never state a number the data no longer give.
+    """
     import nbformat
 
     nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
-        if cell.cell_type == "code" and HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
+        if cell.cell_type != "code":
+            continue
+        if HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
             if not cell.source.startswith("#| include: false"):
                 cell.source = "#| include: false\n" + cell.source
+        caption = computed_caption(cell)
+        if caption and "#| label: fig-" in cell.source:
+            lines = [ln for ln in cell.source.splitlines() if not ln.startswith("#| fig-cap:")]
+            at = next(i for i, ln in enumerate(lines) if ln.startswith("#| label: fig-")) + 1
+            lines.insert(at, "#| fig-cap: " + json.dumps(caption.rstrip(".") + ".", ensure_ascii=False))
+            cell.source = "\n".join(lines)
     nbformat.write(nb, nb_path)
 
 
@@ -162,7 +201,7 @@ def execute(name: str, output: Path, parameters: dict, *, km=None, log=sys.stder
         if tmp.exists():
             os.replace(tmp, failed)
         raise NotebookFailed(_failure_message(name, failed, exc)) from None
-    hide_machinery(tmp)
+    postprocess(tmp)
     os.replace(tmp, output)
     (FAILED / output.name).unlink(missing_ok=True)
     log.write(f"  executed   {name} -> {output.relative_to(paths.ROOT)} "
