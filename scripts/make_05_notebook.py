@@ -130,7 +130,6 @@ _ = report.table_csv(table, '05_critical_minerals_table')
 ''')
 code('''
 #| label: fig-minerals-reliance
-#| fig-cap: "U.S. net import reliance in 2023 for the selected defence-critical minerals, coloured by whether China was the first-ranked import source in 2019-2022 (USGS MCS 2024)."
 show(mineral_charts.reliance_bars(
          table, min_reliance_pct,
          title='U.S. net import reliance, 2023',
