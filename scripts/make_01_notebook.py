@@ -7,23 +7,17 @@ unchanged headline cell.
 """
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-from dibtrends.nbtools import strip
+from dibtrends.nbtools import code_cell, markdown_cell, write_generated
 
 cells = []
 
 
 def md(s):
-    cells.append(new_markdown_cell(s.strip("\n")))
+    cells.append(markdown_cell(s))
 
 
 def code(s, tags=None):
-    c = new_code_cell(s.strip("\n"))
-    if tags:
-        c.metadata["tags"] = tags
-    cells.append(c)
+    cells.append(code_cell(s, tags))
 
 md("""
 # Sixty years of progressive decline? NATO military spending as a share of GDP
@@ -46,7 +40,7 @@ membership_rule = "accession"  # "accession" (from the year an Ally joined) or "
 groups = ["NATO total", "NATO Europe and Canada", "United States"]  # groups on the charts
 trend_start_year = None  # None: first year in which every counted Ally has SIPRI data (1960)
 n_boot = 499  # bootstrap draws per break test (seeded: results are reproducible)
-output_dir = "../reports/generated"  # where headline and chart-data CSVs go
+output_dir = None  # where headline and chart-data CSVs go
 processed_dir = None  # None: data/processed
 ''', tags=["parameters"])
 code('''
@@ -273,15 +267,6 @@ table = report.headline_table([
 report.publish_headlines(table, "01_long_run_spending", output_dir)
 """)
 
-for i, cell in enumerate(cells):
-    cell["id"] = f"c01-{i:02d}"
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-})
-nbformat.validate(nb)
 path = Path(__file__).resolve().parents[1] / "notebooks" / "01_long_run_spending.ipynb"
-if path.exists():  # keep the blessed headline baseline (python -m dibtrends.nbtools bless)
-    strip(nb, keep_from=nbformat.read(path, as_version=4))
-path.write_text(nbformat.writes(nb))
+write_generated(cells, path, "c01")
 print("written", len(cells), "cells")

@@ -7,14 +7,18 @@ unchanged headline cell.
 """
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-from dibtrends.nbtools import strip
+from dibtrends.nbtools import code_cell, markdown_cell, write_generated
 
 cells = []
-md = lambda s: cells.append(new_markdown_cell(s.strip()))
-code = lambda s, **meta: cells.append(new_code_cell(s.strip(), metadata=meta))
+
+
+def md(s):
+    cells.append(markdown_cell(s))
+
+
+def code(s, tags=None):
+    cells.append(code_cell(s, tags))
+
 
 md("""
 # Defence-industry consolidation: from 51 primes to five, and who holds the Top 100
@@ -38,7 +42,7 @@ start_year = 2002  # first year of the SIPRI Top 100 window (2002-2023)
 end_year = None  # last year; None means the latest year in the data (2023)
 top_k = 10  # size of the "top" group for CR_k and the NATO count (1-100)
 exclude_china = False  # if True, drop Chinese firms (listed from 2015) before computing shares
-output_dir = "../reports/generated"  # where headline and chart-data CSVs are written
+output_dir = None  # where headline and chart-data CSVs are written
 processed_dir = None  # processed Parquet tables (None: data/processed)
 """, tags=["parameters"])
 
@@ -335,16 +339,6 @@ rows += [
 report.publish_headlines(report.headline_table(rows), "03_industry_consolidation", output_dir)
 """)
 
-for i, cell in enumerate(cells):
-    cell.id = f"nb03-{i:02d}"  # stable ids: regenerating gives the same file
-
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-})
-nbformat.validate(nb)
 path = Path(__file__).resolve().parents[1] / "notebooks" / "03_industry_consolidation.ipynb"
-if path.exists():  # keep the blessed headline baseline (python -m dibtrends.nbtools bless)
-    strip(nb, keep_from=nbformat.read(path, as_version=4))
-path.write_text(nbformat.writes(nb))
+write_generated(cells, path, "nb03")
 print("written", len(cells), "cells")

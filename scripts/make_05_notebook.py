@@ -7,23 +7,17 @@ unchanged headline cell.
 """
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-from dibtrends.nbtools import strip
+from dibtrends.nbtools import code_cell, markdown_cell, write_generated
 
 cells = []
 
 
 def md(s):
-    cells.append(new_markdown_cell(s.strip("\n")))
+    cells.append(markdown_cell(s))
 
 
 def code(s, tags=None):
-    c = new_code_cell(s.strip("\n"))
-    if tags:
-        c.metadata["tags"] = tags
-    cells.append(c)
+    cells.append(code_cell(s, tags))
 
 
 md("""
@@ -44,7 +38,7 @@ the Alliance. Nor can they show how much China supplies, only where it ranks.
 code('''
 minerals = "nato_defence_critical"  # "nato_defence_critical": NATO's 12 (Dec 2024); "brief_three": lithium, titanium, rare earths
 min_reliance_pct = 50  # threshold for 'import-reliant', % of U.S. apparent consumption
-output_dir = "../reports/generated"  # headline and chart-data CSVs go here
+output_dir = None  # headline and chart-data CSVs go here
 processed_dir = None  # None: data/processed
 ''', tags=["parameters"])
 code('''
@@ -160,16 +154,6 @@ report.publish_headlines(mn.headlines(table, counts, backdrop, min_reliance_pct,
                          '05_critical_minerals', output_dir)
 ''')
 
-for i, cell in enumerate(cells):
-    cell.id = f"nb05-{i:02d}"  # stable ids: regenerating gives the same file
-
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-})
-nbformat.validate(nb)
 path = Path(__file__).resolve().parents[1] / "notebooks" / "05_critical_minerals.ipynb"
-if path.exists():  # keep the blessed headline baseline (python -m dibtrends.nbtools bless)
-    strip(nb, keep_from=nbformat.read(path, as_version=4))
-path.write_text(nbformat.writes(nb))
+write_generated(cells, path, "nb05")
 print("written", len(cells), "cells")

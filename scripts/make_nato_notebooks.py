@@ -13,31 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-from dibtrends.nbtools import strip
+from dibtrends.nbtools import code_cell, markdown_cell, write_generated
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def md(text: str):
-    return new_markdown_cell(text.strip())
-
-
-def code(text: str, tags: list[str] | None = None):
-    cell = new_code_cell(text.strip())
-    if tags:
-        cell.metadata["tags"] = tags
-    return cell
-
-
-def notebook(cells) -> nbformat.NotebookNode:
-    nb = new_notebook(cells=cells)
-    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                  "name": "python3"},
-                   "language_info": {"name": "python"}}
-    return nb
+md, code = markdown_cell, code_cell
 
 
 NB02 = [
@@ -56,7 +37,7 @@ price_basis = "constant2015"  # "current" or "constant2015": price basis of the 
 base_year = 2014  # first year compared (NATO tables cover 2014-2024)
 end_year = 2024  # last year compared (2023 and 2024 are NATO estimates)
 guideline_pct = 20  # NATO equipment guideline, % of defence expenditure (Wales 2014)
-output_dir = "../reports/generated"  # where headline and chart-data CSVs go
+output_dir = None  # where headline and chart-data CSVs go
 processed_dir = None  # None: data/processed
 """, tags=["parameters"]),
     code("""
@@ -184,7 +165,7 @@ target_share_pct = 3.5  # core-defence target, % of GDP (The Hague, June 2025)
 target_year = 2035  # year by which the target is to be met
 gdp_growth_pct = None  # real GDP growth assumed, %/yr; None: each Ally's own 2014-2024 average
 trend_window_start = 2014  # first year of the OLS trend window (ends at the latest year)
-output_dir = "../reports/generated"  # where headline and chart-data CSVs go
+output_dir = None  # where headline and chart-data CSVs go
 processed_dir = None  # None: data/processed
 """, tags=["parameters"]),
     code("""
@@ -320,14 +301,7 @@ report.publish_headlines(
 
 def main() -> None:
     for name, cells in (("02_equipment_spending", NB02), ("04_guidelines_and_pledge", NB04)):
-        path = ROOT / "notebooks" / f"{name}.ipynb"
-        nb = notebook(cells)
-        for i, cell in enumerate(nb.cells):
-            cell.id = f"{name[:2]}-{i:02d}"  # stable ids: regenerating gives no diff
-        nbformat.validate(nb)
-        if path.exists():  # keep the blessed headline baseline (python -m dibtrends.nbtools bless)
-            strip(nb, keep_from=nbformat.read(path, as_version=4))
-        path.write_text(nbformat.writes(nb))
+        path = write_generated(cells, ROOT / "notebooks" / f"{name}.ipynb", name[:2])
         print(f"wrote {path.relative_to(ROOT)}")
 
 

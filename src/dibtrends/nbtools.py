@@ -96,3 +96,32 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ---------------------------------------------------------------- generated notebooks
+def markdown_cell(text: str):
+    return nbformat.v4.new_markdown_cell(text.strip("\n"))
+
+
+def code_cell(text: str, tags: list[str] | None = None):
+    cell = nbformat.v4.new_code_cell(text.strip("\n"))
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
+
+
+def write_generated(cells: list, path: Path, id_prefix: str) -> Path:
+    """Write a notebook built by a ``scripts/make_*`` generator: stable cell ids (regenerating
+    gives no diff), kernel ``python3``, no outputs but the blessed headline baseline of the
+    notebook already at ``path``."""
+    for i, cell in enumerate(cells):
+        cell.id = f"{id_prefix}-{i:02d}"
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    })
+    nbformat.validate(nb)
+    if path.exists():
+        strip(nb, keep_from=nbformat.read(path, as_version=4))
+    path.write_text(nbformat.writes(nb))
+    return path
