@@ -7,17 +7,10 @@ unchanged headline cell.
 """
 from pathlib import Path
 
-from dibtrends.nbtools import code_cell, markdown_cell, write_generated
+from dibtrends.nbtools import Cells, write_generated
 
-cells = []
-
-
-def md(s):
-    cells.append(markdown_cell(s))
-
-
-def code(s, tags=None):
-    cells.append(code_cell(s, tags))
+cells = Cells()
+md, code = cells.md, cells.code
 
 md("""
 # Sixty years of progressive decline? NATO military spending as a share of GDP

@@ -110,6 +110,16 @@ def code_cell(text: str, tags: list[str] | None = None):
     return cell
 
 
+class Cells(list):
+    """The cells of a generated notebook, in order: ``md(text)`` and ``code(text, tags)`` append."""
+
+    def md(self, text: str) -> None:
+        self.append(markdown_cell(text))
+
+    def code(self, text: str, tags: list[str] | None = None) -> None:
+        self.append(code_cell(text, tags))
+
+
 def write_generated(cells: list, path: Path, id_prefix: str) -> Path:
     """Write a notebook built by a ``scripts/make_*`` generator: stable cell ids (regenerating
     gives no diff), kernel ``python3``, no outputs but the blessed headline baseline of the
