@@ -209,10 +209,14 @@ def execute(name: str, output: Path, parameters: dict, *, km=None, log=sys.stder
     return output
 
 
-def execute_from_params(name: str, output: Path | None = None) -> Path:
+def notebook_params(name: str) -> dict:
+    """The parameters `split-params` wrote for one notebook ({} before the first split)."""
     params_file = PARAMS_DIR / f"{name}.yaml"
-    params = yaml.safe_load(params_file.read_text()) if params_file.exists() else {}
-    return execute(name, output or EXECUTED / f"{name}.ipynb", params or {})
+    return (yaml.safe_load(params_file.read_text()) if params_file.exists() else None) or {}
+
+
+def execute_from_params(name: str, output: Path | None = None) -> Path:
+    return execute(name, output or EXECUTED / f"{name}.ipynb", notebook_params(name))
 
 
 def ally_names() -> dict[str, str]:
@@ -249,8 +253,7 @@ def execute_profiles(codes: list[str] | None = None, workers: int = 2) -> list[P
     """
     from jupyter_client.manager import KernelManager
 
-    params_file = PARAMS_DIR / f"{PROFILE_NOTEBOOK}.yaml"
-    base = (yaml.safe_load(params_file.read_text()) if params_file.exists() else {}) or {}
+    base = notebook_params(PROFILE_NOTEBOOK)
     codes = codes or allies()
     unknown = sorted(set(codes) - set(allies()))
     if unknown:

@@ -38,8 +38,9 @@ def set_output_dir(output_dir: str | Path | None) -> Path:
     return path
 
 
-def output_dir() -> Path:
-    return _state.get("output_dir") or default_output_dir()
+def current_output_dir() -> Path:
+    """The output folder set by the notebook (or the default), created if missing."""
+    return set_output_dir(_state.get("output_dir"))
 
 
 def fmt(value: float | int | None, decimals: int = 1) -> str:
@@ -90,18 +91,14 @@ def headline_text(table: pl.DataFrame) -> str:
 
 def publish_headlines(table: pl.DataFrame, notebook: str, output_dir: str | Path | None = None) -> None:
     """Print the headline table and save it for the executive summary."""
-    out = set_output_dir(output_dir) if output_dir is not None else output_dir_checked()
+    out = set_output_dir(output_dir) if output_dir is not None else current_output_dir()
     table.write_csv(out / "headlines" / f"{notebook}.csv")
     print(headline_text(table))
 
 
-def output_dir_checked() -> Path:
-    return set_output_dir(output_dir())
-
-
 def read_headlines(output_dir: str | Path | None = None) -> dict[str, dict]:
     """Every published headline by key, for the executive summary."""
-    folder = Path(output_dir or globals()["output_dir"]()) / "headlines"
+    folder = Path(output_dir or current_output_dir()) / "headlines"
     rows: dict[str, dict] = {}
     for csv in sorted(folder.glob("*.csv")):
         for row in pl.read_csv(csv, schema=HEADLINE_SCHEMA).iter_rows(named=True):
@@ -118,7 +115,7 @@ def say(text: str) -> None:
 
 def table_csv(df: pl.DataFrame, name: str) -> Path:
     """Save a table behind a chart or a displayed table as a downloadable CSV."""
-    path = output_dir_checked() / "tables" / f"{name}.csv"
+    path = current_output_dir() / "tables" / f"{name}.csv"
     df.write_csv(path)
     return path
 
