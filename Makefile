@@ -1,9 +1,9 @@
 # dibtrends: `make report` builds everything from a clean clone; `make test` runs every test.
-# Targets name the files they read and write, so a re-run redoes only what changed.
+# Targets name the files they read and write, so a re-run redoes only what changed; within the
+# notebooks, the pipeline re-runs only the pages whose inputs changed (content hashes).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
-.PRECIOUS: reports/generated/params/%.yaml
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-builtin-rules
 
@@ -24,21 +24,19 @@ CURATED := $(wildcard data/curated/*.csv)
 RAW_STAMP := data/raw/.fetched
 DATA_STAMP := data/processed/.built
 
-ANALYSES := $(sort $(filter-out notebooks/country_profile.ipynb notebooks/00_% notebooks/99_%,$(wildcard notebooks/*.ipynb)))
-EXECUTED := $(patsubst notebooks/%.ipynb,reports/executed/%.ipynb,$(ANALYSES))
-PARAMS_DIR := reports/generated/params
-PARAMS_STAMP := $(PARAMS_DIR)/.split
+NOTEBOOK_SRC := $(wildcard notebooks/*.ipynb)
 ALLIES := $(shell tail -n +2 data/curated/nato_membership.csv 2>/dev/null | cut -d, -f1 | sort)
-PROFILES := $(patsubst %,reports/executed/profiles/profile_%.ipynb,$(ALLIES))
-SUMMARY := reports/executed/00_executive_summary.ipynb
-SOURCES_PAGE := reports/executed/99_sources_and_methods.ipynb
+PAGES := $(patsubst notebooks/%.ipynb,reports/executed/%.ipynb,$(filter-out notebooks/country_profile.ipynb,$(NOTEBOOK_SRC))) \
+         $(patsubst %,reports/executed/profiles/profile_%.ipynb,$(ALLIES))
+EXECUTED_STAMP := reports/executed/.current
 RENDER_STAMP := reports/_output/.rendered
 QUARTO_PROJECT := reports/_quarto.yml reports/_vega-header.html
 
-.PHONY: help setup data test report lab clean distclean bench notebooks profiles fetch
+.PHONY: help setup data test report lab clean distclean bench notebooks profiles profile fetch \
+        lint bless check-params
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 # ---------------------------------------------------------------- environment
 setup: $(ENV_STAMP) ## build .venv from uv.lock (called by the other targets)
@@ -50,6 +48,7 @@ $(UV):
 $(ENV_STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
 	@bash scripts/ensure-quarto.sh $(VENV) || true
+	@bash scripts/git-notebook-filter.sh $(PY) || true
 	@touch $@
 
 # ---------------------------------------------------------------- data
@@ -66,49 +65,47 @@ $(DATA_STAMP): $(RAW_STAMP) $(LOADER_SRC) $(CURATED) | $(ENV_STAMP)
 	@touch $@
 
 # ---------------------------------------------------------------- notebooks
-$(PARAMS_STAMP): reports/params.yaml $(wildcard notebooks/*.ipynb) | $(ENV_STAMP)
-	$(PY) -m dibtrends.pipeline split-params
+# One pipeline run executes every page whose inputs changed, on warm kernels (one per core).
+$(EXECUTED_STAMP): $(NOTEBOOK_SRC) reports/params.yaml $(PKG_SRC) $(DATA_STAMP) uv.lock | $(ENV_STAMP)
+	$(PY) -m dibtrends.pipeline run
 	@touch $@
 
-$(PARAMS_DIR)/%.yaml: $(PARAMS_STAMP) ;
+# The pages are written by the run above; listing them lets the render see which changed.
+$(PAGES): $(EXECUTED_STAMP) ;
 
-reports/executed/%.ipynb: notebooks/%.ipynb $(PARAMS_DIR)/%.yaml $(DATA_STAMP) $(PKG_SRC)
-	$(PY) -m dibtrends.pipeline execute $*
+notebooks: $(EXECUTED_STAMP) ## execute every notebook whose inputs changed (Papermill)
 
-notebooks: $(EXECUTED) ## execute the analysis notebooks with Papermill
+profiles: $(EXECUTED_STAMP) ## execute the Ally profiles (and anything else out of date)
 
-reports/executed/profiles/.done: notebooks/country_profile.ipynb $(PARAMS_DIR)/country_profile.yaml $(DATA_STAMP) $(PKG_SRC) data/curated/nato_membership.csv
-	$(PY) -m dibtrends.pipeline profiles
-	@touch $@
+profile: $(DATA_STAMP) | $(ENV_STAMP) ## one Ally's profile: make profile ALLY=POL
+	@test -n "$(ALLY)" || { echo "make profile: say which Ally, e.g. make profile ALLY=POL"; exit 2; }
+	$(PY) -m dibtrends.pipeline run --allies $(ALLY)
 
-profiles: reports/executed/profiles/.done ## execute the country profile for all 32 Allies
-
-$(SUMMARY): notebooks/00_executive_summary.ipynb $(PARAMS_DIR)/00_executive_summary.yaml $(EXECUTED) $(PKG_SRC)
-	$(PY) -m dibtrends.pipeline execute 00_executive_summary
-
-reports/index.ipynb: $(SUMMARY)
-	cp $< $@
-
-$(SOURCES_PAGE): notebooks/99_sources_and_methods.ipynb $(PARAMS_DIR)/99_sources_and_methods.yaml $(DATA_STAMP) $(PKG_SRC) $(CURATED)
-	$(PY) -m dibtrends.pipeline execute 99_sources_and_methods
+check-params: $(DATA_STAMP) | $(ENV_STAMP) ## check reports/params.yaml without running anything
+	$(PY) -m dibtrends.pipeline check-params
 
 # ---------------------------------------------------------------- report
-$(RENDER_STAMP): reports/index.ipynb $(EXECUTED) $(SOURCES_PAGE) reports/executed/profiles/.done $(QUARTO_PROJECT)
+$(RENDER_STAMP): $(PAGES) $(QUARTO_PROJECT) | $(ENV_STAMP)
 	$(PY) -m dibtrends.pipeline render
 	@touch $@
 
 report: $(RENDER_STAMP) ## the whole pipeline: environment, data, notebooks, Quarto (or preview)
 
 # ---------------------------------------------------------------- checks
-test: $(DATA_STAMP) ## run the whole test suite (unit, claims, pipeline, notebook headlines)
+test: $(DATA_STAMP) ## run the whole test suite (unit, claims, parameters, pipeline, render)
 	$(PY) -m pytest -q
-	DIBTRENDS_OUTPUT=$$(mktemp -d) $(PY) -m pytest -q --nbval-lax notebooks/ \
-	  --ignore=notebooks/00_executive_summary.ipynb
+
+lint: | $(ENV_STAMP) ## ruff over the package, tests and notebooks; notebooks in canonical form
+	$(VENV)/bin/ruff check src tests notebooks
+	$(PY) -m dibtrends.nbtools check
+
+bless: $(EXECUTED_STAMP) ## record the chapters' headline numbers as the regression baseline
+	$(PY) -m dibtrends.nbtools bless
 
 lab: $(DATA_STAMP) ## open JupyterLab with the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: $(ENV_STAMP) ## time cold, no-op and one-parameter `make report` on this machine
+bench: $(ENV_STAMP) ## time cold, no-op and one-change `make report` on this machine
 	bash scripts/bench.sh
 
 clean: ## remove processed data and every report output (keeps .venv and data/raw)

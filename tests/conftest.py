@@ -51,3 +51,16 @@ def membership() -> pl.DataFrame:
     from dibtrends.membership import load_nato_membership
 
     return load_nato_membership()
+
+
+@pytest.fixture(scope="session")
+def processed(raw_dir) -> Path:
+    """data/processed with every table built (``make test`` builds them; this covers a direct
+    ``pytest`` run on a fresh checkout)."""
+    from dibtrends import build
+
+    missing = [n for n in build.table_loaders()
+               if not (paths.PROCESSED / f"{n}.parquet").exists()]
+    if missing:
+        build.build(missing)
+    return paths.PROCESSED

@@ -1,137 +1,157 @@
-"""Keep committed notebooks clean: outputs stripped except the headline regression baseline.
+"""Notebooks as source files: one canonical form, so a save in JupyterLab without a content
+change is no change for git or for Make.
 
-``strip``: remove every output, execution count and volatile metadata, except the output of
-cells marked ``# NBVAL_CHECK_OUTPUT`` (what ``pytest --nbval-lax`` compares against).
-``bless``: execute a notebook and store its fresh headline output as the new baseline, after a
-deliberate change; the diff then shows exactly which headline numbers moved.
+JupyterLab writes outputs, execution counts, its kernel's display name, the full
+``language_info`` of the running Python and per-cell UI state. None of that is source.
+:func:`normalise` removes it; the same function serves
+
+* git, as a clean filter (``make setup`` installs it: ``.gitattributes`` names it), so what is
+  committed is always the canonical form, while the analyst's file keeps its outputs;
+* the build, which executes the canonical copy (``python -m dibtrends.nbtools sync`` writes it
+  only when its content changed), so a no-change save re-executes nothing;
+* the tests, which fail when a committed notebook is not canonical.
+
+``bless`` records a chapter's headline numbers as the regression baseline after a deliberate
+change (``tests/baselines/<chapter>.json``); the diff then shows exactly which numbers moved.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 
-MARK = "# NBVAL_CHECK_OUTPUT"
-VOLATILE_META = ("execution", "papermill", "collapsed", "scrolled", "ExecuteTime")
+from . import paths
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python"}
+#: Cell metadata that is UI state, not source (tags and Quarto/Papermill options stay).
+VOLATILE_CELL_META = ("execution", "papermill", "collapsed", "scrolled", "ExecuteTime",
+                      "jupyter", "editable", "deletable", "trusted")
+CANONICAL = paths.GENERATED / "notebooks"
+BASELINES = paths.ROOT / "tests" / "baselines"
 
 
-def is_checked(cell) -> bool:
-    return cell.cell_type == "code" and cell.source.lstrip().startswith(MARK)
-
-
-def strip(nb, keep_from=None):
-    """Strip ``nb`` in place; checked cells take their outputs from ``keep_from`` if given."""
-    fresh = {}
-    if keep_from is not None:
-        fresh = {c.source: c.outputs for c in keep_from.cells if is_checked(c)}
+def normalise(nb):
+    """``nb`` in canonical form, in place: no outputs, counts or UI state; fixed kernel."""
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
     for cell in nb.cells:
-        for key in VOLATILE_META:
+        for key in VOLATILE_CELL_META:
             cell.metadata.pop(key, None)
-        if cell.cell_type != "code":
-            continue
-        cell.execution_count = None
-        if is_checked(cell):
-            outputs = fresh.get(cell.source, cell.outputs)
-            cell.outputs = [o for o in outputs if o.get("output_type") == "stream"]
-            for output in cell.outputs:
-                output.pop("execution_count", None)
-            # nbval treats a cell with outputs but no execution count as "unrun": give the
-            # baseline a fixed count so it is compared, and the diff stays stable.
-            cell.execution_count = 1 if cell.outputs else None
-        else:
+        if cell.cell_type == "code":
             cell.outputs = []
-    nb.metadata.pop("papermill", None)
-    nb.metadata.pop("widgets", None)
+            cell.execution_count = None
     return nb
 
 
-def strip_file(path: Path) -> bool:
-    nb = nbformat.read(path, as_version=4)
-    before = nbformat.writes(nb)
-    after = nbformat.writes(strip(nb))
-    if after != before:
-        path.write_text(after)
-        return True
-    return False
+def canonical_text(text: str) -> str:
+    """The canonical file content of a notebook given as text (the git clean filter)."""
+    nb = nbformat.reads(text, as_version=4)
+    return nbformat.writes(normalise(nb)) + "\n"
 
 
-def bless(path: Path) -> None:
-    import papermill as pm
+def is_canonical(text: str) -> bool:
+    return canonical_text(text) == text
 
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / path.name
-        pm.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent),
-                            progress_bar=False)
-        executed = nbformat.read(out, as_version=4)
-    nb = nbformat.read(path, as_version=4)
-    path.write_text(nbformat.writes(strip(nb, keep_from=executed)))
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write atomically, and only when the content differs: Make then sees the old mtime."""
+    if path.exists() and path.read_text() == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    return True
+
+
+def sync(sources: list[Path] | None = None, dest: Path = CANONICAL) -> list[str]:
+    """Canonical copies of the notebooks for the build; returns the names whose content
+    changed. A notebook that is not valid JSON stops with its name and the fix."""
+    changed = []
+    for src in sources or sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        try:
+            text = canonical_text(src.read_text())
+        except (ValueError, nbformat.ValidationError) as exc:
+            from .errors import DibtrendsError
+
+            raise DibtrendsError(
+                f"notebook {paths.relative(src)} cannot be read ({exc}). Fix: open it in "
+                f"JupyterLab and save it again, or restore it with `git checkout {paths.relative(src)}`."
+            ) from None
+        if write_if_changed(dest / src.name, text):
+            changed.append(src.stem)
+    for stale in dest.glob("*.ipynb"):
+        if sources is None and not (paths.NOTEBOOKS / stale.name).exists():
+            stale.unlink()
+    return changed
+
+
+# ---------------------------------------------------------------- baselines
+def baseline_path(chapter: str) -> Path:
+    return BASELINES / f"{chapter}.json"
+
+
+def bless(chapters: list[str], output_dir: Path | None = None) -> list[Path]:
+    """Store the headline numbers of the last run as the regression baseline."""
+    from . import results
+
+    written = []
+    for chapter in chapters:
+        record = results.read(chapter, output_dir)
+        target = baseline_path(chapter)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(results.baseline(record), indent=1, ensure_ascii=False) + "\n")
+        written.append(target)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dibtrends.nbtools")
-    parser.add_argument("command", choices=["strip", "bless", "check"])
-    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser = argparse.ArgumentParser(prog="python -m dibtrends.nbtools", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("clean", help="git clean filter: canonical notebook from stdin to stdout")
+    p_check = sub.add_parser("check", help="fail if a notebook is not in canonical form")
+    p_check.add_argument("notebooks", nargs="*", type=Path)
+    p_fix = sub.add_parser("normalise", help="rewrite notebooks in canonical form (drops outputs)")
+    p_fix.add_argument("notebooks", nargs="*", type=Path)
+    sub.add_parser("sync", help="canonical copies for the build, written only when changed")
+    p_bless = sub.add_parser("bless", help="record chapters' headline numbers as the baseline")
+    p_bless.add_argument("chapters", nargs="*")
     args = parser.parse_args(argv)
-    targets = args.notebooks or sorted(Path("notebooks").glob("*.ipynb"))
-    dirty = []
-    for path in targets:
-        if args.command == "bless":
-            bless(path)
-        elif args.command == "strip":
-            strip_file(path)
-        else:
-            nb = nbformat.read(path, as_version=4)
-            if nbformat.writes(strip(nbformat.read(path, as_version=4))) != nbformat.writes(nb):
-                dirty.append(str(path))
+    if args.command == "clean":
+        sys.stdout.write(canonical_text(sys.stdin.read()))
+        return 0
+    if args.command == "sync":
+        changed = sync()
+        if changed:
+            print(f"  notebooks changed: {', '.join(changed)}", file=sys.stderr)
+        return 0
+    if args.command == "bless":
+        from .chapters import ANALYSES
+
+        for path in bless(args.chapters or list(ANALYSES)):
+            print(f"  baseline   {paths.relative(path)}", file=sys.stderr)
+        return 0
+    targets = args.notebooks or sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+    if args.command == "normalise":
+        for path in targets:
+            write_if_changed(path, canonical_text(path.read_text()))
+        return 0
+    dirty = [str(p) for p in targets if not is_canonical(p.read_text())]
     if dirty:
-        print("notebooks with outputs beyond the headline baseline: " + ", ".join(dirty)
-              + "\nFix: python -m dibtrends.nbtools strip", file=sys.stderr)
+        print("notebooks not in canonical form (outputs, execution counts or editor metadata): "
+              + ", ".join(dirty) + "\nFix: `make setup` installs the git filter that cleans them "
+              "on commit; or run `.venv/bin/python -m dibtrends.nbtools normalise`.",
+              file=sys.stderr)
         return 1
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-# ---------------------------------------------------------------- generated notebooks
-def markdown_cell(text: str):
-    return nbformat.v4.new_markdown_cell(text.strip("\n"))
-
-
-def code_cell(text: str, tags: list[str] | None = None):
-    cell = nbformat.v4.new_code_cell(text.strip("\n"))
-    if tags:
-        cell.metadata["tags"] = tags
-    return cell
-
-
-class Cells(list):
-    """The cells of a generated notebook, in order: ``md(text)`` and ``code(text, tags)`` append."""
-
-    def md(self, text: str) -> None:
-        self.append(markdown_cell(text))
-
-    def code(self, text: str, tags: list[str] | None = None) -> None:
-        self.append(code_cell(text, tags))
-
-
-def write_generated(cells: list, path: Path, id_prefix: str) -> Path:
-    """Write a notebook built by a ``scripts/make_*`` generator: stable cell ids (regenerating
-    gives no diff), kernel ``python3``, no outputs but the blessed headline baseline of the
-    notebook already at ``path``."""
-    for i, cell in enumerate(cells):
-        cell.id = f"{id_prefix}-{i:02d}"
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    })
-    nbformat.validate(nb)
-    if path.exists():
-        strip(nb, keep_from=nbformat.read(path, as_version=4))
-    path.write_text(nbformat.writes(nb))
-    return path

@@ -1,18 +1,140 @@
-"""Validate notebook parameters at once, so a bad Papermill ``-p`` fails before any work.
+"""Chapter parameters: declared once per chapter, checked at once, described to readers.
 
-Every check raises :class:`ParameterError` naming the parameter, the value given and what is
-allowed: the message is the whole fix.
+Each chapter module declares a frozen dataclass of :class:`Parameters` whose fields carry their
+default, the words a reader sees, the allowed values, and a few values the tests sweep through.
+The same class checks a value from ``reports/params.yaml`` before any kernel starts, checks a
+value an analyst typed in a notebook's parameters cell, and writes the "built with" line of the
+chapter and the summary. Every check raises :class:`ParameterError` naming the parameter, the
+value given and what is allowed: the message is the whole fix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import dataclasses
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from .errors import ParameterError
 
 
+def param(default: Any, label: str, allowed: str, *, none_means: str = "",
+          value_words: dict | None = None, examples: tuple = (), invalid: tuple = (),
+          shared: bool = False) -> Any:
+    """A parameter field. ``label`` and ``allowed`` are words for readers and error messages;
+    ``none_means`` says what ``None`` stands for and ``value_words`` what coded values mean
+    ('constant2015' -> 'constant 2015 US$'); ``examples`` are non-default allowed values and
+    ``invalid`` values that must be refused (the parameter sweep test runs both);
+    ``shared`` marks a parameter several notebooks take, set once under ``shared:``."""
+    return dataclasses.field(default=default, metadata={
+        "label": label, "allowed": allowed, "none_means": none_means,
+        "value_words": dict(value_words or {}), "examples": tuple(examples),
+        "invalid": tuple(invalid), "shared": shared})
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameters:
+    """Base class: subclasses add fields with :func:`param` and override :meth:`check`."""
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """Checks that need no data (types, choices, ranges); raise ParameterError."""
+
+    def check_data(self, processed_dir=None) -> None:
+        """Checks against the data (a year inside the series); the pipeline runs them before
+        any notebook starts, and ``run`` again."""
+
+    # -- introspection
+    @classmethod
+    def specs(cls) -> dict[str, dataclasses.Field]:
+        return {f.name: f for f in dataclasses.fields(cls)}
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        return {name: f.default for name, f in cls.specs().items()}
+
+    @classmethod
+    def shared_names(cls) -> set[str]:
+        return {name for name, f in cls.specs().items() if f.metadata.get("shared")}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: _plain(getattr(self, name)) for name in self.specs()}
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], where: str) -> Parameters:
+        """Build from a parameters-file section; unknown names stop with the known ones."""
+        unknown = sorted(set(values) - set(cls.specs()))
+        if unknown:
+            known = ", ".join(cls.specs()) or "(none)"
+            raise ParameterError(
+                f"{where}: no parameter named {', '.join(unknown)}; the parameters are: {known}.")
+        return cls(**{k: _from_yaml(v) for k, v in values.items()})
+
+    # -- words for readers
+    def changed(self) -> dict[str, tuple[Any, Any]]:
+        """name -> (value, default) for every parameter not at its default."""
+        defaults = self.defaults()
+        return {k: (v, defaults[k]) for k, v in self.as_dict().items()
+                if _plain(defaults[k]) != v}
+
+    def describe(self) -> str:
+        """One sentence: which parameters built this chapter, and which differ from defaults."""
+        return describe(type(self).specs(), self.as_dict(), self.defaults())
+
+
+def describe(specs: Mapping[str, dataclasses.Field], values: Mapping[str, Any],
+             defaults: Mapping[str, Any]) -> str:
+    """'Built with the default parameters: base year 2014, ...' or '... base year 2016 (the
+    default is 2014), ...': the parameters in words, changed ones flagged."""
+    parts, n_changed = [], 0
+    for name, value in values.items():
+        spec = specs.get(name)
+        meta = spec.metadata if spec is not None else {}
+        label = meta.get("label", name.replace("_", " "))
+        none_means, words = meta.get("none_means", ""), meta.get("value_words", {})
+        shown = word(value, none_means, words)
+        default = _plain(defaults.get(name))
+        if _plain(value) != default:
+            n_changed += 1
+            parts.append(f"{label} **{shown}** (default: {word(default, none_means, words)})")
+        else:
+            parts.append(f"{label} {shown}")
+    if not parts:
+        return "This page takes no parameters."
+    lead = ("Built with the default parameters" if n_changed == 0 else
+            f"Built with {n_changed} parameter{'s' if n_changed > 1 else ''} changed from the "
+            "default")
+    return f"{lead}: {'; '.join(parts)}."
+
+
+def word(value: Any, none_means: str = "", value_words: Mapping | None = None) -> str:
+    """A parameter value in words: None, booleans, lists and coded values spelled out."""
+    if isinstance(value, (str, int, float)) and value_words and value in value_words:
+        return value_words[value]
+    if value is None:
+        return none_means or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(word(v, value_words=value_words) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, so values compare and serialise the same from YAML, JSON and Python."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _from_yaml(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+# ---------------------------------------------------------------- checks
 def check_choice(name: str, value, allowed: Collection):
-    if value not in allowed:
+    if isinstance(value, bool) != any(isinstance(a, bool) for a in allowed) or value not in allowed:
         raise ParameterError(
             f"parameter {name}={value!r} is not allowed; allowed values: "
             f"{', '.join(repr(a) for a in allowed)}."
@@ -22,16 +144,28 @@ def check_choice(name: str, value, allowed: Collection):
 
 def check_number(name: str, value, lo: float | None = None, hi: float | None = None):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(f"parameter {name}={value!r} must be a number.")
+        raise ParameterError(f"parameter {name}={value!r} must be a number"
+                             + (f" from {lo:g} to {hi:g}." if lo is not None and hi is not None
+                                else "."))
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise ParameterError(
-            f"parameter {name}={value!r} is out of range; allowed: {lo} to {hi}."
+            f"parameter {name}={value!r} is out of range; allowed: {lo:g} to {hi:g}."
         )
     return value
 
 
+def check_int(name: str, value, lo: int, hi: int) -> int:
+    """A whole number in [lo, hi] (YAML's ``10`` or ``10.0`` both pass; ``10.5`` does not)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise ParameterError(f"parameter {name}={value!r} must be a whole number from {lo} to {hi}.")
+    if not lo <= value <= hi:
+        raise ParameterError(f"parameter {name}={value!r} is out of range; allowed: {lo} to {hi}.")
+    return int(value)
+
+
 def check_year_range(start: int | None, end: int | None, available: Iterable[int],
-                     names: tuple[str, str] = ("start_year", "end_year")) -> tuple[int, int]:
+                     names: tuple[str, str] = ("start_year", "end_year"),
+                     min_span: int = 0) -> tuple[int, int]:
     """Resolve ``None`` to the data's first/last year and check the span is inside the data."""
     years = sorted(set(available))
     if not years:
@@ -41,16 +175,17 @@ def check_year_range(start: int | None, end: int | None, available: Iterable[int
     end = last if end is None else end
     for pname, value in zip(names, (start, end)):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ParameterError(f"parameter {pname}={value!r} must be a whole year.")
+            raise ParameterError(f"parameter {pname}={value!r} must be a whole year "
+                                 f"from {first} to {last}.")
         if not first <= value <= last:
             raise ParameterError(
                 f"parameter {pname}={value} is outside the data; allowed: {first} to {last}."
             )
-    if end < start:
+    if end - start < min_span:
         raise ParameterError(
-            f"parameter {names[1]}={end} is before {names[0]}={start}; "
-            f"choose {names[1]} >= {names[0]} (data cover {first} to {last})."
-        )
+            f"parameters {names[0]}={start} and {names[1]}={end} span {end - start} years; "
+            f"choose {names[1]} at least {min_span} years after {names[0]} "
+            f"(data cover {first} to {last}).")
     return start, end
 
 

@@ -1,4 +1,11 @@
-"""Where things live. One place, so notebooks, Make and tests agree."""
+"""Where things live. The one module that names folders, so notebooks, Make, tests and the
+pipeline agree (nothing else builds a path from a string).
+
+Inputs: ``data/raw`` (publisher files, never edited), ``data/curated`` (cited tables the project
+transcribes), ``notebooks/`` (the chapters, as analysts edit them), ``reports/params.yaml``.
+Built: ``data/processed`` (Parquet), ``reports/generated`` (results, chart data, parameters),
+``reports/executed`` (notebooks as Papermill ran them), ``reports/_output`` (the published report).
+"""
 
 from __future__ import annotations
 
@@ -11,5 +18,40 @@ DATA = ROOT / "data"
 RAW = Path(os.environ.get("DIBTRENDS_RAW", DATA / "raw"))
 CURATED = DATA / "curated"
 PROCESSED = Path(os.environ.get("DIBTRENDS_PROCESSED", DATA / "processed"))
-REPORTS = ROOT / "reports"
 NOTEBOOKS = ROOT / "notebooks"
+
+REPORTS = ROOT / "reports"
+PARAMS_FILE = REPORTS / "params.yaml"
+#: Everything the chapters write besides their executed notebook: results, chart data.
+GENERATED = REPORTS / "generated"
+PARAMS_DIR = GENERATED / "params"
+EXECUTED = REPORTS / "executed"
+PROFILES_DIR = EXECUTED / "profiles"
+FAILED = REPORTS / "failed"
+OUTPUT = REPORTS / "_output"
+ASSETS = REPORTS / "assets"
+
+#: Sub-folders of an output folder (``GENERATED`` in a report build, a temp folder in tests).
+RESULTS_SUBDIR = "results"
+TABLES_SUBDIR = "tables"
+
+
+def output_dir(output_dir: str | Path | None = None) -> Path:
+    """The folder a notebook writes its results and chart data to.
+
+    ``None`` means $DIBTRENDS_OUTPUT or ``reports/generated``; tests point it at a temp folder.
+    """
+    chosen = output_dir or os.environ.get("DIBTRENDS_OUTPUT") or GENERATED
+    return Path(chosen).expanduser().resolve()
+
+
+def processed_dir(processed_dir: str | Path | None = None) -> Path:
+    return Path(processed_dir or PROCESSED)
+
+
+def relative(path: Path) -> str:
+    """A path as a user sees it in a message: relative to the project root where it can be."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,36 +1,47 @@
 """The report pipeline behind ``make report``: parameters -> Papermill -> Quarto (or preview).
 
-Notebooks are executed once, here, by Papermill; Quarto only renders the executed notebooks.
-Every step writes to a temporary path and swaps it in only on success, so a failed run exits
-non-zero, names the notebook and cell that failed, and leaves the last good output in place.
+1. **Parameters.** ``reports/params.yaml`` holds overrides only: a notebook's own parameters
+   cell gives its defaults, a value in the file replaces one, a value under ``shared:`` reaches
+   every notebook that takes it. Every value is checked by the chapter's ``Params`` class, data
+   ranges included, before any kernel starts.
+2. **What to run.** Each executed notebook records the content hash of everything it read: its
+   notebook (canonical form), its parameters, the package modules it imports, the processed
+   tables it declares, the lock file. Only notebooks whose inputs changed run again.
+3. **Execution.** Papermill runs every notebook on a pool of warm kernels, one per core: each
+   kernel pays the imports once, and each notebook starts in a cleared namespace. Every output
+   is written to a temporary file and swapped in on success; a failing notebook is named with
+   its cell, kept in ``reports/failed/`` and leaves the last good output in place.
+4. **Render** (:mod:`dibtrends.render`): Quarto when installed, else an HTML preview.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import functools
+import hashlib
 import json
 import os
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from . import paths
+from . import chapters, paths
 from .errors import DibtrendsError, ParameterError
 
-PARAMS_FILE = paths.REPORTS / "params.yaml"
-GENERATED = paths.REPORTS / "generated"
-PARAMS_DIR = GENERATED / "params"
-EXECUTED = paths.REPORTS / "executed"
-PROFILES_DIR = EXECUTED / "profiles"
-OUTPUT = paths.REPORTS / "_output"
-FAILED = paths.REPORTS / "failed"
 KERNEL = "python3"
-PROFILE_NOTEBOOK = "country_profile"
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
+#: Injected into every notebook by the pipeline, never set in params.yaml.
+PIPELINE_PARAMS = ("output_dir", "processed_dir")
+STAMPS = paths.GENERATED / "stamps"
+PACKAGE = paths.ROOT / "src" / "dibtrends"
 
 
 class NotebookFailed(DibtrendsError):
@@ -38,95 +49,293 @@ class NotebookFailed(DibtrendsError):
 
 
 # ---------------------------------------------------------------- parameters
-def notebook_names() -> list[str]:
-    return sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
+def parameters_cell(notebook: Path) -> dict[str, Any]:
+    """The defaults in a notebook's ``parameters`` cell (literal values only)."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            values = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                        node.targets[0], ast.Name):
+                    try:
+                        values[node.targets[0].id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        raise ParameterError(
+                            f"notebook {paths.relative(notebook)}: parameter "
+                            f"{node.targets[0].id} is not a literal value; the parameters cell "
+                            "may hold only names set to numbers, strings, lists, True/False or "
+                            "None.") from None
+            return values
+    return {}
 
 
-def read_params(params_file: Path = PARAMS_FILE) -> dict[str, dict]:
-    """The parameters file, checked: every section names an existing notebook."""
+def read_params_file(params_file: Path = paths.PARAMS_FILE) -> dict[str, dict]:
+    """The overrides file, checked for shape: sections name notebooks or ``shared``."""
+    where = paths.relative(params_file)
     try:
         data = yaml.safe_load(params_file.read_text()) or {}
     except FileNotFoundError:
-        raise ParameterError(f"parameters file {params_file} is missing; restore it from git.") from None
+        raise ParameterError(f"parameters file {where} is missing; restore it with "
+                             f"`git checkout {where}`.") from None
     except yaml.YAMLError as exc:
-        raise ParameterError(f"parameters file {params_file} is not valid YAML: {exc}") from None
+        raise ParameterError(f"parameters file {where} is not valid YAML: {exc}. Fix the line "
+                             "named above (indent values two spaces under their notebook).") from None
     if not isinstance(data, dict):
-        raise ParameterError(f"parameters file {params_file} must map notebook names to parameters.")
-    known = notebook_names()
+        raise ParameterError(f"parameters file {where} must map notebook names to parameters.")
+    known = ["shared", *chapters.MODULES]
     for name, section in data.items():
         if name not in known:
-            raise ParameterError(
-                f"parameters file {params_file}: section {name!r} names no notebook; "
-                f"notebooks are: {', '.join(known)}."
-            )
+            raise ParameterError(f"{where}: section {name!r} names no notebook; sections are: "
+                                 f"{', '.join(known)}.")
         if section is not None and not isinstance(section, dict):
-            raise ParameterError(f"parameters file {params_file}: section {name!r} must be a mapping.")
+            raise ParameterError(f"{where}: section {name!r} must be a mapping of parameter "
+                                 "names to values.")
     return {name: dict(data.get(name) or {}) for name in known}
 
 
-def declared_parameters(notebook: Path) -> dict:
-    import papermill as pm
+def effective_params(params_file: Path = paths.PARAMS_FILE,
+                     notebooks_dir: Path = paths.NOTEBOOKS) -> dict[str, dict]:
+    """notebook -> the values it runs with (defaults from its cell, then overrides), checked
+    by its chapter's ``Params`` class without data. ``output_dir``/``processed_dir`` excluded."""
+    where = paths.relative(params_file)
+    overrides = read_params_file(params_file)
+    shared = overrides.pop("shared")
+    shared_names = set().union(*(chapters.module(n).Params.shared_names() for n in chapters.MODULES))
+    unknown_shared = sorted(set(shared) - shared_names)
+    if unknown_shared:
+        raise ParameterError(f"{where}: shared parameter(s) {', '.join(unknown_shared)} are taken "
+                             f"by no notebook; shared parameters are: "
+                             f"{', '.join(sorted(shared_names)) or '(none)'}.")
+    out = {}
+    for name, section in overrides.items():
+        params_cls = chapters.module(name).Params
+        misplaced = sorted(set(section) & params_cls.shared_names())
+        if misplaced:
+            raise ParameterError(f"{where}: {', '.join(misplaced)} is shared by several notebooks; "
+                                 f"set it once under `shared:` instead of under {name}.")
+        reserved = sorted(set(section) & {*PIPELINE_PARAMS, *getattr(
+            chapters.module(name), "PIPELINE_SET", ())})
+        if reserved:
+            raise ParameterError(f"{where}: {name}: {', '.join(reserved)} is set by the pipeline, "
+                                 "not in this file (for one Ally's profile run `make profile "
+                                 "ALLY=POL`).")
+        cell = {k: v for k, v in parameters_cell(notebooks_dir / f"{name}.ipynb").items()
+                if k not in PIPELINE_PARAMS}
+        values = cell | {k: v for k, v in shared.items() if k in params_cls.specs()} | section
+        params_cls.from_mapping(values, f"{where}: {name}")
+        out[name] = values
+    return out
 
-    return pm.inspect_notebook(str(notebook))
+
+def check_against_data(values: dict[str, dict], processed_dir: Path | None = None) -> None:
+    """The checks that need the data (years inside the series), before any kernel starts."""
+    for name, v in values.items():
+        params_cls = chapters.module(name).Params
+        pipeline_set = getattr(chapters.module(name), "PIPELINE_SET", ())
+        if pipeline_set:
+            continue  # profiles: checked per Ally when their jobs are made
+        params_cls.from_mapping(v, name).check_data(processed_dir)
 
 
-def check_parameter_names(name: str, params: dict) -> None:
-    """Papermill only warns about a parameter the notebook does not declare; we stop."""
-    declared = declared_parameters(paths.NOTEBOOKS / f"{name}.ipynb")
-    unknown = sorted(set(params) - set(declared))
+# ---------------------------------------------------------------- inputs and staleness
+def _module_file(module: str) -> Path | None:
+    rel = module.split(".")[1:]
+    base = PACKAGE.joinpath(*rel)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _imports(source: str, module: str, is_package: bool) -> set[str]:
+    """dibtrends modules imported by ``source`` (absolute or relative, incl. `from . import x`)."""
+    found = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "dibtrends"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != "dibtrends":
+                continue
+            found.add(target)
+            found |= {f"{target}.{a.name}" for a in node.names}
+    return found
+
+
+def module_closure(modules: Iterable[str]) -> list[Path]:
+    """The files of every dibtrends module reachable by import from ``modules``."""
+    seen: dict[str, Path] = {}
+    todo = list(modules)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = _module_file(name)
+        if path is None:
+            continue  # a name imported from a module, not a module
+        seen[name] = path
+        parents = name.split(".")
+        todo += [".".join(parents[:i]) for i in range(1, len(parents))]
+        todo += _imports(path.read_text(), name, path.name == "__init__.py")
+    return sorted(set(seen.values()))
+
+
+def notebook_imports(notebook: Path) -> set[str]:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    found: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            code = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+            try:
+                found |= _imports(code, "__main__", False)
+            except SyntaxError:
+                continue
+    return found
+
+
+def file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(path: Path, mtime_ns: int, size: int) -> str:
+    """sha256 of a file, cached per version (the same module is an input of many pages)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class Job:
+    """One notebook execution: what runs, with which values, what it reads, where it goes."""
+
+    name: str  # the page: "02_equipment_spending", "profile_POL"
+    notebook: str  # the source notebook stem
+    output: Path
+    params: dict[str, Any]
+    inputs: list[Path]
+    title: str | None = None
+    after: tuple[str, ...] = ()
+    extra_state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stamp(self) -> Path:
+        return STAMPS / f"{self.name}.json"
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"params": self.params, "title": self.title, "state": self.extra_state,
+                "inputs": {paths.relative(p): file_digest(p) if p.exists() else "missing"
+                           for p in self.inputs}}
+
+    def is_current(self) -> bool:
+        if not self.output.exists() or not self.stamp.exists():
+            return False
+        try:
+            return json.loads(self.stamp.read_text()) == self.fingerprint()
+        except ValueError:
+            return False
+
+    def record_inputs(self, fingerprint: dict) -> None:
+        self.stamp.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.stamp.with_name(f".{self.stamp.name}.part")
+        tmp.write_text(json.dumps(fingerprint, indent=1, sort_keys=True))
+        os.replace(tmp, self.stamp)
+
+
+def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:
+    """What a chapter's page depends on: its canonical notebook, the modules it and its chapter
+    module import, the processed tables and other files the chapter module declares, the lock."""
+    from .nbtools import CANONICAL
+
+    canonical = CANONICAL / f"{name}.ipynb"
+    mod = chapters.module(name)
+    modules = {mod.__name__, *notebook_imports(canonical)}
+    tables = [processed_dir / f"{t}.parquet" for t in getattr(mod, "READS", ())]
+    extra = [Path(p) for p in getattr(mod, "READS_FILES", ())]
+    return [canonical, *module_closure(modules), *tables, *extra, paths.ROOT / "uv.lock"]
+
+
+def ally_names(processed_dir: Path | None = None) -> dict[str, str]:
+    from . import data
+
+    table = data.table("nato_membership", processed_dir)
+    return dict(zip(table["iso3"].to_list(), table["country"].to_list()))
+
+
+def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
+         processed_dir: Path | None = None, output_dir: Path | None = None) -> list[Job]:
+    """Every job of a report build (parameters checked), in dependency order."""
+    processed = paths.processed_dir(processed_dir)
+    output = paths.output_dir(output_dir)
+    values = effective_params()
+    check_against_data(values, processed)
+    injected = {"output_dir": str(output), "processed_dir": str(processed)}
+    jobs: list[Job] = []
+    for name in chapters.MODULES:
+        if name == chapters.PROFILE:
+            continue
+        inputs = chapter_inputs(name, processed)
+        after: tuple[str, ...] = ()
+        state: dict[str, Any] = {}
+        if name == chapters.SUMMARY:
+            after = chapters.ANALYSES
+            inputs += [output / paths.RESULTS_SUBDIR / f"{a}.json" for a in chapters.ANALYSES]
+        jobs.append(Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
+                        inputs, after=after, extra_state=state))
+    names = ally_names(processed)
+    codes = sorted(names) if allies is None else list(allies)
+    unknown = sorted(set(codes) - set(names))
     if unknown:
-        raise ParameterError(
-            f"{PARAMS_FILE.relative_to(paths.ROOT)}: notebook {name!r} has no parameter(s) "
-            f"{', '.join(unknown)}; its parameters are: {', '.join(declared) or '(none)'}."
-        )
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write only when the content differs, so Make sees an unchanged mtime otherwise."""
-    if path.exists() and path.read_text() == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-    return True
-
-
-def split_params(params_file: Path = PARAMS_FILE, out_dir: Path = PARAMS_DIR) -> list[str]:
-    """One file per notebook from the shared parameters file; returns the notebooks changed."""
-    changed = []
-    for name, params in read_params(params_file).items():
-        check_parameter_names(name, params)
-        if write_if_changed(out_dir / f"{name}.yaml", yaml.safe_dump(params, sort_keys=True)):
-            changed.append(name)
-    return changed
+        raise ParameterError(f"profiles: unknown Ally code(s) {', '.join(unknown)}; valid codes: "
+                             f"{', '.join(sorted(names))}.")
+    profile_mod = chapters.module(chapters.PROFILE)
+    profile_inputs = chapter_inputs(chapters.PROFILE, processed)
+    for code in codes:
+        params = values[chapters.PROFILE] | {"country": code}
+        profile_mod.Params.from_mapping(params, f"profile {code}").check_data(processed)
+        jobs.append(Job(f"profile_{code}", chapters.PROFILE,
+                        paths.PROFILES_DIR / f"profile_{code}.ipynb", params | injected,
+                        profile_inputs, title=profile_mod.page_title(names[code])))
+    if only is not None:
+        wanted = set(only)
+        jobs = [j for j in jobs if j.name in wanted or j.notebook in wanted]
+    return jobs
 
 
 # ---------------------------------------------------------------- execution
-def default_parameters() -> dict:
-    return {"output_dir": str(GENERATED), "processed_dir": str(paths.PROCESSED)}
-
-
 def _failure_message(name: str, nb_path: Path, exc: Exception) -> str:
-    cell, where = None, ""
+    where = ""
     try:
         nb = json.loads(nb_path.read_text())
-        for index, c in enumerate(nb["cells"]):
+        code_cells = [c for c in nb["cells"]]
+        for index, c in enumerate(code_cells):
             if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
-                cell = (index, c)
+                first = "".join(c.get("source", "")).strip().splitlines()
+                first = [ln for ln in first if not ln.startswith("#|")] or [""]
+                where = (f" at cell {index + 1} of {len(code_cells)} (id {c.get('id', '?')}, "
+                         f"starting `{first[0][:70]}`)")
                 break
     except (OSError, ValueError, KeyError):
         pass
-    if cell is not None:
-        index, c = cell
-        first = "".join(c.get("source", "")).strip().splitlines()[:1]
-        where = f" in cell {index} (`{first[0][:80] if first else ''}`)"
     ename = getattr(exc, "ename", type(exc).__name__)
-    evalue = getattr(exc, "evalue", str(exc))
-    return (
-        f"notebook {name}{where} failed: {ename}: {evalue}. The last good executed notebook and "
-        f"report were kept. The failed run is saved as {nb_path} for inspection."
-    )
+    evalue = (getattr(exc, "evalue", None) or str(exc)).strip().rstrip(".")
+    return (f"notebook {name}{where} failed: {ename}: {evalue}. The last good executed notebook "
+            f"and report were kept; the failed run is saved as {paths.relative(nb_path)} "
+            "(open it in JupyterLab to see the traceback).")
 
 
 def chart_title(spec) -> str | None:
@@ -156,16 +365,20 @@ def computed_caption(cell) -> str | None:
     return None
 
 
-def postprocess(nb_path: Path) -> None:
+def postprocess(nb_path: Path, title: str | None = None) -> None:
     """Prepare an executed notebook for Quarto (which reads ``#|`` cell options).
 
-    The parameters cells are hidden, and every figure's caption is its chart's title as
-    computed in this run, so a caption can never state a number the data no longer give.
+    The parameters cells are hidden; every figure's caption is its chart's title as computed in
+    this run (a caption can never state a number the data no longer give); a generic notebook
+    (a profile) gets its own page title.
     """
     import nbformat
 
     nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
+        if title and cell.cell_type == "markdown" and cell.source.startswith("# "):
+            cell.source = f"# {title}\n" + cell.source.partition("\n")[2]
+            title = None
         if cell.cell_type != "code":
             continue
         if HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
@@ -180,135 +393,187 @@ def postprocess(nb_path: Path) -> None:
     nbformat.write(nb, nb_path)
 
 
-def execute(name: str, output: Path, parameters: dict, *, km=None, log=sys.stderr) -> Path:
-    """Run ``notebooks/<name>.ipynb`` with Papermill into ``output``, atomically."""
+class Kernel:
+    """A warm kernel: started once, imports paid once, namespace cleared between notebooks."""
+
+    WARM_UP = ("import polars, altair, vl_convert\n"
+               "import dibtrends.chapters, dibtrends.charts, dibtrends.report\n")
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import KernelManager
+
+        self.km = KernelManager(kernel_name=KERNEL)
+        self.km.start_kernel(cwd=str(paths.NOTEBOOKS))
+        self._run(self.WARM_UP)
+
+    def _run(self, code: str) -> None:
+        kc = self.km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            kc.execute_interactive(code, store_history=False, timeout=120,
+                                   output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
+
+    def fresh(self) -> None:
+        """A cleared namespace (modules stay imported: that is the point of the pool)."""
+        if not self.km.is_alive():
+            self.km.restart_kernel(now=True)
+            self._run(self.WARM_UP)
+        self._run("%reset -f\n")
+
+    def shutdown(self) -> None:
+        self.km.shutdown_kernel(now=True)
+
+
+def execute(job: Job, kernel: Kernel | None = None, log=sys.stderr) -> Path:
+    """Run one job with Papermill into its output, atomically; on failure raise
+    NotebookFailed and keep the failed notebook in reports/failed/."""
     import papermill as pm
 
-    source = paths.NOTEBOOKS / f"{name}.ipynb"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".ipynb", dir=output.parent)
+    from .nbtools import CANONICAL
+
+    fingerprint = job.fingerprint()
+    source = CANONICAL / f"{job.notebook}.ipynb"
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{job.output.stem}.", suffix=".ipynb",
+                                    dir=job.output.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    params = default_parameters() | parameters
     started = time.perf_counter()
-    extra = {"km": km} if km is not None else {}
+    extra = {}
+    if kernel is not None:
+        kernel.fresh()
+        extra["km"] = kernel.km
     try:
-        pm.execute_notebook(str(source), str(tmp), parameters=params, kernel_name=KERNEL,
-                            cwd=str(paths.NOTEBOOKS), progress_bar=False, **extra)
+        pm.execute_notebook(str(source), str(tmp), parameters=job.params, kernel_name=KERNEL,
+                            cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False,
+                            **extra)
     except Exception as exc:  # noqa: BLE001 - any failure becomes one clear message
-        failed = FAILED / output.name
+        failed = paths.FAILED / job.output.name
         failed.parent.mkdir(parents=True, exist_ok=True)
         if tmp.exists():
             os.replace(tmp, failed)
-        raise NotebookFailed(_failure_message(name, failed, exc)) from None
-    postprocess(tmp)
-    os.replace(tmp, output)
-    (FAILED / output.name).unlink(missing_ok=True)
-    log.write(f"  executed   {name} -> {output.relative_to(paths.ROOT)} "
-              f"({time.perf_counter() - started:.1f} s)\n")
-    return output
+        raise NotebookFailed(_failure_message(job.name, failed, exc)) from None
+    postprocess(tmp, job.title)
+    os.replace(tmp, job.output)
+    job.record_inputs(fingerprint)
+    (paths.FAILED / job.output.name).unlink(missing_ok=True)
+    log.write(f"  executed   {job.name} ({time.perf_counter() - started:.1f} s)\n")
+    return job.output
 
 
-def notebook_params(name: str) -> dict:
-    """The parameters `split-params` wrote for one notebook ({} before the first split)."""
-    params_file = PARAMS_DIR / f"{name}.yaml"
-    return (yaml.safe_load(params_file.read_text()) if params_file.exists() else None) or {}
+def run_jobs(jobs: list[Job], workers: int | None = None, log=sys.stderr) -> list[Job]:
+    """Execute the jobs whose inputs changed, on a pool of warm kernels; returns those that ran.
 
-
-def execute_from_params(name: str, output: Path | None = None) -> Path:
-    return execute(name, output or EXECUTED / f"{name}.ipynb", notebook_params(name))
-
-
-def ally_names() -> dict[str, str]:
-    import polars as pl
-
-    table = pl.read_csv(paths.CURATED / "nato_membership.csv")
-    return dict(zip(table["iso3"].to_list(), table["country"].to_list()))
-
-
-def allies() -> list[str]:
-    return sorted(ally_names())
-
-
-def set_heading(nb_path: Path, title: str) -> None:
-    """Give a generic executed notebook (a profile) its own page title: the first heading."""
-    import nbformat
-
-    nb = nbformat.read(nb_path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("# "):
-            first, _, rest = cell.source.partition("\n")
-            cell.source = f"# {title}\n{rest}"
-            break
-    nbformat.write(nb, nb_path)
-
-
-def execute_profiles(codes: list[str] | None = None, workers: int = 2) -> list[Path]:
-    """Run the country profile for every Ally with Papermill.
-
-    Each worker starts one kernel and runs its share of the Allies in it: the imports (about
-    8 s of statsmodels, Altair and pandera) and the processed tables are loaded once per worker,
-    not once per Ally. Every run sets all its variables from its parameters, so nothing carries
-    over from one Ally to the next but the cached, read-only tables.
+    A job waits for the jobs named in its ``after`` (the summary for the chapters) and is
+    checked for staleness only when its turn comes (a chapter that ran again may have
+    published the same results). Kernels start only when a job needs one. The first failure
+    stops new work, lets running notebooks finish, and is raised.
     """
-    from jupyter_client.manager import KernelManager
+    names = {j.name for j in jobs}
+    upfront = [j for j in jobs if not (set(j.after) & names)]
+    if all(j.is_current() for j in upfront) and len(upfront) == len(jobs):
+        return []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    done: set[str] = set()
+    claimed: set[str] = set()
+    ran: list[Job] = []
+    errors: list[BaseException] = []
+    cond = threading.Condition()
 
-    base = notebook_params(PROFILE_NOTEBOOK)
-    codes = codes or allies()
-    unknown = sorted(set(codes) - set(allies()))
-    if unknown:
-        raise ParameterError(f"profiles: unknown Ally code(s) {', '.join(unknown)}; "
-                             f"valid codes: {', '.join(allies())}.")
-    chunks = [codes[i::workers] for i in range(workers)]
-    names = ally_names()
+    def next_job() -> Job | None:
+        """The next job whose dependencies are done; None when nothing is left to claim."""
+        with cond:
+            while not errors:
+                waiting = [j for j in jobs if j.name not in claimed]
+                if not waiting:
+                    return None
+                job = next((j for j in waiting if all(d in done or d not in names
+                                                      for d in j.after)), None)
+                if job is not None:
+                    claimed.add(job.name)
+                    return job
+                cond.wait(timeout=1)
+            return None
 
-    def run_chunk(chunk: list[str]) -> list[Path]:
-        km = KernelManager(kernel_name=KERNEL)
-        km.start_kernel(cwd=str(paths.NOTEBOOKS))
+    def worker() -> None:
+        kernel = None
         try:
-            done = []
-            for code in chunk:
-                out = execute(PROFILE_NOTEBOOK, PROFILES_DIR / f"profile_{code}.ipynb",
-                              base | {"country": code}, km=km)
-                set_heading(out, f"Ally profile: {names[code]}")
-                done.append(out)
-            return done
+            while (job := next_job()) is not None:
+                if not job.is_current():
+                    kernel = kernel or Kernel()
+                    execute(job, kernel, log)
+                    ran.append(job)
+                with cond:
+                    done.add(job.name)
+                    cond.notify_all()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            with cond:
+                errors.append(exc)
+                cond.notify_all()
         finally:
-            km.shutdown_kernel(now=True)
+            if kernel is not None:
+                kernel.shutdown()
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(run_chunk, [c for c in chunks if c]))
-    return [p for chunk in results for p in chunk]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return ran
+
+
+def split_params(values: dict[str, dict]) -> None:
+    """One YAML per notebook with the values it ran with (for readers of reports/generated)."""
+    from .nbtools import write_if_changed
+
+    for name, v in values.items():
+        write_if_changed(paths.PARAMS_DIR / f"{name}.yaml", yaml.safe_dump(v, sort_keys=True))
 
 
 # ---------------------------------------------------------------- CLI
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dibtrends.pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("split-params")
-    p_exec = sub.add_parser("execute")
-    p_exec.add_argument("name")
-    p_prof = sub.add_parser("profiles")
-    p_prof.add_argument("codes", nargs="*")
-    sub.add_parser("render")
+    sub.add_parser("check-params", help="check reports/params.yaml against every chapter")
+    p_run = sub.add_parser("run", help="execute the notebooks whose inputs changed")
+    p_run.add_argument("names", nargs="*", help="notebooks or pages (default: all)")
+    p_run.add_argument("--allies", nargs="*", help="profiles to run (default: all 32)")
+    p_run.add_argument("--workers", type=int, default=None)
+    p_report = sub.add_parser("report", help="run, then render the report")
+    p_report.add_argument("--workers", type=int, default=None)
+    sub.add_parser("render", help="render the executed notebooks (Quarto or preview)")
     args = parser.parse_args(argv)
-    try:
-        if args.command == "split-params":
-            changed = split_params()
-            if changed:
-                print(f"  parameters changed for: {', '.join(changed)}", file=sys.stderr)
-        elif args.command == "execute":
-            execute_from_params(args.name)
-        elif args.command == "profiles":
-            execute_profiles(args.codes or None)
-        elif args.command == "render":
-            from .render import render
+    from .nbtools import sync
 
-            return render()
+    try:
+        if args.command == "check-params":
+            sync()
+            check_against_data(effective_params())
+            return 0
+        if args.command in ("run", "report"):
+            sync()
+            names = getattr(args, "names", None) or None
+            allies = getattr(args, "allies", None)
+            if allies and names is None:
+                names = [f"profile_{a}" for a in allies]
+            jobs = plan(only=names, allies=allies)
+            split_params(effective_params())
+            ran = run_jobs(jobs, workers=args.workers)
+            if not ran:
+                print("  notebooks  up to date", file=sys.stderr)
+            if args.command == "run":
+                return 0
+        from .render import render
+
+        return render()
     except DibtrendsError as exc:
         print(f"\nmake report: error: {exc}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

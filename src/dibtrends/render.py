@@ -20,13 +20,11 @@ from pathlib import Path
 
 from . import paths
 from .errors import DibtrendsError
-from .pipeline import EXECUTED, OUTPUT, PROFILES_DIR
 
 QUARTO_MIN = (1, 7)
 QUARTO_PINNED = "1.9.38"
 PDF_NAME = "dibtrends-report.pdf"
-ASSETS = paths.REPORTS / "assets"
-VEGA_BUNDLE = ASSETS / "vega-bundle.js"
+VEGA_BUNDLE = paths.ASSETS / "vega-bundle.js"
 HEADER = paths.REPORTS / "_vega-header.html"
 REMOTE_TAG = re.compile(
     r"<script[^>]*\bsrc=[\"']https?://[^\"']*[\"'][^>]*>\s*</script>|"
@@ -52,7 +50,7 @@ def write_vega_bundle() -> Path:
     """The Vega/Vega-Lite/Vega-Embed bundle shipped by vl-convert, served from the report."""
     import vl_convert as vlc
 
-    ASSETS.mkdir(parents=True, exist_ok=True)
+    paths.ASSETS.mkdir(parents=True, exist_ok=True)
     text = vlc.javascript_bundle()
     if not VEGA_BUNDLE.exists() or VEGA_BUNDLE.read_text() != text:
         VEGA_BUNDLE.write_text(text)
@@ -61,8 +59,8 @@ def write_vega_bundle() -> Path:
 
 def chapters() -> list[Path]:
     """Executed notebooks in reading order: summary, analyses, sources, then profiles."""
-    main = sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb"))
-    profiles = sorted(PROFILES_DIR.glob("profile_*.ipynb"))
+    main = sorted(paths.EXECUTED.glob("[0-9][0-9]_*.ipynb"))
+    profiles = sorted(paths.PROFILES_DIR.glob("profile_*.ipynb"))
     return main + profiles
 
 
@@ -94,7 +92,7 @@ def strip_remote_preview(html_text: str) -> str:
 
 
 # ---------------------------------------------------------------- preview (no Quarto)
-def render_preview(out_dir: Path = OUTPUT / "preview") -> Path:
+def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     """HTML preview of each executed notebook with nbconvert, swapped in atomically."""
     import nbformat
     from nbconvert import HTMLExporter
@@ -146,7 +144,7 @@ def combined_notebook(dest: Path) -> Path:
     appendix_started = False
     for nb_path in chapters():
         nb = nbformat.read(nb_path, as_version=4)
-        is_profile = nb_path.parent == PROFILES_DIR
+        is_profile = nb_path.parent == paths.PROFILES_DIR
         if is_profile and not appendix_started:
             book.cells.append(nbformat.v4.new_markdown_cell(
                 "# Appendix: Ally profiles {.unnumbered}\n\nOne profile per Ally, in the order of "
@@ -210,8 +208,8 @@ def render_quarto(exe: str) -> Path:
         shutil.copy2(pdf, new / PDF_NAME)
     for html_file in new.rglob("*.html"):
         html_file.write_text(strip_remote(html_file.read_text()))
-    _swap_in(new, OUTPUT)
-    return OUTPUT
+    _swap_in(new, paths.OUTPUT)
+    return paths.OUTPUT
 
 
 def render() -> int:
@@ -231,5 +229,5 @@ def render() -> int:
         raise RenderFailed(f"Quarto {'.'.join(map(str, version))} is too old: the report needs "
                            f"{'.'.join(map(str, QUARTO_MIN))} or newer (tested with {QUARTO_PINNED}).")
     render_quarto(exe)
-    print(f"  rendered   {OUTPUT / 'index.html'} and {OUTPUT / PDF_NAME}", file=sys.stderr)
+    print(f"  rendered   {paths.OUTPUT / 'index.html'} and {paths.OUTPUT / PDF_NAME}", file=sys.stderr)
     return 0

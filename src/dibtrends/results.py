@@ -1,0 +1,222 @@
+"""Chapter results with stable names: what a chapter computed, in a form others can read.
+
+Why: the executive summary, the tests and the regression baseline all need a chapter's numbers
+and verdicts. They read them from here, never from notebook text, and never by a name that has a
+parameter value in it. A headline's ``key`` names *what* it is (``equipment.ratio``); the years,
+price basis and grouping it refers to are ``fields`` (``{"basis": "current", "base_year": 2014}``),
+so changing a parameter changes the fields, not the key. A claim's verdict is computed once, in
+the chapter's module, and the summary shows that same object: chapter and summary cannot
+disagree.
+
+A chapter publishes a :class:`ChapterRecord` as JSON (``<output>/results/<chapter>.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from . import paths
+from .errors import DibtrendsError
+
+#: Verdict words, in the order a reader meets them in the claims table.
+REPRODUCED = "Reproduced"
+CONDITIONAL = "Holds only under a condition"
+NOT_SUPPORTED = "Not supported by the data"
+NOT_CHECKABLE = "Cannot be checked with the data at hand"
+CONTEXT = "Context, not a claim"
+VERDICTS = (REPRODUCED, CONDITIONAL, NOT_SUPPORTED, NOT_CHECKABLE, CONTEXT)
+
+Scalar = str | int | float | bool | None
+
+
+class MissingResult(DibtrendsError):
+    """A chapter's results (or one headline of them) are not where the summary looks."""
+
+
+# ---------------------------------------------------------------- formatting
+def fmt(value: float | int | None, decimals: int = 1) -> str:
+    """A number for prose: thousands separators, fixed decimals, 'n/a' for missing."""
+    if value is None:
+        return "n/a"
+    return f"{value:,.{decimals}f}"
+
+
+def fmt_p(p: float | None, n_draws: int | None = None) -> str:
+    """A p-value for a reader: '< 0.001', or '< 1/(n+1)' at a bootstrap's smallest value."""
+    if p is None:
+        return "n/a"
+    if n_draws is not None and p <= 1 / (n_draws + 1) + 1e-12:
+        return f"< {1 / (n_draws + 1):.3f}"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def join_words(items: list[str], conjunction: str = "and") -> str:
+    """'A', 'A and B', 'A, B and C': lists of names in prose."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 Ally', '3 Allies'."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+# ---------------------------------------------------------------- records
+@dataclass(frozen=True)
+class Headline:
+    """One number a reader sees, named for what it is, with what it refers to as fields."""
+
+    key: str
+    label: str
+    value: float | None
+    unit: str
+    display: str
+    fields: Mapping[str, Scalar] = field(default_factory=dict)
+    note: str = ""
+
+    def matches(self, key: str, **fields: Scalar) -> bool:
+        return self.key == key and all(self.fields.get(k) == v for k, v in fields.items())
+
+
+def headline(key: str, label: str, value: float | int | None, unit: str, *, decimals: int = 1,
+             display: str | None = None, note: str = "", **fields: Scalar) -> Headline:
+    """A :class:`Headline`; ``display`` overrides the formatted value (e.g. '>95', '3 of 27')."""
+    return Headline(key=key, label=label, value=None if value is None else float(value),
+                    unit=unit, display=display if display is not None else fmt(value, decimals),
+                    fields=dict(fields), note=note)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A published claim and the chapter's verdict on it, every word after ``claim`` computed."""
+
+    id: str
+    claim: str  # the document's words (quoted)
+    source: str  # which document says it
+    finding: str  # what the data give, with numbers
+    verdict: str  # one of VERDICTS
+    condition: str  # the condition under which it holds, or why not
+    chapter: str = ""  # notebook name, set by the record
+    section: str = ""  # Quarto section id in the chapter, e.g. "sec-equipment-claim"
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"claim {self.id}: verdict {self.verdict!r} is not one of {VERDICTS}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table a chapter shows: the frame, its column labels and caption, its CSV name."""
+
+    name: str
+    frame: pl.DataFrame
+    caption: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    decimals: Mapping[str, int | str] | int = 1
+
+
+@dataclass(frozen=True)
+class ChapterRecord:
+    """What a chapter publishes for the summary, the tests and the regression baseline."""
+
+    chapter: str
+    title: str
+    params: Mapping[str, Scalar | list]
+    defaults: Mapping[str, Scalar | list]
+    sources: tuple[str, ...]  # source ids (editions) the chapter read
+    headlines: tuple[Headline, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    text: Mapping[str, str] = field(default_factory=dict)  # number-bearing sentences by name
+
+    def __post_init__(self) -> None:
+        seen: set[tuple] = set()
+        for h in self.headlines:
+            ident = (h.key, tuple(sorted(h.fields.items())))
+            if ident in seen:
+                raise ValueError(f"{self.chapter}: headline {h.key} {dict(h.fields)} twice")
+            seen.add(ident)
+
+    # -- lookups the summary uses
+    def headline(self, key: str, **fields: Scalar) -> Headline:
+        """The one headline with this key and these field values (error if none or several)."""
+        found = [h for h in self.headlines if h.matches(key, **fields)]
+        if len(found) != 1:
+            have = sorted({h.key for h in self.headlines})
+            raise MissingResult(
+                f"chapter {self.chapter}: {len(found)} headlines match {key} {fields or ''} "
+                f"(expected one); its headline keys are {', '.join(have)}. Fix: run `make report` "
+                f"so the chapter publishes its results again, or check {key} in "
+                f"src/dibtrends/chapters.")
+        return found[0]
+
+    def claim(self, claim_id: str) -> Claim:
+        for c in self.claims:
+            if c.id == claim_id:
+                return c
+        raise MissingResult(f"chapter {self.chapter} publishes no claim {claim_id!r}.")
+
+    def changed_params(self) -> dict[str, tuple]:
+        """Parameters whose value differs from the default: name -> (value, default)."""
+        return {k: (v, self.defaults.get(k)) for k, v in self.params.items()
+                if self.defaults.get(k) != v}
+
+    # -- storage
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, ensure_ascii=False, default=str) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> ChapterRecord:
+        d = json.loads(text)
+        return cls(
+            chapter=d["chapter"], title=d["title"], params=d["params"], defaults=d["defaults"],
+            sources=tuple(d["sources"]),
+            headlines=tuple(Headline(**h) for h in d["headlines"]),
+            claims=tuple(Claim(**c) for c in d["claims"]), text=d["text"])
+
+
+def results_dir(output_dir: str | Path | None = None) -> Path:
+    return paths.output_dir(output_dir) / paths.RESULTS_SUBDIR
+
+
+def record_path(chapter: str, output_dir: str | Path | None = None) -> Path:
+    return results_dir(output_dir) / f"{chapter}.json"
+
+
+def publish(record: ChapterRecord, output_dir: str | Path | None = None) -> Path:
+    """Write the record atomically (a failed run never leaves half a file)."""
+    target = record_path(record.chapter, output_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(record.to_json())
+    os.replace(tmp, target)
+    return target
+
+
+def read(chapter: str, output_dir: str | Path | None = None) -> ChapterRecord:
+    path = record_path(chapter, output_dir)
+    if not path.exists():
+        raise MissingResult(
+            f"the results of chapter {chapter} are missing ({paths.relative(path)}). Fix: run "
+            f"`make report`, which runs {chapter} before the summary; in JupyterLab, run "
+            f"notebooks/{chapter}.ipynb first.")
+    return ChapterRecord.from_json(path.read_text())
+
+
+def read_all(chapters: list[str], output_dir: str | Path | None = None) -> dict[str, ChapterRecord]:
+    return {name: read(name, output_dir) for name in chapters}
+
+
+def baseline(record: ChapterRecord) -> list[dict]:
+    """The regression baseline of a record: every headline's key, fields, value and display."""
+    return [{"key": h.key, "fields": dict(h.fields), "value": h.value, "display": h.display}
+            for h in record.headlines]
