@@ -7,8 +7,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-builtin-rules
 
-# Everything the package writes is relative to this checkout (also when .venv is shared).
+# Everything the package writes is relative to this checkout, and its code is this checkout's
+# own (also when the environment was copied or moved with it, or is shared by tests).
 export DIBTRENDS_ROOT := $(CURDIR)
+export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 PYTHON_BOOTSTRAP ?= python3
 UV_VERSION := 0.13.8
@@ -18,10 +20,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ENV_STAMP := $(VENV)/.synced
 
+# The checkout an environment was built for; an environment copied or moved with a checkout
+# (cp -a, mv) is rebuilt, so its scripts and editable install point here. VENV=... names an
+# environment you manage yourself, which is never rebuilt.
+ENV_OWNER := $(VENV)/.checkout
+ENV_MOVED := $(if $(filter .venv,$(VENV)),$(if $(wildcard $(ENV_OWNER)),$(filter-out $(CURDIR),$(shell cat $(ENV_OWNER)))))
+
 PKG_SRC := $(shell find src/dibtrends -name '*.py' 2>/dev/null)
-LOADER_SRC := $(wildcard src/dibtrends/load/*.py) $(addprefix src/dibtrends/,countries.py validate.py build.py membership.py sources.py errors.py)
 CURATED := $(wildcard data/curated/*.csv)
-RAW_STAMP := data/raw/.fetched
 DATA_STAMP := data/processed/.built
 
 NOTEBOOK_SRC := $(wildcard notebooks/*.ipynb)
@@ -33,7 +39,7 @@ RENDER_STAMP := reports/_output/.rendered
 QUARTO_PROJECT := reports/_quarto.yml reports/_vega-header.html
 
 .PHONY: help setup data test report lab clean distclean bench notebooks profiles profile fetch \
-        lint bless check-params
+        lint bless check-params FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -45,24 +51,25 @@ $(UV):
 	$(PYTHON_BOOTSTRAP) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(ENV_STAMP): pyproject.toml uv.lock | $(UV)
+$(ENV_STAMP): pyproject.toml uv.lock $(if $(ENV_MOVED),FORCE) | $(UV)
+	@if [ -n "$(ENV_MOVED)" ]; then echo "make: $(VENV) was built for $(ENV_MOVED), not this checkout; rebuilding it"; rm -rf $(VENV); fi
 	$(UV) sync --frozen --quiet
+	@echo "$(CURDIR)" > $(ENV_OWNER)
 	@bash scripts/ensure-quarto.sh $(VENV) || true
 	@bash scripts/git-notebook-filter.sh $(PY) || true
 	@touch $@
 
 # ---------------------------------------------------------------- data
-fetch: $(RAW_STAMP) ## download and verify the sources (DIBTRENDS_MIRROR for a mirror)
-
-$(RAW_STAMP): src/dibtrends/sources.py src/dibtrends/fetch.py | $(ENV_STAMP)
+fetch: | $(ENV_STAMP) ## download and verify the sources (DIBTRENDS_MIRROR for a mirror)
 	$(PY) -m dibtrends fetch
-	@touch $@
 
-data: $(DATA_STAMP) ## build data/processed/*.parquet (does nothing when up to date)
+data: $(DATA_STAMP) ## fetch and verify the sources, rebuild the processed tables if any input changed
 
-$(DATA_STAMP): $(RAW_STAMP) $(LOADER_SRC) $(CURATED) | $(ENV_STAMP)
-	$(PY) -m dibtrends build
-	@touch $@
+# Always checked (a fraction of a second): every raw file present with its registered sha256
+# (fetched again if deleted or changed on disk), and the processed tables rebuilt when an input
+# or output differs from data/processed/.manifest.json. The stamp moves only on a rebuild.
+$(DATA_STAMP): FORCE | $(ENV_STAMP)
+	@$(PY) -m dibtrends data --stamp $@
 
 # ---------------------------------------------------------------- notebooks
 # One pipeline run executes every page whose inputs changed, on warm kernels (one per core).

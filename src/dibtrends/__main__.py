@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .errors import DibtrendsError
 
@@ -18,33 +19,47 @@ def main(argv: list[str] | None = None) -> int:
     p_fetch = sub.add_parser("fetch", help="download and verify source files into data/raw")
     p_fetch.add_argument("ids", nargs="*", help="source ids (default: all)")
     p_fetch.add_argument("--mirror", help="folder or base URL to read from (else $DIBTRENDS_MIRROR)")
+    p_data = sub.add_parser("data", help="fetch and verify every source, rebuild processed "
+                            "tables whose inputs changed (what `make data` runs)")
+    p_data.add_argument("--stamp", type=Path, help="file touched when something was rebuilt")
     p_build = sub.add_parser("build", help="build data/processed/*.parquet from data/raw")
     p_build.add_argument("tables", nargs="*", help="table names (default: all)")
     sub.add_parser("tables", help="list the processed tables")
     sub.add_parser("sources", help="list the registered sources")
     args = parser.parse_args(argv)
+    from .lock import exclusive
+
     try:
-        if args.command == "fetch":
-            from .fetch import fetch_all
-
-            fetch_all(args.ids or None, mirror=args.mirror)
-        elif args.command == "build":
-            from .build import build
-
-            build(args.tables or None)
-        elif args.command == "tables":
-            from .build import table_loaders
-
-            print("\n".join(table_loaders()))
-        elif args.command == "sources":
-            from .sources import SOURCES
-
-            for s in SOURCES:
-                print(f"{s.id:24s} {s.filename}  [{s.edition}]")
+        with exclusive(f"dibtrends {args.command}"):
+            dispatch(args)
     except DibtrendsError as exc:
         print(f"\ndibtrends {args.command}: error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def dispatch(args: argparse.Namespace) -> None:
+    if args.command == "data":
+        from .build import ensure
+
+        ensure(args.stamp)
+    elif args.command == "fetch":
+        from .fetch import fetch_all
+
+        fetch_all(args.ids or None, mirror=args.mirror)
+    elif args.command == "build":
+        from .build import build
+
+        build(args.tables or None)
+    elif args.command == "tables":
+        from .build import table_loaders
+
+        print("\n".join(table_loaders()))
+    elif args.command == "sources":
+        from .sources import SOURCES
+
+        for s in SOURCES:
+            print(f"{s.id:24s} {s.filename}  [{s.edition}]")
 
 
 if __name__ == "__main__":

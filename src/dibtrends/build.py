@@ -1,13 +1,18 @@
 """``make data``: turn raw publisher files and curated tables into validated Parquet.
 
-Each loader module declares ``TABLES = {name: loader}``; this module collects them. Writes are
-atomic and skipped when the output is newer than every input, so a re-run with nothing changed
-does nothing (Make also tracks this; the check here protects direct CLI use).
+Each loader module declares ``TABLES = {name: loader}``; this module collects them. Every raw
+file is checked against its registered sha256 before a loader opens it, and writes are atomic.
+A manifest (``data/processed/.manifest.json``) records the content hash of every input (raw
+files, curated tables, loader code) and every output, so :func:`up_to_date` decides in
+milliseconds, without importing a loader, whether anything must be rebuilt: a deleted or
+changed file on either side is caught, an unchanged mtime is not trusted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import os
 import pkgutil
 import sys
@@ -20,6 +25,9 @@ import polars as pl
 from . import paths
 
 LOADER_PACKAGES = ("dibtrends.load",)
+#: Package files whose code decides the processed tables.
+LOADER_CODE = ("load/*.py", "build.py", "countries.py", "validate.py", "membership.py",
+               "sources.py", "errors.py", "paths.py")
 EXTRA_MODULES = ("dibtrends.membership",)
 
 
@@ -55,8 +63,56 @@ def write_parquet_atomic(df: pl.DataFrame, target: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest_path(out_dir: Path | None = None) -> Path:
+    return Path(out_dir or paths.PROCESSED) / ".manifest.json"
+
+
+def input_state(raw_dir: Path | None = None) -> dict[str, str]:
+    """Content hash of every input of the processed tables (relative path -> sha256)."""
+    from .sources import SOURCES
+
+    raw_dir = Path(raw_dir or paths.RAW)
+    package = Path(__file__).parent
+    files = [raw_dir / s.filename for s in SOURCES]
+    files += sorted(paths.CURATED.glob("*.csv"))
+    files += sorted(f for pattern in LOADER_CODE for f in package.glob(pattern))
+    return {paths.relative(f): _sha(f) if f.exists() else "missing" for f in files}
+
+
+def up_to_date(out_dir: Path | None = None, raw_dir: Path | None = None) -> bool:
+    """True when the manifest's inputs are today's inputs and its outputs are on disk, intact."""
+    out_dir = Path(out_dir or paths.PROCESSED)
+    try:
+        manifest = json.loads(manifest_path(out_dir).read_text())
+    except (OSError, ValueError):
+        return False
+    if manifest.get("inputs") != input_state(raw_dir):
+        return False
+    return all((out_dir / name).exists() and _sha(out_dir / name) == sha
+               for name, sha in manifest.get("outputs", {}).items())
+
+
+def write_manifest(out_dir: Path | None = None, raw_dir: Path | None = None) -> None:
+    out_dir = Path(out_dir or paths.PROCESSED)
+    outputs = {p.name: _sha(p) for p in sorted(out_dir.glob("*.parquet"))}
+    target = manifest_path(out_dir)
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.write_text(json.dumps({"inputs": input_state(raw_dir), "outputs": outputs}, indent=1))
+    os.replace(tmp, target)
+
+
 def build(names: list[str] | None = None, out_dir: Path | None = None, stream=sys.stderr) -> list[Path]:
-    """Build the named tables (all by default) into ``out_dir``; returns the files written."""
+    """Build the named tables (all by default) into ``out_dir``; returns the files written.
+    Every registered raw file is verified first: nothing is built from a file that changed."""
+    from .fetch import verify
+    from .sources import SOURCES
+
+    for source in SOURCES:
+        verify(source)
     out_dir = Path(out_dir or paths.PROCESSED)
     loaders = table_loaders()
     unknown = set(names or []) - set(loaders)
@@ -71,4 +127,23 @@ def build(names: list[str] | None = None, out_dir: Path | None = None, stream=sy
         write_parquet_atomic(df, target)
         stream.write(f"  built      {name}: {df.height:,} rows x {df.width} columns -> {target}\n")
         written.append(target)
+    if not names:
+        write_manifest(out_dir)
     return written
+
+
+def ensure(stamp: Path | None = None, stream=sys.stderr) -> bool:
+    """``make data``: every raw file present and verified (fetched again if not), then the
+    processed tables rebuilt if any input or output differs from the manifest. Touches
+    ``stamp`` only when something was rebuilt (so Make re-runs only what depends on data)."""
+    from .fetch import fetch_all
+
+    fetch_all(stream=stream, report_present=False)
+    if up_to_date() and (stamp is None or stamp.exists()):
+        return False
+    if not up_to_date():
+        build(stream=stream)
+    if stamp is not None:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    return True

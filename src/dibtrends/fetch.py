@@ -38,6 +38,35 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def looks_like_html(path: Path) -> bool:
+    """A proxy's error page or a login page saved under a workbook's name."""
+    with open(path, "rb") as fh:
+        head = fh.read(512).lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head
+
+
+def verify(source: Source, raw_dir: Path | None = None) -> Path:
+    """The raw file of ``source``, checked byte for byte against the registry before anyone
+    opens it (cheap: the sources total a few MB). Raises FetchError naming the file and the fix."""
+    path = Path(raw_dir or paths.RAW) / source.filename
+    if not path.exists():
+        raise FetchError(
+            f"Source file {paths.relative(path)} ({source.id}) is missing. Fix: run `make data`, "
+            "which downloads it again (or reads it from DIBTRENDS_MIRROR) and checks it.")
+    got = sha256_of(path)
+    if got != source.sha256:
+        what = ("It looks like an HTML page (a proxy's error page or a login page saved under the "
+                "workbook's name), not the publisher's file."
+                if looks_like_html(path) else
+                "It was changed on disk (edited, truncated or replaced) since it was verified.")
+        raise FetchError(
+            f"Source file {paths.relative(path)} ({source.id}) does not match its registered "
+            f"sha256 (expected {source.sha256}, found {got}). {what} It was not used. Fix: run "
+            "`make data`, which replaces it with a verified copy from the publisher or "
+            "DIBTRENDS_MIRROR.")
+    return path
+
+
 def origin_for(source: Source, mirror: str | None) -> str:
     """The address to read ``source`` from: the mirror when one is given, else the publisher."""
     if mirror:
@@ -126,8 +155,12 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
     raw_dir = Path(raw_dir or paths.RAW)
     raw_dir.mkdir(parents=True, exist_ok=True)
     target = raw_dir / source.filename
-    if target.exists() and sha256_of(target) == source.sha256:
-        return FetchResult(source, target, "present", str(target))
+    if target.exists():
+        if sha256_of(target) == source.sha256:
+            return FetchResult(source, target, "present", str(target))
+        stream.write(f"  replacing  {paths.relative(target)}: it does not match its registered "
+                     "sha256" + (" (it is an HTML page)" if looks_like_html(target) else "")
+                     + "\n")
 
     origin = origin_for(source, mirror)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{source.filename}.", suffix=".part", dir=raw_dir)
@@ -170,7 +203,8 @@ def _write_provenance(source: Source, target: Path, origin: str) -> None:
 
 
 def fetch_all(ids: list[str] | None = None, raw_dir: Path | None = None,
-              mirror: str | None = None, stream=sys.stderr) -> list[FetchResult]:
+              mirror: str | None = None, stream=sys.stderr,
+              report_present: bool = True) -> list[FetchResult]:
     """Fetch every registered source (or just ``ids``); stop at the first failure."""
     mirror = mirror if mirror is not None else os.environ.get("DIBTRENDS_MIRROR") or None
     wanted = [s for s in SOURCES if not ids or s.id in ids]
@@ -183,6 +217,7 @@ def fetch_all(ids: list[str] | None = None, raw_dir: Path | None = None,
     results = []
     for source in wanted:
         result = fetch_one(source, raw_dir=raw_dir, mirror=mirror, stream=stream)
-        stream.write(f"  {result.action:10s} {source.id} <- {result.origin}\n")
+        if report_present or result.action != "present":
+            stream.write(f"  {result.action:10s} {source.id} <- {result.origin}\n")
         results.append(result)
     return results

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -269,6 +270,29 @@ def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:
     return [canonical, *module_closure(modules), *tables, *extra, paths.ROOT / "uv.lock"]
 
 
+def profile_jobs(values: dict[str, dict], allies: Iterable[str] | None, processed: Path,
+                 injected: dict[str, str]) -> list[Job]:
+    """One job per Ally (all 32 unless ``allies`` names some), each checked like a chapter."""
+    names = ally_names(processed)
+    codes = sorted(names) if allies is None else list(allies)
+    unknown = sorted(set(codes) - set(names))
+    if unknown:
+        raise ParameterError(f"profiles: unknown Ally code(s) {', '.join(unknown)}; valid codes: "
+                             f"{', '.join(sorted(names))}.")
+    if not codes:
+        return []
+    profile_mod = chapters.module(chapters.PROFILE)
+    inputs = chapter_inputs(chapters.PROFILE, processed)
+    jobs = []
+    for code in codes:
+        params = values[chapters.PROFILE] | {"country": code}
+        profile_mod.Params.from_mapping(params, f"profile {code}").check_data(processed)
+        jobs.append(Job(f"profile_{code}", chapters.PROFILE,
+                        paths.PROFILES_DIR / f"profile_{code}.ipynb", params | injected,
+                        inputs, title=profile_mod.page_title(names[code])))
+    return jobs
+
+
 def ally_names(processed_dir: Path | None = None) -> dict[str, str]:
     from . import data
 
@@ -277,11 +301,12 @@ def ally_names(processed_dir: Path | None = None) -> dict[str, str]:
 
 
 def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
-         processed_dir: Path | None = None, output_dir: Path | None = None) -> list[Job]:
+         processed_dir: Path | None = None, output_dir: Path | None = None,
+         values: dict[str, dict] | None = None) -> list[Job]:
     """Every job of a report build (parameters checked), in dependency order."""
     processed = paths.processed_dir(processed_dir)
     output = paths.output_dir(output_dir)
-    values = effective_params()
+    values = values if values is not None else effective_params()
     check_against_data(values, processed)
     injected = {"output_dir": str(output), "processed_dir": str(processed)}
     jobs: list[Job] = []
@@ -296,20 +321,7 @@ def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
             inputs += [output / paths.RESULTS_SUBDIR / f"{a}.json" for a in chapters.ANALYSES]
         jobs.append(Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
                         inputs, after=after, extra_state=state))
-    names = ally_names(processed)
-    codes = sorted(names) if allies is None else list(allies)
-    unknown = sorted(set(codes) - set(names))
-    if unknown:
-        raise ParameterError(f"profiles: unknown Ally code(s) {', '.join(unknown)}; valid codes: "
-                             f"{', '.join(sorted(names))}.")
-    profile_mod = chapters.module(chapters.PROFILE)
-    profile_inputs = chapter_inputs(chapters.PROFILE, processed)
-    for code in codes:
-        params = values[chapters.PROFILE] | {"country": code}
-        profile_mod.Params.from_mapping(params, f"profile {code}").check_data(processed)
-        jobs.append(Job(f"profile_{code}", chapters.PROFILE,
-                        paths.PROFILES_DIR / f"profile_{code}.ipynb", params | injected,
-                        profile_inputs, title=profile_mod.page_title(names[code])))
+    jobs += profile_jobs(values, allies, processed, injected)
     if only is not None:
         wanted = set(only)
         jobs = [j for j in jobs if j.name in wanted or j.notebook in wanted]
@@ -321,12 +333,15 @@ def _failure_message(name: str, nb_path: Path, exc: Exception) -> str:
     where = ""
     try:
         nb = json.loads(nb_path.read_text())
-        code_cells = [c for c in nb["cells"]]
-        for index, c in enumerate(code_cells):
+        # Count as the analyst's notebook does: without the cell Papermill injected.
+        added = {"injected-parameters", "papermill-error-cell-tag"}
+        cells = [c for c in nb["cells"]
+                 if not added & set(c.get("metadata", {}).get("tags", []))]
+        for index, c in enumerate(cells):
             if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
                 first = "".join(c.get("source", "")).strip().splitlines()
                 first = [ln for ln in first if not ln.startswith("#|")] or [""]
-                where = (f" at cell {index + 1} of {len(code_cells)} (id {c.get('id', '?')}, "
+                where = (f" at cell {index + 1} of {len(cells)} (id {c.get('id', '?')}, "
                          f"starting `{first[0][:70]}`)")
                 break
     except (OSError, ValueError, KeyError):
@@ -402,7 +417,11 @@ class Kernel:
     def __init__(self) -> None:
         from jupyter_client.manager import KernelManager
 
-        self.km = KernelManager(kernel_name=KERNEL)
+        # Local sockets rather than TCP: nothing listens on a port, and the kernel does not
+        # warn about unencrypted TCP on every start.
+        self._sockets = tempfile.mkdtemp(prefix="dibtrends-kernel-")
+        self.km = KernelManager(kernel_name=KERNEL, transport="ipc",
+                                ip=os.path.join(self._sockets, "kernel"))
         self.km.start_kernel(cwd=str(paths.NOTEBOOKS))
         self._run(self.WARM_UP)
 
@@ -425,6 +444,7 @@ class Kernel:
 
     def shutdown(self) -> None:
         self.km.shutdown_kernel(now=True)
+        shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def execute(job: Job, kernel: Kernel | None = None, log=sys.stderr) -> Path:
@@ -548,32 +568,38 @@ def main(argv: list[str] | None = None) -> int:
     p_report.add_argument("--workers", type=int, default=None)
     sub.add_parser("render", help="render the executed notebooks (Quarto or preview)")
     args = parser.parse_args(argv)
-    from .nbtools import sync
+    from .lock import exclusive
 
     try:
-        if args.command == "check-params":
-            sync()
-            check_against_data(effective_params())
-            return 0
-        if args.command in ("run", "report"):
-            sync()
-            names = getattr(args, "names", None) or None
-            allies = getattr(args, "allies", None)
-            if allies and names is None:
-                names = [f"profile_{a}" for a in allies]
-            jobs = plan(only=names, allies=allies)
-            split_params(effective_params())
-            ran = run_jobs(jobs, workers=args.workers)
-            if not ran:
-                print("  notebooks  up to date", file=sys.stderr)
-            if args.command == "run":
-                return 0
-        from .render import render
-
-        return render()
+        with exclusive(f"pipeline {args.command}"):
+            return dispatch(args)
     except DibtrendsError as exc:
         print(f"\nmake report: error: {exc}", file=sys.stderr)
         return 2
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    from .nbtools import sync
+
+    sync()
+    if args.command == "check-params":
+        check_against_data(effective_params())
+        return 0
+    if args.command in ("run", "report"):
+        names = getattr(args, "names", None) or None
+        allies = getattr(args, "allies", None)
+        if allies and names is None:
+            names = [f"profile_{a}" for a in allies]
+        values = effective_params()
+        jobs = plan(only=names, allies=allies, values=values)
+        split_params(values)
+        if not run_jobs(jobs, workers=args.workers):
+            print("  notebooks  up to date", file=sys.stderr)
+        if args.command == "run":
+            return 0
+    from .render import render
+
+    return render()
 
 
 if __name__ == "__main__":

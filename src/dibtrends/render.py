@@ -9,6 +9,7 @@ nothing is requested from another host when a reader opens it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -57,7 +58,7 @@ def write_vega_bundle() -> Path:
     return VEGA_BUNDLE
 
 
-def chapters() -> list[Path]:
+def pages() -> list[Path]:
     """Executed notebooks in reading order: summary, analyses, sources, then profiles."""
     main = sorted(paths.EXECUTED.glob("[0-9][0-9]_*.ipynb"))
     profiles = sorted(paths.PROFILES_DIR.glob("profile_*.ipynb"))
@@ -108,7 +109,7 @@ def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     pages = []
-    for nb_path in chapters():
+    for nb_path in pages():
         nb = nbformat.read(nb_path, as_version=4)
         body, _ = exporter.from_notebook_node(nb)
         body = strip_remote_preview(body).replace("<head>", "<head>\n" + header, 1)
@@ -142,7 +143,7 @@ def combined_notebook(dest: Path) -> Path:
     book.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     book.cells.append(nbformat.v4.new_raw_cell(front))
     appendix_started = False
-    for nb_path in chapters():
+    for nb_path in pages():
         nb = nbformat.read(nb_path, as_version=4)
         is_profile = nb_path.parent == paths.PROFILES_DIR
         if is_profile and not appendix_started:
@@ -188,6 +189,7 @@ def demote_headings(markdown: str) -> str:
 
 def render_quarto(exe: str) -> Path:
     write_vega_bundle()
+    publish_summary()
     new = paths.REPORTS / "_output.new"
     if new.exists():
         shutil.rmtree(new)
@@ -212,10 +214,50 @@ def render_quarto(exe: str) -> Path:
     return paths.OUTPUT
 
 
+FINGERPRINT = ".fingerprint"
+
+
+def fingerprint(engine: str) -> str:
+    """What the published output was made from: every executed page, the Quarto project files,
+    this module and the render engine. Equal fingerprints mean the render would change nothing."""
+    h = hashlib.sha256(engine.encode())
+    files = [*pages(), paths.REPORTS / "_quarto.yml", HEADER, Path(__file__)]
+    for f in files:
+        h.update(str(f.relative_to(paths.ROOT)).encode())
+        h.update(f.read_bytes() if f.exists() else b"missing")
+    return h.hexdigest()
+
+
+def is_current(engine: str) -> bool:
+    stamp = paths.OUTPUT / FINGERPRINT
+    return stamp.exists() and stamp.read_text() == fingerprint(engine)
+
+
+def mark_current(engine: str) -> None:
+    (paths.OUTPUT / FINGERPRINT).write_text(fingerprint(engine))
+
+
+def publish_summary() -> Path:
+    """The executed summary is the site's front page (``index``), and only there."""
+    target = paths.REPORTS / "index.ipynb"
+    source = paths.EXECUTED / "00_executive_summary.ipynb"
+    if not source.exists():
+        raise RenderFailed("the executive summary has not been executed (reports/executed/"
+                           "00_executive_summary.ipynb is missing). Fix: run `make report`.")
+    if not target.exists() or target.read_bytes() != source.read_bytes():
+        shutil.copy2(source, target)
+    return target
+
+
 def render() -> int:
     exe = quarto_path()
+    engine = "preview" if exe is None else f"quarto {'.'.join(map(str, quarto_version(exe)))}"
+    if is_current(engine):
+        print(f"  render     up to date ({engine})", file=sys.stderr)
+        return 0
     if exe is None:
         out = render_preview()
+        mark_current(engine)
         print(
             "\nWARNING: Quarto was not found, so the published report (HTML site and PDF) was not "
             f"rendered. Wrote an HTML preview of every executed notebook to {out}.\n"
@@ -229,5 +271,6 @@ def render() -> int:
         raise RenderFailed(f"Quarto {'.'.join(map(str, version))} is too old: the report needs "
                            f"{'.'.join(map(str, QUARTO_MIN))} or newer (tested with {QUARTO_PINNED}).")
     render_quarto(exe)
+    mark_current(engine)
     print(f"  rendered   {paths.OUTPUT / 'index.html'} and {paths.OUTPUT / PDF_NAME}", file=sys.stderr)
     return 0
