@@ -20,6 +20,6 @@ if timeout 300 "${installer[@]}" >/dev/null 2>&1; then
   echo "Installed Quarto via quarto-cli." >&2
 else
   echo "Could not install Quarto here (no download possible). 'make report' will build everything" \
-       "up to the render and write an HTML preview; install Quarto 1.9.38 to publish." >&2
+       "up to the render and write an HTML preview; install Quarto 1.7 or newer (CI uses 1.7.34) to publish." >&2
 fi
 exit 0

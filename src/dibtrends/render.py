@@ -10,6 +10,7 @@ nothing is requested from another host when a reader opens it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ from . import paths
 from .errors import DibtrendsError
 
 QUARTO_MIN = (1, 7)
-QUARTO_PINNED = "1.9.38"
+QUARTO_PINNED = "1.7.34"  # the version CI renders with
 PDF_NAME = "dibtrends-report.pdf"
 VEGA_BUNDLE = paths.ASSETS / "vega-bundle.js"
 HEADER = paths.REPORTS / "_vega-header.html"
@@ -61,8 +62,44 @@ def write_vega_bundle() -> Path:
 def pages() -> list[Path]:
     """Executed notebooks in reading order: summary, analyses, sources, then profiles."""
     main = sorted(paths.EXECUTED.glob("[0-9][0-9]_*.ipynb"))
-    profiles = sorted(paths.PROFILES_DIR.glob("profile_*.ipynb"))
-    return main + profiles
+    return main + [path for path, _ in profile_pages()]
+
+
+def page_title(nb_path: Path) -> str:
+    """The first level-1 heading of an executed notebook (its title on the site)."""
+    import nbformat
+
+    for cell in nbformat.read(nb_path, as_version=4).cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            return cell.source.partition("\n")[0][2:].split(" {")[0].strip()
+    return nb_path.stem
+
+
+def profile_pages() -> list[tuple[Path, str]]:
+    """The executed profiles with their titles, in alphabetical order of the Ally's name."""
+    found = [(p, page_title(p)) for p in paths.PROFILES_DIR.glob("profile_*.ipynb")]
+    return sorted(found, key=lambda item: item[1])
+
+
+def write_sidebar() -> Path:
+    """The site's sidebar, written for this build: the profiles listed by the Ally's name."""
+    import yaml
+
+    analyses = [f"executed/{p.name}" for p in sorted(paths.EXECUTED.glob("[0-9][0-9]_*.ipynb"))
+                if not p.name.startswith(("00_", "99_"))]
+    sources = [f"executed/{p.name}" for p in sorted(paths.EXECUTED.glob("99_*.ipynb"))]
+    profiles = [{"href": f"executed/profiles/{p.name}", "text": title}
+                for p, title in profile_pages()]
+    sidebar = {"website": {"sidebar": {"style": "docked", "contents": [
+        {"href": "index.ipynb", "text": "Executive summary"},
+        {"section": "Chapters", "contents": analyses},
+        *sources,
+        {"section": "Appendix: Ally profiles", "contents": profiles},
+    ]}}}
+    target = paths.GENERATED / "_sidebar.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(sidebar, sort_keys=False, allow_unicode=True))
+    return target
 
 
 def _swap_in(new: Path, target: Path) -> None:
@@ -93,80 +130,188 @@ def strip_remote_preview(html_text: str) -> str:
 
 
 # ---------------------------------------------------------------- preview (no Quarto)
+FIG_OPTIONS = re.compile(r"^#\|\s*(label|fig-cap):\s*(.*)$", re.M)
+TABLE_CAPTION = re.compile(r"\n\n: (.+)\s*$")
+SECTION_ID = re.compile(r"^(#+ .*?)\s*\{#((?:sec|page)-[\w-]+)\}\s*$", re.M)
+
+
+def preview_notebook(nb):
+    """What Quarto would resolve, done by hand for the nbconvert preview: figure captions
+    written under each figure and numbered, ``@fig-``/``@sec-`` references replaced by their
+    words, table captions as text, section ids as anchors, links between pages to .html."""
+    figures, sections = {}, {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            opts = dict(FIG_OPTIONS.findall(cell.source))
+            if opts.get("label", "").startswith("fig-"):
+                number = len(figures) + 1
+                caption = json.loads(opts["fig-cap"]) if opts.get("fig-cap") else ""
+                figures[opts["label"]] = number
+                cell.outputs.append(nbformat_markdown(f"*Figure {number}: {caption}*"))
+        elif cell.cell_type == "markdown":
+            sections.update({ident: heading.lstrip("# ").strip()
+                             for heading, ident in SECTION_ID.findall(cell.source)})
+
+    def words(text: str) -> str:
+        text = re.sub(r"@(fig-[\w-]+)", lambda m: f"Figure {figures.get(m.group(1), '?')}", text)
+        text = re.sub(r"@(sec-[\w-]+)", lambda m: f"“{sections.get(m.group(1), 'below')}”", text)
+        text = SECTION_ID.sub(lambda m: f'{m.group(1)} <a id="{m.group(2)}"></a>', text)
+        text = TABLE_CAPTION.sub(lambda m: f"\n\n*Table: {m.group(1)}*", text)
+        return re.sub(r"\]\((?:\.\./)*(?:executed/)?(?:profiles/)?([\w-]+)\.ipynb(#[\w-]+)?\)",
+                      lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", text)
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = words(cell.source)
+        elif cell.cell_type == "code":
+            for output in cell.outputs:
+                md = output.get("data", {}).get("text/markdown")
+                if md:
+                    output["data"]["text/markdown"] = words("".join(md))
+    return nb
+
+
+def nbformat_markdown(text: str):
+    import nbformat
+
+    return nbformat.v4.new_output("display_data", data={"text/markdown": text})
+
+
 def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
-    """HTML preview of each executed notebook with nbconvert, swapped in atomically."""
+    """HTML preview of each executed notebook with nbconvert, swapped in atomically: an index
+    with the page titles, figures and tables captioned, links and chart data that resolve."""
+    import html as html_mod
+
     import nbformat
     from nbconvert import HTMLExporter
 
     bundle = write_vega_bundle()
     header = HEADER.read_text()
-    tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent if out_dir.parent.exists() else None))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent))
     (tmp / "assets").mkdir()
     shutil.copy2(bundle, tmp / "assets" / bundle.name)
+    tables = paths.GENERATED / paths.TABLES_SUBDIR
+    if tables.is_dir():
+        shutil.copytree(tables, tmp / "generated" / paths.TABLES_SUBDIR)
     exporter = HTMLExporter(template_name="lab", mathjax_url="", require_js_url="",
                             mermaid_js_url="", mermaid_layout_elk_js_url="")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    pages = []
+    written = []
     for nb_path in pages():
-        nb = nbformat.read(nb_path, as_version=4)
+        nb = preview_notebook(nbformat.read(nb_path, as_version=4))
         body, _ = exporter.from_notebook_node(nb)
         body = strip_remote_preview(body).replace("<head>", "<head>\n" + header, 1)
-        page = tmp / f"{nb_path.stem}.html"
-        page.write_text(body)
-        pages.append(page.name)
-    links = "\n".join(f'<li><a href="{p}">{p[:-5]}</a></li>' for p in pages)
+        (tmp / f"{nb_path.stem}.html").write_text(body)
+        written.append((f"{nb_path.stem}.html", page_title(nb_path)))
+    links = "\n".join(f'<li><a href="{href}">{html_mod.escape(title)}</a></li>'
+                      for href, title in written)
     (tmp / "index.html").write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>dibtrends preview</title></head>"
-        "<body><h1>dibtrends: preview of the executed notebooks</h1><p>This is a preview made "
-        "without Quarto. The published report (HTML site and PDF) needs Quarto "
-        f"{QUARTO_PINNED}.</p><ul>{links}</ul></body></html>"
+        "<!doctype html><html><head><meta charset='utf-8'><title>dibtrends: preview</title>"
+        "<style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}"
+        "</style></head><body><h1>dibtrends: defence spending and the defence-industrial base"
+        "</h1><p>A preview of the report, made without Quarto: every page, figure and table is "
+        "here, in a plainer layout. The published report (HTML site and PDF) is rendered by "
+        f"Quarto 1.7 or newer (CI uses {QUARTO_PINNED}).</p><ol>{links}</ol></body></html>"
     )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     _swap_in(tmp, out_dir)
     return out_dir
 
 
 # ---------------------------------------------------------------- Quarto
+TYPST_STYLE = """```{=typst}
+// Tables that print well: smaller type, left-aligned ragged text, no justification holes.
+#show table: set par(justify: false)
+#show table: set text(size: 8.5pt)
+#show table.cell.where(y: 0): set text(weight: "bold")
+#set table(inset: (x: 4pt, y: 3pt), stroke: (x: none, y: 0.4pt + luma(180)))
+#show figure: set block(breakable: true)
+```"""
+
+APPENDIX_START = """```{=typst}
+#pagebreak(weak: true)
+#counter(heading).update(0)
+#set heading(numbering: (..n) => "A." + n.pos().slice(1).map(str).join("."))
+```
+
+# Appendix: Ally profiles {.unnumbered}
+
+One page per Ally, in the order of their country codes: NATO's figures since 2014 and SIPRI's
+since 1949, side by side with NATO's guidelines and the 2035 target."""
+
+LINK_TO_PAGE = re.compile(r"\]\((?:\.\./)*(?:executed/)?(?:profiles/)?([\w-]+)\.ipynb(#[\w-]+)?\)")
+
+
+def internal_links(markdown: str) -> str:
+    """Links between pages of the site become links inside the PDF: to the section named in
+    the anchor, else to the page's first heading (``#page-<name>``)."""
+    return LINK_TO_PAGE.sub(lambda m: f"]({m.group(2) or '#page-' + m.group(1)})", markdown)
+
+
 def combined_notebook(dest: Path) -> Path:
-    """One notebook of every chapter for the Typst PDF (figure labels made unique per page)."""
+    """One notebook of every page for the Typst PDF: chapters, then the profiles as a lettered
+    appendix (one line each in the contents), figure and section labels made unique per page,
+    links between pages turned into links within the PDF, static chart images only."""
     import nbformat
 
     front = (
         "---\ntitle: \"dibtrends: defence spending and the defence-industrial base\"\n"
         "subtitle: \"Rebuilding NATO's industrial-capacity claims from public data\"\n"
-        "format:\n  typst:\n    toc: true\n    section-numbering: \"1.1\"\n    papersize: a4\n"
+        "format:\n  typst:\n    toc: true\n    toc-depth: 2\n    section-numbering: \"1.1\"\n"
+        "    papersize: a4\n    margin:\n      x: 2cm\n      y: 2.2cm\n    fontsize: 10pt\n"
         "    fig-format: png\nexecute:\n  echo: false\n  warning: false\n---\n"
     )
     book = nbformat.v4.new_notebook()
-    book.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    book.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}}
     book.cells.append(nbformat.v4.new_raw_cell(front))
+    book.cells.append(nbformat.v4.new_markdown_cell(TYPST_STYLE))
     appendix_started = False
     for nb_path in pages():
         nb = nbformat.read(nb_path, as_version=4)
         is_profile = nb_path.parent == paths.PROFILES_DIR
         if is_profile and not appendix_started:
-            book.cells.append(nbformat.v4.new_markdown_cell(
-                "# Appendix: Ally profiles {.unnumbered}\n\nOne profile per Ally, in the order of "
-                "their ISO 3166 codes, produced by running the `country_profile` notebook for each."))
+            book.cells.append(nbformat.v4.new_markdown_cell(APPENDIX_START))
             appendix_started = True
         suffix = nb_path.stem.split("_", 1)[-1].lower() if is_profile else ""
+        first_heading = True
         for cell in nb.cells:
             if cell.cell_type == "raw":
                 continue
-            if suffix and cell.cell_type == "code":
-                cell.source = re.sub(r"(#\|\s*label:\s*(?:fig|tbl)-[\w-]+)", rf"\1-{suffix}", cell.source)
-            if suffix and cell.cell_type == "markdown":
-                cell.source = re.sub(r"@((?:fig|tbl)-[\w-]+)", rf"@\1-{suffix}", cell.source)
-                cell.source = demote_headings(cell.source)
+            if cell.cell_type == "markdown":
+                if first_heading and cell.source.startswith("# "):
+                    title, _, rest = cell.source.partition("\n")
+                    cell.source = f"{title} {{#page-{nb_path.stem}}}\n{rest}"
+                    first_heading = False
+                cell.source = page_local(cell.source, suffix, is_profile)
             if cell.cell_type == "code":
+                if suffix:
+                    cell.source = re.sub(r"(#\|\s*label:\s*(?:fig|tbl)-[\w-]+)", rf"\1-{suffix}",
+                                         cell.source)
                 cell.outputs = [static_only(o) for o in cell.outputs]
+                for output in cell.outputs:
+                    text = output.get("data", {}).get("text/markdown")
+                    if text:
+                        output["data"]["text/markdown"] = page_local(
+                            "".join(text), suffix, False)
             cell.id = uuid.uuid4().hex[:12]  # ids repeat across the 32 profiles
             book.cells.append(cell)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(book, dest)
     return dest
+
+
+def page_local(markdown: str, suffix: str, demote: bool) -> str:
+    """Markdown of one page inside the PDF: references and section ids made unique for a
+    profile, profile headings one level down, links between pages made internal."""
+    if suffix:
+        markdown = re.sub(r"@((?:fig|tbl|sec)-[\w-]+)", rf"@\1-{suffix}", markdown)
+        markdown = re.sub(r"\{#((?:fig|tbl|sec)-[\w-]+)", rf"{{#\1-{suffix}", markdown)
+    if demote:
+        markdown = demote_headings(markdown)
+    return internal_links(markdown)
 
 
 def static_only(output):
@@ -190,6 +335,7 @@ def demote_headings(markdown: str) -> str:
 def render_quarto(exe: str) -> Path:
     write_vega_bundle()
     publish_summary()
+    write_sidebar()
     new = paths.REPORTS / "_output.new"
     if new.exists():
         shutil.rmtree(new)

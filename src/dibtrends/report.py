@@ -85,11 +85,28 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
             value = ", ".join(map(str, value))
         return escape_markdown(str(value)).replace("|", "\\|").replace("\n", " ")
 
-    header = "| " + " | ".join(escape_markdown(labels.get(c, c)) for c in df.columns) + " |"
-    align = "|" + "|".join("---:" if df.schema[c].is_numeric() else "---" for c in df.columns) + "|"
-    body = ["| " + " | ".join(cell(row[c], c) for c in df.columns) + " |"
-            for row in df.iter_rows(named=True)]
-    return "\n".join([header, align, *body])
+    heads = [escape_markdown(labels.get(c, c)) for c in df.columns]
+    rows = [[cell(row[c], c) for c in df.columns] for row in df.iter_rows(named=True)]
+    widths = column_weights(heads, rows)
+    align = "|" + "|".join(("-" * w + ":") if df.schema[c].is_numeric() else "-" * w
+                           for c, w in zip(df.columns, widths, strict=True)) + "|"
+    lines = ["| " + " | ".join(heads) + " |", align]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
+    """Relative column widths, as dashes under the header (pandoc reads them when the table is
+    wider than a line): wide enough for the longest word of the header and the typical cell,
+    so the PDF never wraps a column letter by letter and long text gets the room."""
+    weights = []
+    for i, head in enumerate(heads):
+        cells = sorted(len(r[i]) for r in rows) or [0]
+        typical = cells[int(0.9 * (len(cells) - 1))]
+        longest_word = max((len(w) for text in [head, *(r[i] for r in rows)]
+                            for w in text.split()), default=3)
+        weights.append(max(3, min(60, max(typical, longest_word + 2))))
+    return weights
 
 
 def show_table(table: Table) -> None:

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .. import chapters, params as params_mod, results, sources
+from .. import chapters, data, facts, results, sources
+from .. import params as params_mod
 from ..params import Parameters
-from ..results import ChapterRecord, Claim, Table
+from ..results import ChapterRecord, Claim, Table, fmt
 
 NOTEBOOK = chapters.SUMMARY
 TITLE = "Executive summary"
-READS: tuple[str, ...] = ()
-SOURCES: tuple[str, ...] = ()
+READS = ("nato_defexp", "nato_membership")
+PLEDGE = "04_guidelines_and_pledge"
+GUIDELINE_PCT = 2.0
 #: Order of the claims table: the long run first, then as the chapters run.
 VERDICT_ORDER = {v: i for i, v in enumerate(results.VERDICTS)}
 
@@ -34,12 +36,25 @@ class Result:
     records: dict[str, ChapterRecord]
     claims: tuple[Claim, ...]
     text: dict[str, str]
+    facts: pl.DataFrame | None = None  # facts.key_facts: the front page's key numbers
+    ranked: pl.DataFrame | None = None  # facts.ranked_shares: every Ally, latest year
+    nato_source: str = ""
+    missing_allies: tuple[str, ...] = ()  # Allies with no share published that year (names)
+
+    @property
+    def target(self) -> tuple[float, int]:
+        """The core-defence target the chapters were built with (chapter 4's parameters)."""
+        pledge = self.records.get(PLEDGE)
+        params = pledge.params if pledge else {}
+        spec = chapters.module(PLEDGE).Params.defaults() if pledge else {}
+        return (float(params.get("target_share_pct", spec.get("target_share_pct", 3.5))),
+                int(params.get("target_year", spec.get("target_year", 2035))))
 
     @property
     def tables(self) -> dict[str, Table]:
         claim_rows = pl.DataFrame(
             [{"claim": c.claim, "source": c.source, "finding": c.finding, "verdict": c.verdict,
-              "condition": c.condition, "where": self.records[c.chapter].title}
+              "condition": c.condition, "where": chapter_link(self.records[c.chapter], c)}
              for c in self.claims],
             schema={k: pl.String for k in ("claim", "source", "finding", "verdict", "condition",
                                            "where")})
@@ -54,7 +69,26 @@ class Result:
              for s in sources.SOURCES
              if any(s.id in rec.sources for rec in self.records.values())],
             schema={"source": pl.String, "edition": pl.String, "used_in": pl.String})
-        return {
+        tables = {}
+        if self.facts is not None:
+            edition = sources.get(self.nato_source).edition
+            tables["facts"] = Table(
+                "summary_key_facts",
+                self.facts.select(
+                    "group", pl.format("{}{}", "year", pl.when("estimate").then(pl.lit("e"))
+                                       .otherwise(pl.lit(""))).alias("year"),
+                    "usd_bn_current", "usd_bn_const2015", "share_gdp_pct", "real_change_1y_pct",
+                    pl.format("{}–{}", "span_start_year", pl.col("year")).alias("span"),
+                    "real_change_span_pct"),
+                f"Key facts: defence expenditure of NATO Allies (NATO, {edition}; e: NATO "
+                "estimate; real change at constant 2015 prices and exchange rates)",
+                labels={"group": "", "year": "Year", "usd_bn_current": "US$ bn, current",
+                        "usd_bn_const2015": "US$ bn, constant 2015", "share_gdp_pct": "% of GDP",
+                        "real_change_1y_pct": "Real change on the year, %", "span": "Period",
+                        "real_change_span_pct": "Real change over the period, %"},
+                decimals={"usd_bn_current": 1, "usd_bn_const2015": 1, "share_gdp_pct": 2,
+                          "real_change_1y_pct": 1, "real_change_span_pct": 1})
+        return tables | {
             "claims": Table("summary_claims", claim_rows,
                             "Published claims checked against public data",
                             labels={"claim": "Claim", "source": "Where it is said",
@@ -70,13 +104,22 @@ class Result:
         }
 
 
+def chapter_link(record: ChapterRecord, claim: Claim) -> str:
+    """A Markdown link from the front page to the section of the chapter that tests the claim
+    (the site's index sits beside executed/; the PDF build turns it into an internal link)."""
+    anchor = f"#{claim.section}" if claim.section else ""
+    return f"[{record.title}](executed/{record.chapter}.ipynb{anchor})"
+
+
 def describe_params(record: ChapterRecord) -> str:
     specs = chapters.module(record.chapter).Params.specs()
     return params_mod.describe(specs, record.params, record.defaults)
 
 
-def summarise(records: dict[str, ChapterRecord]) -> Result:
-    """The summary of the given chapter records (pure: tests pass fixture records)."""
+def summarise(records: dict[str, ChapterRecord], nato: pl.DataFrame | None = None,
+              membership: pl.DataFrame | None = None) -> Result:
+    """The summary of the given chapter records (pure: tests pass fixture records), with the
+    front page's key facts when NATO's table is given."""
     claims = tuple(c for name in chapters.ANALYSES if name in records
                    for c in records[name].claims)
     key_numbers = "\n".join(f"- {records[name].text['summary']}" for name in chapters.ANALYSES
@@ -85,10 +128,44 @@ def summarise(records: dict[str, ChapterRecord]) -> Result:
     built = ("Every chapter was built with its default parameters." if not changed else
              f"Built with parameters changed from the defaults in: {', '.join(changed)} (see the "
              "table of parameters below).")
-    return Result(records=records, claims=claims,
-                  text={"key_numbers": key_numbers, "built_with": built})
+    text = {"key_numbers": key_numbers, "built_with": built}
+    if nato is None:
+        return Result(records=records, claims=claims, text=text)
+    key = facts.key_facts(facts.alliance_totals(nato))
+    ranked = facts.ranked_shares(nato, membership)
+    source = nato["source_id"][0]
+    text["facts"] = facts_sentence(key, source)
+    year = int(ranked["year"][0])
+    members = membership.filter(pl.col("accession_date").dt.year() <= year)
+    missing = tuple(sorted(members.filter(~pl.col("iso3").is_in(ranked["entity"].to_list()))
+                           ["country"].to_list()))
+    return Result(records=records, claims=claims, text=text, facts=key, ranked=ranked,
+                  nato_source=source, missing_allies=missing)
+
+
+def facts_sentence(key: pl.DataFrame, source_id: str) -> str:
+    """The front page's opening sentence, every number from NATO's table."""
+    total, europe = (key.filter(group=g).row(0, named=True) for g in facts.GROUPS.values())
+    est = " (NATO estimates)" if total["estimate"] else ""
+    edition = sources.get(source_id)
+
+    def change(v: float) -> str:
+        return f"{'+' if v >= 0 else '−'}{abs(v):.1f} %"
+
+    return (
+        f"NATO Allies spent US$ {fmt(total['usd_bn_current'])} bn on defence in {total['year']}"
+        f"{est}, {total['share_gdp_pct']:.2f} % of their combined GDP: "
+        f"{change(total['real_change_1y_pct'])} in real terms on the year before and "
+        f"{change(total['real_change_span_pct'])} since {total['span_start_year']}. "
+        f"NATO Europe and Canada spent US$ {fmt(europe['usd_bn_current'])} bn "
+        f"({europe['share_gdp_pct']:.2f} % of GDP; {change(europe['real_change_1y_pct'])} on the "
+        f"year, {change(europe['real_change_span_pct'])} since {europe['span_start_year']}). "
+        f"Source: {edition.publisher}, {edition.title}, {edition.edition}; newer NATO editions "
+        "exist and are not yet in this report.")
 
 
 def run(params: Params | None = None, processed_dir=None, output_dir=None) -> Result:
     """Read every analysis chapter's published results and summarise them."""
-    return summarise(results.read_all(list(chapters.ANALYSES), output_dir))
+    return summarise(results.read_all(list(chapters.ANALYSES), output_dir),
+                     data.table("nato_defexp", processed_dir),
+                     data.table("nato_membership", processed_dir))

@@ -69,12 +69,12 @@ def titled(chart, title: str, subtitle: str | list[str], source: str):
 
 def _with_caption(chart, source: str):
     """Attach the source line under the chart (a text mark, so it survives PNG export)."""
-    lines = _wrap(source, 110)
+    lines = _wrap(source, 100)
     caption = alt.Chart(pl.DataFrame({"line": lines, "i": list(range(len(lines)))})).mark_text(
-        align="left", baseline="top", fontSize=10, color="#555555", dx=0
+        align="left", baseline="top", fontSize=11.5, color="#333333", dx=0
     ).encode(
         text="line:N", y=alt.Y("i:O", axis=None), x=alt.value(0)
-    ).properties(height=12 * len(lines), width=WIDTH)
+    ).properties(height=14 * len(lines), width=WIDTH)
     return alt.vconcat(chart, caption, spacing=6).resolve_scale(color="independent")
 
 
@@ -124,7 +124,7 @@ def bundle(chart, name: str, alt_text: str = "") -> dict:
     alt_attr = html.escape(alt_text or name, quote=True)
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
     markup = (
-        f'<div class="dibtrends-chart" id="{div}">'
+        f'<div class="dibtrends-chart" id="{div}" data-name="{html.escape(name, quote=True)}">'
         f'<img src="data:image/png;base64,{png_b64}" alt="{alt_attr}" style="max-width:100%"/></div>'
         f'<script type="application/json" id="{div}-spec">{spec_json}</script>'
         f"<script>window.dibtrendsCharts=(window.dibtrendsCharts||[]);"
