@@ -15,15 +15,14 @@ cited to NATO's "NATO member countries" page. Two rules turn it into a yearly pa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-import pandera.polars as pa
 import polars as pl
-from pandera.api.polars.types import PolarsData
 
-from . import countries, paths, validate
+from . import countries, paths
 from .errors import DataError
 
 MEMBERSHIP_FILE = paths.CURATED / "nato_membership.csv"
@@ -33,25 +32,34 @@ RULES = ("accession", "cold_war_16")
 COLD_WAR_REFERENCE_DATE = date(1990, 12, 31)
 
 
-class NatoMembership(pa.DataFrameModel):
-    """One row per Ally, as transcribed from NATO's member-countries page."""
+@functools.cache
+def _schema():
+    """The pandera model of the table (built on first use: pandera is slow to import and only
+    ``make data`` needs it, not the chapters)."""
+    import pandera.polars as pa
+    from pandera.api.polars.types import PolarsData
 
-    iso3: str = pa.Field(isin=countries.all_codes(), unique=True)
-    country: str = pa.Field(str_length={"min_value": 2})
-    accession_date: pl.Date = pa.Field(ge=TREATY_IN_FORCE)
-    founding_member: bool = pa.Field()
-    citation: str = pa.Field(str_length={"min_value": 20})
+    class NatoMembership(pa.DataFrameModel):
+        """One row per Ally, as transcribed from NATO's member-countries page."""
 
-    @pa.dataframe_check(error="founding members must carry the treaty's entry-into-force date "
-                              "(1949-08-24) and later members a later date")
-    @classmethod
-    def founders_joined_1949(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("founding_member") == (pl.col("accession_date") == TREATY_IN_FORCE))
+        iso3: str = pa.Field(isin=countries.all_codes(), unique=True)
+        country: str = pa.Field(str_length={"min_value": 2})
+        accession_date: pl.Date = pa.Field(ge=TREATY_IN_FORCE)
+        founding_member: bool = pa.Field()
+        citation: str = pa.Field(str_length={"min_value": 20})
 
-    class Config:
-        strict = True
-        coerce = False
+        @pa.dataframe_check(error="founding members must carry the treaty's entry-into-force date "
+                                  "(1949-08-24) and later members a later date")
+        @classmethod
+        def founders_joined_1949(cls, data: PolarsData) -> pl.LazyFrame:
+            return data.lazyframe.select(
+                pl.col("founding_member") == (pl.col("accession_date") == TREATY_IN_FORCE))
+
+        class Config:
+            strict = True
+            coerce = False
+
+    return NatoMembership
 
 
 def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
@@ -65,7 +73,9 @@ def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
                         column="accession_date",
                         fix="dates must be ISO (YYYY-MM-DD) and founding_member true/false."
                         ) from None
-    return validate.validated(df, NatoMembership, path, key=["iso3"])
+    from . import validate
+
+    return validate.validated(df, _schema(), path, key=["iso3"])
 
 
 def _check_rule(rule: str) -> None:
