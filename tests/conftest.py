@@ -64,3 +64,18 @@ def processed(raw_dir) -> Path:
     if missing:
         build.build(missing)
     return paths.PROCESSED
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory):
+    """A copy of this checkout after a cold `make report` (one per session: the render tests
+    read it, the pipeline tests change it and put it back)."""
+    from . import e2e
+
+    if mirror_dir() is None:
+        pytest.skip("no source mirror: set DIBTRENDS_MIRROR to run the pipeline tests offline")
+    copy = e2e.copy_checkout(paths.ROOT, tmp_path_factory.mktemp("checkout") / "dibtrends")
+    run, seconds = e2e.timed(e2e.make, copy, "report")
+    (copy / ".cold_seconds").write_text(f"{seconds:.1f}")
+    (copy / ".cold_stderr").write_text(run.stderr)
+    return copy

@@ -1,4 +1,4 @@
-"""Claims of notebook 05, checked on the real USGS files and the curated NATO list.
+"""The analysis behind chapter 5, checked on the real USGS files and the curated NATO list.
 
 Every count below is exact: the inputs are small published tables, so any difference means the
 data or the matching changed, and the notebook's prose must be reviewed.
@@ -137,7 +137,7 @@ def bounds_fixture():
 
 def test_meets_threshold_three_valued(bounds_fixture):
     out = minerals.meets_threshold(bounds_fixture, 50)
-    assert dict(zip(out["mineral"], out["meets_threshold"])) == {
+    assert dict(zip(out["mineral"], out["meets_threshold"], strict=True)) == {
         "eq60": True, "eq40": False, "gt50": True, "gt25": None, "lt50": False, "lt75": None,
         "exp": False, "wh": None, "none": None,
     }
@@ -149,12 +149,81 @@ def test_display_text(bounds_fixture):
                    "not in USGS Fig. 2"]
 
 
-def test_chart_builds_from_the_table(nir, sources, curated):
+def test_meets_threshold_strict_reads_more_than(bounds_fixture):
+    """USGS's "more than one-half": a printed 50 is not more than half, '>50' is."""
+    fixture = pl.concat([bounds_fixture, pl.DataFrame({
+        "mineral": ["eq50"], "net_import_reliance_pct": [50.0], "nir_bound": ["eq"]})])
+    out = minerals.meets_threshold(fixture, 50, strict=True)
+    got = dict(zip(out["mineral"], out["meets_threshold"], strict=True))
+    assert got["eq50"] is False and got["gt50"] is True and got["lt50"] is False
+    assert got["gt25"] is None and got["eq60"] is True
+    assert minerals.meets_threshold(fixture, 50).filter(mineral="eq50")["meets_threshold"].item()
+
+
+# ------------------------------------------------------------------ USGS's own counts
+
+def test_usgs_headline_counts_from_fig2(nir):
+    """MCS 2024: imports more than half of consumption for 49, 100 % for 15 of those."""
+    counts = minerals.usgs_reliance_counts(nir).row(0, named=True)
+    assert counts == {"n_commodities": 63, "n_more_than": 49, "n_more_than_printed": 38,
+                      "n_more_than_bound": 11, "n_undecided": 2, "n_fully_reliant": 15}
+    assert minerals.usgs_undecided(nir)["nir_text"].to_list() == [">25", ">25"]
+
+
+def test_fig3_counts_agree_with_a_recount_of_fig2(raw_dir, nir, sources):
+    fig3 = usgs.load_import_source_counts(raw_dir / get(usgs.FIG3).filename)
+    assert minerals.major_source_check(fig3, nir, sources).is_empty()
+
+
+def test_fig3_ranks_china_then_canada(raw_dir, membership):
+    fig3 = usgs.load_import_source_counts(raw_dir / get(usgs.FIG3).filename)
+    ranked = minerals.major_source_counts(fig3, membership)
+    top = ranked.head(2).select("country", "commodity_count", "is_ally", "rank").rows()
+    assert top == [("China", 24, False, 1), ("Canada", 23, True, 2)]
+
+
+def test_table5_fills_in_for_beryllium_and_agrees_on_leading_sources(raw_dir, nir, sources,
+                                                                      curated):
+    t5 = usgs.load_critical_minerals_salient(raw_dir / get(usgs.T5).filename)
+    chosen = minerals.defence_minerals(curated, "nato_defence_critical")
+    rows = minerals.salient(chosen, t5)
+    be = rows.filter(mineral="Beryllium").row(0, named=True)
+    assert be["top_import_source"] == "Kazakhstan"
+    assert be["flag_net_import_reliance"] == "not_available"
+    assert (be["value_primary_production"], be["value_apparent_consumption"]) == (190.0, 150.0)
+    lead = minerals.leading_source_check(_table(nir, sources, curated, "nato_defence_critical"),
+                                         rows)
+    assert lead.height == 11
+    assert lead.filter(~pl.col("agrees"))["mineral"].to_list() == ["Aluminium"]
+
+
+def test_table4_gives_uses_except_for_rare_earths(raw_dir, curated):
+    t4 = usgs.load_critical_minerals_end_use(raw_dir / get(usgs.T4).filename)
+    uses = minerals.end_uses(minerals.defence_minerals(curated, "nato_defence_critical"), t4)
+    assert uses.filter(pl.col("primary_applications").is_null())["mineral"].to_list() == [
+        "Rare earth elements"]
+    assert uses.filter(mineral="Lithium")["primary_applications"].item() == "Batteries."
+
+
+def test_stockpiling_three_come_from_the_curated_flag(curated):
+    assert minerals.stockpiling_minerals(curated)["mineral"].to_list() == [
+        "Lithium", "Rare earth elements", "Titanium"]
+
+
+def test_chart_builds_from_the_table(nir, sources, curated, membership):
     from dibtrends.charts import minerals as chart
 
     table = _table(nir, sources, curated, "nato_defence_critical")
     data = chart.reliance_chart_data(table)
     assert data.height == 12
     assert data.filter(pl.col("first_source") == chart.CHINA_FIRST).height == 3
-    spec = chart.reliance_bars(table, 50, title="t", subtitle="s").to_dict()
+    spec = chart.reliance_bars(table, 50, title="t", subtitle="s", period=(2019, 2022),
+                               year=2023).to_dict()
     assert "vconcat" in spec
+    with_allies = table.join(
+        minerals.first_source_is_ally(minerals.china_share(
+            sources, minerals.defence_minerals(curated)), membership)
+        .select("mineral", "top_source_is_ally"), on="mineral")
+    data = chart.reliance_chart_data(with_allies)
+    assert sorted(data.filter(pl.col("first_source") == chart.ALLY_FIRST)["mineral"]) == [
+        "Aluminium", "Cobalt", "Germanium"]

@@ -1,8 +1,9 @@
-"""Tables and headlines as a reader sees them: numbers formatted, nothing truncated."""
+"""Tables, claims and prose as a reader sees them: numbers formatted, nothing truncated, no
+dollar sign read as maths, column widths that fit a printed page."""
 
 import polars as pl
 
-from dibtrends import report
+from dibtrends import report, results
 
 
 def test_markdown_table_formats_each_column_as_asked():
@@ -16,8 +17,47 @@ def test_markdown_table_formats_each_column_as_asked():
     assert lines[3] == "| 2015 | – | 0.031 | 2.82e-13 | no |"
 
 
-def test_year_headlines_show_years_without_separators():
-    assert report.year_headline("k", "label", 2014)["display"] == "2014"
-    row = report.years_headline("k", "label", "1974,2000")
-    assert (row["value"], row["display"]) == (1974.0, "1974,2000")
-    assert report.years_headline("k", "label", "")["display"] == "none"
+def test_column_widths_follow_the_content_so_print_never_wraps_letter_by_letter():
+    df = pl.DataFrame({"n": [1, 2], "text": ["a long sentence that needs room " * 2, "short"]})
+    widths = [len(part.strip(":")) for part in report.markdown_table(df).splitlines()[1]
+              .strip("|").split("|")]
+    assert widths[1] > 4 * widths[0]
+    assert min(widths) >= 3
+
+
+def test_dollar_signs_are_literal_text_not_maths():
+    assert report.escape_markdown("US$ 220 bn and US$ 449 bn") == r"US\$ 220 bn and US\$ 449 bn"
+    assert report.escape_markdown(r"already \$ escaped") == r"already \$ escaped"
+    df = pl.DataFrame({"a": ["US$ 1 bn"]})
+    assert r"US\$ 1 bn" in report.markdown_table(df, labels={"a": "US$ bn"})
+    assert r"| US\$ bn |" in report.markdown_table(df, labels={"a": "US$ bn"})
+
+
+def test_p_values_at_the_bootstrap_floor_are_bounds_not_values():
+    assert results.fmt_p(0.002, n_draws=499) == "< 0.002"
+    assert results.fmt_p(0.0315, n_draws=499) == "0.032"
+    assert results.fmt_p(0.0004) == "< 0.001"
+
+
+def test_claim_markdown_carries_every_computed_part():
+    claim = results.Claim("c", "Allies doubled it", "NATO Review 2025", "2.04×",
+                          results.CONDITIONAL, "only in current prices")
+    text = report.claim_markdown(claim)
+    for part in ("Allies doubled it", "NATO Review 2025", "2.04×", results.CONDITIONAL,
+                 "only in current prices"):
+        assert part in text
+
+
+def test_headline_table_shows_labels_never_keys():
+    h = results.headline("equipment.ratio", "All Allies: 2024 ÷ 2014", 2.0356, "times",
+                         decimals=2, basis="current")
+    frame = report.headline_frame([h])
+    assert frame.row(0) == ("All Allies: 2024 ÷ 2014", "2.04", "times", "")
+    assert "equipment.ratio" not in str(frame.to_dicts())
+
+
+def test_an_unknown_verdict_word_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="verdict"):
+        results.Claim("c", "x", "y", "z", "Mostly true", "w")

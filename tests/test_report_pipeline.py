@@ -1,16 +1,17 @@
-"""`make report` end to end, in a copy of this checkout: outputs, no-op rebuild, one-notebook
-rebuild, failure that keeps the last good report, and an offline look in headless Chromium.
+"""`make report` end to end, in a copy of this checkout (see tests/e2e.py): what it builds, what
+a second run redoes, and what a user's hands do to it (edits, saves, parameter changes,
+deleted or replaced files, two runs at once, a killed run, a copied checkout).
 
-The copy is a fresh checkout: it builds its own `.tools` and `.venv` with `make` (uv installs
-from its cache or PyPI) and reads the sources from the mirror, so it also proves that nothing
-installed by hand is needed. It never touches this checkout's environment.
+Changes below use `make notebooks` where the render adds nothing to what is tested: the render
+tests read the report as first built.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -19,80 +20,39 @@ import nbformat
 import pytest
 import yaml
 
-from dibtrends import paths
+from dibtrends import chapters, nbtools
 
-from .conftest import mirror_dir
-
-CDN = re.compile(r"https?://(cdn\.|cdnjs\.|unpkg\.com|fonts\.g|ajax\.googleapis|cdn\.jsdelivr)", re.I)
-ANALYSES = sorted(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
-                  if p.stem not in {"00_executive_summary", "99_sources_and_methods"})
+from . import e2e
 
 
-BUILT = {".venv", ".tools", ".git", "raw", "processed", "executed", "generated", "failed",
-         "__pycache__", ".pytest_cache", "_output", "_output.new", "_output.old", "build", ".quarto"}
+def _set_param(copy: Path, notebook: str, name: str, value) -> str:
+    params_file = copy / "reports" / "params.yaml"
+    original = params_file.read_text()
+    data = yaml.safe_load(original)
+    data[notebook] = (data.get(notebook) or {}) | {name: value}
+    params_file.write_text(yaml.safe_dump(data, sort_keys=False))
+    return original
 
 
-def _copy_checkout(src: Path, dest: Path) -> None:
-    """The files a clone would have: git's list where there is a repository, else the tree
-    without anything the build makes."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-                            cwd=src, capture_output=True)
-    if listed.returncode == 0:
-        for name in filter(None, listed.stdout.decode().split("\0")):
-            if (src / name).is_file():
-                (dest / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src / name, dest / name)
-    else:
-        shutil.copytree(src, dest, ignore=lambda _d, names: [n for n in names if n in BUILT])
-
-
-def _make(copy: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = os.environ | {"DIBTRENDS_MIRROR": str(mirror_dir()), "DIBTRENDS_SKIP_QUARTO_INSTALL": "1"}
-    for var in ("DIBTRENDS_ROOT", "DIBTRENDS_RAW", "DIBTRENDS_PROCESSED", "VIRTUAL_ENV"):
-        env.pop(var, None)
-    env.pop("DIBTRENDS_OUTPUT", None)
-    run = subprocess.run(["make", *args], cwd=copy, capture_output=True, text=True, env=env)
-    if check and run.returncode != 0:
-        raise AssertionError(f"make {' '.join(args)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")
-    return run
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    if mirror_dir() is None:
-        pytest.skip("no source mirror: set DIBTRENDS_MIRROR to run the pipeline test offline")
-    copy = tmp_path_factory.mktemp("checkout") / "dibtrends"
-    _copy_checkout(paths.ROOT, copy)
-    started = time.perf_counter()
-    run = _make(copy, "report")
-    (copy / ".cold_seconds").write_text(f"{time.perf_counter() - started:.1f}")
-    (copy / ".cold_stderr").write_text(run.stderr)
-    return copy
-
-
-def _executed(copy: Path) -> list[Path]:
-    return sorted((copy / "reports" / "executed").rglob("*.ipynb"))
-
-
-def test_report_builds_every_notebook_and_a_published_output(built):
-    executed = {p.stem for p in _executed(built)}
-    for name in [*ANALYSES, "00_executive_summary", "99_sources_and_methods"]:
-        assert name in executed, f"{name} was not executed"
-    allies = (built / "data" / "curated" / "nato_membership.csv").read_text().splitlines()[1:]
-    assert len([p for p in executed if p.startswith("profile_")]) == len(allies) == 32
-    out = built / "reports" / "_output"
+def test_report_builds_every_page_and_a_published_output(built_report):
+    names = {p.stem for p in e2e.executed(built_report)}
+    for name in chapters.MODULES:
+        if name != chapters.PROFILE:
+            assert name in names, f"{name} was not executed"
+    allies = (built_report / "data" / "curated" / "nato_membership.csv").read_text().splitlines()
+    assert len([n for n in names if n.startswith("profile_")]) == len(allies) - 1 == 32
+    out = built_report / "reports" / "_output"
     if shutil.which("quarto"):
         assert (out / "index.html").exists() and (out / "dibtrends-report.pdf").exists()
     else:
         assert (out / "preview" / "index.html").exists()
-        assert (out / "preview" / "assets" / "vega-bundle.js").exists()
-        warning = (built / ".cold_stderr").read_text()
+        warning = (built_report / ".cold_stderr").read_text()
         assert "Quarto was not found" in warning and "install Quarto" in warning
 
 
-def test_every_chart_has_a_static_image_and_interactive_html(built):
+def test_every_chart_has_a_static_image_and_interactive_html(built_report):
     charts = 0
-    for path in _executed(built):
+    for path in e2e.executed(built_report):
         for cell in nbformat.read(path, as_version=4).cells:
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
@@ -100,135 +60,248 @@ def test_every_chart_has_a_static_image_and_interactive_html(built):
                     charts += 1
                     assert "image/png" in data, f"chart without static image in {path.name}"
                     assert "dibtrends-chart" in data.get("text/html", ""), path.name
-    assert charts >= 40  # 3 per profile and the analyses' charts
+    assert charts >= 40
 
 
-def test_no_output_requests_a_cdn(built):
-    out = built / "reports" / "_output"
-    for page in out.rglob("*.html"):
-        hits = CDN.findall(page.read_text(errors="replace"))
-        assert not hits, f"{page} references {hits[:3]}"
-    for path in _executed(built):
-        assert not CDN.search(path.read_text()), f"{path.name} references a CDN"
+def test_every_chapter_publishes_its_results_for_the_summary(built_report):
+    results_dir = built_report / "reports" / "generated" / "results"
+    for name in chapters.ANALYSES:
+        record = json.loads((results_dir / f"{name}.json").read_text())
+        assert record["chapter"] == name and record["headlines"]
 
 
-def test_headlines_are_published_for_the_summary(built):
-    headlines = built / "reports" / "generated" / "headlines"
-    for name in ANALYSES:
-        assert (headlines / f"{name}.csv").exists(), name
+def test_noop_rebuild_does_nothing_and_fast(built_report):
+    run, seconds = e2e.timed(e2e.make, built_report, "report")
+    assert "executed" not in run.stderr and "built" not in run.stderr, run.stderr
+    assert "rendered" not in run.stderr
+    assert seconds < 5, f"no-op make report took {seconds:.1f} s"
 
 
-def test_noop_rebuild_does_nothing(built):
-    # (`make -q` cannot tell: the per-notebook parameter files are deliberately left older than
-    # the split step when unchanged, which is what keeps unchanged notebooks from re-running.)
-    started = time.perf_counter()
-    run = _make(built, "report")
-    assert "Nothing to be done" in run.stdout, run.stdout + run.stderr
-    assert "executed" not in run.stderr and "built" not in run.stderr
-    assert time.perf_counter() - started < 10
-
-
-def test_one_parameter_change_reexecutes_only_that_notebook(built):
-    params_file = built / "reports" / "params.yaml"
-    original = params_file.read_text()
-    before = {p: p.stat().st_mtime_ns for p in _executed(built)}
-    params = yaml.safe_load(original)
-    params["05_critical_minerals"]["min_reliance_pct"] = 60
-    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+def test_one_parameter_change_reexecutes_only_that_chapter_and_the_summary(built_report):
+    before = e2e.mtimes(built_report)
+    original = _set_param(built_report, "02_equipment_spending", "base_year", 2016)
     try:
-        _make(built, "report")
-        changed = {p.stem for p, t in before.items() if p.stat().st_mtime_ns != t}
-        assert changed == {"05_critical_minerals", "00_executive_summary"}
+        run = e2e.make(built_report, "notebooks")
+        assert e2e.changed_since(built_report, before) == {"02_equipment_spending",
+                                                           "00_executive_summary"}, run.stderr
+        summary = (built_report / "reports" / "executed" / "00_executive_summary.ipynb").read_text()
+        assert "2016" in summary and "default: 2014" in summary
     finally:
-        params_file.write_text(original)
-        _make(built, "report")
+        (built_report / "reports" / "params.yaml").write_text(original)
+        e2e.make(built_report, "notebooks")
 
 
-def test_failed_notebook_keeps_last_good_report(built):
-    params_file = built / "reports" / "params.yaml"
-    original = params_file.read_text()
-    out = built / "reports" / "_output"
-    snapshot = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    good = built / "reports" / "executed" / "02_equipment_spending.ipynb"
-    good_bytes = good.read_bytes()
-    params = yaml.safe_load(original)
-    params["02_equipment_spending"]["price_basis"] = "bogus"
-    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+def test_a_module_edit_reexecutes_only_the_chapters_that_import_it(built_report):
+    module = built_report / "src" / "dibtrends" / "minerals.py"
+    original = module.read_text()
+    before = e2e.mtimes(built_report)
+    module.write_text(original + "\n# an edit that changes no result\n")
     try:
-        run = _make(built, "report", check=False)
+        e2e.make(built_report, "notebooks")
+        # the summary re-runs only if chapter 5's published results changed: they did not
+        assert e2e.changed_since(built_report, before) == {"05_critical_minerals"}
+    finally:
+        module.write_text(original)
+        e2e.make(built_report, "notebooks")
+
+
+def test_an_analysts_edit_in_the_notebook_is_what_runs(built_report):
+    """The notebook is the source: a new markdown cell appears in the executed chapter."""
+    notebook = built_report / "notebooks" / "05_critical_minerals.ipynb"
+    original = notebook.read_text()
+    nb = nbformat.reads(original, as_version=4)
+    sentence = "An analyst's note, added in JupyterLab: 7f3c9e."
+    nb.cells.insert(2, nbformat.v4.new_markdown_cell(sentence))
+    notebook.write_text(nbformat.writes(nb))
+    try:
+        e2e.make(built_report, "notebooks")
+        executed = (built_report / "reports" / "executed" / "05_critical_minerals.ipynb")
+        assert sentence in executed.read_text()
+    finally:
+        notebook.write_text(original)
+        e2e.make(built_report, "notebooks")
+
+
+def test_a_save_in_jupyterlab_without_a_change_reexecutes_nothing(built_report):
+    """JupyterLab writes its kernel name, language_info, outputs and counts: not source."""
+    notebook = built_report / "notebooks" / "02_equipment_spending.ipynb"
+    original = notebook.read_text()
+    nb = nbformat.reads(original, as_version=4)
+    nb.metadata["kernelspec"]["display_name"] = "Python 3 (ipykernel)"
+    nb.metadata["language_info"] = {"codemirror_mode": {"name": "ipython", "version": 3},
+                                    "file_extension": ".py", "mimetype": "text/x-python",
+                                    "name": "python", "nbconvert_exporter": "python",
+                                    "pygments_lexer": "ipython3", "version": "3.11.7"}
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.execution_count = i + 1
+        cell.outputs = [nbformat.v4.new_output("stream", text="noise\n")]
+        cell.metadata["execution"] = {"iopub.status.idle": "2026-12-02T10:00:00Z"}
+    notebook.write_text(nbformat.writes(nb, version=4) + "\n")
+    before = e2e.mtimes(built_report)
+    try:
+        run = e2e.make(built_report, "notebooks")
+        assert e2e.changed_since(built_report, before) == set(), run.stderr
+        assert nbtools.canonical_text(notebook.read_text()) == original
+    finally:
+        notebook.write_text(original)
+
+
+def test_an_invalid_parameter_stops_before_any_work_and_keeps_the_report(built_report):
+    out = built_report / "reports" / "_output"
+    snapshot = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    before = e2e.mtimes(built_report)
+    original = _set_param(built_report, "02_equipment_spending", "price_basis", "bogus")
+    try:
+        run = e2e.make(built_report, "report", check=False)
         assert run.returncode != 0
-        assert "02_equipment_spending" in run.stderr and "price_basis" in run.stderr
-        assert "constant2015" in run.stderr  # the allowed values are named
-        assert good.read_bytes() == good_bytes
+        assert "price_basis" in run.stderr and "'constant2015'" in run.stderr, run.stderr
+        assert ".." not in run.stderr.replace("...", "")
+        assert e2e.mtimes(built_report) == before
         assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == snapshot
     finally:
-        params_file.write_text(original)
+        (built_report / "reports" / "params.yaml").write_text(original)
 
 
-def test_unknown_parameter_name_stops_the_run(built):
-    params_file = built / "reports" / "params.yaml"
-    original = params_file.read_text()
-    params = yaml.safe_load(original)
-    params["03_industry_consolidation"]["top_kk"] = 5
-    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+def test_a_failing_notebook_names_its_cell_and_keeps_every_other_page(built_report):
+    """Failure isolation in the kernel pool: the failing page is named with its cell as the
+    analyst sees it; its last good output, the other pages and the report stay."""
+    notebook = built_report / "notebooks" / "05_critical_minerals.ipynb"
+    original = notebook.read_text()
+    nb = nbformat.reads(original, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))
+    notebook.write_text(nbformat.writes(nb))
+    good = (built_report / "reports" / "executed" / "05_critical_minerals.ipynb").read_bytes()
+    before = e2e.mtimes(built_report)
     try:
-        run = _make(built, "report", check=False)
+        run = e2e.make(built_report, "report", check=False)
         assert run.returncode != 0
-        assert "top_kk" in run.stderr and "03_industry_consolidation" in run.stderr
+        assert "05_critical_minerals at cell 4 of" in run.stderr, run.stderr
+        assert "deliberate failure" in run.stderr
+        assert (built_report / "reports" / "failed" / "05_critical_minerals.ipynb").exists()
+        executed = built_report / "reports" / "executed" / "05_critical_minerals.ipynb"
+        assert executed.read_bytes() == good
+        assert e2e.changed_since(built_report, before) == set()
     finally:
-        params_file.write_text(original)
+        notebook.write_text(original)
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+def test_a_deleted_raw_file_is_fetched_again(built_report):
+    raw = built_report / "data" / "raw" / "240617-def-exp-2024-TABLES-en.xlsx"
+    good = raw.read_bytes()
+    raw.unlink()
+    run = e2e.make(built_report, "data")
+    assert raw.read_bytes() == good
+    assert "downloaded" in run.stderr and "nato_defexp_2024" in run.stderr
 
 
-def _published_pages(out: Path) -> list[Path]:
-    if (out / "index.html").exists():
-        return [out / "index.html", *sorted((out / "executed").rglob("*.html"))]
-    return sorted((out / "preview").glob("*.html"))
+def test_a_raw_file_replaced_by_an_html_page_is_caught_and_replaced(built_report):
+    raw = built_report / "data" / "raw" / "SIPRI-Milex-data-1949-2025_v1.2.xlsx"
+    good = raw.read_bytes()
+    raw.write_text("<!DOCTYPE html><html><body>Access denied by proxy</body></html>")
+    run = e2e.make(built_report, "data")
+    assert raw.read_bytes() == good
+    assert "HTML page" in run.stderr and raw.name in run.stderr
 
 
-@pytest.mark.chromium
-def test_html_draws_every_chart_offline_in_headless_chromium(built):
-    """Every page, network blocked: all charts draw as Vega SVG, no console error, and the
-    page asks for nothing but its own files (any other request is recorded and aborted)."""
-    exe = _chromium()
-    if exe is None:
-        pytest.skip("headless Chromium not installed (Debian package `chromium`)")
-    from playwright.sync_api import sync_playwright
+def test_a_changed_raw_file_without_a_mirror_stops_with_the_file_and_the_fix(built_report,
+                                                                             tmp_path):
+    raw = built_report / "data" / "raw" / "SIPRI-Milex-data-1949-2025_v1.2.xlsx"
+    good = raw.read_bytes()
+    raw.write_bytes(good[: len(good) // 2])  # truncated in place
+    empty_mirror = tmp_path / "empty-mirror"
+    empty_mirror.mkdir()
+    try:
+        run = e2e.make(built_report, "data", check=False, mirror=empty_mirror)
+        assert run.returncode != 0
+        assert "SIPRI-Milex-data-1949-2025_v1.2.xlsx" in run.stderr
+        assert "DIBTRENDS_MIRROR" in run.stderr
+        assert ".." not in run.stderr.replace("...", "")
+    finally:
+        raw.write_bytes(good)
 
-    pages = _published_pages(built / "reports" / "_output")
-    assert pages
-    drawn_total = 0
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            for page_path in pages:
-                page = browser.new_page()
-                remote, errors = [], []
 
-                def route(r, remote=remote):
-                    if r.request.url.startswith(("file:", "data:", "blob:")):
-                        r.continue_()
-                    else:
-                        remote.append(r.request.url)
-                        r.abort()
+def test_two_runs_at_once_one_waits_and_both_leave_a_consistent_report(built_report):
+    original = _set_param(built_report, "05_critical_minerals", "min_reliance_pct", 60)
+    try:
+        first = e2e.start_make(built_report, "notebooks")
+        time.sleep(1.0)
+        second = e2e.start_make(built_report, "notebooks")
+        out1, err1 = first.communicate(timeout=600)
+        out2, err2 = second.communicate(timeout=600)
+        assert first.returncode == 0 and second.returncode == 0, err1 + err2
+        assert "waiting" in err1 + err2
+        assert (err1 + err2).count("executed   05_critical_minerals") == 1
+        for path in e2e.executed(built_report):
+            nbformat.read(path, as_version=4)  # every page is whole
+    finally:
+        (built_report / "reports" / "params.yaml").write_text(original)
+        e2e.make(built_report, "notebooks")
 
-                page.route("**/*", route)
-                page.on("console", lambda m, errors=errors: errors.append(m.text)
-                        if m.type == "error" else None)
-                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-                page.goto(page_path.as_uri())
-                charts = page.evaluate("document.querySelectorAll('.dibtrends-chart').length")
-                if charts:
-                    page.wait_for_function(
-                        "document.querySelectorAll('.dibtrends-chart svg.marks').length === "
-                        "document.querySelectorAll('.dibtrends-chart').length", timeout=30000)
-                drawn_total += charts
-                assert not remote, f"{page_path.name} requested {remote}"
-                assert not errors, f"{page_path.name}: console errors {errors}"
-                page.close()
-        finally:
-            browser.close()
-    assert drawn_total >= 40
+
+def test_a_run_killed_mid_execution_leaves_the_last_good_pages_and_the_next_run_completes(
+        built_report):
+    good = {p: p.read_bytes() for p in e2e.executed(built_report)}
+    original = _set_param(built_report, "04_guidelines_and_pledge", "trend_window_start", 2015)
+    try:
+        proc = e2e.start_make(built_report, "notebooks")
+        deadline = time.time() + 120
+        while time.time() < deadline and not list(
+                (built_report / "reports" / "executed").glob(".04_guidelines_and_pledge.*")):
+            time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        for path, content in good.items():
+            assert path.read_bytes() == content, f"{path.name} changed by a killed run"
+        e2e.make(built_report, "notebooks")
+        executed = built_report / "reports" / "executed" / "04_guidelines_and_pledge.ipynb"
+        assert executed.read_bytes() != good[executed]
+    finally:
+        (built_report / "reports" / "params.yaml").write_text(original)
+        e2e.make(built_report, "notebooks")
+        subprocess.run(["pkill", "-f", f"{built_report}"], check=False)
+
+
+def test_a_copied_checkout_runs_its_own_code(built_report, tmp_path):
+    copy = tmp_path / "copied"
+    shutil.copytree(built_report, copy, symlinks=True)  # cp -a
+    marker = "Copied-checkout marker 4d2a."
+    module = copy / "src" / "dibtrends" / "chapters" / "minerals.py"
+    text = module.read_text()
+    assert 'def run(' in text
+    module.write_text(text.replace('def run(', f'COPY_MARKER = "{marker}"\n\n\ndef run(', 1))
+    notebook = copy / "notebooks" / "05_critical_minerals.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("print(chapter.COPY_MARKER)"))
+    nbformat.write(nb, notebook)
+    e2e.make(copy, "notebooks")
+    assert marker in (copy / "reports" / "executed" / "05_critical_minerals.ipynb").read_text()
+    assert "COPY_MARKER" not in (built_report / "src" / "dibtrends" / "chapters" /
+                                 "minerals.py").read_text()
+
+
+def test_an_environment_built_for_another_checkout_is_rebuilt(built_report, tmp_path):
+    """`cp -a` carries `.venv` along; its scripts and editable install point at the original.
+    Make sees whose it is (a dry run: rebuilding a real environment is what `make` then does)."""
+    venv = built_report / ".venv"
+    venv.mkdir(exist_ok=True)
+    (venv / ".checkout").write_text("/somewhere/else/dibtrends\n")
+    (venv / ".synced").touch()
+    try:
+        env = e2e.environ(None)
+        run = subprocess.run(["make", "-n", "setup"], cwd=built_report, capture_output=True,
+                             text=True, env=env, check=False)
+        assert "was built for /somewhere/else/dibtrends" in run.stdout
+        assert "rm -rf .venv" in run.stdout and "uv sync" in run.stdout
+        (venv / ".checkout").write_text(f"{built_report}\n")
+        run = subprocess.run(["make", "-n", "setup"], cwd=built_report, capture_output=True,
+                             text=True, env=env, check=False)
+        assert "uv sync" not in run.stdout
+    finally:
+        shutil.rmtree(venv)
+
+
+@pytest.mark.parametrize("target", ["help"])
+def test_make_help_lists_the_targets(built_report, target):
+    run = e2e.make(built_report, target)
+    for name in ("report", "test", "data", "profile", "notebooks", "lint", "bench"):
+        assert name in run.stdout

@@ -5,6 +5,9 @@ ranks each commodity's major import sources without giving their shares. So ever
 keeps the bound next to the number, answers threshold questions with yes / no / *cannot tell*
 (null), and says where China *ranks* among the sources, never what share it supplies.
 All figures are for the United States; they describe no other Ally.
+
+Pure functions from Polars frames to Polars frames: the sentences, verdicts and headlines built
+from them live in :mod:`dibtrends.chapters.minerals`.
 """
 
 from __future__ import annotations
@@ -13,22 +16,23 @@ from datetime import date
 
 import polars as pl
 
-from . import report
 from .errors import DataError
 from .load.curated_minerals import FILE as CURATED_FILE
 
-#: Notebook parameter values -> the curated column that selects the minerals.
+#: Selection parameter values -> the curated column that selects the minerals.
 SELECTIONS = {
     "nato_defence_critical": "in_nato_defence_critical",  # NATO's 12 (11 December 2024)
     "brief_three": "in_nato_stockpiling_2025",            # lithium, titanium, rare earths
 }
+#: The minerals NATO named for its June 2025 stockpiling project (the curated flag): their NIR
+#: is published whatever the selection.
+STOCKPILING_COLUMN = "in_nato_stockpiling_2025"
 NOT_LISTED = "not_listed"  # the mineral has no row in USGS Fig. 2
 #: Membership is taken at the end of USGS's import-source period (2019-2022): Finland (2023)
 #: and Sweden (2024) were not yet Allies then.
 ALLY_AS_OF = date(2022, 12, 31)
-#: The three minerals whose NIR every run of notebook 05 publishes, by curated name.
-HEADLINE_MINERALS = {"Lithium": "lithium", "Titanium": "titanium",
-                     "Rare earth elements": "rare_earths"}
+#: T5 statistics shown for a mineral that has no Fig. 2 row.
+SALIENT_SHOWN = ("primary_production", "apparent_consumption", "net_import_reliance")
 
 
 def defence_minerals(curated: pl.DataFrame,
@@ -39,9 +43,16 @@ def defence_minerals(curated: pl.DataFrame,
     return curated.filter(pl.col(SELECTIONS[selection])).sort("mineral")
 
 
-def nir_display(value: pl.Expr = pl.col("net_import_reliance_pct"),
-                bound: pl.Expr = pl.col("nir_bound")) -> pl.Expr:
-    """'>95', '<50', '100', 'net exporter', 'withheld', 'not in Fig. 2' for tables and prose."""
+def stockpiling_minerals(curated: pl.DataFrame) -> pl.DataFrame:
+    """The minerals NATO named for joint stockpiling (June 2025), from the curated flag."""
+    return curated.filter(pl.col(STOCKPILING_COLUMN)).sort("mineral")
+
+
+def nir_display(value: pl.Expr | None = None, bound: pl.Expr | None = None) -> pl.Expr:
+    """'>95', '<50', '100', 'net exporter', 'withheld', 'not in Fig. 2' for tables and prose
+    (defaults: the ``net_import_reliance_pct`` and ``nir_bound`` columns)."""
+    value = pl.col("net_import_reliance_pct") if value is None else value
+    bound = pl.col("nir_bound") if bound is None else bound
     number = value.round(0).cast(pl.Int64).cast(pl.String)
     return (
         pl.when(bound == "gt").then(pl.lit(">") + number)
@@ -73,17 +84,21 @@ def us_reliance(nir: pl.DataFrame, minerals: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(nir_display().alias("nir_display")).sort("mineral")
 
 
-def meets_threshold(reliance: pl.DataFrame, threshold_pct: float) -> pl.DataFrame:
+def meets_threshold(reliance: pl.DataFrame, threshold_pct: float,
+                    strict: bool = False) -> pl.DataFrame:
     """Add ``meets_threshold``: True / False, or null where the published bound cannot tell.
 
-    '>50' meets 50 (the true value is above 50); '>25' cannot be placed against 50; '<25' is
-    below 50; a net exporter (negative NIR) never meets a positive threshold; withheld and
-    missing are null.
+    With ``strict=False`` the question is "at least ``threshold_pct``": '>50' meets 50 (the true
+    value is above 50); '>25' cannot be placed against 50; '<25' is below 50. With
+    ``strict=True`` it is "more than ``threshold_pct``" (USGS's own "more than one-half"): a
+    printed 50 does not count, '>50' does, '<50' does not. A net exporter (negative NIR) never
+    meets a positive threshold; withheld and missing are null.
     """
     v, b = pl.col("net_import_reliance_pct"), pl.col("nir_bound")
     t = pl.lit(float(threshold_pct))
+    equal = (v > t) if strict else (v >= t)
     flag = (
-        pl.when(b == "eq").then(v >= t)
+        pl.when(b == "eq").then(equal)
         .when(b == "gt").then(pl.when(v >= t).then(True).otherwise(None))
         .when(b == "lt").then(pl.when(v <= t).then(False).otherwise(None))
         .when(b == "exporter").then(pl.when(t > 0).then(False).otherwise(None))
@@ -123,6 +138,11 @@ def china_share(sources: pl.DataFrame, minerals: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def allies_as_of(membership: pl.DataFrame, as_of: date = ALLY_AS_OF) -> pl.Series:
+    """ISO codes of the NATO members on ``as_of`` (from the cited membership table)."""
+    return membership.filter(pl.col("accession_date") <= as_of)["iso3"]
+
+
 def first_source_is_ally(china: pl.DataFrame, membership: pl.DataFrame,
                          as_of: date = ALLY_AS_OF) -> pl.DataFrame:
     """Add ``top_source_is_ally``: whether the first-ranked source was a NATO member at ``as_of``.
@@ -130,7 +150,7 @@ def first_source_is_ally(china: pl.DataFrame, membership: pl.DataFrame,
     This uses the project's cited membership table, not the 'Alliance' column someone added
     to the USGS Table 5 copy (which the loader drops).
     """
-    allies = membership.filter(pl.col("accession_date") <= as_of)["iso3"].implode()
+    allies = allies_as_of(membership, as_of).implode()
     return china.with_columns(
         pl.when(pl.col("top_source_iso3").is_not_null())
         .then(pl.col("top_source_iso3").is_in(allies)).alias("top_source_is_ally"))
@@ -163,103 +183,101 @@ def summary_counts(table: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(pl.all().cast(pl.Int64))
 
 
+def all_commodities(nir: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
+    """Every Fig. 2 commodity as a :func:`mineral_table` (the backdrop for the selection)."""
+    everything = nir.select(pl.col("commodity").alias("mineral"),
+                            pl.col("commodity").alias("usgs_commodity"))
+    return mineral_table(us_reliance(nir, everything), china_share(sources, everything))
+
+
 def all_commodities_summary(nir: pl.DataFrame, sources: pl.DataFrame,
                             threshold_pct: float) -> pl.DataFrame:
     """The same counts over every Fig. 2 commodity: the backdrop for the defence subset."""
-    everything = nir.select(pl.col("commodity").alias("mineral"),
-                            pl.col("commodity").alias("usgs_commodity"))
-    table = mineral_table(us_reliance(nir, everything), china_share(sources, everything))
-    return summary_counts(meets_threshold(table, threshold_pct))
+    return summary_counts(meets_threshold(all_commodities(nir, sources), threshold_pct))
 
 
-def _names(table: pl.DataFrame, condition: pl.Expr) -> str:
-    names = table.filter(condition.fill_null(False))["mineral"].to_list()
-    names = [n.lower() if n != "Rare earth elements" else "rare earths" for n in names]
-    if len(names) <= 1:
-        return "".join(names) or "none"
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def usgs_reliance_counts(nir: pl.DataFrame, threshold_pct: float = 50) -> pl.DataFrame:
+    """USGS's own counting over Fig. 2, one row: commodities with NIR *more than*
+    ``threshold_pct`` (bounds placed where they can be), those a bound leaves undecided, and
+    those at 100 % (printed as exactly 100). Split by how USGS prints the value, so a reader
+    sees how many rest on a bound."""
+    flagged = meets_threshold(nir, threshold_pct, strict=True)
+    yes = pl.col("meets_threshold").fill_null(False)
+    return flagged.select(
+        pl.len().alias("n_commodities"),
+        yes.sum().alias("n_more_than"),
+        (yes & (pl.col("nir_bound") == "eq")).sum().alias("n_more_than_printed"),
+        (yes & (pl.col("nir_bound") == "gt")).sum().alias("n_more_than_bound"),
+        pl.col("meets_threshold").is_null().sum().alias("n_undecided"),
+        ((pl.col("nir_bound") == "eq") & (pl.col("net_import_reliance_pct") == 100)).sum()
+        .alias("n_fully_reliant"),
+    ).with_columns(pl.all().cast(pl.Int64))
 
 
-def headlines(table: pl.DataFrame, counts: pl.DataFrame, backdrop: pl.DataFrame,
-              threshold_pct: float, selection: str) -> pl.DataFrame:
-    """The notebook's headline table: the three named minerals' NIR as published, and counts."""
-    c, b = counts.row(0, named=True), backdrop.row(0, named=True)
-    unit_nir = "% of U.S. apparent consumption, 2023"
-    rows = []
-    for mineral, key in HEADLINE_MINERALS.items():
-        found = table.filter(pl.col("mineral") == mineral)
-        if found.height != 1:
-            raise ValueError(f"selection {selection!r} lacks {mineral}; headlines need it")
-        r = found.row(0, named=True)
-        kind = {"gt": "lower bound", "lt": "upper bound", "eq": "published value"}.get(
-            r["nir_bound"], r["nir_bound"])
-        rows.append(report.headline(
-            f"minerals_nir_{key}", f"U.S. net import reliance: {r['usgs_commodity']}",
-            r["net_import_reliance_pct"], unit_nir, decimals=0, display=r["nir_display"],
-            note=f"{kind}; first import source {r['top_source']}"))
-    n, t = c["n_minerals"], f"{threshold_pct:g}"
-    rows += [
-        report.headline("minerals_n_selected", f"Minerals in selection {selection!r}", n,
-                        "minerals", decimals=0),
-        report.headline("minerals_n_meets_threshold", f"NIR at least {t} %", c["n_meets_threshold"],
-                        "minerals", decimals=0, display=f"{c['n_meets_threshold']} of {n}",
-                        note=f"'>' bounds at or above {t} count; {c['n_threshold_unknown']} "
-                             "cannot be placed"),
-        report.headline("minerals_n_threshold_unknown", f"Cannot be placed against {t} %",
-                        c["n_threshold_unknown"], "minerals", decimals=0,
-                        display=f"{c['n_threshold_unknown']} of {n}"),
-        report.headline("minerals_n_china_top", "China the first-ranked import source",
-                        c["n_china_top"], "minerals", decimals=0,
-                        display=f"{c['n_china_top']} of {n}", note="rank 2019-2022, not a share"),
-        report.headline("minerals_n_meets_threshold_china_top",
-                        f"NIR at least {t} % and China first-ranked",
-                        c["n_meets_threshold_china_top"], "minerals", decimals=0,
-                        display=f"{c['n_meets_threshold_china_top']} of {n}"),
-        report.headline("minerals_n_china_among_major", "China among the listed major sources",
-                        c["n_china_among_major"], "minerals", decimals=0,
-                        display=f"{c['n_china_among_major']} of {n}"),
-        report.headline("minerals_all_n_meets_threshold",
-                        f"All USGS Fig. 2 commodities with NIR at least {t} %",
-                        b["n_meets_threshold"], "commodities", decimals=0,
-                        display=f"{b['n_meets_threshold']} of {b['n_minerals']}"),
-    ]
-    if "n_ally_top" in c:
-        rows.append(report.headline(
-            "minerals_n_ally_top", "First-ranked source a NATO Ally (end 2022)", c["n_ally_top"],
-            "minerals", decimals=0, display=f"{c['n_ally_top']} of {n}"))
-    return report.headline_table(rows)
+def major_source_counts(counts: pl.DataFrame, membership: pl.DataFrame,
+                        as_of: date = ALLY_AS_OF) -> pl.DataFrame:
+    """USGS Fig. 3 (per country, the number of commodities with NIR above 50 % for which it is
+    a major import source), ranked, with whether the country was an Ally at ``as_of``."""
+    allies = allies_as_of(membership, as_of).implode()
+    return (counts.select("country", "iso3", "commodity_count")
+            .with_columns(pl.col("iso3").is_in(allies).alias("is_ally"),
+                          pl.col("commodity_count").rank("min", descending=True).cast(pl.Int64)
+                          .alias("rank"))
+            .sort("commodity_count", "country", descending=[True, False]))
 
 
-def prose(table: pl.DataFrame, counts: pl.DataFrame, threshold_pct: float) -> str:
-    """What the data say, and what they cannot, as Markdown built from the computed table."""
-    c = counts.row(0, named=True)
-    n, t = c["n_minerals"], f"{threshold_pct:g}"
-    meets, unknown = pl.col("meets_threshold"), pl.col("meets_threshold").is_null()
-    text = [
-        f"Of the {n} minerals selected, {c['n_in_fig2']} appear in the USGS figure of U.S. net "
-        f"import reliance for 2023. For **{c['n_meets_threshold']}** of them the United States "
-        f"imported, net, at least {t} % of what it consumed ({_names(table, meets)}).",
-    ]
-    if c["n_threshold_unknown"]:
-        text.append(
-            f"For {c['n_threshold_unknown']} the published figures cannot say "
-            f"({_names(table, unknown)}): USGS prints some values only as bounds such as '>25', "
-            "and a mineral absent from the figure has no value at all.")
-    text.append(
-        f"China was the first-ranked U.S. import source in 2019-2022 for **{c['n_china_top']}** "
-        f"({_names(table, pl.col('china_is_top'))}) and one of the listed major sources for "
-        f"{c['n_china_among_major']}.")
-    if "n_ally_top" in c:
-        text.append(
-            f"For {c['n_ally_top']} the first-ranked source was itself a NATO Ally at the end of "
-            f"2022 ({_names(table, pl.col('top_source_is_ally'))}).")
-    text.append(
-        "\n\n**What these figures can and cannot say.** They are *U.S.* figures: the reliance of "
-        "one Ally, the United States, on net imports, measured against its own apparent "
-        "consumption. They say "
-        "nothing about the other Allies' reliance, nor about the Alliance as a whole, whose "
-        "members also trade with each other. USGS ranks import sources but publishes no shares, "
-        "so China's weight can be described only by rank, and Hong Kong is counted with China "
-        "where USGS says so. Net import reliance also does not show where ores were mined, "
-        "refined or processed before reaching the exporting country.")
-    return " ".join(text)
+def major_source_check(counts: pl.DataFrame, nir: pl.DataFrame,
+                       sources: pl.DataFrame) -> pl.DataFrame:
+    """Fig. 3 recounted from Fig. 2: countries whose Fig. 3 count differs from the number of
+    Fig. 2 commodities with NIR above 50 % that list them as a major source (empty = agree)."""
+    above = usgs_reliance_flags(nir)
+    recount = (sources.join(above, on="commodity").group_by("iso3")
+               .agg(pl.len().cast(pl.Int64).alias("fig2_count")))
+    return (counts.select("country", "iso3", "commodity_count")
+            .join(recount, on="iso3", how="full", coalesce=True)
+            .filter(pl.col("commodity_count").fill_null(0) != pl.col("fig2_count").fill_null(0)))
+
+
+def usgs_undecided(nir: pl.DataFrame, threshold_pct: float = 50) -> pl.DataFrame:
+    """The Fig. 2 commodities whose printed bound cannot be placed against "more than
+    ``threshold_pct``" ('>25' against 50), with the text USGS prints."""
+    flagged = meets_threshold(nir, threshold_pct, strict=True)
+    return (flagged.filter(pl.col("meets_threshold").is_null())
+            .select("commodity", "nir_text").sort("commodity"))
+
+
+def usgs_reliance_flags(nir: pl.DataFrame, threshold_pct: float = 50) -> pl.DataFrame:
+    """The Fig. 2 commodities whose NIR is more than ``threshold_pct`` (one column)."""
+    flagged = meets_threshold(nir, threshold_pct, strict=True)
+    return flagged.filter(pl.col("meets_threshold").fill_null(False)).select("commodity")
+
+
+def end_uses(minerals: pl.DataFrame, end_use: pl.DataFrame) -> pl.DataFrame:
+    """Add USGS Table 4's ``primary_applications`` to each mineral (null where Table 4 has no
+    row of that name, e.g. rare earths, which it lists element by element)."""
+    return minerals.join(end_use.select("critical_mineral", "primary_applications"),
+                         left_on="usgs_critical_mineral", right_on="critical_mineral",
+                         how="left")
+
+
+def salient(minerals: pl.DataFrame, salient_table: pl.DataFrame) -> pl.DataFrame:
+    """USGS Table 5 for each mineral, one row: the leading import source it names and the
+    statistics in SALIENT_SHOWN as printed (value, flag, text); units as the source states."""
+    t5 = salient_table.filter(pl.col("statistic").is_in(list(SALIENT_SHOWN)))
+    wide = t5.pivot(on="statistic", index=["critical_mineral", "top_import_source",
+                                           "top_import_source_iso3"],
+                    values=["value", "flag", "value_text"])
+    return minerals.select("mineral", "usgs_critical_mineral").join(
+        wide, left_on="usgs_critical_mineral", right_on="critical_mineral", how="left")
+
+
+def leading_source_check(table: pl.DataFrame, salient_rows: pl.DataFrame) -> pl.DataFrame:
+    """Fig. 2's first-ranked source against Table 5's leading import source, per mineral in
+    both; ``agrees`` is False where they name different countries."""
+    return (table.select("mineral", "top_source", "top_source_iso3")
+            .join(salient_rows.select("mineral", "top_import_source", "top_import_source_iso3"),
+                  on="mineral")
+            .filter(pl.col("top_source_iso3").is_not_null()
+                    & pl.col("top_import_source_iso3").is_not_null())
+            .with_columns((pl.col("top_source_iso3") == pl.col("top_import_source_iso3"))
+                          .alias("agrees")))

@@ -144,9 +144,8 @@ def check_choice(name: str, value, allowed: Collection):
 
 def check_number(name: str, value, lo: float | None = None, hi: float | None = None):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(f"parameter {name}={value!r} must be a number"
-                             + (f" from {lo:g} to {hi:g}." if lo is not None and hi is not None
-                                else "."))
+        bounds = (f"; allowed: {lo:g} to {hi:g}" if lo is not None and hi is not None else "")
+        raise ParameterError(f"parameter {name}={value!r} must be a number{bounds}.")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise ParameterError(
             f"parameter {name}={value!r} is out of range; allowed: {lo:g} to {hi:g}."
@@ -157,7 +156,8 @@ def check_number(name: str, value, lo: float | None = None, hi: float | None = N
 def check_int(name: str, value, lo: int, hi: int) -> int:
     """A whole number in [lo, hi] (YAML's ``10`` or ``10.0`` both pass; ``10.5`` does not)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-        raise ParameterError(f"parameter {name}={value!r} must be a whole number from {lo} to {hi}.")
+        raise ParameterError(f"parameter {name}={value!r} must be a whole number; allowed: "
+                             f"{lo} to {hi}.")
     if not lo <= value <= hi:
         raise ParameterError(f"parameter {name}={value!r} is out of range; allowed: {lo} to {hi}.")
     return int(value)
@@ -175,8 +175,8 @@ def check_year_range(start: int | None, end: int | None, available: Iterable[int
     end = last if end is None else end
     for pname, value in zip(names, (start, end)):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ParameterError(f"parameter {pname}={value!r} must be a whole year "
-                                 f"from {first} to {last}.")
+            raise ParameterError(f"parameter {pname}={value!r} must be a whole year; allowed: "
+                                 f"{first} to {last}.")
         if not first <= value <= last:
             raise ParameterError(
                 f"parameter {pname}={value} is outside the data; allowed: {first} to {last}."

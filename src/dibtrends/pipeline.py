@@ -27,8 +27,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -231,14 +231,18 @@ class Job:
     inputs: list[Path]
     title: str | None = None
     after: tuple[str, ...] = ()
-    extra_state: dict[str, Any] = field(default_factory=dict)
+    #: Inputs known only when the job's turn comes (the sources page lists every chart's CSV).
+    state: Callable[[], dict[str, Any]] | None = None
+    #: Work done just before the job runs (the sources page first clears stale CSVs).
+    before: Callable[[], None] | None = None
 
     @property
     def stamp(self) -> Path:
         return STAMPS / f"{self.name}.json"
 
     def fingerprint(self) -> dict[str, Any]:
-        return {"params": self.params, "title": self.title, "state": self.extra_state,
+        return {"params": self.params, "title": self.title,
+                "state": self.state() if self.state else {},
                 "inputs": {paths.relative(p): file_digest(p) if p.exists() else "missing"
                            for p in self.inputs}}
 
@@ -293,11 +297,28 @@ def profile_jobs(values: dict[str, dict], allies: Iterable[str] | None, processe
     return jobs
 
 
+def prune_tables(tables: Path, pages: list[str]) -> list[str]:
+    """Delete chart and table CSVs that no current page wrote in its latest run (a renamed
+    table, a page that no longer exists), so the site offers only data it shows."""
+    from .report import PAGE_MANIFESTS, written_by
+
+    keep = set().union(*(written_by(tables, page) for page in pages))
+    removed = []
+    for csv in tables.glob("*.csv"):
+        if csv.name not in keep:
+            csv.unlink()
+            removed.append(csv.name)
+    for manifest in (tables / PAGE_MANIFESTS).glob("*.json"):
+        if manifest.stem not in pages:
+            manifest.unlink()
+    return removed
+
+
 def ally_names(processed_dir: Path | None = None) -> dict[str, str]:
     from . import data
 
     table = data.table("nato_membership", processed_dir)
-    return dict(zip(table["iso3"].to_list(), table["country"].to_list()))
+    return dict(zip(table["iso3"].to_list(), table["country"].to_list(), strict=True))
 
 
 def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
@@ -311,17 +332,25 @@ def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
     injected = {"output_dir": str(output), "processed_dir": str(processed)}
     jobs: list[Job] = []
     for name in chapters.MODULES:
-        if name == chapters.PROFILE:
+        if name in (chapters.PROFILE, chapters.SOURCES_PAGE):
             continue
         inputs = chapter_inputs(name, processed)
         after: tuple[str, ...] = ()
-        state: dict[str, Any] = {}
         if name == chapters.SUMMARY:
             after = chapters.ANALYSES
             inputs += [output / paths.RESULTS_SUBDIR / f"{a}.json" for a in chapters.ANALYSES]
         jobs.append(Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
-                        inputs, after=after, extra_state=state))
+                        inputs, after=after))
     jobs += profile_jobs(values, allies, processed, injected)
+    # The sources page lists every page's chart data: it runs last, after stale CSVs are gone
+    # (only in a full build: a partial one does not know every page's files).
+    name = chapters.SOURCES_PAGE
+    tables = output / paths.TABLES_SUBDIR
+    pages = [j.name for j in jobs]
+    jobs.append(Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
+                    chapter_inputs(name, processed), after=tuple(pages),
+                    state=lambda: {"tables": sorted(p.name for p in tables.glob("*.csv"))},
+                    before=(lambda: prune_tables(tables, pages)) if only is None else None))
     if only is not None:
         wanted = set(only)
         jobs = [j for j in jobs if j.name in wanted or j.notebook in wanted]
@@ -435,12 +464,14 @@ class Kernel:
         finally:
             kc.stop_channels()
 
-    def fresh(self) -> None:
-        """A cleared namespace (modules stay imported: that is the point of the pool)."""
+    def fresh(self, page: str) -> None:
+        """A cleared namespace (modules stay imported: that is the point of the pool), told
+        which page it is about to run (the CSVs it writes are recorded under that name)."""
         if not self.km.is_alive():
             self.km.restart_kernel(now=True)
             self._run(self.WARM_UP)
-        self._run("%reset -f\n")
+        self._run(f"%reset -f\nimport os as _os\n_os.environ['DIBTRENDS_PAGE'] = {page!r}\n"
+                  "del _os\n")
 
     def shutdown(self) -> None:
         self.km.shutdown_kernel(now=True)
@@ -464,7 +495,7 @@ def execute(job: Job, kernel: Kernel | None = None, log=sys.stderr) -> Path:
     started = time.perf_counter()
     extra = {}
     if kernel is not None:
-        kernel.fresh()
+        kernel.fresh(job.name)
         extra["km"] = kernel.km
     try:
         pm.execute_notebook(str(source), str(tmp), parameters=job.params, kernel_name=KERNEL,
@@ -522,6 +553,8 @@ def run_jobs(jobs: list[Job], workers: int | None = None, log=sys.stderr) -> lis
         kernel = None
         try:
             while (job := next_job()) is not None:
+                if job.before is not None:
+                    job.before()
                 if not job.is_current():
                     kernel = kernel or Kernel()
                     execute(job, kernel, log)

@@ -157,6 +157,7 @@ def preview_notebook(nb):
         text = re.sub(r"@(sec-[\w-]+)", lambda m: f"“{sections.get(m.group(1), 'below')}”", text)
         text = SECTION_ID.sub(lambda m: f'{m.group(1)} <a id="{m.group(2)}"></a>', text)
         text = TABLE_CAPTION.sub(lambda m: f"\n\n*Table: {m.group(1)}*", text)
+        text = re.sub(r"\]\((?:\.\./)+generated/", "](generated/", text)  # pages are flat
         return re.sub(r"\]\((?:\.\./)*(?:executed/)?(?:profiles/)?([\w-]+)\.ipynb(#[\w-]+)?\)",
                       lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", text)
 
@@ -241,6 +242,9 @@ APPENDIX_START = """```{=typst}
 One page per Ally, in the order of their country codes: NATO's figures since 2014 and SIPRI's
 since 1949, side by side with NATO's guidelines and the 2035 target."""
 
+#: Cells tagged so are left out of the PDF (download links, which a printed page cannot follow).
+HTML_ONLY = "html-only"
+
 LINK_TO_PAGE = re.compile(r"\]\((?:\.\./)*(?:executed/)?(?:profiles/)?([\w-]+)\.ipynb(#[\w-]+)?\)")
 
 
@@ -278,7 +282,7 @@ def combined_notebook(dest: Path) -> Path:
         suffix = nb_path.stem.split("_", 1)[-1].lower() if is_profile else ""
         first_heading = True
         for cell in nb.cells:
-            if cell.cell_type == "raw":
+            if cell.cell_type == "raw" or HTML_ONLY in cell.metadata.get("tags", []):
                 continue
             if cell.cell_type == "markdown":
                 if first_heading and cell.source.startswith("# "):

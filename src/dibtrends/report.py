@@ -8,6 +8,9 @@ and every table shown is also saved as a CSV the report offers for download.
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import re
 from pathlib import Path
 
@@ -22,16 +25,43 @@ __all__ = ["fmt", "fmt_p", "use_output_dir", "say", "show_table", "show_claim",
            "show_headlines", "show_built_with", "table_csv", "markdown_table"]
 
 
+#: Per page, the CSVs it wrote in its latest run (so the pipeline can drop stale ones).
+PAGE_MANIFESTS = ".pages"
+
+
+def page_name() -> str:
+    """The page being run: set by the pipeline in each kernel; 'interactive' in JupyterLab."""
+    return os.environ.get("DIBTRENDS_PAGE", "interactive")
+
+
+def written_by(tables: Path, page: str) -> set[str]:
+    manifest = tables / PAGE_MANIFESTS / f"{page}.json"
+    return set(json.loads(manifest.read_text())) if manifest.exists() else set()
+
+
 def use_output_dir(output_dir: str | Path | None = None) -> Path:
-    """Where this notebook's chart data and table CSVs go (its ``output_dir`` parameter)."""
+    """Where this notebook's chart data and table CSVs go (its ``output_dir`` parameter); called
+    first in a notebook, it also starts the page's list of written CSVs afresh."""
     path = paths.output_dir(output_dir)
-    (path / paths.TABLES_SUBDIR).mkdir(parents=True, exist_ok=True)
+    tables = path / paths.TABLES_SUBDIR
+    (tables / PAGE_MANIFESTS).mkdir(parents=True, exist_ok=True)
     _state["output_dir"] = path
+    _record_written(tables, None)
     return path
 
 
 def current_output_dir() -> Path:
-    return use_output_dir(_state.get("output_dir"))
+    if "output_dir" not in _state:
+        use_output_dir(None)
+    return _state["output_dir"]
+
+
+def _record_written(tables: Path, name: str | None) -> None:
+    manifest = tables / PAGE_MANIFESTS / f"{page_name()}.json"
+    names = set() if name is None else written_by(tables, page_name()) | {name}
+    tmp = manifest.with_name(f".{manifest.name}.part")
+    tmp.write_text(json.dumps(sorted(names)))
+    os.replace(tmp, manifest)
 
 
 # ---------------------------------------------------------------- text
@@ -53,10 +83,12 @@ def say(text: str) -> None:
 # ---------------------------------------------------------------- tables
 def table_csv(df: pl.DataFrame, name: str) -> Path:
     """Save the data behind a chart or a displayed table as a downloadable CSV."""
-    path = current_output_dir() / paths.TABLES_SUBDIR / f"{name}.csv"
+    tables = current_output_dir() / paths.TABLES_SUBDIR
+    path = tables / f"{name}.csv"
     flat = df.with_columns(pl.col(c).list.join("; ") for c, t in df.schema.items()
                            if t == pl.List(pl.String))
     flat.write_csv(path)
+    _record_written(tables, path.name)
     return path
 
 
@@ -102,7 +134,7 @@ def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
     weights = []
     for i, head in enumerate(heads):
         cells = sorted(len(r[i]) for r in rows) or [0]
-        typical = cells[int(0.9 * (len(cells) - 1))]
+        typical = cells[math.ceil(0.9 * (len(cells) - 1))]
         longest_word = max((len(w) for text in [head, *(r[i] for r in rows)]
                             for w in text.split()), default=3)
         weights.append(max(3, min(60, max(typical, longest_word + 2))))

@@ -26,6 +26,7 @@ MODULES = {
     "03_industry_consolidation": "industry",
     "04_guidelines_and_pledge": "pledge",
     "05_critical_minerals": "minerals",
+    "06_revisions": "revisions",
     "99_sources_and_methods": "sources_page",
     "country_profile": "profile",
 }

@@ -1,4 +1,5 @@
-"""Chart builders for notebook 05 (critical minerals)."""
+"""Chart builders for chapter 5 (critical minerals): every word on the chart that carries a
+number or a year is passed in by the chapter module."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ import polars as pl
 from . import PALETTE, source_line, titled
 
 CHINA_FIRST = "China is the first import source"
+ALLY_FIRST = "A NATO Ally is the first source"
 OTHER_FIRST = "Another country is the first source"
 NO_DATA = "Not in USGS Fig. 2"
-COLOURS = {CHINA_FIRST: PALETTE[3], OTHER_FIRST: PALETTE[0], NO_DATA: "#999999"}
+COLOURS = {CHINA_FIRST: PALETTE[3], ALLY_FIRST: PALETTE[0], OTHER_FIRST: PALETTE[2],
+           NO_DATA: "#999999"}
 
 
 def reliance_chart_data(table: pl.DataFrame) -> pl.DataFrame:
-    """The few columns the chart draws, one row per mineral (from ``minerals.mineral_table``)."""
+    """The few columns the chart draws, one row per mineral (from ``minerals.mineral_table``;
+    with ``top_source_is_ally`` the Allies get their own colour)."""
+    ally = (pl.col("top_source_is_ally").fill_null(False) if "top_source_is_ally" in table.columns
+            else pl.lit(False))
     return table.select(
         "mineral",
         pl.col("net_import_reliance_pct").fill_null(0).alias("bar_pct"),
@@ -24,6 +30,7 @@ def reliance_chart_data(table: pl.DataFrame) -> pl.DataFrame:
         pl.col("top_source").fill_null("n/a"),
         pl.when(pl.col("nir_bound") == "not_listed").then(pl.lit(NO_DATA))
         .when(pl.col("china_is_top")).then(pl.lit(CHINA_FIRST))
+        .when(ally).then(pl.lit(ALLY_FIRST))
         .otherwise(pl.lit(OTHER_FIRST)).alias("first_source"),
         pl.when(pl.col("nir_bound") == "gt").then(pl.lit("lower bound (USGS: more than)"))
         .when(pl.col("nir_bound") == "lt").then(pl.lit("upper bound (USGS: less than)"))
@@ -38,23 +45,27 @@ def reliance_chart_data(table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def reliance_bars(table: pl.DataFrame, threshold_pct: float, *, title: str, subtitle: str):
-    """U.S. net import reliance by mineral; '>' values drawn as open-ended bars with a marker."""
+def reliance_bars(table: pl.DataFrame, threshold_pct: float, *, title: str,
+                  subtitle: str | list[str], period: tuple[int, int], year: int):
+    """U.S. net import reliance by mineral; '>' values drawn as open-ended bars with a marker.
+    ``period`` is the years of USGS's import-source ranking, ``year`` the year of the values."""
     data = reliance_chart_data(table)
     order = data.sort(["sort_key", "mineral"], descending=[True, False])["mineral"].to_list()
     y = alt.Y("mineral:N", title=None, sort=order)
-    colour = alt.Color("first_source:N", title="Leading U.S. import source 2019-2022",
-                       scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
-                       legend=alt.Legend(titleLimit=400, labelLimit=300))
+    shown = [k for k in COLOURS if k in set(data["first_source"])]
+    colour = alt.Color("first_source:N",
+                       title=f"First-ranked U.S. import source {period[0]}–{period[1]}",
+                       scale=alt.Scale(domain=shown, range=[COLOURS[k] for k in shown]),
+                       legend=alt.Legend(titleLimit=400, labelLimit=300, columns=2))
     tooltip = [
         alt.Tooltip("mineral:N", title="Mineral"),
-        alt.Tooltip("nir_display:N", title="Net import reliance 2023 (%)"),
+        alt.Tooltip("nir_display:N", title=f"Net import reliance {year} (%)"),
         alt.Tooltip("value_kind:N", title="Value is"),
         alt.Tooltip("top_source:N", title="First import source"),
     ]
     base = alt.Chart(data)
     bars = base.mark_bar(height=14).encode(
-        x=alt.X("bar_pct:Q", title="U.S. net import reliance, 2023 (% of apparent consumption)",
+        x=alt.X("bar_pct:Q", title=f"U.S. net import reliance, {year} (% of apparent consumption)",
                 scale=alt.Scale(domain=[0, 130], nice=False),
                 axis=alt.Axis(values=[0, 25, 50, 75, 100])),
         y=y, color=colour,

@@ -1,0 +1,42 @@
+"""Chart for the revisions chapter: each Ally's share of GDP in two SIPRI releases."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from . import PALETTE, WIDTH, source_line, titled
+
+
+def share_revision_chart(shares: pl.DataFrame, year: int, threshold_pct: float,
+                         older_label: str, newer_label: str, source_ids: tuple[str, str]):
+    """One row per Ally: a grey dot for the older release, a blue one for the newer, joined."""
+    data = (shares.filter(pl.col("year") == year).drop_nulls(["share_older", "share_newer"])
+            .sort("share_newer", descending=True))
+    order = data["country"].to_list()
+    long = data.unpivot(index=["country", "revision_pp"], on=["share_older", "share_newer"],
+                        variable_name="release", value_name="share_gdp_pct").with_columns(
+        pl.col("release").replace_strict({"share_older": older_label,
+                                          "share_newer": newer_label}))
+    y = alt.Y("country:N", sort=order, title=None)
+    link = alt.Chart(data).mark_rule(color="#bbbbbb").encode(
+        y=y, x="share_older:Q", x2="share_newer:Q")
+    dots = alt.Chart(long).mark_circle(size=55, opacity=1).encode(
+        y=y, x=alt.X("share_gdp_pct:Q", title=f"Military expenditure, % of GDP, {year} (SIPRI)"),
+        color=alt.Color("release:N", title=None, scale=alt.Scale(
+            domain=[older_label, newer_label], range=["#9e9e9e", PALETTE[0]])),
+        tooltip=[alt.Tooltip("country:N", title="Ally"), alt.Tooltip("release:N"),
+                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP", format=".2f"),
+                 alt.Tooltip("revision_pp:Q", title="Revision, points", format="+.2f")])
+    rule = alt.Chart(pl.DataFrame({"x": [threshold_pct]})).mark_rule(
+        strokeDash=[4, 3], color="#333333").encode(x="x:Q")
+    chart = alt.layer(link, rule, dots).properties(width=WIDTH, height=15 * data.height)
+    n_old = data.filter(pl.col("share_older") >= threshold_pct).height
+    n_new = data.filter(pl.col("share_newer") >= threshold_pct).height
+    return titled(chart, f"SIPRI's revisions moved the count of Allies at {threshold_pct:g} % "
+                  f"of GDP in {year} from {n_old} to {n_new}" if n_old != n_new else
+                  f"SIPRI's revisions left the count of Allies at {threshold_pct:g} % of GDP in "
+                  f"{year} at {n_old}",
+                  f"Each Ally's share of GDP in {year}: {older_label} (grey) and {newer_label} "
+                  f"(blue); dashed line at {threshold_pct:g} %.",
+                  source_line(*source_ids))

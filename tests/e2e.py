@@ -1,0 +1,95 @@
+"""End-to-end helpers: a copy of this checkout, built once per test session with `make report`.
+
+The copy holds what a clone holds (git's file list). It shares this checkout's environment
+(``VENV=`` points at it; the Makefile puts the copy's own ``src`` first on PYTHONPATH, so the
+copy's code is what runs) and reads the sources from the mirror. Tests that change the copy put
+it back as they found it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dibtrends import paths
+
+BUILT = {".venv", ".tools", ".git", "raw", "processed", "executed", "generated", "failed",
+         "__pycache__", ".pytest_cache", "_output", "_output.new", "_output.old", "build",
+         ".quarto"}
+VENV = Path(sys.prefix)
+
+
+def copy_checkout(src: Path, dest: Path) -> Path:
+    """The files a clone would have: git's list where there is a repository, else the tree
+    without anything the build makes."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard",
+                             "-z"], cwd=src, capture_output=True, check=False)
+    if listed.returncode == 0:
+        for name in filter(None, listed.stdout.decode().split("\0")):
+            if (src / name).is_file():
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src / name, dest / name)
+    else:
+        shutil.copytree(src, dest, ignore=lambda _d, names: [n for n in names if n in BUILT])
+    return dest
+
+
+def environ(mirror: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    for var in ("DIBTRENDS_ROOT", "DIBTRENDS_RAW", "DIBTRENDS_PROCESSED", "DIBTRENDS_OUTPUT",
+                "VIRTUAL_ENV", "PYTHONPATH", "MAKEFLAGS", "MAKELEVEL"):
+        env.pop(var, None)
+    env["DIBTRENDS_SKIP_QUARTO_INSTALL"] = "1"
+    if mirror is not None:
+        env["DIBTRENDS_MIRROR"] = str(mirror)
+    else:
+        env.pop("DIBTRENDS_MIRROR", None)
+    return env
+
+
+def make(copy: Path, *targets: str, check: bool = True, mirror: Path | None = None,
+         timeout: float = 900) -> subprocess.CompletedProcess:
+    from .conftest import mirror_dir
+
+    run = subprocess.run(["make", f"VENV={VENV}", *targets], cwd=copy, capture_output=True,
+                         text=True, env=environ(mirror or mirror_dir()), timeout=timeout,
+                         check=False)
+    if check and run.returncode != 0:
+        raise AssertionError(f"make {' '.join(targets)} failed:\n{run.stdout[-3000:]}\n"
+                             f"{run.stderr[-6000:]}")
+    return run
+
+
+def start_make(copy: Path, *targets: str) -> subprocess.Popen:
+    """`make` in the background, in its own process group (so a test can kill it all)."""
+    from .conftest import mirror_dir
+
+    return subprocess.Popen(["make", f"VENV={VENV}", *targets], cwd=copy, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=environ(mirror_dir()), start_new_session=True)
+
+
+def executed(copy: Path) -> list[Path]:
+    return sorted((copy / "reports" / "executed").rglob("*.ipynb"))
+
+
+def mtimes(copy: Path) -> dict[str, int]:
+    return {p.stem: p.stat().st_mtime_ns for p in executed(copy)}
+
+
+def changed_since(copy: Path, before: dict[str, int]) -> set[str]:
+    return {name for name, t in mtimes(copy).items() if before.get(name) != t}
+
+
+def timed(fn, *args, **kwargs):
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+__all__ = ["copy_checkout", "make", "start_make", "executed", "mtimes", "changed_since",
+           "timed", "paths"]

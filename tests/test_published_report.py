@@ -1,0 +1,196 @@
+"""The published report as a reader gets it (built once per session, see tests/e2e.py): every
+HTML page opens offline with its charts drawn, every local link resolves, and the PDF reads as
+text with no variable names or unresolved references, within its page budget."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+PDF_PAGE_BUDGET = 100
+#: A snake_case word such as a headline key or a column name, never meant for a reader.
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+){1,}\b")
+ALLOWED_SNAKE = set()
+
+
+def _site(built: Path) -> Path:
+    out = built / "reports" / "_output"
+    if not (out / "index.html").exists():
+        pytest.skip("Quarto is not installed here: the published site was not rendered "
+                    "(the preview is checked instead by test_preview_*)")
+    return out
+
+
+def _pages(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.html") if "site_libs" not in p.parts)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+def _local_targets(page: Path) -> list[tuple[str, Path]]:
+    parser = _Links()
+    parser.feed(page.read_text(errors="replace"))
+    out = []
+    for link in parser.found:
+        url = urlparse(link)
+        if url.scheme or link.startswith(("#", "data:", "mailto:", "javascript:")):
+            continue
+        out.append((link, (page.parent / unquote(url.path)).resolve()))
+    return out
+
+
+def _assert_links_resolve(root: Path) -> int:
+    missing, n = [], 0
+    for page in _pages(root):
+        for link, target in _local_targets(page):
+            n += 1
+            if not target.exists():
+                missing.append(f"{page.relative_to(root)} -> {link}")
+    assert not missing, f"{len(missing)} broken local links, e.g. {missing[:5]}"
+    return n
+
+
+def test_every_local_link_and_source_in_the_site_resolves(built_report):
+    assert _assert_links_resolve(_site(built_report)) > 100
+
+
+def test_the_summary_exists_once_and_profiles_are_named_by_country(built_report):
+    site = _site(built_report)
+    assert not (site / "executed" / "00_executive_summary.html").exists()
+    index = (site / "index.html").read_text()
+    assert "Albania" in index and "Executed" not in index
+    assert "profile_ALB" not in re.sub(r'href="[^"]*"', "", index)
+
+
+def test_every_chart_links_its_data_file(built_report):
+    site = _site(built_report)
+    names = set()
+    for page in _pages(site):
+        names |= set(re.findall(r'data-name="([\w-]+)"', page.read_text()))
+    assert names
+    missing = [n for n in names if not (site / "generated" / "tables" / f"{n}.csv").exists()]
+    assert not missing, missing
+
+
+def _pdf_text(built: Path) -> tuple[Path, str]:
+    pdf = _site(built) / "dibtrends-report.pdf"
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not installed (Debian package poppler-utils)")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return pdf, text
+
+
+def test_pdf_shows_no_variable_names_or_unresolved_references(built_report):
+    _, text = _pdf_text(built_report)
+    assert "@fig-" not in text and "@sec-" not in text and "?@" not in text
+    snake = sorted(set(SNAKE.findall(text)) - ALLOWED_SNAKE)
+    assert not snake, f"variable-like words in the PDF: {snake[:20]}"
+    for word in ("NBVAL", "alt.Chart", "<chart", "Traceback"):
+        assert word not in text
+
+
+def test_pdf_page_count_is_within_budget(built_report):
+    pdf, _ = _pdf_text(built_report)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    assert 30 <= pages <= PDF_PAGE_BUDGET, pages
+
+
+def test_pdf_contents_lists_each_profile_once(built_report):
+    _, text = _pdf_text(built_report)
+    contents = text.split("Executive summary", 2)
+    assert len(contents) >= 2
+    toc = text[: text.find("Executive summary", text.find("Executive summary") + 1)]
+    assert toc.count("Poland") == 1, "each Ally appears once in the table of contents"
+
+
+@pytest.mark.chromium
+def test_html_draws_every_chart_offline_in_headless_chromium(built_report):
+    """Every page, network blocked: all charts draw as Vega SVG, no console error, and the
+    page asks for nothing but its own files (any other request is recorded and aborted)."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("headless Chromium not installed (Debian package `chromium`)")
+    from playwright.sync_api import sync_playwright
+
+    out = built_report / "reports" / "_output"
+    pages = _pages(out) if (out / "index.html").exists() else sorted(
+        (out / "preview").glob("*.html"))
+    assert pages
+    drawn_total = 0
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            for page_path in pages:
+                page = browser.new_page()
+                remote, errors = [], []
+
+                def route(r, remote=remote):
+                    if r.request.url.startswith(("file:", "data:", "blob:")):
+                        r.continue_()
+                    else:
+                        remote.append(r.request.url)
+                        r.abort()
+
+                page.route("**/*", route)
+                page.on("console", lambda m, errors=errors: errors.append(m.text)
+                        if m.type == "error" else None)
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                page.goto(page_path.as_uri())
+                charts = page.evaluate("document.querySelectorAll('.dibtrends-chart').length")
+                if charts:
+                    page.wait_for_function(
+                        "document.querySelectorAll('.dibtrends-chart svg.marks').length === "
+                        "document.querySelectorAll('.dibtrends-chart').length", timeout=30000)
+                    links = page.evaluate(
+                        "document.querySelectorAll('.dibtrends-chart-links').length")
+                    assert links == charts, f"{page_path.name}: a chart without its data link"
+                drawn_total += charts
+                assert not remote, f"{page_path.name} requested {remote}"
+                assert not errors, f"{page_path.name}: console errors {errors}"
+                page.close()
+        finally:
+            browser.close()
+    assert drawn_total >= 40
+
+
+def test_preview_without_quarto_resolves_references_and_links(built_report, tmp_path):
+    """The fallback a user without Quarto gets: titles in the index, captions and references
+    as words, links and chart data that resolve."""
+    from dibtrends import render
+
+    out = built_report / "reports" / "_output"
+    preview = out / "preview"
+    if not preview.exists():
+        env = dict(__import__("os").environ, DIBTRENDS_ROOT=str(built_report))
+        code = ("from dibtrends import render; from pathlib import Path; "
+                f"render.render_preview(Path({str(tmp_path / 'preview')!r}))")
+        subprocess.run([__import__("sys").executable, "-c", code], env=env, check=True,
+                       cwd=built_report)
+        preview = tmp_path / "preview"
+    assert render  # the module under test
+    index = (preview / "index.html").read_text()
+    assert "Executive summary" in index and "Albania" in index and ".ipynb" not in index
+    for page in preview.glob("*.html"):
+        text = page.read_text()
+        assert "@fig-" not in text and "{#sec-" not in text, page.name
+        assert "\n: " not in re.sub(r"<[^>]+>", "", text).replace("\n: \n", ""), page.name
+    _assert_links_resolve(preview)
