@@ -25,7 +25,7 @@ from dibtrends.errors import FetchError
 from .conftest import mirror_dir
 
 SMALL = sources.get("usgs_mcs2024_fig3")  # 860 bytes: quick to serve many times
-BIG = sources.get("sipri_top100")
+BIG = sources.get("sipri_top100_2023")
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +172,47 @@ def test_registry_records_are_complete():
         assert len(s.sha256) == 64 and s.publisher and s.title and s.edition and s.licence
         assert s.retrieved and (s.url or s.landing_url)
     assert len({s.id for s in sources.SOURCES}) == len(sources.SOURCES)
+
+
+# A published name with a space and parentheses ("SIPRI-Top-100-2002-2024 (2).xlsx"): the mirror
+# address must carry it URL-encoded, and the file must land under its published name.
+SPACED = sources.get("sipri_top100_2024")
+
+
+@pytest.fixture(scope="module")
+def spaced_server(mirror, tmp_path_factory):
+    if not (mirror / SPACED.filename).exists():
+        pytest.skip(f"the mirror has no {SPACED.filename!r}")
+    root = tmp_path_factory.mktemp("www-spaced")
+    (root / "good").mkdir()
+    shutil.copy2(mirror / SPACED.filename, root / "good" / SPACED.filename)
+
+    def handler(*args, **kwargs):
+        return _Handler(*args, directory=str(root), **kwargs)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_filename_with_space_and_parentheses_over_loopback_http(spaced_server, tmp_path):
+    assert " " in SPACED.filename and "(" in SPACED.filename
+    assert SPACED.url.endswith("SIPRI-Top-100-2002-2024%20%282%29.xlsx")  # encoded, as published
+    _Handler.hits.clear()
+    result = fetch.fetch_one(SPACED, raw_dir=tmp_path, mirror=f"{spaced_server}/good")
+    assert result.action == "downloaded"
+    assert _Handler.hits == ["/good/SIPRI-Top-100-2002-2024%20%282%29.xlsx"]
+    assert result.origin == f"{spaced_server}/good/SIPRI-Top-100-2002-2024%20%282%29.xlsx"
+    target = tmp_path / SPACED.filename
+    assert target.exists() and result.path == target
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == SPACED.sha256
+    record = json.loads((tmp_path / f"{SPACED.filename}.provenance.json").read_text())
+    assert record["filename"] == SPACED.filename and record["publisher_url"] == SPACED.url
+    assert not list(tmp_path.glob("*.part"))
+    # present and valid: no second request
+    _Handler.hits.clear()
+    assert fetch.fetch_one(SPACED, raw_dir=tmp_path, mirror=f"{spaced_server}/good").action == (
+        "present")
+    assert _Handler.hits == []

@@ -152,3 +152,71 @@ def test_headline_measures_k5_does_not_duplicate_cr5(fixture_top100, fixture_mem
     measures = industry.headline_measures(fixture_top100, fixture_membership, k=5)
     assert sorted(measures["measure"].unique()) == ["CR5", "HHI"]
     assert not measures.select("year", "series", "measure").is_duplicated().any()
+
+
+def test_annual_totals_sum_the_rows_and_count_them(fixture_top100):
+    t = industry.annual_totals(fixture_top100)
+    assert _value(t, 2020, "total_usd_bn") == pytest.approx(0.1)  # (50 + 30 + 20) US$ m
+    assert _value(t, 2020, "n_companies") == 3
+    tx = industry.annual_totals(fixture_top100, exclude_china=True)
+    assert _value(tx, 2020, "n_companies") == 2  # C (China) removed
+    assert _value(tx, 2020, "total_usd_bn") == pytest.approx(0.08)
+
+
+def test_top_k_region_counts_names_each_region(fixture_top100, fixture_membership):
+    top = industry.top_k_by_region(fixture_top100, fixture_membership, k=3)
+    counts = industry.top_k_region_counts(top).filter(pl.col("year") == 2023)
+    assert dict(zip(counts["region"], counts["companies"], strict=True)) == {
+        "European NATO": 1, "Other NATO": 1, "Rest of world": 1}
+    assert counts.filter(pl.col("region") == "Other NATO")["names"].item() == "T"
+
+
+def _edition(rows, source_id):
+    return pl.DataFrame(rows, schema={"year": pl.Int64, "rank": pl.Int64, "company": pl.String,
+                                      "country_published": pl.String, ARMS: pl.Float64},
+                        orient="row").with_columns(pl.lit(source_id).alias("source_id"))
+
+
+@pytest.fixture
+def editions():
+    """Two fixture editions of one year: the newer revises B, drops C, adds D, renames EDGE."""
+    older = _edition([(2023, 1, "A", "X", 50.0), (2023, 2, "B", "X", 30.0),
+                      (2023, 3, "C", "Y", 20.0), (2023, 4, "EDGE", "Z", 10.0),
+                      (2022, 1, "A", "X", 40.0)], "old")
+    newer = _edition([(2023, 1, "B", "X", 60.0), (2023, 2, "A", "X", 50.0),
+                      (2023, 3, "EDGE Group", "Z", 10.0), (2023, 4, "D", "Y", 5.0),
+                      (2024, 1, "A", "X", 70.0)], "new")
+    return older, newer
+
+
+def test_compare_totals_by_hand(editions):
+    rev = industry.compare_totals(*editions)
+    assert rev["year"].to_list() == [2023]  # only years both editions cover
+    row = rev.row(0, named=True)
+    assert row["total_usd_bn_older"] == pytest.approx(0.110)
+    assert row["total_usd_bn_newer"] == pytest.approx(0.125)
+    assert row["revision_usd_bn"] == pytest.approx(0.015)
+    assert row["revision_pct"] == pytest.approx(100 * 15 / 110)
+    assert row["n_companies_in_both"] == 3  # A, B and EDGE (renamed)
+    assert (row["source_id_older"], row["source_id_newer"]) == ("old", "new")
+
+
+def test_compare_ranks_by_hand(editions):
+    ranks = industry.compare_ranks(*editions)
+    by = {r["company"]: r for r in ranks.iter_rows(named=True)}
+    assert set(by) == {"A", "B", "C", "D", "EDGE Group"}
+    assert (by["B"]["rank_older"], by["B"]["rank_newer"], by["B"]["rank_change"]) == (2, 1, 1)
+    assert by["B"]["revision_usd_m"] == pytest.approx(30.0)
+    assert by["A"]["rank_change"] == -1
+    assert by["C"]["status"] == industry.ONLY_OLDER and by["C"]["rank_newer"] is None
+    assert by["D"]["status"] == industry.ONLY_NEWER and by["D"]["country"] == "Y"
+    assert by["EDGE Group"]["status"] == industry.IN_BOTH
+    plain = industry.compare_ranks(*editions, renames={})
+    assert set(plain["company"]) >= {"EDGE", "EDGE Group"}
+
+
+def test_compare_editions_needs_a_common_year(editions):
+    older, newer = editions
+    with pytest.raises(ValueError, match="share no year"):
+        industry.compare_totals(older.filter(pl.col("year") == 2022),
+                                newer.filter(pl.col("year") == 2024))

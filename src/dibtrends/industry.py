@@ -12,9 +12,18 @@ industry. Each function
 takes ``exclude_china``: with ``True`` Chinese companies are dropped *before* shares are
 computed, which gives a series consistent with the 2002-2014 lists ("Top 100 excluding China").
 It is close to, not exactly, SIPRI's old definition: from 2015 the lists minus Chinese firms hold
-fewer than 100 companies (the firms that would have ranked 91-100 without China are not in the
-file), which leaves out roughly 1 % of revenue at the bottom and barely moves the top.
-``with_series`` runs a function both ways and labels the rows, so a chart can show the break.
+fewer than 100 companies (91 to 93 in the December 2025 edition: the firms that would have ranked
+just below 100 without China are not in the file), which leaves out roughly 1 % of revenue at the
+bottom and barely moves the top. ``with_series`` runs a function both ways and labels the rows,
+so a chart can show the break; ``annual_totals`` gives each series' company count per year.
+
+A year's Top-100 total is the sum of its companies' arms revenue (``annual_totals``): SIPRI rounds
+each company to US$10 m and its published totals are these sums (checked against the December
+2024 totals file in the tests); for the December 2025 edition no totals file is available.
+
+Editions: SIPRI revises earlier years in every edition (company figures, ranks, which companies
+are listed at all). ``compare_totals`` and ``compare_ranks`` set two editions side by side for
+the years both cover; no function here mixes editions in one series.
 
 NATO membership is by calendar year (``dibtrends.membership``, rule ``"accession"``): an Ally
 counts from the year it joined. Trans-European companies (Airbus, MBDA, KNDS, ...) are owned and
@@ -175,6 +184,104 @@ def headline_measures(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 1
         rows.append(frame.select("year", "series", pl.lit(measure).alias("measure"),
                                  pl.col(value).alias("value"), pl.lit(unit).alias("unit")))
     return pl.concat(rows).sort("measure", "series", "year")
+
+
+def annual_totals(top100: pl.DataFrame, exclude_china: bool = False) -> pl.DataFrame:
+    """Each year's Top-100 arms revenue (the sum of the listed companies, US$ bn at current
+    prices) and the number of companies it sums (100, or fewer without Chinese firms)."""
+    df = _prepare(top100, exclude_china) if exclude_china else top100
+    return (df.group_by("year")
+            .agg((pl.col(ARMS).sum() / 1000).alias("total_usd_bn"),
+                 pl.len().cast(pl.Int64).alias("n_companies"))
+            .sort("year"))
+
+
+def top_k_region_counts(top: pl.DataFrame) -> pl.DataFrame:
+    """How many of the top k companies each year are headquartered in each region, with their
+    names (``top`` is :func:`top_k_by_region`): the data of the top-k-by-region chart."""
+    order = {r: i for i, r in enumerate(REGIONS)}
+    return (top.group_by("year", "region")
+            .agg(pl.len().cast(pl.Int64).alias("companies"),
+                 pl.col("company").sort().str.join(", ").alias("names"))
+            .with_columns(pl.col("region").replace_strict(order, return_dtype=pl.Int64)
+                          .alias("region_order"))
+            .sort("year", "region_order"))
+
+
+# ---------------------------------------------------------------- editions side by side
+#: Companies an older edition names differently for the same years (same country, rank and
+#: figures in both editions): older name -> newer name. Applied only when comparing editions.
+EDITION_RENAMES = {"EDGE": "EDGE Group"}  # UAE; 2019-2020, US$4,750 m in both editions
+IN_BOTH = "in both editions"
+ONLY_OLDER = "only in the older edition"
+ONLY_NEWER = "only in the newer edition"
+
+
+def _common_years(older: pl.DataFrame, newer: pl.DataFrame) -> list[int]:
+    years = sorted(set(older["year"].to_list()) & set(newer["year"].to_list()))
+    if not years:
+        raise ValueError("the two editions share no year to compare")
+    return years
+
+
+def _edition_of(df: pl.DataFrame) -> str:
+    return df["source_id"][0] if "source_id" in df.columns and df.height else "unknown"
+
+
+def compare_totals(older: pl.DataFrame, newer: pl.DataFrame) -> pl.DataFrame:
+    """Each year both editions cover: the Top-100 total (sum of its rows, US$ bn, current
+    prices) in the older and the newer edition, the revision, and how many companies the two
+    lists share (a year's list can change between editions, not only its figures)."""
+    years = _common_years(older, newer)
+    old_t = annual_totals(older.filter(pl.col("year").is_in(years)))
+    new_t = annual_totals(newer.filter(pl.col("year").is_in(years)))
+    shared = (older.select("year", pl.col("company").replace(EDITION_RENAMES))
+              .join(newer.select("year", "company"), on=["year", "company"])
+              .group_by("year").agg(pl.len().cast(pl.Int64).alias("n_companies_in_both")))
+    return (old_t.join(new_t, on="year", suffix="_newer")
+            .rename({"total_usd_bn": "total_usd_bn_older", "n_companies": "n_companies_older"})
+            .join(shared, on="year", how="left")
+            .with_columns(pl.col("n_companies_in_both").fill_null(0),
+                          pl.lit(_edition_of(older)).alias("source_id_older"),
+                          pl.lit(_edition_of(newer)).alias("source_id_newer"),
+                          (pl.col("total_usd_bn_newer") - pl.col("total_usd_bn_older"))
+                          .alias("revision_usd_bn"))
+            .with_columns((100 * pl.col("revision_usd_bn") / pl.col("total_usd_bn_older"))
+                          .alias("revision_pct"))
+            .select("year", "source_id_older", "source_id_newer", "total_usd_bn_older",
+                    "total_usd_bn_newer", "revision_usd_bn", "revision_pct",
+                    "n_companies_older", "n_companies_newer", "n_companies_in_both")
+            .sort("year"))
+
+
+def compare_ranks(older: pl.DataFrame, newer: pl.DataFrame,
+                  renames: dict[str, str] | None = None) -> pl.DataFrame:
+    """Each company listed in a year both editions cover: its rank and arms revenue (US$ m,
+    current prices) in each edition and whether it is listed in both, only the older or only
+    the newer. ``rank_change`` is older minus newer rank (positive: ranked higher in the newer
+    edition). Older names are mapped through ``renames`` (default :data:`EDITION_RENAMES`)."""
+    renames = EDITION_RENAMES if renames is None else renames
+    years = _common_years(older, newer)
+    cols = ["year", "company", "rank", "country_published", ARMS]
+    old = (older.filter(pl.col("year").is_in(years)).select(cols)
+           .with_columns(pl.col("company").replace(renames)))
+    new = newer.filter(pl.col("year").is_in(years)).select(cols)
+    both = old.join(new, on=["year", "company"], how="full", coalesce=True, suffix="_newer")
+    return (both.rename({"rank": "rank_older", ARMS: "arms_usd_m_older",
+                         f"{ARMS}_newer": "arms_usd_m_newer"})
+            .with_columns(
+                pl.coalesce("country_published_newer", "country_published").alias("country"),
+                pl.when(pl.col("rank_older").is_null()).then(pl.lit(ONLY_NEWER))
+                .when(pl.col("rank_newer").is_null()).then(pl.lit(ONLY_OLDER))
+                .otherwise(pl.lit(IN_BOTH)).alias("status"),
+                (pl.col("rank_older") - pl.col("rank_newer")).alias("rank_change"),
+                (pl.col("arms_usd_m_newer") - pl.col("arms_usd_m_older")).alias("revision_usd_m"),
+                pl.lit(_edition_of(older)).alias("source_id_older"),
+                pl.lit(_edition_of(newer)).alias("source_id_newer"))
+            .select("year", "company", "country", "status", "rank_older", "rank_newer",
+                    "rank_change", "arms_usd_m_older", "arms_usd_m_newer", "revision_usd_m",
+                    "source_id_older", "source_id_newer")
+            .sort("year", pl.coalesce("rank_newer", "rank_older"), "status"))
 
 
 def value_at(measures: pl.DataFrame, measure: str, year: int,

@@ -80,17 +80,40 @@ SOURCES: tuple[Source, ...] = (
         landing_url="https://www.nato.int/cps/en/natohq/topics_49198.htm",
         notes="Tables 1-8b. NATO's definition of defence expenditure differs from SIPRI's.",
     ),
+    # The SIPRI Top 100, one record per edition: ids end in the edition's last data year, like
+    # the milex ids. SIPRI revises earlier years between editions; the editions are never mixed
+    # in one series (dibtrends.industry compares them side by side).
     Source(
-        id="sipri_top100",
+        id="sipri_top100_2023",
         publisher="Stockholm International Peace Research Institute (SIPRI)",
-        title="SIPRI Arms Industry Database: Top 100 arms-producing and military services companies, 2002-2023",
+        title=("SIPRI Arms Industry Database: Top 100 arms-producing and military services "
+               "companies, 2002-2023"),
         edition="December 2024 release (data to 2023)",
         filename="SIPRI-Top-100-2002-2023.xlsx",
         sha256="43efb9ffcaab357701eb74701191e4be17c7026391f9c08bf61c5b8a663c1e79",
         licence=SIPRI_TERMS,
         url="https://www.sipri.org/sites/default/files/SIPRI-Top-100-2002-2023.xlsx",
         landing_url="https://www.sipri.org/databases/armsindustry",
-        notes="US$ million, current prices. Chinese companies included only from 2015 (series break).",
+        notes=("US$ million, current prices, each company rounded to US$10 m; constant prices in "
+               "2023 US$. Chinese companies included only from 2015 (series break). Superseded "
+               "by sipri_top100_2024; kept to show SIPRI's revisions between editions."),
+    ),
+    Source(
+        id="sipri_top100_2024",
+        publisher="Stockholm International Peace Research Institute (SIPRI)",
+        title=("SIPRI Arms Industry Database: Top 100 arms-producing and military services "
+               "companies, 2002-2024"),
+        edition="December 2025 release (data to 2024)",
+        # The published name has a space and "(2)"; the URL below is its encoded form.
+        filename="SIPRI-Top-100-2002-2024 (2).xlsx",
+        sha256="9004c4fd62a2675915e507a07a5dd56d281ca317cd80ae7968bdd6a82c1fc0b1",
+        licence=SIPRI_TERMS,
+        url="https://www.sipri.org/sites/default/files/SIPRI-Top-100-2002-2024%20%282%29.xlsx",
+        landing_url="https://www.sipri.org/databases/armsindustry",
+        notes=("US$ million, current prices, each company rounded to US$10 m; constant prices in "
+               "2024 US$. Chinese companies included only from 2015 (series break). SIPRI's "
+               "totals file for this edition is not registered: a year's Top 100 total is the "
+               "sum of its 100 rows."),
     ),
     Source(
         id="sipri_top100_totals",

@@ -1,8 +1,10 @@
 """Chart builders for notebook 03 (defence-industry consolidation).
 
 Each builder takes the frame an analysis function returned (``dibtrends.industry`` or a curated
-table) plus a title and a subtitle that states the claim being tested, and returns a titled chart
-with the source line under it. Nothing here computes a number the notebook does not show.
+table) plus a title and a subtitle computed by the chapter module (``Result.titles``), and
+returns a titled chart with the source line under it. Charts of the SIPRI Top 100 take the
+registry id of the edition they show (``source_id``), so the source line names that edition.
+Nothing here computes a number the notebook does not show.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import polars as pl
 from .. import industry
 from . import PALETTE, WIDTH, source_line, titled
 
-REGION_COLOURS = dict(zip(industry.REGIONS, PALETTE[:len(industry.REGIONS)]))
+REGION_COLOURS = dict(zip(industry.REGIONS, PALETTE[:len(industry.REGIONS)], strict=True))
 BREAK_NOTE = ("SIPRI includes Chinese companies only from 2015: the dotted line marks that series "
               "break.")
 CURRENT_PRICES = ("Arms revenue in US$ at current prices; shares and concentration are ratios and "
@@ -102,7 +104,14 @@ def merger_timeline_chart(timeline: pl.DataFrame, *, title: str, subtitle: str |
     return titled(chart, title, subtitle, MERGER_SOURCE)
 
 
-def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+def _upper(values: pl.Series, floor: float, step: float) -> float:
+    """An axis maximum: at least ``floor``, else the data's maximum rounded up to ``step``."""
+    top = float(values.max() or 0)
+    return max(floor, step * -(-top // step))
+
+
+def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | list[str],
+                        source_id: str):
     """CR5, CR_k (percent) and HHI (points) over time, both series, with the 2015 break marked.
 
     ``measures`` is ``industry.headline_measures``: year, series, measure, value, unit.
@@ -122,14 +131,16 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
     cr = alt.Chart(data).transform_filter(alt.datum.measure != "HHI").mark_line(
         point=alt.OverlayMarkDef(size=18)).encode(
         x=x, y=alt.Y("value:Q", title="Share of Top-100 arms revenue (%, current US$)",
-                     scale=alt.Scale(domain=[0, 70])),
+                     scale=alt.Scale(domain=[0, min(100.0, _upper(
+                         data.filter(pl.col("measure") != "HHI")["value"], 70, 10))])),
         color=alt.Color("measure:N", title="Measure",
                         scale=alt.Scale(domain=ratios, range=[PALETTE[1], PALETTE[0]])),
         strokeDash=dash, tooltip=tooltip)
     hhi = alt.Chart(data).transform_filter(alt.datum.measure == "HHI").mark_line(
         color=PALETTE[2], point=alt.OverlayMarkDef(size=18, color=PALETTE[2])).encode(
         x=x, y=alt.Y("value:Q", title="HHI, points (0-10,000; current US$)",
-                     scale=alt.Scale(domain=[0, 600])),
+                     scale=alt.Scale(domain=[0, _upper(
+                         data.filter(pl.col("measure") == "HHI")["value"], 600, 100)])),
         strokeDash=dash, tooltip=tooltip)
     half = (WIDTH - 60) // 2
     left = _with_break(cr, data["year"]).properties(
@@ -138,12 +149,14 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
                                                       title="Herfindahl-Hirschman index")
     chart = alt.hconcat(left, right, spacing=30)
     note = (f"{BREAK_NOTE} Solid lines: the published lists; dashed lines (from 2015): the same "
-            f"measure with Chinese firms removed before shares are computed. HHI here is within "
-            f"the Top 100, not a market HHI. {CURRENT_PRICES}")
-    return titled(chart, title, subtitle, source_line("sipri_top100", note=note))
+            "measure with Chinese firms removed before shares are computed (those lists hold "
+            "fewer than 100 companies). HHI here is within the Top 100, not a market HHI. "
+            f"{CURRENT_PRICES}")
+    return titled(chart, title, subtitle, source_line(source_id, note=note))
 
 
-def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str | list[str],
+                          source_id: str):
     """Stacked shares of Top-100 arms revenue by HQ region (``industry.regional_shares``)."""
     data = regional.select("year", "region", "region_order", "share_pct", "n_companies",
                            industry.ARMS)
@@ -165,23 +178,18 @@ def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str |
     note = ("European NATO includes Trans-European companies (Airbus, MBDA, KNDS ...); Other NATO "
             "is Canada and Türkiye; Allies count from the year they joined. " + BREAK_NOTE + " "
             + CURRENT_PRICES)
-    return titled(chart, title, subtitle, source_line("sipri_top100", note=note))
+    return titled(chart, title, subtitle, source_line(source_id, note=note))
 
 
-def top10_by_hq_chart(top: pl.DataFrame, *, title: str, subtitle: str | list[str]):
-    """How many of the top k companies each year are headquartered in each region."""
-    k = int(top["position"].max())
-    counts = (top.group_by("year", "region").agg(pl.len().cast(pl.Int64).alias("companies"),
-                                                 pl.col("company").sort().str.join(", ")
-                                                 .alias("names"))
-              .with_columns(pl.col("region").replace_strict(
-                  {r: i for i, r in enumerate(industry.REGIONS)}, return_dtype=pl.Int64)
-                  .alias("region_order"))
-              .sort("year", "region_order"))
+def top10_by_hq_chart(counts: pl.DataFrame, k: int, *, title: str, subtitle: str | list[str],
+                      source_id: str):
+    """How many of the top k companies each year are headquartered in each region
+    (``counts`` is :func:`dibtrends.industry.top_k_region_counts`)."""
     bars = alt.Chart(counts).mark_bar().encode(
         x=alt.X("year:O", title=None),
         y=alt.Y("companies:Q", stack="zero", title=f"Companies in the top {k}",
-                scale=alt.Scale(domain=[0, k]), axis=alt.Axis(values=list(range(0, k + 1, 2)))),
+                scale=alt.Scale(domain=[0, k]),
+                axis=alt.Axis(values=list(range(0, k + 1, max(1, k // 5))))),
         color=alt.Color("region:N", title="Headquarters",
                         scale=alt.Scale(domain=list(REGION_COLOURS),
                                         range=list(REGION_COLOURS.values())),
@@ -194,4 +202,4 @@ def top10_by_hq_chart(top: pl.DataFrame, *, title: str, subtitle: str | list[str
     note = ("United States, European NATO (incl. Trans-European) and Other NATO are NATO; Allies "
             "count from the year they joined. Ranks by arms revenue in US$ at current prices. "
             + BREAK_NOTE)
-    return titled(chart, title, subtitle, source_line("sipri_top100", note=note))
+    return titled(chart, title, subtitle, source_line(source_id, note=note))

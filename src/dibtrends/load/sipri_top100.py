@@ -1,20 +1,36 @@
 """SIPRI Arms Industry Database: the Top 100 arms-producing and military services companies.
 
-Two workbooks from the December 2024 release (data for 2002-2023):
+Two editions of the company workbook are registered, each with its own id and processed table,
+named after the edition's last data year (like the SIPRI milex ids):
 
-``SIPRI-Top-100-2002-2023.xlsx`` (source ``sipri_top100``) has one sheet per year. Some sheet
-names carry a trailing space (``'2010 '``); three title lines, then the header on row 4, then 100
-ranked rows, then footnote rows (a letter in column A, the text in column B). The column layout
-differs by year and the loader maps columns by their header text, never by position:
+* ``sipri_top100_2023``: ``SIPRI-Top-100-2002-2023.xlsx``, December 2024 release (2002-2023,
+  constant prices in 2023 US$);
+* ``sipri_top100_2024``: ``SIPRI-Top-100-2002-2024 (2).xlsx``, December 2025 release (2002-2024,
+  constant prices in 2024 US$). SIPRI revises earlier years between editions (company figures,
+  ranks, even which companies make the list), so the two are never mixed in one series;
+  :mod:`dibtrends.industry` compares them year by year.
 
-* 2002 has no previous-year rank or revenue and puts the constant-price column before total
-  revenue; 2003-2022 carry ``Rank (Y-1)`` and ``Arms revenues (Y-1)``; 2023 adds a
-  ``Notes (2023)`` column (footnote letters per company) and has no constant-price column for
-  2023 itself, because the constant prices *are* 2023 prices (the loader sets
-  ``arms_revenue_usd_m_const2023`` equal to the current-price value for 2023).
-* Header spelling drifts (double spaces, a leading space in `` Country ``, ``*Note (b)`` and
-  ``(c)`` footnote references); headers are normalised before matching, and a missing header
-  stops the load with a :class:`DataError` naming file, sheet, the expected header and the fix.
+Each workbook has one sheet per year. Some sheet names carry a trailing space (``'2010 '``);
+three title lines, then the header on row 4 (``HEADER_ROW``), then 100 ranked rows, then footnote
+rows (a letter in column A, the text in column B). The column layout differs by year and edition
+and the loader maps columns by their header text, never by position:
+
+* the first year (2002) has no previous-year rank or revenue and puts the constant-price column
+  before total revenue; later years carry ``Rank (Y-1)`` and ``Arms revenues (Y-1)`` and both
+  ``Arms revenues Y`` and ``Arms revenues Y-1`` at the edition's constant prices;
+* the edition's last year adds a ``Notes (Y)`` column (footnote letters per company) and has no
+  constant-price column for Y itself, because the constant prices *are* Y prices (the loader
+  sets ``arms_revenue_usd_m_constant`` equal to the current-price value for that year);
+* header spelling drifts (double spaces, a leading space in `` Country ``, ``*Note (b)``,
+  ``note (e)`` and ``(c)`` footnote references); headers are normalised before matching, and a
+  missing header stops the load with a :class:`DataError` naming file, sheet, the expected header
+  and the fix;
+* a header that is wrong in the published file is corrected only through ``HEADER_FIXES``, which
+  names the edition, sheet, column, the published text and what the column holds; the fix stops
+  with an error when the published text no longer matches (the publisher corrected the file).
+  The December 2025 edition's 2023 sheet heads both constant-price columns "Arms revenues 2023
+  (constant 2024 prices)"; the second holds 2022 (its values equal the 2022 sheet's own 2022
+  column, which the tests check).
 
 Values: US$ million at current prices, rounded by SIPRI to the nearest 10 million; ``. .`` means
 not available and ``-`` (in previous-year columns) that the company was not in the previous
@@ -23,9 +39,8 @@ Top 100; both become null. The share of arms in total revenue is stored by SIPRI
 debris) would be skipped; a ``#REF!`` or other text inside a ranked row is an error. The 2019
 sheet marks two Chinese shipbuilders ``CSIC - MERGED!`` and ``CSSC - MERGED!`` (they merged in
 November 2019): the company is stored as ``CSIC``/``CSSC`` and the marker kept in
-``sipri_notes``. Checked for this edition: ranks run 1-100 without ties in every year and no
-company carries an ``S`` (subsidiary) mark, so ``(year, rank)`` and ``(year, company)`` are both
-unique keys.
+``sipri_notes``. The schema checks that ranks run 1-100 without ties in every year and that
+``(year, company)`` is unique.
 
 ``Country`` is where the ownership and control structures are located (SIPRI footnote);
 ``Trans-European`` (Airbus, MBDA, KNDS, ...) means control located in more than one European
@@ -34,16 +49,20 @@ country: ``hq_iso3`` is null and ``trans_european`` true for those rows.
 Chinese companies are included only from 2015 (``(excluding China)`` in the 2002-2014 titles):
 the totals break between 2014 and 2015. ``dibtrends.industry`` handles the break.
 
-``Total-arms-sales-SIPRI-Top-100-2002-2023.xlsx`` (source ``sipri_top100_totals``) gives the
-published total per year in current and constant (2023) US$ billion. Its note says each year's
-total covers that year's Top 100, *except* 2022, which covers the companies in the 2023 list;
-the loader parses that note into ``company_set_year`` so the cross-check in the tests compares
-like with like.
+``Total-arms-sales-SIPRI-Top-100-2002-2023.xlsx`` (source ``sipri_top100_totals``, December 2024
+release) gives the published total per year in current and constant (2023) US$ billion. Its note
+says each year's total covers that year's Top 100, *except* 2022, which covers the companies in
+the 2023 list; the loader parses that note into ``company_set_year`` so the cross-check in the
+tests compares like with like. The December 2025 edition's totals file is not available: its
+totals are the sums of the 100 rows (``dibtrends.industry.annual_totals``), which is how the
+December 2024 totals were made (the tests check that to US$0.005 bn).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
@@ -55,30 +74,61 @@ from ..countries import iso3
 from ..errors import DataError
 from ..sources import get as get_source
 
-SOURCE_ID = "sipri_top100"
 TOTALS_SOURCE_ID = "sipri_top100_totals"
+#: The constant-price base year of the totals file (December 2024 release).
+TOTALS_CONST_BASE_YEAR = 2023
 HEADER_ROW = 4
-#: The constant-price base year of this edition (header "... (constant 2023 prices)").
-CONST_BASE_YEAR = 2023
 TRANS_EUROPEAN = "Trans-European"
 #: Cells that mean "no value" in these workbooks.
 MISSING = {"", ". .", "..", "...", "-", "–", "—", "n/a"}
 #: The arms share may exceed 100 % by rounding (both revenues rounded to US$ 10 m): 1 point allows
 #: that (largest seen: LIG Nex1 2010, 100.6 %) without letting a unit slip (x100) through.
 SHARE_MAX_PCT = 101.0
-#: Published values outside that bound, kept as published and listed here with the reason.
-KNOWN_SHARE_OUTLIERS = {
-    (2013, "Sierra Nevada Corp."): (
-        "SIPRI prints total revenue 316 against arms revenue 1,150 (US$ m): 364 %, a publisher "
-        "inconsistency (2012: total 1,200); kept as published, not used by any analysis"
-    ),
-}
 
 
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the Top 100 workbook: its registry id (= processed table name) and the
+    facts about its layout the loader relies on."""
+
+    source_id: str
+    last_year: int
+    #: Base year of the constant-price columns ("constant 2024 prices").
+    const_base_year: int
+    header_row: int = HEADER_ROW
+    #: (sheet, 1-based column) -> (header as published, header it should have): see module doc.
+    header_fixes: dict = field(default_factory=dict)
+    #: (year, company) -> reason: published arms shares above SHARE_MAX_PCT, kept as published.
+    share_outliers: dict = field(default_factory=dict)
+
+    @property
+    def table(self) -> str:
+        return self.source_id
+
+    @property
+    def edition(self) -> str:
+        return get_source(self.source_id).edition
+
+
+_SIERRA_NEVADA = (
+    "SIPRI prints total revenue 316 against arms revenue 1,150 (US$ m): 364 %, a publisher "
+    "inconsistency (2012: total 1,200); kept as published, not used by any analysis")
+
+EDITIONS = {e.source_id: e for e in (
+    Edition("sipri_top100_2023", last_year=2023, const_base_year=2023,
+            share_outliers={(2013, "Sierra Nevada Corp."): _SIERRA_NEVADA}),
+    Edition("sipri_top100_2024", last_year=2024, const_base_year=2024,
+            header_fixes={("2023", 10): ("Arms revenues 2023 (constant 2024 prices) note (d)",
+                                         "Arms revenues 2022 (constant 2024 prices) note (d)")}),
+)}
+#: The newest edition: what the report's industry chapter reads.
+NEWEST = "sipri_top100_2024"
+PREVIOUS = "sipri_top100_2023"
 class Top100Schema(pa.DataFrameModel):
-    """One row per company and year, as SIPRI ranks them."""
+    """One row per company and year, as SIPRI ranks them, in one edition."""
 
-    source_id: str = pa.Field(isin=[SOURCE_ID])
+    source_id: str = pa.Field(isin=list(EDITIONS))
+    edition: str = pa.Field(str_length={"min_value": 4})
     year: pl.Int64 = pa.Field(ge=2002, le=2100)
     rank: pl.Int64 = pa.Field(ge=1, le=100)
     rank_prev: pl.Int64 = pa.Field(nullable=True, ge=1)
@@ -91,7 +141,10 @@ class Top100Schema(pa.DataFrameModel):
     arms_revenue_prev_usd_m_current: float = pa.Field(nullable=True, gt=0)
     total_revenue_usd_m_current: float = pa.Field(nullable=True, gt=0)
     arms_share_of_revenue_pct: float = pa.Field(nullable=True, ge=0)
-    arms_revenue_usd_m_const2023: float = pa.Field(nullable=True, gt=0)
+    #: Arms revenue of ``year`` and of the year before, at the edition's constant prices.
+    constant_prices_year: pl.Int64 = pa.Field(ge=2002, le=2100)
+    arms_revenue_usd_m_constant: float = pa.Field(nullable=True, gt=0)
+    arms_revenue_prev_usd_m_constant: float = pa.Field(nullable=True, gt=0)
     sheet: str
     source_row: pl.Int64 = pa.Field(ge=HEADER_ROW + 1)
 
@@ -114,8 +167,10 @@ class Top100Schema(pa.DataFrameModel):
     @pa.dataframe_check
     def arms_share_at_most_100_pct(cls, data) -> pl.LazyFrame:
         known = pl.lit(False)
-        for year, company in KNOWN_SHARE_OUTLIERS:
-            known = known | ((pl.col("year") == year) & (pl.col("company") == company))
+        for edition in EDITIONS.values():
+            for year, company in edition.share_outliers:
+                known = known | ((pl.col("source_id") == edition.source_id)
+                                 & (pl.col("year") == year) & (pl.col("company") == company))
         return data.lazyframe.select(
             pl.col("arms_share_of_revenue_pct").is_null()
             | (pl.col("arms_share_of_revenue_pct") <= SHARE_MAX_PCT) | known
@@ -147,8 +202,9 @@ def _norm_header(text: object) -> str:
     return s.strip()
 
 
-def _expected_headers(year: int, first_year: int) -> dict[str, tuple[str, bool]]:
-    """Field -> (normalised header, required?) for the sheet of ``year``."""
+def _expected_headers(year: int, first_year: int, base: int) -> dict[str, tuple[str, bool]]:
+    """Field -> (normalised header, required?) for the sheet of ``year``; ``base`` is the
+    edition's constant-price year."""
     has_prev = year > first_year
     return {
         "rank": (f"rank ({year})", True),
@@ -160,13 +216,33 @@ def _expected_headers(year: int, first_year: int) -> dict[str, tuple[str, bool]]
         "arms_prev": (f"arms revenues ({year - 1})", has_prev),
         "total": (f"total revenues ({year})", True),
         "share": (f"arms revenues as a % of total revenues ({year})", True),
-        "const": (f"arms revenues {year} (constant {CONST_BASE_YEAR} prices)",
-                  year != CONST_BASE_YEAR),
+        "const": (f"arms revenues {year} (constant {base} prices)", year != base),
+        "const_prev": (f"arms revenues {year - 1} (constant {base} prices)", False),
     }
 
 
-def _map_columns(ws, path: Path, year: int, first_year: int) -> dict[str, int]:
-    header = [c.value for c in ws[HEADER_ROW]]
+def _header(ws, path: Path, edition: Edition) -> list:
+    """The sheet's header row with the edition's documented corrections applied."""
+    header = [c.value for c in ws[edition.header_row]]
+    for (sheet, column), (published, corrected) in edition.header_fixes.items():
+        if ws.title.strip() != sheet:
+            continue
+        found = header[column - 1] if column <= len(header) else None
+        if found != published:
+            raise DataError(
+                path, f"sheet {ws.title!r}: the header fix for column {column} expects "
+                f"{published!r} but the file has {found!r}", column=str(found),
+                row=edition.header_row,
+                fix=("the publisher changed this header: check what the column holds and "
+                     f"update or remove the entry for {edition.source_id} in EDITIONS "
+                     "(header_fixes) in src/dibtrends/load/sipri_top100.py."))
+        header[column - 1] = corrected
+    return header
+
+
+def _map_columns(header: list, ws, path: Path, year: int, first_year: int,
+                 edition: Edition) -> dict[str, int]:
+    row = edition.header_row
     by_text: dict[str, int] = {}
     for idx, value in enumerate(header):
         if value is None or not str(value).strip():
@@ -175,20 +251,23 @@ def _map_columns(ws, path: Path, year: int, first_year: int) -> dict[str, int]:
         if key in by_text:
             raise DataError(
                 path, f"sheet {ws.title!r}: header {key!r} appears twice (columns "
-                f"{by_text[key] + 1} and {idx + 1})", column=str(value), row=HEADER_ROW,
-                fix="check the sheet layout; the loader maps columns by header text.")
+                f"{by_text[key] + 1} and {idx + 1})", column=str(value), row=row,
+                fix=("check what each column holds; if the publisher mislabelled one, record "
+                     "the correction in header_fixes of this edition in EDITIONS "
+                     "(src/dibtrends/load/sipri_top100.py)."))
         by_text[key] = idx
     cols: dict[str, int] = {}
-    for field, (wanted, required) in _expected_headers(year, first_year).items():
+    for name, (wanted, required) in _expected_headers(
+            year, first_year, edition.const_base_year).items():
         if wanted in by_text:
-            cols[field] = by_text[wanted]
+            cols[name] = by_text[wanted]
         elif required:
             seen = ", ".join(repr(str(h).strip()) for h in header if h is not None)
             raise DataError(
                 path, f"sheet {ws.title!r}: expected a column headed {wanted!r} in row "
-                f"{HEADER_ROW} but found only: {seen}", column=wanted, row=HEADER_ROW,
+                f"{row} but found only: {seen}", column=wanted, row=row,
                 fix=("SIPRI renamed or removed this column; map the new header text to the field "
-                     f"{field!r} in _expected_headers() in src/dibtrends/load/sipri_top100.py "
+                     f"{name!r} in _expected_headers() in src/dibtrends/load/sipri_top100.py "
                      "after checking that its meaning and units are unchanged."))
     return cols
 
@@ -242,25 +321,32 @@ def _is_debris(row: tuple) -> bool:
     return bool(values) and all(isinstance(v, str) and v.strip().startswith("#REF") for v in values)
 
 
-def _read_sheet(ws, path: Path, first_year: int) -> list[dict]:
+def _read_sheet(ws, path: Path, first_year: int, edition: Edition) -> list[dict]:
     sheet = ws.title
     try:
         year = int(sheet.strip())
     except ValueError:
         raise DataError(path, f"sheet {sheet!r} is not named after a year", column=None,
-                        fix="the workbook should have one sheet per year (e.g. '2023', '2010 ').")
-    cols = _map_columns(ws, path, year, first_year)
-    header = [c.value for c in ws[HEADER_ROW]]
+                        fix="the workbook should have one sheet per year (e.g. '2023', '2010 ')."
+                        ) from None
+    header = _header(ws, path, edition)
+    cols = _map_columns(header, ws, path, year, first_year, edition)
 
-    def col_name(field: str) -> str:
-        return str(header[cols[field]]).strip()
+    def col_name(name: str) -> str:
+        return str(header[cols[name]]).strip()
 
-    def get(row: tuple, field: str):
-        return row[cols[field]] if field in cols and cols[field] < len(row) else None
+    def get(row: tuple, name: str):
+        return row[cols[name]] if name in cols and cols[name] < len(row) else None
+
+    def optional_number(cells: tuple, name: str, **kw) -> float | None:
+        if name not in cols:
+            return None
+        return _number(get(cells, name), column=col_name(name), required=False, **kw)
 
     rows = []
-    for excel_row, row in enumerate(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True),
-                                    start=HEADER_ROW + 1):
+    first_row = edition.header_row + 1
+    for excel_row, row in enumerate(ws.iter_rows(min_row=first_row, values_only=True),
+                                    start=first_row):
         rank_cell = get(row, "rank")
         if _is_debris(row):
             continue
@@ -298,7 +384,8 @@ def _read_sheet(ws, path: Path, first_year: int) -> list[dict]:
             country, file=f"{path} (sheet {sheet!r}, row {excel_row})", column=col_name("country"))
         share = _number(get(row, "share"), column=col_name("share"), required=False, **kw)
         rows.append({
-            "source_id": SOURCE_ID,
+            "source_id": edition.source_id,
+            "edition": edition.edition,
             "year": year,
             "rank": _int(rank_cell, column=col_name("rank"), required=True, **kw),
             "rank_prev": _int(get(row, "rank_prev"), column=col_name("rank_prev"),
@@ -310,41 +397,51 @@ def _read_sheet(ws, path: Path, first_year: int) -> list[dict]:
             "trans_european": trans_european,
             "arms_revenue_usd_m_current": _number(get(row, "arms"), column=col_name("arms"),
                                                   required=True, **kw),
-            "arms_revenue_prev_usd_m_current": _number(
-                get(row, "arms_prev"), column=col_name("arms_prev"), required=False, **kw)
-            if "arms_prev" in cols else None,
+            "arms_revenue_prev_usd_m_current": optional_number(row, "arms_prev", **kw),
             "total_revenue_usd_m_current": _number(get(row, "total"), column=col_name("total"),
                                                    required=False, **kw),
             "arms_share_of_revenue_pct": None if share is None else share * 100.0,
-            "arms_revenue_usd_m_const2023": _number(
-                get(row, "const"), column=col_name("const"), required=False, **kw)
-            if "const" in cols else None,
+            "constant_prices_year": edition.const_base_year,
+            "arms_revenue_usd_m_constant": optional_number(row, "const", **kw),
+            "arms_revenue_prev_usd_m_constant": optional_number(row, "const_prev", **kw),
             "sheet": sheet,
             "source_row": excel_row,
         })
     if not rows:
         raise DataError(path, f"sheet {sheet!r} has no ranked rows below the header on row "
-                        f"{HEADER_ROW}", column=None, row=HEADER_ROW,
-                        fix="check that the header is still on row 4 (HEADER_ROW).")
+                        f"{edition.header_row}", column=None, row=edition.header_row,
+                        fix="check that the header is still on that row (Edition.header_row).")
     return rows
 
 
 _TOP100_TYPES = {
-    "source_id": pl.String, "year": pl.Int64, "rank": pl.Int64, "rank_prev": pl.Int64,
-    "company": pl.String, "sipri_notes": pl.String, "country_published": pl.String,
-    "hq_iso3": pl.String, "trans_european": pl.Boolean,
+    "source_id": pl.String, "edition": pl.String, "year": pl.Int64, "rank": pl.Int64,
+    "rank_prev": pl.Int64, "company": pl.String, "sipri_notes": pl.String,
+    "country_published": pl.String, "hq_iso3": pl.String, "trans_european": pl.Boolean,
     "arms_revenue_usd_m_current": pl.Float64, "arms_revenue_prev_usd_m_current": pl.Float64,
     "total_revenue_usd_m_current": pl.Float64, "arms_share_of_revenue_pct": pl.Float64,
-    "arms_revenue_usd_m_const2023": pl.Float64, "sheet": pl.String, "source_row": pl.Int64,
+    "constant_prices_year": pl.Int64, "arms_revenue_usd_m_constant": pl.Float64,
+    "arms_revenue_prev_usd_m_constant": pl.Float64, "sheet": pl.String, "source_row": pl.Int64,
 }
 
 
-def load_top100(path: Path | None = None) -> pl.DataFrame:
-    """Every company-year of the SIPRI Top 100, 2002-2023, tidy and validated."""
-    path = Path(path or paths.RAW / get_source(SOURCE_ID).filename)
+def edition(source_id: str) -> Edition:
+    """The registered edition ``source_id`` (error names the known ones)."""
+    try:
+        return EDITIONS[source_id]
+    except KeyError:
+        raise KeyError(f"no SIPRI Top 100 edition {source_id!r}; editions: "
+                       f"{', '.join(EDITIONS)}") from None
+
+
+def load_top100(path: Path | None = None, source_id: str = NEWEST) -> pl.DataFrame:
+    """Every company-year of one edition of the SIPRI Top 100, tidy and validated."""
+    ed = edition(source_id)
+    path = Path(path or paths.RAW / get_source(source_id).filename)
     if not path.exists():
-        raise DataError(path, "the SIPRI Top 100 workbook is missing",
-                        fix="run `make data` (or dibtrends.fetch.fetch_all) to fetch it.")
+        raise DataError(path, f"the SIPRI Top 100 workbook ({ed.edition}) is missing",
+                        fix=f"run `make data` (or `python -m dibtrends fetch {source_id}`) to "
+                            "fetch it.")
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         years = []
@@ -354,14 +451,20 @@ def load_top100(path: Path | None = None) -> pl.DataFrame:
             except ValueError:
                 years.append(None)
         first_year = min(y for y in years if y is not None) if any(years) else 0
-        rows = [r for ws in wb.worksheets for r in _read_sheet(ws, path, first_year)]
+        last_year = max((y for y in years if y is not None), default=None)
+        if last_year != ed.last_year:
+            raise DataError(path, f"the newest year sheet is {last_year}, but {source_id} "
+                            f"({ed.edition}) should end in {ed.last_year}",
+                            fix=("check that the file is the registered edition; a new edition "
+                                 "needs its own registry record and entry in EDITIONS."))
+        rows = [r for ws in wb.worksheets for r in _read_sheet(ws, path, first_year, ed)]
     finally:
         wb.close()
     df = pl.DataFrame(rows, schema=_TOP100_TYPES).sort("year", "rank")
     # The base year has no constant-price column: its current prices are the constant prices.
     df = df.with_columns(
-        pl.when(pl.col("year") == CONST_BASE_YEAR).then(pl.col("arms_revenue_usd_m_current"))
-        .otherwise(pl.col("arms_revenue_usd_m_const2023")).alias("arms_revenue_usd_m_const2023"))
+        pl.when(pl.col("year") == ed.const_base_year).then(pl.col("arms_revenue_usd_m_current"))
+        .otherwise(pl.col("arms_revenue_usd_m_constant")).alias("arms_revenue_usd_m_constant"))
     years_found = sorted(df["year"].unique().to_list())
     if years_found != list(range(years_found[0], years_found[-1] + 1)):
         raise DataError(path, f"year sheets are not consecutive: {years_found}",
@@ -422,7 +525,7 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
         return out
 
     current = series("current us$", "arms_revenue_usd_bn_current")
-    const = series(f"constant {CONST_BASE_YEAR} us$", "arms_revenue_usd_bn_const2023")
+    const = series(f"constant {TOTALS_CONST_BASE_YEAR} us$", "arms_revenue_usd_bn_const2023")
     note = " ".join(str(r[0]) for r in grid if isinstance(r[0], str) and r[0].startswith("Note"))
     set_year = {y: y for y in years.values()}
     if "except" in note:
@@ -446,4 +549,7 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
     return validate.validated(df.sort("year"), Top100TotalsSchema, path, key=["year"])
 
 
-TABLES = {"sipri_top100": load_top100, "sipri_top100_totals": load_totals}
+TABLES = {
+    **{sid: functools.partial(load_top100, source_id=sid) for sid in EDITIONS},
+    TOTALS_SOURCE_ID: load_totals,
+}
