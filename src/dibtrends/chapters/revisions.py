@@ -22,8 +22,10 @@ NOTEBOOK = "06_revisions"
 TITLE = "What the publishers revised between editions"
 MILEX = ("sipri_milex_2024", "sipri_milex_2025")  # older, newer
 TOP100 = ("sipri_top100_2023", "sipri_top100_2024")  # older, newer
-READS = (*MILEX, *TOP100, "nato_membership")
-SOURCES = (*MILEX, *TOP100)
+#: SIPRI's own totals file for the older Top 100 edition: a check on the sum of its rows.
+TOP100_TOTALS = "sipri_top100_totals"
+READS = (*MILEX, *TOP100, TOP100_TOTALS, "nato_membership")
+SOURCES = (*MILEX, *TOP100, TOP100_TOTALS)
 N_LARGEST = 10
 N_RANKS = 15
 
@@ -138,15 +140,21 @@ class Result:
                         "crossed_down": "Moved below by the revision"}),
             "totals": Table(
                 "06_top100_totals_by_edition",
-                self.totals.select("year", "total_usd_bn_older", "total_usd_bn_newer",
-                                   "revision_usd_bn", "revision_pct", "n_companies_in_both"),
+                self.totals.select("year", "published_total_usd_bn", "total_usd_bn_older",
+                                   "total_usd_bn_newer", "revision_usd_bn", "revision_pct",
+                                   "n_companies_in_both"),
                 f"SIPRI Top 100: each year's total arms revenue in two editions (sum of the 100 "
-                f"companies, US$ bn at current prices; {t_old} against {t_new})",
-                labels={"year": "Year", "total_usd_bn_older": f"{t_old}, US$ bn",
+                f"companies, US$ bn at current prices; {t_old} against {t_new}), and the total "
+                f"SIPRI published with the older edition (– : SIPRI's file gives that year's "
+                f"total for a later year's list of companies)",
+                labels={"year": "Year",
+                        "published_total_usd_bn": f"Published total, {t_old}, US$ bn",
+                        "total_usd_bn_older": f"{t_old}, US$ bn",
                         "total_usd_bn_newer": f"{t_new}, US$ bn",
                         "revision_usd_bn": "Revision, US$ bn", "revision_pct": "Revision, %",
                         "n_companies_in_both": "Companies listed in both"},
-                decimals={"total_usd_bn_older": 1, "total_usd_bn_newer": 1,
+                decimals={"published_total_usd_bn": 1, "total_usd_bn_older": 1,
+                          "total_usd_bn_newer": 1,
                           "revision_usd_bn": 1, "revision_pct": 2}),
             "ranks": Table(
                 "06_top100_ranks_by_edition", ranks,
@@ -192,6 +200,16 @@ class Result:
         return rows
 
 
+def with_published_totals(totals: pl.DataFrame, published: pl.DataFrame) -> pl.DataFrame:
+    """Add SIPRI's published total for each year where it covers that year's own list of
+    companies (the file gives the last years' totals for a later list)."""
+    own = (published.filter(pl.col("company_set_year") == pl.col("year"))
+           .select("year", pl.col("arms_revenue_usd_bn_current").alias("published_total_usd_bn")))
+    return totals.join(own, on="year", how="left").with_columns(
+        (pl.col("published_total_usd_bn") - pl.col("total_usd_bn_older"))
+        .alias("published_gap_usd_bn"))
+
+
 def run(params: Params | None = None, processed_dir=None) -> Result:
     p = params or Params()
     p.check_data(processed_dir)
@@ -208,9 +226,16 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         largest=revisions.largest_revisions(shares, N_LARGEST),
         counts=revisions.threshold_counts(shares, p.threshold_pct),
         per_year=revisions.revision_summary(shares),
-        totals=industry.compare_totals(top_old, top_new), ranks=ranks, top100_year=top_year,
+        totals=with_published_totals(industry.compare_totals(top_old, top_new),
+                                     data.table(TOP100_TOTALS, processed_dir)),
+        ranks=ranks, top100_year=top_year,
         text={})
     return Result(**{**result.__dict__, "text": sentences(result)})
+
+
+def gap_words(gap: float | None) -> str:
+    """'' when two totals agree to the cent of a billion, else how far apart they are."""
+    return "" if gap is None or gap < 0.005 else f" to within US$ {gap:.2f} bn"
 
 
 def sentences(r: Result) -> dict[str, str]:
@@ -250,7 +275,9 @@ def sentences(r: Result) -> dict[str, str]:
         f"SIPRI's Top 100 for {latest['year']} totals US$ {fmt(latest['total_usd_bn_older'])} bn "
         f"in the {t_old} and US$ {fmt(latest['total_usd_bn_newer'])} bn in the {t_new} "
         f"({latest['revision_pct']:+.2f} %); {latest['n_companies_in_both']} companies are "
-        f"listed in both. For {r.top100_year}, "
+        f"listed in both. SIPRI's own totals file for the older edition matches the sum of its "
+        f"100 rows{gap_words(r.totals['published_gap_usd_bn'].abs().max())} in every year it "
+        f"gives for that year's list of companies. For {r.top100_year}, "
         f"{plural(revised_cos.height, 'company', 'companies')} listed in both had "
         f"{'its' if revised_cos.height == 1 else 'their'} arms revenue revised and "
         f"{plural(changed.height, 'company', 'companies')} "
