@@ -1,4 +1,9 @@
-"""Chart builders for notebook 04 (the 2 % and 20 % guidelines and the 2035 pledge)."""
+"""Chart builders for chapter 4 (the 2 % and 20 % guidelines, the core-defence target, and
+NATO's figures against SIPRI's).
+
+No edition's years are written here: the estimate years, the first and latest year and the
+editions come from the data and the registry through the arguments.
+"""
 
 from __future__ import annotations
 
@@ -17,17 +22,31 @@ GUIDELINES = {
     "equipment": ("equipment_share_pct", "meets_equipment_guideline",
                   "Equipment, % of defence expenditure", "20 % on major equipment"),
 }
-SOURCE_NOTE = "2023 and 2024 are NATO estimates (e); share of GDP at 2015 prices (Table 3)."
 
 
-def guideline_heatmap(status: pl.DataFrame, guideline: str = "gdp"):
+def estimate_note(estimate_years) -> str:
+    """'e: NATO estimate.' when the table marks any year as an estimate (the source line names
+    the years through the registry's edition)."""
+    return "e: NATO estimate." if list(estimate_years) else ""
+
+
+def _year_label() -> pl.Expr:
+    return (pl.col("year").cast(pl.String)
+            + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
+
+
+def _label(year: int, estimate_years) -> str:
+    return f"{year}e" if year in set(estimate_years) else str(year)
+
+
+def guideline_heatmap(status: pl.DataFrame, guideline: str = "gdp",
+                      source_id: str = "nato_defexp_2024", estimate_years=()):
     """Allies x years: cell colour says met / not met / not yet an Ally, text gives the value."""
     value, meets, axis_title, label = GUIDELINES[guideline]
     data = status.filter(pl.col(value).is_not_null()).select(
         "entity", "year", "estimate", value,
         pl.col("entity").map_elements(name_of, return_dtype=pl.String).alias("name"),
-        (pl.col("year").cast(pl.String)
-         + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit(""))).alias("year_label"),
+        _year_label().alias("year_label"),
         pl.when(~pl.col("counted")).then(pl.lit(NOT_MEMBER))
         .when(pl.col(meets)).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
         pl.col(value).round(2 if guideline == "gdp" else 0).alias("value_label"),
@@ -53,38 +72,43 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str = "gdp"):
     first = int(data["year"].min())
     n_first = data.filter(pl.col("year") == first, pl.col("status") == MEETS).height
     n_last = data.filter(pl.col("year") == latest, pl.col("status") == MEETS).height
-    return titled(chart, f"NATO's {label} guideline, Ally by Ally, {first}–{latest}",
+    last_label = _label(latest, estimate_years)
+    return titled(chart, f"NATO's {label} guideline, Ally by Ally, {first}–{last_label}",
                   [(f"Cells: {axis_title}. Allies meeting it: {n_first} in {first}, "
-                    f"{n_last} in {latest}e. Grey: years before accession."),
-                   f"Sorted by {latest}e value."],
-                  source_line("nato_defexp_2024", note=SOURCE_NOTE))
+                    f"{n_last} in {last_label}. Grey: years before accession."),
+                   f"Sorted by the {last_label} value."],
+                  source_line(source_id, note=estimate_note(estimate_years)
+                              + " Share of GDP at 2015 prices (Table 3)."))
 
 
-def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: float = 3.5,
-              target_year: int = 2035):
+def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: float,
+              target_year: int, source_id: str = "nato_defexp_2024", estimate_years=()):
     """Per Ally: share of GDP in the latest year (dot) and on trend in ``target_year`` (diamond
     with its prediction interval), against the target (dashed)."""
-    latest = int(gap["latest_year"][0])
-    window = f"{int(projection['window_start'][0])}–{int(projection['window_end'][0])}e"
+    latest = _label(int(gap["latest_year"][0]), estimate_years)
+    window = (f"{int(projection['window_start'][0])}–"
+              f"{_label(int(projection['window_end'][0]), estimate_years)}")
     pi = round(projection["pi_level"][0] * 100)
-    data = gap.select("entity", "share_gdp_pct_latest", "gap_pp",
+    data = gap.select("entity", "share_gdp_pct_latest", "gap_pp", "already_above",
                       "required_real_growth_pct", "gdp_growth_pct_assumed").join(
-        projection.select("entity", "projected_share_pct", "pi_lower_pct", "pi_upper_pct"),
+        projection.select("entity", "projected_share_pct", "pi_lower_pct", "pi_upper_pct",
+                          "break_year"),
         on="entity").with_columns(
         pl.col("entity").map_elements(name_of, return_dtype=pl.String).alias("name"))
     order = data.sort("share_gdp_pct_latest", descending=True)["name"].to_list()
     y = alt.Y("name:N", sort=order, title=None)
     tooltip = [alt.Tooltip("name:N", title="Ally"),
-               alt.Tooltip("share_gdp_pct_latest:Q", title=f"{latest}e, % of GDP", format=".2f"),
-               alt.Tooltip("gap_pp:Q", title=f"Gap to {target_share_pct:g} % (pp)", format=".2f"),
+               alt.Tooltip("share_gdp_pct_latest:Q", title=f"{latest}, % of GDP", format=".2f"),
+               alt.Tooltip("gap_pp:Q", title=f"Gap to {target_share_pct:g} % (points)",
+                           format=".2f"),
                alt.Tooltip("required_real_growth_pct:Q", format=".1f",
                            title=f"Real growth needed per year to {target_year} (%)"),
                alt.Tooltip("gdp_growth_pct_assumed:Q", format=".1f",
-                           title="Real GDP growth assumed (%/yr)"),
+                           title="Real GDP growth assumed (% a year)"),
                alt.Tooltip("projected_share_pct:Q", title=f"{target_year} on trend (%)",
                            format=".2f"),
-               alt.Tooltip("pi_lower_pct:Q", title=f"{pi} % PI lower", format=".2f"),
-               alt.Tooltip("pi_upper_pct:Q", title=f"{pi} % PI upper", format=".2f")]
+               alt.Tooltip("pi_lower_pct:Q", title=f"{pi} % interval, low", format=".2f"),
+               alt.Tooltip("pi_upper_pct:Q", title=f"{pi} % interval, high", format=".2f")]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     interval = base.mark_rule(color=PALETTE[5], strokeWidth=2).encode(
         x=alt.X("pi_lower_pct:Q", title="Defence expenditure, % of GDP (2015 prices)"),
@@ -92,55 +116,172 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
     trend = base.mark_point(shape="diamond", filled=True, size=60, color=PALETTE[0]).encode(
         x="projected_share_pct:Q")
     now = base.mark_point(filled=True, size=50, color=PALETTE[1]).encode(x="share_gdp_pct_latest:Q")
-    target = alt.Chart(pl.DataFrame({"x": [target_share_pct]})).mark_rule(
+    target = alt.Chart(pl.DataFrame({"x": [float(target_share_pct)]})).mark_rule(
         color="#333333", strokeDash=[5, 3]).encode(x="x:Q")
     chart = alt.layer(interval, trend, now, target).properties(height=15 * len(order))
     reach = int((data["projected_share_pct"] >= target_share_pct).sum())
-    return titled(chart, f"Distance to the {target_share_pct:g} % core-defence pledge by "
-                  f"{target_year}",
-                  [(f"Orange dot: {latest}e share of GDP. Blue diamond: {target_year} on the "
-                    f"Ally's linear trend {window} (OLS), bar: {pi} % prediction interval."),
-                   (f"Dashed line: {target_share_pct:g} % (The Hague, June 2025). On trend, "
-                    f"{reach} of {data.height} Allies reach it.")],
-                  source_line("nato_defexp_2024", note="Trend lines describe 2014–2024, they do "
-                              "not forecast budgets. " + SOURCE_NOTE))
+    shifted = data.filter(pl.col("break_year").is_not_null())["name"].to_list()
+    return titled(chart, f"Distance to {target_share_pct:g} % of GDP by {target_year}",
+                  [(f"Orange dot: {latest} share of GDP. Blue diamond: {target_year} on the "
+                    f"Ally's straight-line trend {window}; bar: its own {pi} % prediction "
+                    "interval."),
+                   (f"Dashed line: {target_share_pct:g} %. On trend, {reach} of {data.height} "
+                    "Allies reach it.")
+                   + (f" {', '.join(shifted)}: trend with a level shift at a GDP series break."
+                      if shifted else "")],
+                  source_line(source_id, note="Trend lines describe the past, they do not "
+                              "forecast budgets. " + estimate_note(estimate_years)))
 
 
-def required_growth_chart(gap: pl.DataFrame, target_share_pct: float = 3.5,
-                          target_year: int = 2035):
-    """Real growth of defence spending needed per year vs the Ally's own past growth."""
-    latest = int(gap["latest_year"][0])
-    first = latest - 10
+def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_year: int,
+                          first_year: int, source_id: str = "nato_defexp_2024",
+                          estimate_years=()):
+    """Real growth of defence spending needed per year (or, for an Ally already at the target,
+    the lowest growth that keeps it there) against the Ally's own past growth."""
+    latest_year = int(gap["latest_year"][0])
+    latest = _label(latest_year, estimate_years)
     data = gap.select(
-        "entity", "required_real_growth_pct", "milex_real_growth_pct_past",
-        "gdp_growth_pct_assumed", "share_gdp_pct_latest",
+        "entity", "milex_real_growth_pct_past", "gdp_growth_pct_assumed", "share_gdp_pct_latest",
+        pl.coalesce("required_real_growth_pct", "growth_to_stay_pct").alias("needed_pct"),
+        "already_above",
         pl.col("entity").map_elements(name_of, return_dtype=pl.String).alias("name"))
-    order = data.sort("required_real_growth_pct", descending=True)["name"].to_list()
+    order = data.sort("needed_pct", descending=True)["name"].to_list()
     if gap["gdp_growth_basis"][0] == "common":
         y_text = f"real GDP growing {gap['gdp_growth_pct_assumed'][0]:g} % a year for every Ally"
     else:
-        y_text = f"real GDP growing at each Ally's own {first}–{latest}e average"
-    long = data.unpivot(index=["entity", "name", "gdp_growth_pct_assumed", "share_gdp_pct_latest"],
-                        on=["required_real_growth_pct", "milex_real_growth_pct_past"],
+        y_text = f"real GDP growing at each Ally's own {first_year}–{latest} average"
+    needed = f"needed {latest_year}–{target_year} to reach {target_share_pct:g} %"
+    stay = f"lowest that keeps it at {target_share_pct:g} % (already there)"
+    achieved = f"achieved {first_year}–{latest}"
+    long = data.unpivot(index=["entity", "name", "gdp_growth_pct_assumed", "share_gdp_pct_latest",
+                               "already_above"],
+                        on=["needed_pct", "milex_real_growth_pct_past"],
                         variable_name="measure", value_name="pct").with_columns(
-        pl.col("measure").replace_strict({
-            "required_real_growth_pct": f"needed {latest}–{target_year} to reach "
-                                        f"{target_share_pct:g} %",
-            "milex_real_growth_pct_past": f"achieved {first}–{latest}e"}).alias("measure"))
+        pl.when(pl.col("measure") == "milex_real_growth_pct_past").then(pl.lit(achieved))
+        .when(pl.col("already_above")).then(pl.lit(stay)).otherwise(pl.lit(needed))
+        .alias("measure")).drop_nulls("pct")
     chart = alt.Chart(long).mark_point(filled=True, size=55).encode(
         y=alt.Y("name:N", sort=order, title=None),
         x=alt.X("pct:Q", title="Real growth of defence expenditure, % per year (2015 prices)"),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[PALETTE[3], PALETTE[0]]),
-                        legend=alt.Legend(labelLimit=400)),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(
+            domain=[needed, stay, achieved], range=[PALETTE[3], PALETTE[2], PALETTE[0]]),
+            legend=alt.Legend(labelLimit=400)),
+        shape=alt.Shape("measure:N", scale=alt.Scale(domain=[needed, stay, achieved],
+                                                     range=["circle", "triangle", "circle"]),
+                        legend=None),
         tooltip=[alt.Tooltip("name:N", title="Ally"), alt.Tooltip("measure:N"),
                  alt.Tooltip("pct:Q", format=".1f", title="% per year"),
                  alt.Tooltip("gdp_growth_pct_assumed:Q", format=".1f",
-                             title="Real GDP growth assumed (%/yr)")],
+                             title="Real GDP growth assumed (% a year)")],
     ).properties(height=15 * len(order))
     return titled(chart, f"Real growth needed to reach {target_share_pct:g} % of GDP by "
                   f"{target_year}",
-                  [f"Needed: the constant real growth that lifts the {latest}e share of GDP to "
-                   f"{target_share_pct:g} % in {target_year}, with {y_text}.",
-                   ("Achieved: the Ally's average real growth of defence expenditure over the "
-                    "past decade.")],
-                  source_line("nato_defexp_2024", note=SOURCE_NOTE))
+                  [f"Needed: the constant real growth that lifts the {latest} share of GDP to "
+                   f"{target_share_pct:g} % in {target_year},",
+                   f"with {y_text}.",
+                   ("Achieved: the Ally's average real growth of defence expenditure, "
+                    f"{first_year}–{latest}."),
+                   "Triangle: an Ally already at the target; the growth below which it would "
+                   "fall back."],
+                  source_line(source_id, note=estimate_note(estimate_years)))
+
+
+def count_distribution_chart(distribution: pl.DataFrame, interval: dict,
+                             target_share_pct: float, target_year: int, window: str,
+                             source_id: str = "nato_defexp_2024"):
+    """How many Allies reach the target on trend, over the joint draws: bars, the interval
+    shaded, the straight-line count marked."""
+    level = f"{interval['level'] * 100:.0f} %"
+    inside, outside = f"inside the {level} interval", "outside it"
+    data = distribution.with_columns(
+        pl.when(pl.col("n_allies_reaching").is_between(interval["low"], interval["high"]))
+        .then(pl.lit(inside)).otherwise(pl.lit(outside)).alias("inside"),
+        (pl.col("share_of_draws") * 100).alias("pct_of_draws"))
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("n_allies_reaching:O", title=f"Allies at {target_share_pct:g} % or more in "
+                f"{target_year}", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("pct_of_draws:Q", title="% of draws"),
+        color=alt.Color("inside:N", title=None, scale=alt.Scale(
+            domain=[inside, outside], range=[PALETTE[0], "#bbbbbb"])),
+        tooltip=[alt.Tooltip("n_allies_reaching:O", title="Allies"),
+                 alt.Tooltip("pct_of_draws:Q", title="% of draws", format=".1f")])
+    point = alt.Chart(pl.DataFrame({"n_allies_reaching": [interval["point"]]})).mark_rule(
+        color=PALETTE[3], strokeWidth=2, strokeDash=[4, 2]).encode(x="n_allies_reaching:O")
+    chart = alt.layer(bars, point).properties(height=220)
+    return titled(chart, f"How many Allies their trends carry to {target_share_pct:g} % by "
+                  f"{target_year}",
+                  [(f"{interval['n_draws']:,} joint draws of all Allies' trend errors "
+                    f"({window}). {level} interval: {interval['low']} to {interval['high']} of "
+                    f"{interval['n_allies']}."),
+                   (f"Red dashed line: the straight-line count ({interval['point']}). "
+                    "A description of the trends, not a forecast.")],
+                  source_line(source_id))
+
+
+def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
+                     estimate_years=(), threshold_pct: float = 2.0):
+    """Per Ally, the latest common year: NATO's share of GDP and SIPRI's, joined by a line,
+    with the 2 % guideline."""
+    year = int(by_ally["latest_year"].max())
+    label = _label(year, estimate_years)
+    data = by_ally.filter(pl.col("latest_year") == year).with_columns(
+        pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("name"))
+    order = data.sort("nato_share_latest_pct", descending=True)["name"].to_list()
+    long = data.unpivot(index=["iso3", "name", "difference_latest_pp"],
+                        on=["nato_share_latest_pct", "sipri_share_latest_pct"],
+                        variable_name="publisher", value_name="share_pct").with_columns(
+        pl.col("publisher").replace_strict({"nato_share_latest_pct": f"NATO ({label})",
+                                            "sipri_share_latest_pct": f"SIPRI ({year})"}))
+    y = alt.Y("name:N", sort=order, title=None)
+    tooltip = [alt.Tooltip("name:N", title="Ally"), alt.Tooltip("publisher:N"),
+               alt.Tooltip("share_pct:Q", title="% of GDP", format=".2f"),
+               alt.Tooltip("difference_latest_pp:Q", title="NATO minus SIPRI (points)",
+                           format="+.2f")]
+    line = alt.Chart(long).mark_line(color="#999999").encode(
+        y=y, x="share_pct:Q", detail="name:N")
+    dots = alt.Chart(long).mark_point(filled=True, size=55).encode(
+        y=y, x=alt.X("share_pct:Q", title="Military/defence expenditure, % of GDP"),
+        color=alt.Color("publisher:N", title=None,
+                        scale=alt.Scale(range=[PALETTE[0], PALETTE[1]])),
+        tooltip=tooltip)
+    rule = alt.Chart(pl.DataFrame({"x": [threshold_pct]})).mark_rule(
+        color="#333333", strokeDash=[5, 3]).encode(x="x:Q")
+    chart = alt.layer(line, dots, rule).properties(height=15 * len(order))
+    n_nato = int((data["nato_share_latest_pct"] >= threshold_pct).sum())
+    n_sipri = int((data["sipri_share_latest_pct"] >= threshold_pct).sum())
+    return titled(chart, f"NATO's and SIPRI's share of GDP, {year}",
+                  [(f"Dashed line: {threshold_pct:g} %. At or above it: {n_nato} Allies on "
+                    f"NATO's figures, {n_sipri} on SIPRI's."),
+                   "Different definitions and sources: never mix the two in one series."],
+                  source_line(nato_source, sipri_source, note=estimate_note(estimate_years)))
+
+
+def difference_heatmap(comparison: pl.DataFrame, nato_source: str, sipri_source: str,
+                       estimate_years=()):
+    """Allies x years: NATO's share of GDP minus SIPRI's, in percentage points."""
+    data = comparison.with_columns(
+        pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("name"),
+        pl.col("nato_estimate").alias("estimate")).with_columns(
+        _year_label().alias("year_label"), pl.col("difference_pp").round(2).alias("label"))
+    order = (data.group_by("name").agg(pl.col("difference_pp").mean())
+             .sort("difference_pp")["name"].to_list())
+    limit = max(0.5, float(data["difference_pp"].abs().max()))
+    base = alt.Chart(data).encode(
+        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("name:N", sort=order, title=None))
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("difference_pp:Q", title="NATO minus SIPRI, points",
+                        scale=alt.Scale(scheme="blueorange", domain=[-limit, limit])),
+        tooltip=[alt.Tooltip("name:N", title="Ally"), alt.Tooltip("year_label:N", title="Year"),
+                 alt.Tooltip("nato_share_pct:Q", title="NATO, % of GDP", format=".2f"),
+                 alt.Tooltip("sipri_share_pct:Q", title="SIPRI, % of GDP", format=".2f"),
+                 alt.Tooltip("difference_pp:Q", title="NATO minus SIPRI", format="+.2f")])
+    text = base.mark_text(fontSize=8, color="#222222").encode(
+        text=alt.Text("label:Q", format="+.2f"))
+    chart = alt.layer(cells, text).properties(width=600, height=15 * len(order))
+    first, last = int(data["year"].min()), int(data["year"].max())
+    return titled(chart, f"NATO's share of GDP minus SIPRI's, {first}–"
+                  f"{_label(last, estimate_years)}",
+                  ["Orange: NATO's figure higher; blue: SIPRI's higher (percentage points).",
+                   "Allies sorted by the mean difference."],
+                  source_line(nato_source, sipri_source, note=estimate_note(estimate_years)))
