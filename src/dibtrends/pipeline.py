@@ -268,7 +268,7 @@ def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:
 
     canonical = CANONICAL / f"{name}.ipynb"
     mod = chapters.module(name)
-    modules = {mod.__name__, *notebook_imports(canonical)}
+    modules = {mod.__name__, *notebook_imports(paths.NOTEBOOKS / f"{name}.ipynb")}
     tables = [processed_dir / f"{t}.parquet" for t in getattr(mod, "READS", ())]
     extra = [Path(p) for p in getattr(mod, "READS_FILES", ())]
     return [canonical, *module_closure(modules), *tables, *extra, paths.ROOT / "uv.lock"]
