@@ -1,8 +1,13 @@
-"""One Ally at a glance: the tables behind the ``country_profile`` notebook.
+"""One Ally at a glance: the frames behind the ``country_profile`` page.
 
-Each function takes the processed tables (already loaded once per kernel through
-``dibtrends.data.table``'s cache) and returns a small frame for one Ally, so the 32 profiles
-reuse the same parsed data instead of reading publisher workbooks again.
+Pure functions from the processed tables to small Polars frames for one Ally (the words, the
+headline numbers and what the page shows live in :mod:`dibtrends.chapters.profile`). The tables
+are read once per kernel through ``dibtrends.data.table``'s cache, so the 32 profiles reuse the
+same parsed data.
+
+Two sources, two definitions: SIPRI's long-run series (share of GDP from 1949) and NATO's own
+tables (2014 onwards: spending at constant 2015 prices, share of GDP, spending by category).
+They are never mixed in one figure.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import polars as pl
 
 from . import pledge
 
+#: NATO Table 8's spending categories, in the order they stack.
 CATEGORIES = {
     "equipment_share_pct": "Equipment (incl. related R&D)",
     "personnel_share_pct": "Personnel",
@@ -27,18 +33,44 @@ def accession_year(membership: pl.DataFrame, code: str) -> int:
     return membership.filter(pl.col("iso3") == code)["accession_date"].dt.year().item()
 
 
+def has_values(frame: pl.DataFrame | None, column: str) -> bool:
+    """True when ``column`` holds at least one value other than null and zero: a frame without
+    one has nothing to draw (Iceland: NATO publishes nothing, SIPRI publishes zeros)."""
+    return (frame is not None and column in frame.columns
+            and frame.filter(pl.col(column).is_not_null() & (pl.col(column) != 0)).height > 0)
+
+
 def long_run_share(sipri: pl.DataFrame, code: str) -> pl.DataFrame:
-    """SIPRI's share of GDP for one country, every year SIPRI gives a value."""
-    return (sipri.filter(pl.col("iso3") == code, pl.col("share_gdp_pct").is_not_null())
-            .select("year", "share_gdp_pct").sort("year"))
+    """SIPRI's share of GDP for one country, every year SIPRI gives a value.
+
+    ``segment`` numbers the runs of consecutive years, so a line drawn per segment breaks where
+    SIPRI has no figure instead of bridging the gap.
+    """
+    rows = (sipri.filter(pl.col("iso3") == code, pl.col("share_gdp_pct").is_not_null())
+            .select("year", "share_gdp_pct", "estimate", "uncertain").sort("year"))
+    return rows.with_columns(
+        (pl.col("year").diff().fill_null(1) != 1).cum_sum().cast(pl.Int64).alias("segment"))
 
 
 def nato_series(nato: pl.DataFrame, code: str) -> pl.DataFrame:
-    """NATO's figures for one Ally, 2014 onwards (constant 2015 US$, share of GDP, estimates)."""
+    """NATO's figures for one Ally, every year of the tables: spending in US$ billion (constant
+    2015 and current prices), share of GDP, real GDP, the category shares, NATO's estimate flag.
+    Rows without published spending stay (null), so the years of the tables are all there."""
     return (nato.filter(pl.col("entity") == code)
-            .select("year", "estimate", "milex_usd_m_const2015", "milex_usd_m_current",
-                    "share_gdp_pct", *CATEGORIES)
+            .select("year", "estimate",
+                    (pl.col("milex_usd_m_const2015") / 1000).alias("milex_usd_bn_const2015"),
+                    (pl.col("milex_usd_m_current") / 1000).alias("milex_usd_bn_current"),
+                    "share_gdp_pct",
+                    (pl.col("gdp_usd_m_const2015") / 1000).alias("gdp_usd_bn_const2015"),
+                    *CATEGORIES)
             .sort("year"))
+
+
+def spending(series: pl.DataFrame) -> pl.DataFrame:
+    """The years with published spending (constant 2015 US$ billion): what the spending chart
+    draws; empty when NATO publishes none."""
+    return (series.filter(pl.col("milex_usd_bn_const2015").is_not_null())
+            .select("year", "estimate", "milex_usd_bn_const2015"))
 
 
 def category_split(nato: pl.DataFrame, code: str) -> pl.DataFrame:
@@ -51,8 +83,16 @@ def category_split(nato: pl.DataFrame, code: str) -> pl.DataFrame:
 
 
 def guideline_years(nato: pl.DataFrame, membership: pl.DataFrame, code: str) -> pl.DataFrame:
-    """Per year: the Ally's shares and whether it met the 2 % and 20 % guidelines."""
+    """Per year: the Ally's shares and whether it met the 2 % and 20 % guidelines (null before
+    accession or without data)."""
     return pledge.guideline_status(nato, membership).filter(pl.col("entity") == code)
+
+
+def guideline_count(status: pl.DataFrame, column: str) -> dict:
+    """Years counted (as an Ally, with data), years meeting, first and last counted year."""
+    counted = status.filter(pl.col("counted"), pl.col(column).is_not_null())
+    return {"n_years": counted.height, "n_meeting": int(counted[column].sum()),
+            "first_year": counted["year"].min(), "last_year": counted["year"].max()}
 
 
 def pledge_row(nato: pl.DataFrame, membership: pl.DataFrame, code: str, *,
@@ -62,59 +102,28 @@ def pledge_row(nato: pl.DataFrame, membership: pl.DataFrame, code: str, *,
                              target_year=target_year).filter(pl.col("entity") == code)
 
 
-def summary_sentence(name: str, nato_rows: pl.DataFrame, gap: pl.DataFrame) -> str:
-    """The profile's opening sentence, every number computed."""
-    data = nato_rows.drop_nulls("share_gdp_pct")
-    if data.is_empty():
-        return (f"NATO's tables publish no defence expenditure for {name} (Iceland has no armed "
-                "forces), so no guideline status or pledge gap can be computed.")
-    first, last = data.row(0, named=True), data.row(-1, named=True)
-    est = " (NATO estimate)" if last["estimate"] else ""
-    text = (f"{name} spent {last['share_gdp_pct']:.2f} % of GDP on defence in {last['year']}{est}, "
-            f"against {first['share_gdp_pct']:.2f} % in {first['year']}.")
-    if last["milex_usd_m_const2015"] is not None and first["milex_usd_m_const2015"]:
-        ratio = last["milex_usd_m_const2015"] / first["milex_usd_m_const2015"]
-        text += (f" In constant 2015 prices its defence spending in {last['year']} was "
-                 f"{ratio:.2f} times that of {first['year']}.")
-    if gap.height:
-        g = gap.row(0, named=True)
-        if g["gap_pp"] <= 0:
-            text += (f" It is already at or above the {g['target_share_pct']:.1f} % core-defence "
-                     f"target of {g['target_year']}.")
-        else:
-            text += (f" Reaching {g['target_share_pct']:.1f} % by {g['target_year']} means "
-                     f"{g['gap_pp']:.2f} percentage points more, or real growth of defence "
-                     f"spending of {g['required_real_growth_pct']:.1f} % a year if GDP grows "
-                     f"{g['gdp_growth_pct_assumed']:.1f} % a year (its {g['gdp_growth_basis']} "
-                     f"real GDP growth {first['year']}–{g['latest_year']}).")
-    return text
+def gdp_breaks(nato: pl.DataFrame, code: str) -> pl.DataFrame:
+    """Breaks in NATO's GDP series for this Ally (:func:`dibtrends.pledge.gdp_series_breaks`),
+    with what each does: real GDP's change into the break year, the share of GDP either side,
+    and real defence spending's change over the same step (which the break does not touch)."""
+    schema = {"year": pl.Int64, "gdp_change_pct": pl.Float64, "share_before_pct": pl.Float64,
+              "share_after_pct": pl.Float64, "milex_change_pct": pl.Float64}
+    series = nato_series(nato, code)
+    rows = []
+    for year in pledge.gdp_series_breaks(nato).filter(pl.col("entity") == code)["year"]:
+        pair = series.filter(pl.col("year").is_in([year - 1, year]))
+        if pair.height != 2:
+            continue
+        before, after = pair.row(0, named=True), pair.row(1, named=True)
+        rows.append({"year": year, "gdp_change_pct": _change(before, after, "gdp_usd_bn_const2015"),
+                     "share_before_pct": before["share_gdp_pct"],
+                     "share_after_pct": after["share_gdp_pct"],
+                     "milex_change_pct": _change(before, after, "milex_usd_bn_const2015")})
+    return pl.DataFrame(rows, schema=schema)
 
 
-def headlines(code: str, series: pl.DataFrame, status: pl.DataFrame, gap: pl.DataFrame) -> pl.DataFrame:
-    """The profile's regression-checked numbers (keys prefixed with the ISO3 code)."""
-    from .report import headline, headline_table
-
-    key = code.lower()
-    data = series.drop_nulls("share_gdp_pct")
-    if data.is_empty():
-        return headline_table([headline(f"{key}_nato_data_years", "Years with NATO data", 0,
-                                        "years", decimals=0)])
-    last = data.row(-1, named=True)
-    counted = status.filter(pl.col("counted"))
-    rows = [
-        headline(f"{key}_share_gdp_latest", f"Share of GDP {last['year']}", last["share_gdp_pct"],
-                 "% of GDP", decimals=2),
-        headline(f"{key}_years_meeting_2pct", "Years at or above 2 % (as an Ally, 2014 on)",
-                 int(counted["meets_gdp_guideline"].sum()), "years", decimals=0),
-        headline(f"{key}_years_meeting_20pct", "Years at or above 20 % on equipment",
-                 int(counted["meets_equipment_guideline"].sum()), "years", decimals=0),
-    ]
-    if gap.height:
-        g = gap.row(0, named=True)
-        rows += [
-            headline(f"{key}_gap_pp", f"Gap to {g['target_share_pct']:.1f} % by {g['target_year']}",
-                     g["gap_pp"], "pp", decimals=2),
-            headline(f"{key}_required_real_growth", "Real growth needed a year",
-                     g["required_real_growth_pct"], "% a year", decimals=1),
-        ]
-    return headline_table(rows)
+def _change(before: dict, after: dict, column: str) -> float | None:
+    """Percentage change of ``column`` from one row to the next (None where either is null)."""
+    if before[column] is None or after[column] is None:
+        return None
+    return (after[column] / before[column] - 1) * 100

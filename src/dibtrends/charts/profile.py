@@ -1,62 +1,123 @@
-"""Chart builders for the ``country_profile`` notebook (one Ally)."""
+"""Chart builders for the ``country_profile`` page (one Ally).
+
+Each builder takes frames from ``chapters.profile.Result.frames``; the page draws a chart only
+when its frame is not None, a frame is never empty (tested), and a builder given an empty frame
+raises: no profile shows an empty chart. Two figures per Ally keep the appendix short: SIPRI's
+long run, and NATO's years (spending and what it buys, side by side).
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import polars as pl
 
+from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT
+from ..profile import CATEGORIES
 from . import PALETTE, source_line, titled
 
-
-def long_run(share: pl.DataFrame, name: str, accession: int):
-    """SIPRI share of GDP since 1949, with the 2 % guideline and the accession year marked."""
-    base = alt.Chart(share).mark_line(color=PALETTE[0], strokeWidth=2).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
-        y=alt.Y("share_gdp_pct:Q", title="Military expenditure, % of GDP"),
-        tooltip=[alt.Tooltip("year:Q", format="d"),
-                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP", format=".2f")],
-    )
-    rule = alt.Chart(pl.DataFrame({"y": [2.0]})).mark_rule(strokeDash=[4, 3], color="#666").encode(y="y:Q")
-    joined = alt.Chart(pl.DataFrame({"year": [accession]})).mark_rule(color=PALETTE[1]).encode(
-        x="year:Q", tooltip=[alt.Tooltip("year:Q", title="Joined NATO", format="d")])
-    chart = alt.layer(base, rule, joined).properties(height=220)
-    return titled(chart, f"{name}: military expenditure as a share of GDP",
-                  [f"SIPRI definition; dashed line: NATO's 2 % guideline; orange: accession ({accession})."],
-                  source_line("sipri_milex_2025"))
+HEIGHT = 170
+#: Two NATO panels side by side fit the house width.
+PANEL_WIDTH = 270
 
 
-def constant_spending(series: pl.DataFrame, name: str):
-    """NATO defence expenditure in constant 2015 US$, estimates hatched lighter."""
-    data = series.select("year", "estimate", "milex_usd_m_const2015").with_columns(
+def _year_label() -> pl.Expr:
+    return (pl.col("year").cast(pl.String)
+            + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
+
+
+def _require_data(frame: pl.DataFrame | None, what: str) -> None:
+    if frame is None or frame.is_empty():
+        raise ValueError(f"no data for the {what} chart: the page shows a sentence instead "
+                         "(see chapters.profile.Result.frames)")
+
+
+def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, note: str = "",
+             guideline_pct: float = GDP_GUIDELINE_PCT):
+    """SIPRI's share of GDP over its whole series, with the 2 % guideline and accession marked.
+
+    ``share`` is :func:`dibtrends.profile.long_run_share` (a ``segment`` per run of years, so the
+    line breaks where SIPRI has no figure).
+    """
+    _require_data(share, "long-run")
+    first, last = int(share["year"].min()), int(share["year"].max())
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
+              scale=alt.Scale(domain=[first, last], nice=False))
+    line = alt.Chart(share).mark_line(color=PALETTE[0], strokeWidth=2).encode(
+        x=x, y=alt.Y("share_gdp_pct:Q", title="% of GDP", scale=alt.Scale(zero=True)),
+        detail="segment:N",
+        tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
+                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP", format=".2f")])
+    guideline = alt.Chart(pl.DataFrame({"y": [float(guideline_pct)]})).mark_rule(
+        strokeDash=[4, 3], color="#666666").encode(y="y:Q")
+    layers = [line, guideline]
+    subtitle = (f"SIPRI's definition of military expenditure. Dashed line: NATO's "
+                f"{guideline_pct:g} % guideline.")
+    if first < accession <= last:
+        layers.append(alt.Chart(pl.DataFrame({"year": [accession]})).mark_rule(
+            color=PALETTE[1], strokeWidth=2).encode(
+                x="year:Q", tooltip=[alt.Tooltip("year:Q", title="Joined NATO", format="d")]))
+        subtitle += f" Orange line: joined NATO ({accession})."
+    chart = alt.layer(*layers).properties(height=HEIGHT)
+    return titled(chart, f"{name}: military expenditure as a share of GDP, {first}–{last}",
+                  [subtitle, note] if note else subtitle, source_line(source_id))
+
+
+def _spending_panel(spending: pl.DataFrame, width: int, height: int):
+    data = spending.with_columns(
+        _year_label().alias("year_label"),
         pl.when(pl.col("estimate")).then(pl.lit("NATO estimate")).otherwise(pl.lit("reported"))
         .alias("status"))
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("year:O", title=None),
-        y=alt.Y("milex_usd_m_const2015:Q", title="Defence expenditure, US$ million (constant 2015 prices)"),
-        color=alt.Color("status:N", title=None, scale=alt.Scale(
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-90)),
+        y=alt.Y("milex_usd_bn_const2015:Q", title="US$ billion, constant 2015 prices"),
+        color=alt.Color("status:N", legend=None, scale=alt.Scale(
             domain=["reported", "NATO estimate"], range=[PALETTE[0], PALETTE[5]])),
-        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("milex_usd_m_const2015:Q", format=",.0f",
-                                                     title="US$ m, 2015 prices"), "status:N"],
-    ).properties(height=220)
-    years = f"{series['year'].min()}–{series['year'].max()}"
-    return titled(chart, f"{name}: defence expenditure, {years}",
-                  ["NATO definition, constant 2015 prices and exchange rates."],
-                  source_line("nato_defexp_2024"))
+        tooltip=[alt.Tooltip("year_label:N", title="Year"),
+                 alt.Tooltip("milex_usd_bn_const2015:Q", format=",.2f",
+                             title="US$ bn, 2015 prices"),
+                 alt.Tooltip("status:N", title="Figure")],
+    ).properties(width=width, height=height,
+                 title=alt.TitleParams("Defence expenditure", fontSize=13))
 
 
-def categories(split: pl.DataFrame, name: str):
-    """Share of each spending category per year (stacked to 100 %)."""
-    order = ["Equipment (incl. related R&D)", "Personnel", "Infrastructure", "Other"]
-    split = split.with_columns(
+def _category_panel(split: pl.DataFrame, width: int, height: int, guideline_pct: float):
+    order = list(CATEGORIES.values())
+    data = split.with_columns(
+        _year_label().alias("year_label"),
         pl.col("category").replace_strict({c: i for i, c in enumerate(order)}).alias("stack_order"))
-    chart = alt.Chart(split).mark_bar().encode(
-        x=alt.X("year:O", title=None),
-        y=alt.Y("share_pct:Q", title="Share of defence expenditure (%)", stack="zero"),
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-90)),
+        y=alt.Y("share_pct:Q", title="% of defence expenditure", stack="zero",
+                scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("category:N", title=None, sort=order,
-                        scale=alt.Scale(domain=order, range=PALETTE[:4])),
+                        scale=alt.Scale(domain=order, range=PALETTE[:4]),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=300)),
         order=alt.Order("stack_order:Q"),
-        tooltip=["year:O", "category:N", alt.Tooltip("share_pct:Q", format=".1f", title="%")],
-    ).properties(height=220)
-    return titled(chart, f"{name}: what the defence budget buys",
-                  ["Equipment includes related R&D; NATO's guideline is 20 % on equipment."],
-                  source_line("nato_defexp_2024"))
+        tooltip=[alt.Tooltip("year_label:N", title="Year"), alt.Tooltip("category:N"),
+                 alt.Tooltip("share_pct:Q", format=".1f", title="% of spending")],
+    )
+    rule = alt.Chart(pl.DataFrame({"y": [float(guideline_pct)]})).mark_rule(
+        strokeDash=[4, 3], color="#000000", strokeWidth=1.5).encode(y="y:Q")
+    return alt.layer(bars, rule).properties(
+        width=width, height=height, title=alt.TitleParams("What it buys", fontSize=13))
+
+
+def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, source_id: str,
+               note: str = "", guideline_pct: float = EQUIPMENT_GUIDELINE_PCT):
+    """NATO's years in one figure: defence expenditure in US$ billion at constant 2015 prices
+    (left) and the share of each spending category (right, stacked to 100 %, equipment at the
+    bottom so the dashed line at the equipment guideline reads against it). ``split`` may be
+    None (no category shares): the figure then has the left panel only."""
+    _require_data(spending, "spending")
+    left = _spending_panel(spending, PANEL_WIDTH, HEIGHT)
+    panels = [left]
+    subtitle = ["NATO's definition. Left: US$ billion at 2015 prices and exchange rates "
+                "(lighter bars, e: NATO estimates)."]
+    if split is not None and not split.is_empty():
+        panels.append(_category_panel(split, PANEL_WIDTH, HEIGHT, guideline_pct))
+        subtitle.append(f"Right: spending by category; dashed line: NATO's {guideline_pct:g} % "
+                        "guideline for equipment.")
+    chart = alt.hconcat(*panels, spacing=30).resolve_scale(color="independent")
+    first, last = spending["year"].min(), spending["year"].max()
+    return titled(chart, f"{name}: defence spending and what it buys, {first}–{last}",
+                  [*subtitle, note] if note else subtitle, source_line(source_id))
