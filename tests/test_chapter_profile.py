@@ -172,7 +172,7 @@ def test_target_other_than_the_hague_is_said(processed):
 
 
 def test_page_title():
-    assert chapter.page_title("Poland") == "Ally profile: Poland"
+    assert chapter.page_title("Poland") == "Poland"
 
 
 # ---------------------------------------------------------------- parameters

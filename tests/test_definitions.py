@@ -78,19 +78,7 @@ def test_price_basis_effect_counts_rows_that_differ(tiny_nato, tiny_sipri):
     assert eff["largest_pp"] == pytest.approx(0.4)
 
 
-def test_ally_sentence_names_both_editions_and_the_direction(tiny_nato, tiny_sipri):
-    row = definitions.by_ally(definitions.nato_vs_sipri(tiny_nato, tiny_sipri)).filter(
-        pl.col("iso3") == "AAA").row(0, named=True)
-    text = definitions.ally_sentence(row, "Arcadia", "tables of 17 June 2024",
-                                     "release v1.2, April 2026")
-    assert "2.10 % of GDP (tables of 17 June 2024, a NATO estimate)" in text
-    assert "SIPRI at 2.30 % (release v1.2, April 2026)" in text
-    assert "0.20 percentage points lower on NATO's figure" in text
-    assert "on average 0.05 points lower than SIPRI's" in text
-    assert "AAA" not in text
 
-
-# ----------------------------------------------------------------------------- real tables
 @pytest.fixture(scope="module")
 def comparison(processed) -> pl.DataFrame:
     from dibtrends import data

@@ -106,5 +106,5 @@ def test_parameter_description_flags_changed_values():
     assert equipment.Params().describe().startswith("Built with the default parameters")
     text = equipment.Params(base_year=2016, price_basis="current").describe()
     assert "2 parameters changed" in text
-    assert "base year **2016** (default: 2014)" in text
+    assert "base year: **2016** (default: 2014)" in text
     assert "**current US$** (default: constant 2015 US$)" in text

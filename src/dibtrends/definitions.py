@@ -159,20 +159,3 @@ def price_basis_effect(comparison: pl.DataFrame, tolerance_pp: float = 0.01) -> 
             "allies": sorted(set(big["iso3"].to_list())),
             "largest_pp": float(diff.max()) if comparison.height else None}
 
-
-def ally_sentence(row: dict, name: str, nato_edition: str, sipri_edition: str) -> str:
-    """One line for an Ally's profile, from a :func:`by_ally` row (``name`` is the Ally's name
-    as readers see it, ``*_edition`` the publishers' editions in words)."""
-    d = row["difference_latest_pp"]
-    est = ", a NATO estimate" if row.get("nato_estimate_latest") else ""
-    if abs(d) < 0.005:
-        relation = "the same to two decimals"
-    else:
-        relation = (f"{abs(d):.2f} percentage points {'higher' if d > 0 else 'lower'} on NATO's "
-                    "figure")
-    mean = row["mean_difference_pp"]
-    return (f"In {row['latest_year']} NATO puts {name}'s defence spending at "
-            f"{row['nato_share_latest_pct']:.2f} % of GDP ({nato_edition}{est}) and SIPRI at "
-            f"{row['sipri_share_latest_pct']:.2f} % ({sipri_edition}): {relation}. Over "
-            f"{row['first_year']}–{row['latest_year']} NATO's figure was on average "
-            f"{abs(mean):.2f} points {'higher' if mean >= 0 else 'lower'} than SIPRI's.")

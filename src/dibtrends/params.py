@@ -97,9 +97,9 @@ def describe(specs: Mapping[str, dataclasses.Field], values: Mapping[str, Any],
         default = _plain(defaults.get(name))
         if _plain(value) != default:
             n_changed += 1
-            parts.append(f"{label} **{shown}** (default: {word(default, none_means, words)})")
+            parts.append(f"{label}: **{shown}** (default: {word(default, none_means, words)})")
         else:
-            parts.append(f"{label} {shown}")
+            parts.append(f"{label}: {shown}")
     if not parts:
         return "This page takes no parameters."
     lead = ("Built with the default parameters" if n_changed == 0 else

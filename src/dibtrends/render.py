@@ -239,8 +239,9 @@ APPENDIX_START = """```{=typst}
 
 # Appendix: Ally profiles {.unnumbered}
 
-One page per Ally, in the order of their country codes: NATO's figures since 2014 and SIPRI's
-since 1949, side by side with NATO's guidelines and the 2035 target."""
+One profile per Ally, in alphabetical order: SIPRI's long-run series, NATO's figures for the
+years of its tables, and where the Ally stands against NATO's guidelines and the core-defence
+target."""
 
 #: Cells tagged so are left out of the PDF (download links, which a printed page cannot follow).
 HTML_ONLY = "html-only"

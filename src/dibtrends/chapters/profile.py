@@ -44,8 +44,9 @@ EQUIPMENT_PCT = pledge.EQUIPMENT_GUIDELINE_PCT
 
 
 def page_title(name: str) -> str:
-    """The title of an Ally's page ("Ally profile: Poland"); the pipeline sets it."""
-    return f"{TITLE}: {name}"
+    """The title of an Ally's page: its name, as the sidebar and the PDF appendix list it
+    ("Poland" under "Appendix: Ally profiles"); the pipeline sets it."""
+    return name
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ class Result:
 
     def record(self) -> ChapterRecord:
         return ChapterRecord(
-            chapter=f"profile_{self.code}", title=page_title(self.name),
+            chapter=f"profile_{self.code}", title=f"{TITLE}: {self.name}",
             params=self.params.as_dict(), defaults=Params.defaults(), sources=SOURCES,
             headlines=tuple(self.headlines()), claims=(), text=self.text)
 
