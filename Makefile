@@ -16,9 +16,13 @@ PYTHON_BOOTSTRAP ?= python3
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
+ifeq ($(VENV),.venv)
 ENV_STAMP := $(VENV)/.synced
+else
+ENV_STAMP :=# VENV=/path names an environment you manage: used as it is, never synced
+endif
 
 # The checkout an environment was built for; an environment copied or moved with a checkout
 # (cp -a, mv) is rebuilt, so its scripts and editable install point here. VENV=... names an
@@ -103,7 +107,7 @@ test: $(DATA_STAMP) ## run the whole test suite (unit, claims, parameters, pipel
 	$(PY) -m pytest -q
 
 lint: | $(ENV_STAMP) ## ruff over the package, tests and notebooks; notebooks in canonical form
-	$(VENV)/bin/ruff check src tests notebooks
+	$(VENV)/bin/ruff check src tests notebooks scripts
 	$(PY) -m dibtrends.nbtools check
 
 bless: $(EXECUTED_STAMP) ## record the chapters' headline numbers as the regression baseline
