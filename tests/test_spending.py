@@ -198,12 +198,99 @@ def test_breakpoint_found_at_the_known_kink():
     # Slopes recovered to within 0.01 points a year (noise sd 0.1 over 30-year segments); the
     # 95 % interval brackets the estimate. (Whether it covers the truth is a 95 % event per draw,
     # so one seeded draw cannot test coverage.)
-    for row, truth in zip(seg.iter_rows(named=True), (-0.10, 0.05)):
+    for row, truth in zip(seg.iter_rows(named=True), (-0.10, 0.05), strict=True):
         assert row["slope_pp_per_year"] == pytest.approx(truth, abs=0.01)
         assert row["ci95_low"] < row["slope_pp_per_year"] < row["ci95_high"]
     assert set(fit.diagnostics["name"]) >= {"durbin_watson", "ljung_box_p_lag1", "cusum_linear_p",
                                             "udmax_p"}
     assert fit.fitted.height == 60
+    # A clear kink with white noise passes under every error model.
+    assert (fit.error_models["p_value_udmax"] < 0.05).all()
+    assert fit.error_models.filter(pl.col("used_for_selection"))["error_model"].to_list() \
+        == ["max_breaks"]
+
+
+def test_results_are_cached_per_series_and_settings():
+    series = kinked_series(seed=3)
+    first = sp.segmented_trend(series, value="v", max_breaks=2, n_boot=99)
+    assert sp.segmented_trend(series, value="v", max_breaks=2, n_boot=99) is first
+    assert sp.segmented_trend(series, value="v", max_breaks=2, n_boot=199) is not first
+
+
+def test_error_models_share_random_numbers_with_the_selection():
+    """The 'max_breaks' row repeats the selection's own UDmax test: the same p-value."""
+    fit = sp.segmented_trend(kinked_series(noise_sd=0.3, seed=5), value="v", max_breaks=2,
+                             n_boot=99)
+    row = fit.error_models.filter(pl.col("error_model") == "max_breaks").row(0, named=True)
+    assert row["p_value_udmax"] == fit.diagnostic("udmax_p")
+    assert row["ar1"] == pytest.approx(fit.diagnostic("ar1_bootstrap"))
+
+
+def test_grid_search_matches_brute_force_least_squares():
+    """The residualised single-precision grid finds the same best break as plain OLS fits."""
+    series = kinked_series(seed=9)
+    years = series["year"].to_numpy()
+    y = series["v"].to_numpy()
+    grid = sp._grid(tuple(int(v) for v in years), 1, 6)
+    ssr_exact, idx_exact = grid.best(y, exact=True)
+    ssr_fast, idx_fast = grid.best(y)
+    brute = []
+    for combo in grid.combos:
+        x = sp._design(years.astype(float), combo)
+        resid = y - x @ np.linalg.lstsq(x, y, rcond=None)[0]
+        brute.append(float(resid @ resid))
+    assert grid.combos[int(idx_exact[0])] == grid.combos[int(np.argmin(brute))]
+    assert ssr_exact[0] == pytest.approx(min(brute), rel=1e-9)
+    assert idx_fast[0] == idx_exact[0] and ssr_fast[0] == pytest.approx(min(brute), rel=1e-4)
+
+
+def test_own_diagnostics_agree_with_statsmodels():
+    """HAC, Durbin-Watson, Ljung-Box and CUSUM are computed here (statsmodels' import costs
+    seconds); they must agree with statsmodels on a fixture regression."""
+    import statsmodels.api as sm
+    from statsmodels.stats.diagnostic import acorr_ljungbox, breaks_cusumolsresid
+    from statsmodels.stats.stattools import durbin_watson
+
+    series = kinked_series(noise_sd=0.2, seed=4)
+    t = series["year"].to_numpy().astype(float)
+    y = series["v"].to_numpy()
+    x = sp._design(t, (1990,))
+    resid = sm.OLS(y, x).fit().resid
+    for lags in (3, 11):
+        expected = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags}).cov_params()
+        assert np.allclose(sp.hac_covariance(x, resid, lags), expected)
+    assert sp.durbin_watson(resid) == pytest.approx(durbin_watson(resid))
+    lb = acorr_ljungbox(resid, lags=[1, 5], return_df=True)["lb_pvalue"].to_list()
+    assert [sp.ljung_box_p(resid, 1), sp.ljung_box_p(resid, 5)] == pytest.approx(lb)
+    assert sp.cusum_ols(resid, 3) == pytest.approx(breaks_cusumolsresid(resid, 3)[:2])
+
+
+def test_ar1_covariance_by_hand():
+    """FIXTURE: residuals with AR(1) coefficient rho; the covariance equals the sandwich with
+    S[i, j] = s2 rho^|i-j| / (1 - rho^2) computed directly."""
+    rng = np.random.default_rng(2)
+    e = np.zeros(40)
+    for i in range(1, 40):
+        e[i] = 0.6 * e[i - 1] + rng.normal()
+    x = sp._design(np.arange(40.0), ())
+    rho, _ = sp._ar1(e)
+    innov = e[1:] - rho * e[:-1]
+    s2 = innov @ innov / (40 - 1 - 2)
+    sigma = np.array([[s2 * rho ** abs(i - j) / (1 - rho ** 2) for j in range(40)]
+                      for i in range(40)])
+    inv = np.linalg.inv(x.T @ x)
+    assert np.allclose(sp.ar1_covariance(x, e), inv @ x.T @ sigma @ x @ inv)
+
+
+def test_andrews_bandwidth_grows_with_persistence():
+    rng = np.random.default_rng(1)
+    lags = []
+    for rho in (0.2, 0.6, 0.9):
+        e = np.zeros(66)
+        for i in range(1, 66):
+            e[i] = rho * e[i - 1] + rng.normal()
+        lags.append(sp.andrews_lags(e)[0])
+    assert lags == sorted(lags) and lags[0] < lags[-1] <= 33
 
 
 def test_no_breakpoint_claimed_on_a_straight_line():
@@ -225,6 +312,39 @@ def test_segmented_trend_refuses_gaps():
 def test_newey_west_lag_rule():
     assert sp.newey_west_lags(77) == 3
     assert sp.newey_west_lags(100) == 4
+
+
+def fixture_checks_row(**overrides):
+    """FIXTURE: one decline_checks row, as round numbers."""
+    row = {"rule": "accession", "measure": "mean", "start_year": 1960, "low_year": 2014,
+           "n_falls_to_low": 43, "n_changes_to_low": 54, "share_falls": 43 / 54,
+           "largest_rise_pp": 0.33, "years_to_low": 54, "slope_first_ci_high": -0.04}
+    return row | overrides
+
+
+def test_progressive_depends_on_the_threshold():
+    row = fixture_checks_row()
+    assert sp.is_progressive(row, 0.75)["holds"]
+    assert not sp.is_progressive(row, 0.80)["holds"]  # 79.6 % of changes are falls
+    assert not sp.is_progressive(fixture_checks_row(largest_rise_pp=1.13))["holds"]
+    assert not sp.is_progressive(fixture_checks_row(years_to_low=40))["holds"]
+    assert not sp.is_progressive(fixture_checks_row(slope_first_ci_high=0.01))["holds"]
+    table = sp.threshold_sensitivity(pl.DataFrame([row]))
+    assert table.select("at_70", "at_75", "at_80").row(0) == (True, True, False)
+
+
+def test_context_frames_leave_out_implausible_values_and_pounds():
+    gmsd = pl.DataFrame({"iso3": ["USA", "USA", "SYR", "GBR"], "year": [1920, 1921, 1946, 1920],
+                         "share_gdp_pct": [1.0, 1.2, 94.0, 2.0],
+                         "implausible": [False, False, True, False]})  # FIXTURE
+    out = sp.gmsd_context(gmsd, countries=("USA", "GBR", "SYR"))
+    assert out["iso3"].to_list() == ["GBR", "USA", "USA"]
+    nmc = pl.DataFrame({"iso3": ["USA", "USA"], "year": [1913, 1914],
+                        "milex_thousand_current": [62_825.0, 253_205.0],
+                        "milex_currency": ["GBP", "USD"]})  # FIXTURE (NMC's own 1913/1914)
+    spending = sp.nmc_context(nmc, countries=("USA",), first_year=1900)
+    assert spending["year"].to_list() == [1914]
+    assert spending["milex_usd_bn_current"].item() == pytest.approx(0.253205)
 
 
 def test_era_of_names_the_band():

@@ -1,7 +1,12 @@
-"""Chart builders for notebook 01 (the long run of NATO military spending, SIPRI data).
+"""Chart builders for chapter 1 (the long run of NATO military spending, SIPRI data, with
+context before 1949 from GMSD and NMC).
 
-Inputs are the small aggregate frames from :mod:`dibtrends.spending` (a few hundred rows); no
-builder reads data or aggregates country rows itself.
+Inputs are the small frames :func:`dibtrends.chapters.long_run.run` computes (a few hundred
+rows); no builder reads data or aggregates country rows itself. Titles and subtitles are
+computed from the data they draw (they become the figures' captions). Each chart has a
+``*_table`` function returning exactly the rows it plots: the notebook passes it to
+``charts.show(..., table=...)`` so the downloadable CSV is the plotted series, not a layer such
+as the era bands.
 """
 
 from __future__ import annotations
@@ -9,23 +14,27 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from ..countries import name_of
+from ..spending import MEASURES
 from . import PALETTE, source_line, titled
 
-MEASURES = {
-    "weighted": ("share_gdp_pct_weighted", "GDP-weighted",
-                 "GDP-weighted share (total spending ÷ total GDP)"),
-    "mean": ("share_gdp_pct_mean", "simple mean", "simple mean of Allies' shares"),
-}
-RULE_LABELS = {
-    "accession": "Allies counted from the year they joined (12 in 1949, 32 from 2024)",
-    "cold_war_16": "the 16 Allies of 1982-1990 in every year (Germany: West Germany to 1990)",
+MEASURE_WORDS = {
+    "weighted": ("GDP-weighted", "GDP-weighted share (total spending ÷ total GDP)"),
+    "mean": ("simple mean", "simple mean of Allies' shares{zero}"),
 }
 GROUP_COLOURS = {"United States": PALETTE[0], "NATO total": PALETTE[3],
                  "NATO Europe and Canada": PALETTE[2]}
+COUNTRY_COLOURS = {"USA": PALETTE[0], "GBR": PALETTE[5], "FRA": PALETTE[4]}
 Y_TITLE = "Military expenditure, % of GDP"
-NOTE = ("Share of GDP: SIPRI's ratio of spending to GDP, both in current prices; GDP-weighted "
-        "shares recover GDP as spending ÷ share (current US$). SIPRI's definition differs from "
-        "NATO's. Shaded: the project's own periodisation.")
+TREND_NOTE = ("Share of GDP: SIPRI's ratio of spending to GDP, both in current prices; "
+              "GDP-weighted shares recover GDP as spending ÷ share (current US$). SIPRI's "
+              "definition differs from NATO's.")
+NOTE = TREND_NOTE + " Shaded: the project's own periodisation."
+GMSD_NOTE = ("GMSD's own definition and GDP estimates, not SIPRI's: shown for the years before "
+             "SIPRI's series and never joined to it. Gaps are years without a figure.")
+NMC_NOTE = ("Levels in US dollars of each year, not adjusted for prices, on a logarithmic "
+            "scale; NMC has no GDP, so no share. Before 1914 NMC records pounds sterling (not "
+            "shown).")
 
 
 def _x(first: int, last: int, field: str = "year") -> alt.X:
@@ -50,6 +59,28 @@ def _era_layers(eras: pl.DataFrame, first: int, last: int, y_top: float):
     return rect, text
 
 
+def long_run_table(shares: pl.DataFrame, measure: str = "weighted",
+                   groups=tuple(GROUP_COLOURS)) -> pl.DataFrame:
+    """The rows :func:`long_run_chart` plots: one per group and year with a value, with the
+    Allies counted and the Allies that enter the figure."""
+    column = MEASURES[measure]
+    n_col = "n_weighted" if measure == "weighted" else "n_mean"
+    return (shares.filter(pl.col("group").is_in(list(groups)))
+            .select("group", "year", pl.col(column).alias("share_gdp_pct"), "n_allies",
+                    pl.col(n_col).alias("n_in_figure"), "n_missing")
+            .drop_nulls("share_gdp_pct").sort("group", "year"))
+
+
+def _rule_words(shares: pl.DataFrame, rule: str) -> str:
+    nt = shares.filter(pl.col("group") == "NATO total").sort("year")
+    first, last = nt.row(0, named=True), nt.row(-1, named=True)
+    if rule == "cold_war_16":
+        return (f"the {first['n_allies']} Allies of 1982-1990 in every year (Germany: West "
+                "Germany to 1990)")
+    return (f"Allies counted from the year they joined ({first['n_allies']} in "
+            f"{first['year']}, {last['n_allies']} in {last['year']})")
+
+
 def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "weighted",
                    rule: str = "accession", groups=tuple(GROUP_COLOURS),
                    reference_pct: float = 2.0, source_id: str = "sipri_milex_2025"):
@@ -58,24 +89,26 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "wei
     ``shares`` is :func:`dibtrends.spending.alliance_shares`; ``eras`` is
     :func:`dibtrends.spending.eras`.
     """
-    column, measure_short, measure_words = MEASURES[measure]
-    data = shares.filter(pl.col("group").is_in(list(groups))).select(
-        "group", "year", pl.col(column).alias("share"), "n_allies", "n_mean", "n_missing",
-        "n_estimated").drop_nulls("share")
+    short, words = MEASURE_WORDS[measure]
+    nt = shares.filter(pl.col("group") == "NATO total")
+    zero = sorted({c for v in nt["missing_weighted"].to_list() for c in v.split(",") if c}
+                  - {c for v in nt["missing_mean"].to_list() for c in v.split(",") if c})
+    words = words.format(zero=f" ({', '.join(name_of(c) for c in zero)} at 0 %)" if zero else "")
+    data = long_run_table(shares, measure, groups)
     first, last = int(data["year"].min()), int(data["year"].max())
-    y_top = float(data["share"].max()) * 1.02
+    y_top = float(data["share_gdp_pct"].max()) * 1.02
     groups = [g for g in GROUP_COLOURS if g in data["group"].unique().to_list()]
     colour = alt.Color("group:N", title=None, sort=groups, scale=alt.Scale(
         domain=groups, range=[GROUP_COLOURS[g] for g in groups]))
     lines = alt.Chart(data).mark_line(strokeWidth=2).encode(
         x=_x(first, last),
-        y=alt.Y("share:Q", title=f"{Y_TITLE} ({measure_short})", scale=alt.Scale(zero=True)),
+        y=alt.Y("share_gdp_pct:Q", title=f"{Y_TITLE} ({short})", scale=alt.Scale(zero=True)),
         color=colour,
         tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("share:Q", title="% of GDP", format=".2f"),
+                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP", format=".2f"),
                  alt.Tooltip("n_allies:Q", title="Allies counted"),
-                 alt.Tooltip("n_missing:Q", title="Allies without SIPRI data"),
-                 alt.Tooltip("n_estimated:Q", title="Allies with SIPRI estimates")],
+                 alt.Tooltip("n_in_figure:Q", title="Allies in this figure"),
+                 alt.Tooltip("n_missing:Q", title="Allies without SIPRI data")],
     )
     rule_chart = alt.Chart(pl.DataFrame({"y": [reference_pct]})).mark_rule(
         color="#333333", strokeDash=[4, 3]).encode(y="y:Q")
@@ -85,36 +118,48 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "wei
                                       color="#333333").encode(x="x:Q", y="y:Q", text="t:N")
     gaps = alt.Chart(data.filter(pl.col("n_missing") > 0)).mark_point(
         filled=False, size=30, strokeWidth=1.2).encode(
-        x=_x(first, last), y="share:Q",
-        color=colour,
+        x=_x(first, last), y="share_gdp_pct:Q", color=colour,
         tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("n_missing:Q", title="Allies without SIPRI data")])
     rect, text = _era_layers(eras, first, last, y_top)
     chart = alt.layer(rect, text, rule_chart, rule_text, lines, gaps)
-    missing = shares.filter((pl.col("group") == "NATO total") & (pl.col("n_missing") > 0))
+    missing = data.filter(pl.col("n_missing") > 0)
     coverage = ("Every Ally counted has SIPRI data in every year." if missing.height == 0 else
                 f"Open circles: years to {int(missing['year'].max())} in which some Allies "
                 "lack SIPRI data.")
+    lead = "NATO total" if "NATO total" in groups else groups[0]
+    s = data.filter(pl.col("group") == lead).sort("year")
+    peak = s.sort("share_gdp_pct", descending=True).row(0, named=True)
+    latest = s.row(-1, named=True)
     subtitle = [
-        f"Claim tested: sixty years of progressive decline. {measure_words[0].upper()}"
-        f"{measure_words[1:]}, {first}-{last}.",
-        f"Membership: {RULE_LABELS[rule]}.",
+        f"Claim tested: sixty years of progressive decline. {words[0].upper()}{words[1:]}, "
+        f"{first}-{last}.",
+        f"Membership: {_rule_words(shares, rule)}.",
         coverage,
     ]
-    return titled(chart, f"NATO military spending as a share of GDP ({measure_short}), "
-                         f"{first}–{last}", subtitle, source_line(source_id, note=NOTE))
+    title = (f"{lead}, {short}: {peak['share_gdp_pct']:.1f} % of GDP at the peak in "
+             f"{peak['year']}, {latest['share_gdp_pct']:.1f} % in {latest['year']}")
+    return titled(chart, title, subtitle, source_line(source_id, note=NOTE))
 
 
-def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str,
+def trend_table(fitted: pl.DataFrame) -> pl.DataFrame:
+    """The rows :func:`trend_fit_chart` plots: observed and fitted values per year."""
+    return fitted.select("year", pl.col("observed").alias("sipri_share_gdp_pct"),
+                         pl.col("fitted").alias("trend_share_gdp_pct"))
+
+
+def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str, robustness: str,
                     source_id: str = "sipri_milex_2025"):
     """Observed series, fitted segmented trend and estimated break years.
 
-    ``fitted`` and ``breaks`` are attributes of :class:`dibtrends.spending.SegmentedTrend`.
+    ``fitted`` and ``breaks`` are attributes of :class:`dibtrends.spending.SegmentedTrend`;
+    ``robustness`` says in words how the break fares under other error models.
     """
-    data = fitted.select("year", "observed", "fitted").unpivot(
-        index="year", on=["observed", "fitted"], variable_name="series", value_name="share")
+    data = trend_table(fitted).unpivot(
+        index="year", on=["sipri_share_gdp_pct", "trend_share_gdp_pct"], variable_name="series",
+        value_name="share")
     data = data.with_columns(pl.col("series").replace(
-        {"observed": "SIPRI data", "fitted": "segmented linear trend"}))
+        {"sipri_share_gdp_pct": "SIPRI data", "trend_share_gdp_pct": "segmented linear trend"}))
     first, last = int(fitted["year"].min()), int(fitted["year"].max())
     lines = alt.Chart(data).mark_line().encode(
         x=_x(first, last),
@@ -127,18 +172,84 @@ def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str,
                  alt.Tooltip("share:Q", title="% of GDP", format=".2f")])
     layers = [lines]
     if breaks.height:
-        brk = breaks.select("year", "p_value_bootstrap", "p_value_udmax")
-        layers.append(alt.Chart(brk).mark_rule(color=PALETTE[0], strokeDash=[2, 2]).encode(
-            x="year:Q", tooltip=[alt.Tooltip("year:Q", title="Estimated break"),
-                                 alt.Tooltip("p_value_bootstrap:Q", title="p (m vs m-1)",
-                                             format=".3f"),
-                                 alt.Tooltip("p_value_udmax:Q", title="p (UDmax)",
-                                             format=".3f")]))
+        layers.append(alt.Chart(breaks.select("year")).mark_rule(
+            color=PALETTE[0], strokeDash=[2, 2]).encode(
+            x="year:Q", tooltip=[alt.Tooltip("year:Q", title="Estimated break")]))
         years = ", ".join(str(y) for y in breaks["year"].to_list())
-        sub2 = f"Estimated break(s): {years} (dotted); tests allow for the search and AR(1) errors."
+        title = f"NATO total, {label}: the tests select a change of trend in {years}"
+        sub2 = f"Estimated break(s) dotted. The break {robustness} (see the appendix)."
     else:
-        sub2 = "No break year passes the tests at 5 %; one linear trend is shown."
-    subtitle = [f"NATO total, {label}, {first}-{last}: continuous piecewise-linear trend with "
-                "break years chosen by least squares.", sub2]
-    return titled(alt.layer(*layers), "Where the long-run trend in NATO spending changes",
-                  subtitle, source_line(source_id, note=NOTE))
+        title = f"NATO total, {label}: no change of trend passes the tests"
+        sub2 = "One straight-line trend is shown."
+    subtitle = [f"{label[0].upper()}{label[1:]}, {first}-{last}: continuous piecewise-linear "
+                "trend with break years chosen by least squares.", sub2]
+    return titled(alt.layer(*layers), title, subtitle, source_line(source_id, note=TREND_NOTE))
+
+
+def _runs(frame: pl.DataFrame) -> pl.DataFrame:
+    """A run number per country that changes at every gap in the years, so lines break there."""
+    return frame.sort("iso3", "year").with_columns(
+        (pl.col("year").diff().over("iso3").fill_null(1) != 1).cum_sum().over("iso3")
+        .alias("run"))
+
+
+def _country_colour(codes: list[str]) -> alt.Color:
+    labels = [name_of(c) for c in codes]
+    return alt.Color("country:N", title=None, sort=labels, scale=alt.Scale(
+        domain=labels, range=[COUNTRY_COLOURS.get(c, PALETTE[7]) for c in codes]))
+
+
+def context_share_table(gmsd: pl.DataFrame) -> pl.DataFrame:
+    """The rows :func:`context_share_chart` plots (GMSD share of GDP by country and year)."""
+    return gmsd.select(pl.col("iso3").map_elements(name_of, return_dtype=pl.String)
+                       .alias("country"), "year", "share_gdp_pct")
+
+
+def context_share_chart(gmsd: pl.DataFrame, source_id: str = "owid_gmsd"):
+    """GMSD share of GDP before NATO (``spending.gmsd_context``), one line per country."""
+    codes = [c for c in COUNTRY_COLOURS if c in gmsd["iso3"].unique().to_list()]
+    data = _runs(gmsd).with_columns(
+        pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("country"),
+        pl.format("{}-{}", "iso3", "run").alias("piece"))
+    first, last = int(data["year"].min()), int(data["year"].max())
+    chart = alt.Chart(data).mark_line(strokeWidth=2).encode(
+        x=_x(first, last),
+        y=alt.Y("share_gdp_pct:Q", title=f"{Y_TITLE} (GMSD)", scale=alt.Scale(zero=True)),
+        color=_country_colour(codes), detail="piece:N",
+        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP (GMSD)", format=".1f")])
+    top = data.sort("share_gdp_pct", descending=True).row(0, named=True)
+    title = (f"Before NATO: military spending reached {top['share_gdp_pct']:.0f} % of GDP "
+             f"({top['country']}, {top['year']}) on another source's definition")
+    subtitle = [f"{', '.join(name_of(c) for c in codes)}, {first}-{last}: OWID's Global "
+                "Military Spending Dataset (GMSD), not SIPRI."]
+    return titled(chart, title, subtitle, source_line(source_id, note=GMSD_NOTE))
+
+
+def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
+    """The rows :func:`context_spending_chart` plots (NMC spending, US$ bn of each year)."""
+    return nmc.select(pl.col("iso3").map_elements(name_of, return_dtype=pl.String)
+                      .alias("country"), "year", "milex_usd_bn_current")
+
+
+def context_spending_chart(nmc: pl.DataFrame, source_id: str = "cow_nmc6"):
+    """NMC military spending in US$ bn of each year before NATO (``spending.nmc_context``)."""
+    codes = [c for c in COUNTRY_COLOURS if c in nmc["iso3"].unique().to_list()]
+    data = _runs(nmc).with_columns(
+        pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("country"),
+        pl.format("{}-{}", "iso3", "run").alias("piece"))
+    first, last = int(data["year"].min()), int(data["year"].max())
+    chart = alt.Chart(data).mark_line(strokeWidth=2).encode(
+        x=_x(first, last),
+        y=alt.Y("milex_usd_bn_current:Q", title="Military expenditure, US$ bn (NMC)",
+                scale=alt.Scale(type="log")),
+        color=_country_colour(codes), detail="piece:N",
+        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("milex_usd_bn_current:Q", title="US$ bn (of that year)",
+                             format=",.2f")])
+    top = data.sort("milex_usd_bn_current", descending=True).row(0, named=True)
+    title = (f"Before NATO: military spending in US dollars of each year, up to "
+             f"US$ {top['milex_usd_bn_current']:.0f} bn ({top['country']}, {top['year']})")
+    subtitle = [f"{', '.join(name_of(c) for c in codes)}, {first}-{last}: Correlates of War, "
+                "National Material Capabilities (NMC), not SIPRI."]
+    return titled(chart, title, subtitle, source_line(source_id, note=NMC_NOTE))
