@@ -61,3 +61,21 @@ def test_an_unknown_verdict_word_is_refused():
 
     with pytest.raises(ValueError, match="verdict"):
         results.Claim("c", "x", "y", "z", "Mostly true", "w")
+
+
+def test_bootstrap_p_values_in_tables_are_bounds_at_the_floor():
+    df = pl.DataFrame({"p": [0.002, 0.068]})
+    lines = report.markdown_table(df, {"p": "p:499"}).splitlines()
+    assert lines[2] == "| < 0.002 |" and lines[3] == "| 0.068 |"
+
+
+def test_chart_data_is_the_plotted_series_not_a_layered_band():
+    import altair as alt
+
+    from dibtrends.charts import chart_data
+
+    series = pl.DataFrame({"year": list(range(1949, 2026)), "share": [1.0] * 77})
+    bands = pl.DataFrame({"start": [1949, 1991], "end": [1990, 2025]})
+    chart = alt.layer(alt.Chart(bands).mark_rect().encode(x="start:Q", x2="end:Q"),
+                      alt.Chart(series).mark_line().encode(x="year:Q", y="share:Q"))
+    assert chart_data(chart).equals(series)

@@ -184,8 +184,8 @@ def check_year_range(start: int | None, end: int | None, available: Iterable[int
     if end - start < min_span:
         raise ParameterError(
             f"parameters {names[0]}={start} and {names[1]}={end} span {end - start} years; "
-            f"choose {names[1]} at least {min_span} years after {names[0]} "
-            f"(data cover {first} to {last}).")
+            f"allowed: {names[1]} at least {min_span} year{'s' if min_span != 1 else ''} after "
+            f"{names[0]}, both from {first} to {last}.")
     return start, end
 
 

@@ -96,8 +96,9 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
                    labels: dict[str, str] | None = None) -> str:
     """A pipe table with formatted numbers (Quarto renders it in HTML and Typst alike).
 
-    ``decimals`` per column is a number of decimals, a format spec such as ``".3g"``, or ``"p"``
-    for p-values (:func:`fmt_p`).
+    ``decimals`` per column is a number of decimals, a format spec such as ``".3g"``, ``"p"``
+    for p-values (:func:`fmt_p`), or ``"p:499"`` for bootstrap p-values from 499 draws (shown as
+    a bound, "< 0.002", at the smallest value the bootstrap can give).
     """
     labels = labels or {}
 
@@ -108,8 +109,9 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
             return "yes" if value else "no"
         if isinstance(value, float):
             places = decimals.get(column, 1) if isinstance(decimals, dict) else decimals
-            if places == "p":
-                return fmt_p(value)
+            if places == "p" or (isinstance(places, str) and places.startswith("p:")):
+                draws = int(places[2:]) if places.startswith("p:") else None
+                return fmt_p(value, draws)
             if isinstance(places, str):
                 return format(value, places)
             return fmt(value, places)

@@ -92,13 +92,16 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def chart_data(chart) -> pl.DataFrame | None:
-    """The frame a chart was built on (top level or first layer that has one)."""
+    """The frame a chart plots, for its CSV download: the largest of its datasets (a series, not
+    the era bands or reference lines layered on it; the source caption is never data). Pass
+    ``table=`` to :func:`show` where the plotted rows are not one dataset."""
+    found: list[pl.DataFrame] = []
     stack = [chart]
     while stack:
         node = stack.pop(0)
         data = getattr(node, "data", alt.Undefined)
-        if isinstance(data, pl.DataFrame) and not {"line", "i"} == set(data.columns):
-            return data
+        if isinstance(data, pl.DataFrame) and set(data.columns) != {"line", "i"}:
+            found.append(data)
         for attr in ("layer", "vconcat", "hconcat", "concat"):
             children = getattr(node, attr, alt.Undefined)
             if children is not alt.Undefined and children:
@@ -106,7 +109,7 @@ def chart_data(chart) -> pl.DataFrame | None:
         spec = getattr(node, "spec", alt.Undefined)
         if spec is not alt.Undefined:
             stack.append(spec)
-    return None
+    return max(found, key=lambda df: df.height) if found else None
 
 
 def to_png(chart, scale: float = 2.0) -> bytes:
