@@ -1,8 +1,10 @@
-"""The NATO 2024 tables loader: shape, units, cross-checks, and what bad input does.
+"""The NATO tables loader: shape, units, cross-checks, editions, and what bad input does.
 
 Bad-input tests edit a copy of the real workbook in ``tmp_path`` with openpyxl (loaded with
 ``data_only=True`` so the copy holds the published values, not formulas) and assert that the
-DataError names the file, the sheet and column, and a fix.
+DataError names the file, the sheet and column, and a fix. Edition tests pair the real 2024
+workbook with fictitious edition specs, or register a fictitious edition with monkeypatch (never
+in the registry itself), to show that the years the loader checks come from the spec.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from dibtrends import sources
 from dibtrends.errors import DataError
 from dibtrends.load import nato
-from dibtrends.load.nato import load_nato_defexp
+from dibtrends.load.nato import NatoEdition, load_nato_defexp
 from dibtrends.membership import load_nato_membership
 from dibtrends.sources import get
 
-FILENAME = get("nato_defexp_2024").filename
+SOURCE_ID = "nato_defexp_2024"
+FILENAME = get(SOURCE_ID).filename
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +67,12 @@ def test_allies_match_membership_table(defexp):
 
 def test_estimates_are_2023_and_2024(defexp):
     assert sorted(defexp.filter(pl.col("estimate"))["year"].unique().to_list()) == [2023, 2024]
+    assert nato.EDITIONS[SOURCE_ID].estimate_years == (2023, 2024)
+
+
+def test_source_id_names_the_edition(defexp):
+    assert defexp["source_id"].unique().to_list() == [SOURCE_ID]
+    assert list(nato.TABLES) == ["nato_defexp"]
 
 
 def test_units_carried_in_column_names(defexp):
@@ -75,11 +85,14 @@ def test_units_carried_in_column_names(defexp):
 def test_published_cells_read_exactly(defexp):
     """Spot values copied from the workbook (cells named): the loader moves nothing."""
     assert value(defexp, "USA", 2014, "milex_usd_m_current") == 653942           # TABLE2!D41
-    assert value(defexp, "ALB", 2014, "milex_ncu_m_current") == pytest.approx(18788.017032)  # TABLE1!D11
+    assert value(defexp, "ALB", 2014, "milex_ncu_m_current") == pytest.approx(
+        18788.017032)                                                            # TABLE1!D11
     assert value(defexp, "NATO_TOTAL", 2024, "milex_usd_m_current") == pytest.approx(
         1474399.4765734388)                                                      # TABLE2!N43
-    assert value(defexp, "GRC", 2014, "share_gdp_pct") == pytest.approx(2.22225, abs=1e-5)  # TABLE3!D22
-    assert value(defexp, "CAN", 2024, "military_personnel_thousands") == pytest.approx(77.056)  # TABLE7!O26
+    assert value(defexp, "GRC", 2014, "share_gdp_pct") == pytest.approx(
+        2.22225, abs=1e-5)                                                       # TABLE3!D22
+    assert value(defexp, "CAN", 2024, "military_personnel_thousands") == pytest.approx(
+        77.056)                                                                  # TABLE7!O26
     assert value(defexp, "ALB", 2014, "equipment_share_pct") == pytest.approx(16.649791, abs=1e-6)
     assert value(defexp, "CZE", 2014, "national_currency") == "Koruny"
 
@@ -236,3 +249,136 @@ def test_missing_workbook_names_the_fix(tmp_path):
     with pytest.raises(DataError) as info:
         load_nato_defexp(tmp_path / FILENAME)
     assert "make data" in info.value.fix
+
+
+# ----------------------------------------------------------------------------- editions
+def test_default_edition_is_the_newest_registered():
+    assert nato.edition_for().source_id == sources.newest("nato_defexp").id
+
+
+def test_edition_found_from_the_file_name(tmp_path):
+    assert nato.edition_for(path=tmp_path / FILENAME).source_id == SOURCE_ID
+    assert nato.edition_for(SOURCE_ID, tmp_path / "renamed.xlsx").source_id == SOURCE_ID
+
+
+def test_spec_with_other_years_is_honoured_by_header_check(workbook):
+    """A 2014-2023 spec run on the 2024 file: the header check names 2023 and the extra 2024."""
+    spec = NatoEdition("nato_defexp_2023", first_year=2014, last_year=2023,
+                       estimate_years=(2022, 2023))
+    with pytest.raises(DataError) as info:
+        nato.read_workbook(workbook, spec)
+    msg = assert_actionable(info.value, workbook, "TABLE1!")
+    assert "should hold 2014 to 2023 (nato_defexp_2023)" in msg
+    assert "unexpected [2024]" in msg and info.value.row == 8
+    assert "NatoEdition" in info.value.fix
+
+
+def test_spec_with_a_later_year_misses_it(workbook):
+    """A spec shaped like a 2014-2025 edition (2024 and 2025 estimates) on the 2024 file."""
+    spec = NatoEdition("nato_defexp_2025", first_year=2014, last_year=2025,
+                       estimate_years=(2024, 2025))
+    with pytest.raises(DataError) as info:
+        nato.read_workbook(workbook, spec)
+    msg = assert_actionable(info.value, workbook, "TABLE1!O")  # the column after 2024e (N)
+    assert "should hold 2014 to 2025" in msg and "missing [2025]" in msg
+
+
+def test_estimate_years_come_from_the_spec(workbook, monkeypatch):
+    """The registered edition with one estimate year fewer: the 'e' of 2023 is refused."""
+    monkeypatch.setitem(nato.EDITIONS, SOURCE_ID, NatoEdition(
+        SOURCE_ID, first_year=2014, last_year=2024, estimate_years=(2024,)))
+    with pytest.raises(DataError) as info:
+        load_nato_defexp(workbook)
+    msg = assert_actionable(info.value, workbook, "TABLE1!M")  # 2023e
+    assert "'2023e'" in msg and "marks 2024 as estimate (suffix 'e') and no other" in msg
+    assert "estimate_years" in info.value.fix
+
+
+def test_missing_estimate_suffix_is_refused(workbook, tmp_path):
+    def edit(wb):
+        wb["TABLE3"]["N8"] = 2024  # was "2024e"
+    path = edited_copy(workbook, tmp_path, edit)
+    with pytest.raises(DataError) as info:
+        load_nato_defexp(path)
+    msg = assert_actionable(info.value, path, "TABLE3!N")
+    assert "heading for 2024 reads '2024'" in msg and "2023 and 2024 as estimates" in msg
+
+
+def test_schema_is_built_from_the_spec(defexp):
+    """The 2024 data fail the schema of a 2014-2023 edition: its id, its years, its estimates."""
+    spec = NatoEdition("nato_defexp_2023", first_year=2014, last_year=2023,
+                       estimate_years=(2022, 2023))
+
+    def failure(df: pl.DataFrame) -> str:
+        with pytest.raises(DataError) as info:
+            nato.validated(df, "spec-test.xlsx", spec)
+        return str(info.value)
+
+    assert "column 'source_id' fails isin(['nato_defexp_2023'])" in failure(defexp)
+    relabelled = defexp.with_columns(source_id=pl.lit("nato_defexp_2023"))
+    assert "column 'year' fails less_than_or_equal_to(2023)" in failure(relabelled)
+    msg = failure(relabelled.filter(pl.col("year") <= 2023))
+    assert "34 schema failure(s)" in msg  # the 34 rows of 2022, not flagged as estimates
+    assert "fails estimate_flag_matches_edition (nato_defexp_2023 marks 2022 and 2023" in msg
+    assert "'year': 2022" in msg
+    nato.validated(relabelled.filter(pl.col("year") <= 2023).with_columns(
+        estimate=pl.col("year") >= 2022), "spec-test.xlsx", spec)  # and with them, it passes
+
+
+def test_table4_headings_follow_the_years():
+    t4 = NatoEdition("nato_defexp_2025", first_year=2014, last_year=2025,
+                     estimate_years=(2024, 2025)).table4()
+    assert t4.title == "Table 4 : Defence expenditure real change 2014-2025e"
+    assert t4.headers == ("2014", "2025e", "Real change 2014-2025e (%)",
+                          "Share of real GDP 2014 (%)", "Share of real GDP 2025e (%)")
+    assert nato.EDITIONS[SOURCE_ID].table4().title.endswith("2014-2024e")
+
+
+def test_inconsistent_spec_is_refused():
+    with pytest.raises(ValueError, match="id should be nato_defexp_2024"):
+        NatoEdition("nato_defexp_2025", first_year=2014, last_year=2024, estimate_years=())
+    with pytest.raises(ValueError, match=r"estimate years \[2026\] lie outside"):
+        NatoEdition("nato_defexp_2025", first_year=2014, last_year=2025,
+                    estimate_years=(2025, 2026))
+
+
+@pytest.fixture
+def unspecified_edition(monkeypatch):
+    """A fictitious newer NATO edition in the registry (for this test only) without a spec."""
+    fake = sources.Source(
+        id="nato_defexp_2099", publisher="NATO (test only)", title="not a real edition",
+        edition="test only", filename="test-only-nato-2099.xlsx", sha256="0" * 64,
+        licence="test only", url=None, landing_url="https://example.invalid/")
+    monkeypatch.setattr(sources, "SOURCES", (*sources.SOURCES, fake))
+    monkeypatch.setitem(sources._BY_ID, fake.id, fake)
+    return fake
+
+
+def test_registered_edition_without_spec_names_the_fix(unspecified_edition):
+    assert sources.newest("nato_defexp") == unspecified_edition
+    for call in (lambda: load_nato_defexp(), lambda: load_nato_defexp(source_id="nato_defexp_2099"),
+                 lambda: nato.TABLES["nato_defexp"]()):
+        with pytest.raises(DataError) as info:
+            call()
+        assert "'nato_defexp_2099'" in str(info.value) and "no spec" in str(info.value)
+        assert info.value.fix == ("add a NatoEdition for nato_defexp_2099 to EDITIONS in "
+                                  "src/dibtrends/load/nato.py; if the layout is unchanged, its "
+                                  "years and estimate years are all it needs.")
+
+
+def test_newest_edition_with_a_spec_is_the_default(unspecified_edition, monkeypatch, workbook,
+                                                   defexp):
+    """Given its spec, the new edition is what the build loads (here: its file is absent), and
+    the 2024 workbook still loads as the 2024 edition."""
+    monkeypatch.setitem(nato.EDITIONS, "nato_defexp_2099", NatoEdition(
+        "nato_defexp_2099", first_year=2014, last_year=2099, estimate_years=(2099,)))
+    with pytest.raises(DataError) as info:
+        load_nato_defexp()
+    assert "test-only-nato-2099.xlsx" in str(info.value) and "(nato_defexp_2099)" in str(
+        info.value)
+    assert_frame_equal(load_nato_defexp(workbook), defexp)
+
+
+def test_only_nato_ids_are_editions():
+    with pytest.raises(KeyError, match="not a NATO defence-expenditure edition"):
+        load_nato_defexp(source_id="sipri_milex_2025")

@@ -7,9 +7,12 @@ rather than quietly changing the numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # polars only for registry_table(); `make data`'s fast check never needs it
+    import polars as pl
 
 #: Date on which the project recorded (and verified) each sha256 below.
 REGISTERED_ON = "2026-11-23"
@@ -197,6 +200,25 @@ def get(source_id: str) -> Source:
         ) from None
 
 
+def newest(family: str) -> Source:
+    """The newest registered edition of a source family.
+
+    Editions of one family have ids ``<family>_<last data year>`` (``nato_defexp_2024``,
+    ``sipri_milex_2025``); other ids sharing the prefix (``sipri_top100_totals``) are not
+    editions. Fails with the known ids when the family has no edition.
+    """
+    edition = re.compile(rf"{re.escape(family)}_(\d{{4}})")
+    found = [(int(m.group(1)), s) for s in SOURCES if (m := edition.fullmatch(s.id))]
+    if not found:
+        raise KeyError(
+            f"no registered edition of {family!r} (ids '{family}_<last data year>'); known ids: "
+            f"{', '.join(sorted(s.id for s in SOURCES))}"
+        )
+    return max(found, key=lambda pair: pair[0])[1]
+
+
 def registry_table() -> pl.DataFrame:
     """The registry as a frame, for the report's 'Sources and methods' page."""
+    import polars as pl
+
     return pl.DataFrame([asdict(s) for s in SOURCES])
