@@ -101,21 +101,29 @@ def test_constant_and_current_agree_in_2015(nato, membership):
     assert (a - b).abs().max() < 1e-6
 
 
-def test_charts_build_and_state_the_claim_and_price_basis(nato, membership):
-    """The chart specs validate, carry the claim in the subtitle and the units on the axes."""
+def test_charts_build_and_state_the_claim_price_basis_and_estimates(nato, membership):
+    """The chart specs validate, carry the claim in the subtitle, the units on the axes, and
+    the estimate years the data mark (never typed in the code)."""
     import json
 
     from dibtrends.charts import equipment as charts
 
-    check = equipment.doubling_check(nato, membership)
-    totals = charts.equipment_totals(equipment.equipment_both_bases(nato, membership),
-                                     dict(zip(check["price_basis"], check["ratio"])))
+    growth = equipment.growth_by_grouping(nato, membership, 2014, 2024)
+    ratios = {r["price_basis"]: r["ratio"]
+              for r in growth.filter(grouping="all_allies").iter_rows(named=True)}
+    both = equipment.equipment_both_bases(nato, membership)
+    totals = charts.equipment_totals(both, ratios, 2014, 2024, "nato_defexp_2024")
     spec = json.dumps(totals.to_dict())
     assert "twice as much" in spec and "2.04x in current US$" in spec and "1.68x" in spec
-    assert "US$ billion" in spec and "estimates" in spec
+    assert "US$ billion" in spec and "2023 and 2024 are NATO estimates" in spec
     eq = equipment.equipment_spending(nato, membership, "constant2015")
-    bars = charts.ratio_bars(equipment.growth_ratio(eq), 1.64)
+    bars = charts.ratio_bars(equipment.growth_ratio(eq), 1.64, "nato_defexp_2024", both)
     spec = json.dumps(bars.to_dict())
     assert "constant 2015 US$" in spec and "NATO Public Diplomacy Division" in spec
-    counts = charts.guideline_counts_chart(equipment.meets_equipment_guideline(eq))
+    counts = charts.guideline_counts_chart(equipment.meets_equipment_guideline(eq), 20,
+                                           "nato_defexp_2024")
     assert "2024e" in json.dumps(counts.to_dict())
+    no_estimates = both.with_columns(estimate=False)
+    assert charts.source_note(no_estimates) == charts.EQUIPMENT_NOTE
+    one = both.with_columns(estimate=both["year"] == 2024)
+    assert charts.source_note(one).startswith("2024 is a NATO estimate (e).")

@@ -18,7 +18,7 @@ from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Cl
 
 NOTEBOOK = "02_equipment_spending"
 TITLE = "Equipment spending by NATO Allies"
-NATO_SOURCE = "nato_defexp_2024"
+NATO_SOURCE = sources.newest("nato_defexp").id  # the table holds the newest edition
 READS = ("nato_defexp", "nato_membership")
 SOURCES = (NATO_SOURCE,)
 CLAIM_FACTOR = 2.0
@@ -63,6 +63,7 @@ class Params(Parameters):
 class Result:
     params: Params
     edition: str
+    nato_source: str  # the registry id of the NATO edition in the table
     growth: pl.DataFrame  # equipment.growth_by_grouping, base_year to end_year
     claim_growth: pl.DataFrame  # the same for the claim's own years (CLAIM_YEARS)
     totals: pl.DataFrame  # Alliance total per year on both bases (equipment_both_bases)
@@ -106,7 +107,8 @@ class Result:
     def record(self) -> ChapterRecord:
         return ChapterRecord(
             chapter=NOTEBOOK, title=TITLE, params=self.params.as_dict(),
-            defaults=Params.defaults(), sources=SOURCES, headlines=tuple(self.headlines()),
+            defaults=Params.defaults(), sources=(self.nato_source,),
+            headlines=tuple(self.headlines()),
             claims=(self.claim,), text=self.text)
 
     def headlines(self) -> list[Headline]:
@@ -214,9 +216,11 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     spending = equipment.equipment_spending(nato, membership, p.price_basis)
     guideline = equipment.meets_equipment_guideline(spending, p.guideline_pct)
     claim = claim_verdict(claim_growth, *CLAIM_YEARS)
-    edition = sources.get(NATO_SOURCE).edition.split(" (")[0]
+    nato_source = nato["source_id"][0]
+    edition = sources.get(nato_source).edition.split(" (")[0]
     result = Result(
-        params=p, edition=edition, growth=growth, claim_growth=claim_growth,
+        params=p, edition=edition, nato_source=nato_source, growth=growth,
+        claim_growth=claim_growth,
         totals=equipment.equipment_both_bases(nato, membership),
         by_ally=equipment.growth_ratio(spending, p.base_year, p.end_year),
         guideline=guideline, claim=claim, text={})

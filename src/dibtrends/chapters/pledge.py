@@ -32,7 +32,7 @@ from ..results import (NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, 
 NOTEBOOK = "04_guidelines_and_pledge"
 TITLE = "NATO's guidelines and the 2035 pledge"
 READS = ("nato_defexp", "nato_membership", "sipri_milex_2025")
-NATO_SOURCE = "nato_defexp_2024"
+NATO_SOURCE = sources.newest("nato_defexp").id  # the table holds the newest edition
 SIPRI_SOURCE = "sipri_milex_2025"
 #: The registry ids the chapter reads; the record names the ones in the tables' ``source_id``.
 SOURCES = (NATO_SOURCE, SIPRI_SOURCE)

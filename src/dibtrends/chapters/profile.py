@@ -27,7 +27,7 @@ from .pledge import check_targets, check_targets_data, target_share_param, targe
 
 NOTEBOOK = "country_profile"
 TITLE = "Ally profile"
-NATO_SOURCE = "nato_defexp_2024"
+NATO_SOURCE = sources.newest("nato_defexp").id  # the table holds the newest edition
 SIPRI_SOURCE = "sipri_milex_2025"
 READS = ("nato_defexp", "nato_membership", SIPRI_SOURCE)
 SOURCES = (NATO_SOURCE, SIPRI_SOURCE)
@@ -493,7 +493,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     result = Result(
         params=p, name=profile.ally_name(membership, p.country),
         accession_year=profile.accession_year(membership, p.country),
-        nato_edition=sources.get(NATO_SOURCE).edition.split(" (")[0],
+        nato_edition=sources.get(nato["source_id"][0]).edition.split(" (")[0],
         sipri_edition=sources.get(SIPRI_SOURCE).edition,
         long_run=profile.long_run_share(sipri, p.country), series=series,
         categories=profile.category_split(nato, p.country),

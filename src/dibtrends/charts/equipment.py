@@ -1,4 +1,5 @@
-"""Chart builders for notebook 02 (equipment spending, NATO 2024 tables)."""
+"""Chart builders for chapter 2 (equipment spending, NATO's tables). The edition and the
+years NATO marks as estimates come from the data, never from the code."""
 
 from __future__ import annotations
 
@@ -8,7 +9,21 @@ import polars as pl
 from ..countries import name_of
 from . import PALETTE, WIDTH, source_line, titled
 
-SOURCE_NOTE = "2023 and 2024 are NATO estimates (e). Equipment: major equipment incl. related R&D."
+EQUIPMENT_NOTE = "Equipment: major equipment incl. related R&D."
+
+
+def estimate_years(df: pl.DataFrame) -> list[int]:
+    return sorted(df.filter(pl.col("estimate"))["year"].unique().to_list())
+
+
+def source_note(df: pl.DataFrame) -> str:
+    """'2023 and 2024 are NATO estimates (e).' from the rows' own estimate flags."""
+    years = [str(y) for y in estimate_years(df)]
+    if not years:
+        return EQUIPMENT_NOTE
+    listed = " and ".join(years) if len(years) <= 2 else ", ".join(years[:-1]) + " and " + years[-1]
+    verb = "is a NATO estimate" if len(years) == 1 else "are NATO estimates"
+    return f"{listed} {verb} (e). {EQUIPMENT_NOTE}"
 AGGREGATE_NAMES = {"NATO_TOTAL": "NATO (all Allies)", "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
 
 
@@ -21,8 +36,8 @@ def _year_label() -> pl.Expr:
             + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
 
 
-def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: int = 2014,
-                     end_year: int = 2024):
+def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: int,
+                     end_year: int, source_id: str):
     """Alliance equipment spending per year, one line per price basis; estimates hollow.
 
     ``both`` is :func:`dibtrends.equipment.equipment_both_bases`; ``ratios`` maps price basis
@@ -62,12 +77,13 @@ def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: in
     ]
     return titled(alt.layer(line, points), "Equipment spending by NATO Allies, "
                   f"{base_year}–{end_year}", subtitle,
-                  source_line("nato_defexp_2024", note="Equipment = Table 8a share x Table 2 "
+                  source_line(source_id, note="Equipment = Table 8a share x Table 2 "
                               "expenditure, summed over Allies counted from accession. "
-                              + SOURCE_NOTE))
+                              + source_note(both)))
 
 
-def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None = None, threshold: float = 2.0):
+def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None, source_id: str,
+               notes_from: pl.DataFrame, threshold: float = 2.0):
     """Equipment spending end/base per Ally, sorted, with the 2x rule; aggregates highlighted.
 
     ``ratios`` is :func:`dibtrends.equipment.growth_ratio`. A log scale keeps Slovenia (x72)
@@ -105,10 +121,10 @@ def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None = None, threshold
         subtitle.append(f"The Alliance total includes Allies that joined after {base_year}; "
                         f"for the Allies counted in both years the ratio is {fixed_ratio:.2f}x.")
     return titled(chart, f"Equipment spending {end_year} relative to {base_year}, by Ally",
-                  subtitle, source_line("nato_defexp_2024", note=SOURCE_NOTE))
+                  subtitle, source_line(source_id, note=source_note(notes_from)))
 
 
-def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float = 20):
+def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float, source_id: str):
     """Allies meeting the equipment guideline per year, against Allies counted."""
     data = counts.select(
         "year", "estimate", "n_allies", "n_meeting",
@@ -131,5 +147,6 @@ def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float = 20):
                   "major equipment",
                   [(f"Blue: Allies meeting the {threshold_pct:g} % guideline; grey: Allies "
                     "counted that year (from accession; Iceland has no armed forces)."),
-                   "Lighter bars: NATO estimates (2023e, 2024e)."],
-                  source_line("nato_defexp_2024", note=SOURCE_NOTE))
+                   "Lighter bars: NATO estimates ("
+                   + ", ".join(f"{y}e" for y in estimate_years(counts)) + ")."],
+                  source_line(source_id, note=source_note(counts)))

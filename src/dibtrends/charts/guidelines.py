@@ -39,8 +39,8 @@ def _label(year: int, estimate_years) -> str:
     return f"{year}e" if year in set(estimate_years) else str(year)
 
 
-def guideline_heatmap(status: pl.DataFrame, guideline: str = "gdp",
-                      source_id: str = "nato_defexp_2024", estimate_years=()):
+def guideline_heatmap(status: pl.DataFrame, guideline: str,
+                      source_id: str, estimate_years=()):
     """Allies x years: cell colour says met / not met / not yet an Ally, text gives the value."""
     value, meets, axis_title, label = GUIDELINES[guideline]
     data = status.filter(pl.col(value).is_not_null()).select(
@@ -82,7 +82,7 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str = "gdp",
 
 
 def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: float,
-              target_year: int, source_id: str = "nato_defexp_2024", estimate_years=()):
+              target_year: int, source_id: str, estimate_years=()):
     """Per Ally: share of GDP in the latest year (dot) and on trend in ``target_year`` (diamond
     with its prediction interval), against the target (dashed)."""
     latest = _label(int(gap["latest_year"][0]), estimate_years)
@@ -134,7 +134,7 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
 
 
 def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_year: int,
-                          first_year: int, source_id: str = "nato_defexp_2024",
+                          first_year: int, source_id: str,
                           estimate_years=()):
     """Real growth of defence spending needed per year (or, for an Ally already at the target,
     the lowest growth that keeps it there) against the Ally's own past growth."""
@@ -188,7 +188,7 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_yea
 
 def count_distribution_chart(distribution: pl.DataFrame, interval: dict,
                              target_share_pct: float, target_year: int, window: str,
-                             source_id: str = "nato_defexp_2024"):
+                             source_id: str):
     """How many Allies reach the target on trend, over the joint draws: bars, the interval
     shaded, the straight-line count marked."""
     level = f"{interval['level'] * 100:.0f} %"
