@@ -229,6 +229,7 @@ TYPST_STYLE = """```{=typst}
 #show table.cell.where(y: 0): set text(weight: "bold")
 #set table(inset: (x: 4pt, y: 3pt), stroke: (x: none, y: 0.4pt + luma(180)))
 #show figure: set block(breakable: true)
+#pagebreak(weak: true)
 ```"""
 
 APPENDIX_START = """```{=typst}
@@ -337,6 +338,41 @@ def demote_headings(markdown: str) -> str:
     return "\n".join(out)
 
 
+MODULE_TAGS = re.compile(r'<script src="([^"]*site_libs/quarto-html/(?:quarto|tabsets/tabsets)\.js)"'
+                         r' type="module"></script>\n?')
+
+
+def _classic_tag(match: re.Match) -> str:
+    if match.group(1).endswith("tabsets/tabsets.js"):
+        return ""  # bundled into quarto.js
+    return f'<script src="{match.group(1)}" defer></script>\n'
+
+
+def classic_quarto_script(site: Path) -> bool:
+    """Make the site work when opened from disk. Since 1.6 Quarto loads ``quarto.js`` as an ES
+    module importing ``tabsets.js``; browsers refuse modules over ``file://`` (quarto-cli issue
+    11904), so a reader who double-clicks index.html gets a half-working page. The two files
+    become one classic, deferred script with the same scope (an IIFE), which works from disk
+    and from a server alike. Returns False, changing nothing, if Quarto's files differ from the
+    layout this expects (the offline-HTML test then reports the console errors)."""
+    lib = site / "site_libs" / "quarto-html"
+    main, tabs = lib / "quarto.js", lib / "tabsets" / "tabsets.js"
+    if not (main.exists() and tabs.exists()):
+        return False
+    first, _, rest = main.read_text().partition("\n")
+    tab_code = tabs.read_text()
+    if (first.strip() != 'import * as tabsets from "./tabsets/tabsets.js";'
+            or re.search(r"^\s*(import|export)\b", rest, re.M)
+            or re.search(r"^\s*import\b", tab_code, re.M)
+            or len(re.findall(r"^\s*export\b", tab_code, re.M)) != 1
+            or "export function init" not in tab_code):
+        return False
+    tab_code = tab_code.replace("export function init", "function init")
+    main.write_text("(() => {\nconst tabsets = (() => {\n" + tab_code
+                    + "\nreturn { init };\n})();\n" + rest + "\n})();\n")
+    return True
+
+
 def render_quarto(exe: str) -> Path:
     write_vega_bundle()
     publish_summary()
@@ -359,8 +395,12 @@ def render_quarto(exe: str) -> Path:
             raise RenderFailed(f"quarto render of the PDF (Typst) failed (exit {run.returncode}); "
                                "see its messages above. The last good reports/_output was kept.")
         shutil.copy2(pdf, new / PDF_NAME)
+    classic = classic_quarto_script(new)
     for html_file in new.rglob("*.html"):
-        html_file.write_text(strip_remote(html_file.read_text()))
+        text = strip_remote(html_file.read_text())
+        if classic:
+            text = MODULE_TAGS.sub(_classic_tag, text)
+        html_file.write_text(text)
     _swap_in(new, paths.OUTPUT)
     return paths.OUTPUT
 

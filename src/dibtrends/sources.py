@@ -187,7 +187,29 @@ SOURCES: tuple[Source, ...] = (
     ),
 )
 
+#: Editions known to exist that the project cannot read yet (not in any mirror it can verify),
+#: per registry id they supersede, with where they were announced. The front page names them.
+KNOWN_NEWER_EDITIONS: dict[str, tuple[str, ...]] = {
+    "nato_defexp_2024": (
+        "NATO, Defence Expenditure of NATO Countries (2014-2025), 28 August 2025 "
+        "(def-exp-2025-en.xlsx)",
+        "NATO, Defence Investment of NATO Countries (2014-2026)",
+    ),
+}
+
 _BY_ID = {s.id: s for s in SOURCES}
+
+
+def newer_editions(source_id: str) -> tuple[str, ...]:
+    """Newer editions of ``source_id`` that exist but are not registered here (a registered
+    newer edition replaces the entry: the report then reads it)."""
+    family = source_id.rsplit("_", 1)[0]
+    try:
+        if newest(family).id != source_id:
+            return ()
+    except KeyError:
+        pass
+    return KNOWN_NEWER_EDITIONS.get(source_id, ())
 
 
 def get(source_id: str) -> Source:

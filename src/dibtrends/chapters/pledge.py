@@ -423,7 +423,7 @@ def claim_verdict(status: pl.DataFrame, by_year: pl.DataFrame, comparison: pl.Da
     base = dict(id="three_at_two_percent",
                 claim=("In 2014 only Greece, the United Kingdom and the United States spent 2 % "
                        "of GDP or more"),
-                source="NATO (2014 Defence Investment Pledge context)",
+                source="NATO, on the 2014 Defence Investment Pledge",
                 chapter=NOTEBOOK, section=SECTION)
     year_rows = status.filter(pl.col("year") == CLAIM_YEAR, pl.col("counted"),
                               pl.col("share_gdp_pct").is_not_null())

@@ -53,11 +53,10 @@ class Result:
     @property
     def tables(self) -> dict[str, Table]:
         claim_rows = pl.DataFrame(
-            [{"claim": c.claim, "source": c.source, "finding": c.finding, "verdict": c.verdict,
-              "condition": c.condition, "where": chapter_link(self.records[c.chapter], c)}
+            [{"claim": c.claim, "verdict": c.verdict, "finding": c.finding,
+              "where": chapter_link(self.records[c.chapter], c)}
              for c in self.claims],
-            schema={k: pl.String for k in ("claim", "source", "finding", "verdict", "condition",
-                                           "where")})
+            schema={k: pl.String for k in ("claim", "verdict", "finding", "where")})
         param_rows = pl.DataFrame(
             [{"chapter": rec.title, "built_with": describe_params(rec)}
              for rec in self.records.values()],
@@ -90,10 +89,10 @@ class Result:
                           "real_change_1y_pct": 1, "real_change_span_pct": 1})
         return tables | {
             "claims": Table("summary_claims", claim_rows,
-                            "Published claims checked against public data",
-                            labels={"claim": "Claim", "source": "Where it is said",
-                                    "finding": "What the data give", "verdict": "Verdict",
-                                    "condition": "Condition or reason", "where": "Chapter"}),
+                            "Published claims checked against public data (the condition of "
+                            "each verdict follows the table)",
+                            labels={"claim": "Claim", "verdict": "Verdict",
+                                    "finding": "What the data give", "where": "Chapter"}),
             "parameters": Table("summary_parameters", param_rows,
                                 "The parameters each chapter of this report was built with",
                                 labels={"chapter": "Chapter", "built_with": "Parameters"}),
@@ -102,6 +101,15 @@ class Result:
                               labels={"source": "Source", "edition": "Edition",
                                       "used_in": "Used in"}),
         }
+
+
+def claim_details(claims: tuple[Claim, ...], records: dict[str, ChapterRecord]) -> str:
+    """Each claim with its source and the condition of its verdict, as a numbered list (too
+    long for a table cell: a reader gets whole sentences, in print as on screen)."""
+    return "\n".join(
+        f"{i}. **\u201c{c.claim}\u201d** ({c.source}). *{c.verdict}.* {c.condition} "
+        f"See {chapter_link(records[c.chapter], c)}."
+        for i, c in enumerate(claims, start=1))
 
 
 def chapter_link(record: ChapterRecord, claim: Claim) -> str:
@@ -128,7 +136,8 @@ def summarise(records: dict[str, ChapterRecord], nato: pl.DataFrame | None = Non
     built = ("Every chapter was built with its default parameters." if not changed else
              f"Built with parameters changed from the defaults in: {', '.join(changed)} (see the "
              "table of parameters below).")
-    text = {"key_numbers": key_numbers, "built_with": built}
+    text = {"key_numbers": key_numbers, "built_with": built,
+            "claim_details": claim_details(claims, records)}
     if nato is None:
         return Result(records=records, claims=claims, text=text)
     key = facts.key_facts(facts.alliance_totals(nato))
@@ -144,24 +153,31 @@ def summarise(records: dict[str, ChapterRecord], nato: pl.DataFrame | None = Non
 
 
 def facts_sentence(key: pl.DataFrame, source_id: str) -> str:
-    """The front page's opening sentence, every number from NATO's table."""
+    """The front page's key facts, as a fact sheet opens: every number from NATO's table, the
+    edition and its date, and the newer editions the report does not yet use."""
     total, europe = (key.filter(group=g).row(0, named=True) for g in facts.GROUPS.values())
     est = " (NATO estimates)" if total["estimate"] else ""
     edition = sources.get(source_id)
+    newer = sources.newer_editions(source_id)
 
     def change(v: float) -> str:
         return f"{'+' if v >= 0 else '−'}{abs(v):.1f} %"
 
-    return (
-        f"NATO Allies spent US$ {fmt(total['usd_bn_current'])} bn on defence in {total['year']}"
-        f"{est}, {total['share_gdp_pct']:.2f} % of their combined GDP: "
-        f"{change(total['real_change_1y_pct'])} in real terms on the year before and "
-        f"{change(total['real_change_span_pct'])} since {total['span_start_year']}. "
-        f"NATO Europe and Canada spent US$ {fmt(europe['usd_bn_current'])} bn "
-        f"({europe['share_gdp_pct']:.2f} % of GDP; {change(europe['real_change_1y_pct'])} on the "
-        f"year, {change(europe['real_change_span_pct'])} since {europe['span_start_year']}). "
-        f"Source: {edition.publisher}, {edition.title}, {edition.edition}; newer NATO editions "
-        "exist and are not yet in this report.")
+    lines = [
+        f"- **US$ {fmt(total['usd_bn_current'])} bn**: what NATO Allies spent on defence in "
+        f"{total['year']}{est}, {total['share_gdp_pct']:.2f} % of their combined GDP "
+        f"(US$ {fmt(total['usd_bn_const2015'])} bn at constant 2015 prices).",
+        f"- **{change(total['real_change_1y_pct'])}** in real terms on {total['year'] - 1}, and "
+        f"**{change(total['real_change_span_pct'])}** since {total['span_start_year']}.",
+        f"- **US$ {fmt(europe['usd_bn_current'])} bn** spent by NATO Europe and Canada "
+        f"({europe['share_gdp_pct']:.2f} % of GDP): {change(europe['real_change_1y_pct'])} on "
+        f"{europe['year'] - 1}, {change(europe['real_change_span_pct'])} since "
+        f"{europe['span_start_year']}.",
+        f"\n*Data as of {edition.edition}: {edition.publisher}, {edition.title}."
+        + (f" Newer editions exist and are not yet in this report: {'; '.join(newer)}."
+           if newer else "") + "*",
+    ]
+    return "\n".join(lines)
 
 
 def run(params: Params | None = None, processed_dir=None, output_dir=None) -> Result:
