@@ -118,9 +118,19 @@ REMOTE_INLINE_SCRIPT = re.compile(
     re.I | re.S)
 
 
+#: Quarto adds require.js and jQuery from a CDN when a page has HTML outputs it takes for
+#: widgets, plus an inline ``define('jquery', ...)`` that needs require.js. The charts need
+#: neither: with the CDN tags gone, the inline call would only raise "define is not defined".
+REQUIRE_SHIM = re.compile(r'<script type="application/javascript">\s*define\(\s*[\'"]jquery[\'"]'
+                          r'[^<]*</script>\n?')
+
+
 def strip_remote(html_text: str) -> str:
-    """Drop script and stylesheet tags that load from another host."""
-    return REMOTE_TAG.sub("", html_text)
+    """Drop script and stylesheet tags that load from another host, and what needs them."""
+    text = REMOTE_TAG.sub("", html_text)
+    if "require.js" not in text and "require.min.js" not in text:
+        text = REQUIRE_SHIM.sub("", text)
+    return text
 
 
 def strip_remote_preview(html_text: str) -> str:
