@@ -11,6 +11,10 @@ MAKEFLAGS += --no-builtin-rules
 # own (also when the environment was copied or moved with it, or is shared by tests).
 export DIBTRENDS_ROOT := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
+# Imports are paid by every kernel and command: keep compiled bytecode (uv compiles the
+# environment once at setup; Python caches the project's own modules), even where the shell
+# says not to write it.
+export PYTHONDONTWRITEBYTECODE :=
 
 PYTHON_BOOTSTRAP ?= python3
 UV_VERSION := 0.13.8
@@ -57,7 +61,7 @@ $(UV):
 
 $(ENV_STAMP): pyproject.toml uv.lock $(if $(ENV_MOVED),FORCE) | $(UV)
 	@if [ -n "$(ENV_MOVED)" ]; then echo "make: $(VENV) was built for $(ENV_MOVED), not this checkout; rebuilding it"; rm -rf $(VENV); fi
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@echo "$(CURDIR)" > $(ENV_OWNER)
 	@bash scripts/ensure-quarto.sh $(VENV) || true
 	@bash scripts/git-notebook-filter.sh $(PY) || true

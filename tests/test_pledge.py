@@ -324,3 +324,28 @@ def test_charts_build_with_units_and_estimates(nato, membership):
     spec = json.dumps(charts.count_distribution_chart(ci["distribution"], ci, 3.5, 2035,
                                                       "2014–2024", "nato_defexp_2024").to_dict())
     assert "3 to 10 of 31" in spec and "not a forecast" in spec
+
+
+def test_ols_prediction_interval_agrees_with_statsmodels():
+    """The trend projections use textbook OLS (no statsmodels import in the kernels); the
+    numbers must be statsmodels' to rounding, with and without a level shift."""
+    import numpy as np
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(7)
+    years = np.arange(11.0)
+    for shift in (False, True):
+        cols = [np.ones(11), years] + ([(years >= 9).astype(float)] if shift else [])
+        x = np.column_stack(cols)
+        y = 1.2 + 0.05 * years + rng.normal(0, 0.1, 11) + (0.4 * (years >= 9) if shift else 0)
+        x0 = np.array([1.0, 21.0] + ([1.0] if shift else []))
+        ours = pledge.ols_prediction(x, y, x0, 0.05)
+        fit = sm.OLS(y, x).fit()
+        frame = fit.get_prediction(x0[None, :]).summary_frame(alpha=0.05)
+        assert ours["params"] == pytest.approx(fit.params, rel=1e-10)
+        assert ours["mean"] == pytest.approx(frame["mean"].iloc[0], rel=1e-10)
+        assert ours["pi_lower"] == pytest.approx(frame["obs_ci_lower"].iloc[0], rel=1e-10)
+        assert ours["pi_upper"] == pytest.approx(frame["obs_ci_upper"].iloc[0], rel=1e-10)
+        assert ours["r_squared"] == pytest.approx(fit.rsquared, rel=1e-10)
+        assert ours["df_resid"] == int(fit.df_resid)
+        assert ours["resid"] == pytest.approx(fit.resid, abs=1e-12)

@@ -17,7 +17,10 @@ from datetime import date
 import polars as pl
 
 from .errors import DataError
-from .load.curated_minerals import FILE as CURATED_FILE
+from .paths import CURATED
+
+#: The curated table (data/curated/defence_critical_minerals.csv), named in messages.
+CURATED_FILE = CURATED / "defence_critical_minerals.csv"
 
 #: Selection parameter values -> the curated column that selects the minerals.
 SELECTIONS = {

@@ -44,6 +44,9 @@ class Source:
         return f"{self.publisher}, {self.title}, {self.edition}. {self.url or self.landing_url}"
 
 
+#: The USGS MCS 2024 files, by what they hold (the registry ids the loader and chapter use).
+USGS_FIG2, USGS_FIG3, USGS_T4, USGS_T5 = (f"usgs_mcs2024_{k}" for k in ("fig2", "fig3", "t4", "t5"))
+
 SOURCES: tuple[Source, ...] = (
     Source(
         id="sipri_milex_2025",

@@ -25,7 +25,6 @@ import polars as pl
 
 from .. import data, minerals, sources
 from ..errors import ParameterError
-from ..load import usgs
 from ..params import Parameters, check_choice, check_number, param
 from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
                        Table, headline, join_words)
@@ -35,7 +34,7 @@ TITLE = "Critical minerals: U.S. import reliance for NATO's defence-critical raw
 READS = ("defence_critical_minerals", "usgs_net_import_reliance", "usgs_import_sources",
          "usgs_import_source_counts", "usgs_critical_minerals_end_use",
          "usgs_critical_minerals_salient", "nato_membership")
-SOURCES = (usgs.FIG2, usgs.FIG3, usgs.T4, usgs.T5)
+SOURCES = (sources.USGS_FIG2, sources.USGS_FIG3, sources.USGS_T4, sources.USGS_T5)
 SECTION = "sec-minerals-claim"
 
 #: The published claim, in USGS's words. Its check always uses USGS's own threshold ("more than
@@ -412,7 +411,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     u = minerals.usgs_reliance_counts(nir, CLAIM_THRESHOLD_PCT).row(0, named=True)
     result = Result(
         params=p,
-        publication=sources.get(usgs.FIG2).title.split(" data release")[0],
+        publication=sources.get(sources.USGS_FIG2).title.split(" data release")[0],
         data_year=max(years), period=period,
         matched=minerals.end_uses(chosen, end_use).sort("mineral"),
         table=table,

@@ -15,9 +15,10 @@ import polars as pl
 
 from .. import paths
 from ..errors import DataError
+from ..minerals import CURATED_FILE
 from ..validate import validated
 
-FILE = paths.CURATED / "defence_critical_minerals.csv"
+FILE = CURATED_FILE  # one name for the file, shared with the chapter
 COLUMNS = {
     "mineral": pl.String, "usgs_commodity": pl.String, "usgs_critical_mineral": pl.String,
     "match_note": pl.String, "defence_use": pl.String, "defence_use_citation": pl.String,

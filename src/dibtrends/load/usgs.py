@@ -33,8 +33,11 @@ from ..countries import iso3
 from ..errors import DataError
 from ..sources import get as get_source
 from ..validate import validated
+from ..sources import USGS_FIG2 as FIG2
+from ..sources import USGS_FIG3 as FIG3
+from ..sources import USGS_T4 as T4
+from ..sources import USGS_T5 as T5
 
-FIG2, FIG3, T4, T5 = (f"usgs_mcs2024_{k}" for k in ("fig2", "fig3", "t4", "t5"))
 
 #: Year the NIR figures describe, and the period of the import-source ranking (MCS 2024).
 DATA_YEAR = 2023
