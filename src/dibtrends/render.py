@@ -384,26 +384,29 @@ def classic_quarto_script(site: Path) -> bool:
 
 
 def render_quarto(exe: str) -> Path:
+    """The HTML site and the Typst PDF, rendered side by side (two Quarto processes, one per
+    core), into a new folder swapped in only when both succeed."""
     write_vega_bundle()
     publish_summary()
     write_sidebar()
     new = paths.REPORTS / "_output.new"
     if new.exists():
         shutil.rmtree(new)
-    run = subprocess.run([exe, "render", str(paths.REPORTS), "--output-dir", new.name],
-                         cwd=paths.REPORTS)
-    if run.returncode != 0:
-        shutil.rmtree(new, ignore_errors=True)
-        raise RenderFailed(f"quarto render of the HTML site failed (exit {run.returncode}); "
-                           "see its messages above. The last good reports/_output was kept.")
     with tempfile.TemporaryDirectory(prefix="dibtrends-pdf-") as work:
         book = combined_notebook(Path(work) / "dibtrends-report.ipynb")
-        run = subprocess.run([exe, "render", str(book), "--to", "typst"], cwd=work)
+        site = subprocess.Popen([exe, "render", str(paths.REPORTS), "--output-dir", new.name],
+                                cwd=paths.REPORTS)
+        pdf_run = subprocess.Popen([exe, "render", str(book), "--to", "typst"], cwd=work)
+        site_code, pdf_code = site.wait(), pdf_run.wait()
         pdf = Path(work) / "dibtrends-report.pdf"
-        if run.returncode != 0 or not pdf.exists():
+        if site_code != 0:
             shutil.rmtree(new, ignore_errors=True)
-            raise RenderFailed(f"quarto render of the PDF (Typst) failed (exit {run.returncode}); "
-                               "see its messages above. The last good reports/_output was kept.")
+            raise RenderFailed(f"quarto render of the HTML site failed (exit {site_code}); see "
+                               "its messages above. The last good reports/_output was kept.")
+        if pdf_code != 0 or not pdf.exists():
+            shutil.rmtree(new, ignore_errors=True)
+            raise RenderFailed(f"quarto render of the PDF (Typst) failed (exit {pdf_code}); see "
+                               "its messages above. The last good reports/_output was kept.")
         shutil.copy2(pdf, new / PDF_NAME)
     classic = classic_quarto_script(new)
     for html_file in new.rglob("*.html"):
