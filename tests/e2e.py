@@ -8,10 +8,12 @@ it back as they found it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,6 +75,28 @@ def start_make(copy: Path, *targets: str) -> subprocess.Popen:
                             env=environ(mirror_dir()), start_new_session=True)
 
 
+@contextlib.contextmanager
+def put_back(copy: Path, *files: Path):
+    """Run a test's changes, then put the copy back as the build left it: the files the test
+    edits and every built page, result and stamp (without running the pipeline again)."""
+    saved = {f: f.read_bytes() for f in files}
+    snapshot = Path(tempfile.mkdtemp(prefix="dibtrends-snapshot-"))
+    built = ["reports/executed", "reports/generated", "reports/failed", "data/raw"]
+    for rel in built:
+        if (copy / rel).exists():
+            shutil.copytree(copy / rel, snapshot / rel, symlinks=True)
+    try:
+        yield
+    finally:
+        for f, content in saved.items():
+            f.write_bytes(content)
+        for rel in built:
+            shutil.rmtree(copy / rel, ignore_errors=True)
+            if (snapshot / rel).exists():
+                shutil.copytree(snapshot / rel, copy / rel, symlinks=True)
+        shutil.rmtree(snapshot, ignore_errors=True)
+
+
 def executed(copy: Path) -> list[Path]:
     return sorted((copy / "reports" / "executed").rglob("*.ipynb"))
 
@@ -92,4 +116,4 @@ def timed(fn, *args, **kwargs):
 
 
 __all__ = ["copy_checkout", "make", "start_make", "executed", "mtimes", "changed_since",
-           "timed", "paths"]
+           "timed", "put_back", "paths"]

@@ -29,13 +29,15 @@ from . import e2e
 DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?![./])")
 
 
-def _set_param(copy: Path, notebook: str, name: str, value) -> str:
-    params_file = copy / "reports" / "params.yaml"
-    original = params_file.read_text()
-    data = yaml.safe_load(original)
+def _params(copy: Path) -> Path:
+    return copy / "reports" / "params.yaml"
+
+
+def _set_param(copy: Path, notebook: str, name: str, value) -> None:
+    params_file = _params(copy)
+    data = yaml.safe_load(params_file.read_text())
     data[notebook] = (data.get(notebook) or {}) | {name: value}
     params_file.write_text(yaml.safe_dump(data, sort_keys=False))
-    return original
 
 
 def test_report_builds_every_page_and_a_published_output(built_report):
@@ -83,47 +85,36 @@ def test_noop_rebuild_does_nothing_and_fast(built_report):
 
 def test_one_parameter_change_reexecutes_only_that_chapter_and_the_summary(built_report):
     before = e2e.mtimes(built_report)
-    original = _set_param(built_report, "02_equipment_spending", "base_year", 2016)
-    try:
+    with e2e.put_back(built_report, _params(built_report)):
+        _set_param(built_report, "02_equipment_spending", "base_year", 2016)
         run = e2e.make(built_report, "notebooks")
         assert e2e.changed_since(built_report, before) == {"02_equipment_spending",
                                                            "00_executive_summary"}, run.stderr
         summary = (built_report / "reports" / "executed" / "00_executive_summary.ipynb").read_text()
         assert "2016" in summary and "default: 2014" in summary
-    finally:
-        (built_report / "reports" / "params.yaml").write_text(original)
-        e2e.make(built_report, "notebooks")
 
 
 def test_a_module_edit_reexecutes_only_the_chapters_that_import_it(built_report):
     module = built_report / "src" / "dibtrends" / "minerals.py"
-    original = module.read_text()
     before = e2e.mtimes(built_report)
-    module.write_text(original + "\n# an edit that changes no result\n")
-    try:
+    with e2e.put_back(built_report, module):
+        module.write_text(module.read_text() + "\n# an edit that changes no result\n")
         e2e.make(built_report, "notebooks")
         # the summary re-runs only if chapter 5's published results changed: they did not
         assert e2e.changed_since(built_report, before) == {"05_critical_minerals"}
-    finally:
-        module.write_text(original)
-        e2e.make(built_report, "notebooks")
 
 
 def test_an_analysts_edit_in_the_notebook_is_what_runs(built_report):
     """The notebook is the source: a new markdown cell appears in the executed chapter."""
     notebook = built_report / "notebooks" / "05_critical_minerals.ipynb"
-    original = notebook.read_text()
-    nb = nbformat.reads(original, as_version=4)
-    sentence = "An analyst's note, added in JupyterLab: 7f3c9e."
-    nb.cells.insert(2, nbformat.v4.new_markdown_cell(sentence))
-    notebook.write_text(nbformat.writes(nb))
-    try:
+    with e2e.put_back(built_report, notebook):
+        nb = nbformat.reads(notebook.read_text(), as_version=4)
+        sentence = "An analyst's note, added in JupyterLab: 7f3c9e."
+        nb.cells.insert(2, nbformat.v4.new_markdown_cell(sentence))
+        notebook.write_text(nbformat.writes(nb))
         e2e.make(built_report, "notebooks")
         executed = (built_report / "reports" / "executed" / "05_critical_minerals.ipynb")
         assert sentence in executed.read_text()
-    finally:
-        notebook.write_text(original)
-        e2e.make(built_report, "notebooks")
 
 
 def test_a_save_in_jupyterlab_without_a_change_reexecutes_nothing(built_report):
@@ -142,41 +133,39 @@ def test_a_save_in_jupyterlab_without_a_change_reexecutes_nothing(built_report):
         cell.metadata["execution"] = {"iopub.status.idle": "2026-12-02T10:00:00Z"}
     notebook.write_text(nbformat.writes(nb, version=4) + "\n")
     before = e2e.mtimes(built_report)
-    try:
-        run = e2e.make(built_report, "notebooks")
-        assert e2e.changed_since(built_report, before) == set(), run.stderr
-        assert nbtools.canonical_text(notebook.read_text()) == original
-    finally:
-        notebook.write_text(original)
+    with e2e.put_back(built_report):
+        try:
+            run = e2e.make(built_report, "notebooks")
+            assert e2e.changed_since(built_report, before) == set(), run.stderr
+            assert nbtools.canonical_text(notebook.read_text()) == original
+        finally:
+            notebook.write_text(original)
 
 
 def test_an_invalid_parameter_stops_before_any_work_and_keeps_the_report(built_report):
     out = built_report / "reports" / "_output"
     snapshot = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     before = e2e.mtimes(built_report)
-    original = _set_param(built_report, "02_equipment_spending", "price_basis", "bogus")
-    try:
+    with e2e.put_back(built_report, _params(built_report)):
+        _set_param(built_report, "02_equipment_spending", "price_basis", "bogus")
         run = e2e.make(built_report, "report", check=False)
         assert run.returncode != 0
         assert "price_basis" in run.stderr and "'constant2015'" in run.stderr, run.stderr
         assert not DOUBLE_STOP.search(run.stderr), run.stderr
         assert e2e.mtimes(built_report) == before
         assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == snapshot
-    finally:
-        (built_report / "reports" / "params.yaml").write_text(original)
 
 
 def test_a_failing_notebook_names_its_cell_and_keeps_every_other_page(built_report):
     """Failure isolation in the kernel pool: the failing page is named with its cell as the
     analyst sees it; its last good output, the other pages and the report stay."""
     notebook = built_report / "notebooks" / "05_critical_minerals.ipynb"
-    original = notebook.read_text()
-    nb = nbformat.reads(original, as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))
-    notebook.write_text(nbformat.writes(nb))
     good = (built_report / "reports" / "executed" / "05_critical_minerals.ipynb").read_bytes()
     before = e2e.mtimes(built_report)
-    try:
+    with e2e.put_back(built_report, notebook):
+        nb = nbformat.reads(notebook.read_text(), as_version=4)
+        nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))
+        notebook.write_text(nbformat.writes(nb))
         run = e2e.make(built_report, "report", check=False)
         assert run.returncode != 0
         assert "05_critical_minerals at cell 4 of" in run.stderr, run.stderr
@@ -185,8 +174,6 @@ def test_a_failing_notebook_names_its_cell_and_keeps_every_other_page(built_repo
         executed = built_report / "reports" / "executed" / "05_critical_minerals.ipynb"
         assert executed.read_bytes() == good
         assert e2e.changed_since(built_report, before) == set()
-    finally:
-        notebook.write_text(original)
 
 
 def test_a_deleted_raw_file_is_fetched_again(built_report):
@@ -225,8 +212,8 @@ def test_a_changed_raw_file_without_a_mirror_stops_with_the_file_and_the_fix(bui
 
 
 def test_two_runs_at_once_one_waits_and_both_leave_a_consistent_report(built_report):
-    original = _set_param(built_report, "05_critical_minerals", "min_reliance_pct", 60)
-    try:
+    with e2e.put_back(built_report, _params(built_report)):
+        _set_param(built_report, "05_critical_minerals", "min_reliance_pct", 60)
         first = e2e.start_make(built_report, "notebooks")
         time.sleep(1.0)
         second = e2e.start_make(built_report, "notebooks")
@@ -237,16 +224,13 @@ def test_two_runs_at_once_one_waits_and_both_leave_a_consistent_report(built_rep
         assert (err1 + err2).count("executed   05_critical_minerals") == 1
         for path in e2e.executed(built_report):
             nbformat.read(path, as_version=4)  # every page is whole
-    finally:
-        (built_report / "reports" / "params.yaml").write_text(original)
-        e2e.make(built_report, "notebooks")
 
 
 def test_a_run_killed_mid_execution_leaves_the_last_good_pages_and_the_next_run_completes(
         built_report):
     good = {p: p.read_bytes() for p in e2e.executed(built_report)}
-    original = _set_param(built_report, "04_guidelines_and_pledge", "trend_window_start", 2015)
-    try:
+    with e2e.put_back(built_report, _params(built_report)):
+        _set_param(built_report, "04_guidelines_and_pledge", "trend_window_start", 2015)
         proc = e2e.start_make(built_report, "notebooks")
         deadline = time.time() + 120
         while time.time() < deadline and not list(
@@ -259,10 +243,6 @@ def test_a_run_killed_mid_execution_leaves_the_last_good_pages_and_the_next_run_
         e2e.make(built_report, "notebooks")
         executed = built_report / "reports" / "executed" / "04_guidelines_and_pledge.ipynb"
         assert executed.read_bytes() != good[executed]
-    finally:
-        (built_report / "reports" / "params.yaml").write_text(original)
-        e2e.make(built_report, "notebooks")
-        subprocess.run(["pkill", "-f", f"{built_report}"], check=False)
 
 
 def test_a_copied_checkout_runs_its_own_code(built_report, tmp_path):

@@ -550,9 +550,12 @@ def run_jobs(jobs: list[Job], workers: int | None = None, log=sys.stderr) -> lis
     """
     names = {j.name for j in jobs}
     upfront = [j for j in jobs if not (set(j.after) & names)]
-    if all(j.is_current() for j in upfront) and len(upfront) == len(jobs):
+    stale = [j for j in upfront if not j.is_current()]
+    if not stale and len(upfront) == len(jobs):
         return []
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    # A kernel per core, but no more kernels than pages known to need one (a one-page change
+    # warms one kernel, which then also runs the summary if its inputs changed).
+    workers = max(1, min(workers or os.cpu_count() or 1, len(stale) or 1))
     done: set[str] = set()
     claimed: set[str] = set()
     ran: list[Job] = []
