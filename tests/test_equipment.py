@@ -127,3 +127,35 @@ def test_charts_build_and_state_the_claim_price_basis_and_estimates(nato, member
     assert charts.source_note(no_estimates) == charts.EQUIPMENT_NOTE
     one = both.with_columns(estimate=both["year"] == 2024)
     assert charts.source_note(one).startswith("2024 is a NATO estimate (e).")
+
+
+def test_the_claim_by_grouping_europe_and_canada_trebled_on_both_bases(nato, membership):
+    """Issue 12: for NATO Europe and Canada the rise 2014-2024 is 3.15x in current and 3.07x in
+    constant 2015 prices; the United States did not double; the Allies of both years reach
+    1.999x in current dollars, twice to rounding."""
+    from dibtrends.chapters import equipment as chapter
+
+    growth = equipment.growth_by_grouping(nato, membership, 2014, 2024)
+
+    def ratio(grouping, basis):
+        return growth.filter(grouping=grouping, price_basis=basis)["ratio"].item()
+
+    assert ratio("europe_canada", "current") == pytest.approx(3.145, abs=5e-4)
+    assert ratio("europe_canada", "constant2015") == pytest.approx(3.067, abs=5e-4)
+    assert ratio("united_states", "current") == pytest.approx(1.703, abs=5e-4)
+    assert ratio("same_allies", "current") == pytest.approx(1.999, abs=5e-4)
+    assert chapter.reading(ratio("same_allies", "current")) == "twice, to rounding"
+    assert chapter.reading(2.02) == "more than twice" and chapter.reading(1.98) == "less than twice"
+    claim = chapter.claim_verdict(growth, 2014, 2024)
+    assert claim.verdict == chapter.CONDITIONAL
+    assert claim.condition.startswith("Holds on both price bases for NATO Europe and Canada")
+    assert "does not hold for the United States" in claim.condition
+    assert "twice to rounding" in claim.condition
+
+
+def test_the_claim_is_always_checked_on_2014_and_2024(processed):
+    from dibtrends.chapters import equipment as chapter
+
+    moved = chapter.run(chapter.Params(base_year=2016, end_year=2023))
+    assert moved.claim == chapter.run().claim
+    assert "The claim itself compares 2014 with 2024" in moved.text["finding"]

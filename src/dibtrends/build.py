@@ -76,7 +76,7 @@ def input_state(raw_dir: Path | None = None) -> dict[str, str]:
     from .sources import SOURCES
 
     raw_dir = Path(raw_dir or paths.RAW)
-    package = Path(__file__).parent
+    package = paths.PACKAGE
     files = [raw_dir / s.filename for s in SOURCES]
     files += sorted(paths.CURATED.glob("*.csv"))
     files += sorted(f for pattern in LOADER_CODE for f in package.glob(pattern))

@@ -32,8 +32,8 @@ LANGUAGE_INFO = {"name": "python"}
 #: Cell metadata that is UI state, not source (tags and Quarto/Papermill options stay).
 VOLATILE_CELL_META = ("execution", "papermill", "collapsed", "scrolled", "ExecuteTime",
                       "jupyter", "editable", "deletable", "trusted")
-CANONICAL = paths.GENERATED / "notebooks"
-BASELINES = paths.ROOT / "tests" / "baselines"
+CANONICAL = paths.CANONICAL_NOTEBOOKS
+BASELINES = paths.BASELINES
 
 
 def normalise(nb):

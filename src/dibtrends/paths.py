@@ -19,17 +19,31 @@ RAW = Path(os.environ.get("DIBTRENDS_RAW", DATA / "raw"))
 CURATED = DATA / "curated"
 PROCESSED = Path(os.environ.get("DIBTRENDS_PROCESSED", DATA / "processed"))
 NOTEBOOKS = ROOT / "notebooks"
+#: The package's own source (the pipeline hashes the modules each page imports).
+PACKAGE = Path(__file__).resolve().parent
+LOCK_FILE = ROOT / "uv.lock"
+BASELINES = ROOT / "tests" / "baselines"
 
 REPORTS = ROOT / "reports"
 PARAMS_FILE = REPORTS / "params.yaml"
 #: Everything the chapters write besides their executed notebook: results, chart data.
 GENERATED = REPORTS / "generated"
 PARAMS_DIR = GENERATED / "params"
+#: The notebooks in canonical form, as the build executes them.
+CANONICAL_NOTEBOOKS = GENERATED / "notebooks"
+#: Per page, the content hashes of what it read when it last ran.
+STAMPS = GENERATED / "stamps"
+SIDEBAR = GENERATED / "_sidebar.yml"
 EXECUTED = REPORTS / "executed"
 PROFILES_DIR = EXECUTED / "profiles"
 FAILED = REPORTS / "failed"
 OUTPUT = REPORTS / "_output"
+OUTPUT_NEW = REPORTS / "_output.new"
 ASSETS = REPORTS / "assets"
+VEGA_BUNDLE = ASSETS / "vega-bundle.js"
+QUARTO_CONFIG = REPORTS / "_quarto.yml"
+VEGA_HEADER = REPORTS / "_vega-header.html"
+SITE_INDEX = REPORTS / "index.ipynb"
 
 #: Sub-folders of an output folder (``GENERATED`` in a report build, a temp folder in tests).
 RESULTS_SUBDIR = "results"

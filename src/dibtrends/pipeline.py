@@ -41,8 +41,8 @@ KERNEL = "python3"
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 #: Injected into every notebook by the pipeline, never set in params.yaml.
 PIPELINE_PARAMS = ("output_dir", "processed_dir")
-STAMPS = paths.GENERATED / "stamps"
-PACKAGE = paths.ROOT / "src" / "dibtrends"
+STAMPS = paths.STAMPS
+PACKAGE = paths.PACKAGE
 
 
 class NotebookFailed(DibtrendsError):
@@ -271,7 +271,7 @@ def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:
     modules = {mod.__name__, *notebook_imports(paths.NOTEBOOKS / f"{name}.ipynb")}
     tables = [processed_dir / f"{t}.parquet" for t in getattr(mod, "READS", ())]
     extra = [Path(p) for p in getattr(mod, "READS_FILES", ())]
-    return [canonical, *module_closure(modules), *tables, *extra, paths.ROOT / "uv.lock"]
+    return [canonical, *module_closure(modules), *tables, *extra, paths.LOCK_FILE]
 
 
 def profile_jobs(values: dict[str, dict], allies: Iterable[str] | None, processed: Path,

@@ -26,8 +26,8 @@ from .errors import DibtrendsError
 QUARTO_MIN = (1, 7)
 QUARTO_PINNED = "1.7.34"  # the version CI renders with
 PDF_NAME = "dibtrends-report.pdf"
-VEGA_BUNDLE = paths.ASSETS / "vega-bundle.js"
-HEADER = paths.REPORTS / "_vega-header.html"
+VEGA_BUNDLE = paths.VEGA_BUNDLE
+HEADER = paths.VEGA_HEADER
 REMOTE_TAG = re.compile(
     r"<script[^>]*\bsrc=[\"']https?://[^\"']*[\"'][^>]*>\s*</script>|"
     r"<link[^>]*\bhref=[\"']https?://[^\"']*[\"'][^>]*>", re.I)
@@ -96,7 +96,7 @@ def write_sidebar() -> Path:
         *sources,
         {"section": "Appendix: Ally profiles", "contents": profiles},
     ]}}}
-    target = paths.GENERATED / "_sidebar.yml"
+    target = paths.SIDEBAR
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(sidebar, sort_keys=False, allow_unicode=True))
     return target
@@ -389,7 +389,7 @@ def render_quarto(exe: str) -> Path:
     write_vega_bundle()
     publish_summary()
     write_sidebar()
-    new = paths.REPORTS / "_output.new"
+    new = paths.OUTPUT_NEW
     if new.exists():
         shutil.rmtree(new)
     with tempfile.TemporaryDirectory(prefix="dibtrends-pdf-") as work:
@@ -425,7 +425,7 @@ def fingerprint(engine: str) -> str:
     """What the published output was made from: every executed page, the Quarto project files,
     this module and the render engine. Equal fingerprints mean the render would change nothing."""
     h = hashlib.sha256(engine.encode())
-    files = [*pages(), paths.REPORTS / "_quarto.yml", HEADER, Path(__file__)]
+    files = [*pages(), paths.QUARTO_CONFIG, HEADER, Path(__file__)]
     for f in files:
         h.update(str(f.relative_to(paths.ROOT)).encode())
         h.update(f.read_bytes() if f.exists() else b"missing")
@@ -443,7 +443,7 @@ def mark_current(engine: str) -> None:
 
 def publish_summary() -> Path:
     """The executed summary is the site's front page (``index``), and only there."""
-    target = paths.REPORTS / "index.ipynb"
+    target = paths.SITE_INDEX
     source = paths.EXECUTED / "00_executive_summary.ipynb"
     if not source.exists():
         raise RenderFailed("the executive summary has not been executed (reports/executed/"
