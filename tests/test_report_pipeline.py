@@ -291,3 +291,26 @@ def test_make_help_lists_the_targets(built_report, target):
     run = e2e.make(built_report, target)
     for name in ("report", "test", "data", "profile", "notebooks", "lint", "bench"):
         assert name in run.stdout
+
+
+def test_the_executed_summary_words_each_claim_as_the_corrected_statistics_say(built_report):
+    """Issue 12 reaches the reader: the summary's words come from the chapters' corrected
+    statistics (sensitivity, intervals for counts, groupings), read from the executed page."""
+    nb = nbformat.read(built_report / "reports" / "executed" / "00_executive_summary.ipynb",
+                       as_version=4)
+    text = " ".join("".join(o.get("data", {}).get("text/markdown", ""))
+                    for c in nb.cells for o in c.get("outputs", []))
+    for phrase in (
+        "depends on the error model",             # break p-values under three error models
+        "not under a threshold of 80 %",          # the 'progressive' threshold's sensitivity
+        "Iceland at 0 %",
+        "3.15× current US\\$ and 3.07× constant 2015 US\\$",  # the claim by grouping
+        "twice to rounding",
+        "95 % interval for the count",            # an interval for the count, not 31 of them
+        "A trend line is not a forecast",
+        "was already at 3.5 % or more",           # Poland: already above
+        "break in NATO's GDP series for Luxembourg",
+        "7 of the top 10 in 2024",                # checked on the December 2025 edition
+        "17 in the April 2025 release, 13 in the April 2026 release",  # revisions
+    ):
+        assert phrase in text, phrase
