@@ -12,6 +12,8 @@ import yaml
 from dibtrends import paths, render
 
 QUARTO = render.quarto_path()
+ONE_PIXEL_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60"
+                 "e6kgAAAABJRU5ErkJggg==")
 
 
 def _sidebar_entries(node) -> list[str]:
@@ -85,14 +87,14 @@ def test_remote_scripts_are_stripped_from_html():
     assert 'type="application/json"' in cleaned  # chart specs stay
 
 
-@pytest.mark.skipif(QUARTO is None, reason="Quarto is not on PATH (.ci/run installs the shared 1.7.34; users "
-                    "install Quarto the normal way)")
+@pytest.mark.skipif(QUARTO is None, reason="Quarto is not on PATH (.ci/run installs the shared "
+                    "1.7.34; users install Quarto the normal way)")
 def test_quarto_renders_a_minimal_notebook_to_html_and_typst(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Test\n\nSee @fig-x."),
                 nbformat.v4.new_code_cell("#| label: fig-x\n#| fig-cap: \"A chart\"\n1")]
     nb.cells[1].outputs = [nbformat.v4.new_output(
-        "display_data", data={"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+        "display_data", data={"image/png": ONE_PIXEL_PNG,
                               "text/html": "<div class='dibtrends-chart'>x</div>"})]
     path = tmp_path / "t.ipynb"
     nbformat.write(nb, path)

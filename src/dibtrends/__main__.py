@@ -18,7 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_fetch = sub.add_parser("fetch", help="download and verify source files into data/raw")
     p_fetch.add_argument("ids", nargs="*", help="source ids (default: all)")
-    p_fetch.add_argument("--mirror", help="folder or base URL to read from (else $DIBTRENDS_MIRROR)")
+    p_fetch.add_argument("--mirror",
+                         help="folder or base URL to read from (else $DIBTRENDS_MIRROR)")
     p_data = sub.add_parser("data", help="fetch and verify every source, rebuild processed "
                             "tables whose inputs changed (what `make data` runs)")
     p_data.add_argument("--stamp", type=Path, help="file touched when something was rebuilt")

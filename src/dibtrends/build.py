@@ -105,7 +105,8 @@ def write_manifest(out_dir: Path | None = None, raw_dir: Path | None = None) -> 
     os.replace(tmp, target)
 
 
-def build(names: list[str] | None = None, out_dir: Path | None = None, stream=sys.stderr) -> list[Path]:
+def build(names: list[str] | None = None, out_dir: Path | None = None,
+          stream=sys.stderr) -> list[Path]:
     """Build the named tables (all by default) into ``out_dir``; returns the files written.
     Every registered raw file is verified first: nothing is built from a file that changed."""
     from .fetch import verify

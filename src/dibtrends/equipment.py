@@ -219,7 +219,7 @@ def growth_by_grouping(nato: pl.DataFrame, membership: pl.DataFrame, base_year: 
         fixed = alliance_growth_same_allies(eq, base_year, end_year).row(0, named=True)
         counted = eq.filter(pl.col("counted"), ~pl.col("is_aggregate"))
 
-        def n_counted(year: int, *, europe: bool = False) -> int:
+        def n_counted(year: int, *, europe: bool = False, counted=counted) -> int:
             subset = counted.filter(pl.col("year") == year)
             return subset.filter(pl.col("entity") != "USA").height if europe else subset.height
 

@@ -96,7 +96,8 @@ def _progress(label: str, done: int, total: int | None, stream) -> None:
     if not getattr(stream, "isatty", lambda: False)():
         return
     if total:
-        stream.write(f"\r  {label}: {done / 1024:,.0f} of {total / 1024:,.0f} KiB ({done / total:4.0%})")
+        stream.write(f"\r  {label}: {done / 1024:,.0f} of {total / 1024:,.0f} KiB "
+                     f"({done / total:4.0%})")
     else:
         stream.write(f"\r  {label}: {done / 1024:,.0f} KiB")
     stream.flush()

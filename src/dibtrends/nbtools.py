@@ -82,7 +82,8 @@ def sync(sources: list[Path] | None = None, dest: Path = CANONICAL) -> list[str]
 
             raise DibtrendsError(
                 f"notebook {paths.relative(src)} cannot be read ({exc}). Fix: open it in "
-                f"JupyterLab and save it again, or restore it with `git checkout {paths.relative(src)}`."
+                "JupyterLab and save it again, or restore it with "
+                f"`git checkout {paths.relative(src)}`."
             ) from None
         if write_if_changed(dest / src.name, text):
             changed.append(src.stem)

@@ -173,7 +173,7 @@ def check_year_range(start: int | None, end: int | None, available: Iterable[int
     first, last = years[0], years[-1]
     start = first if start is None else start
     end = last if end is None else end
-    for pname, value in zip(names, (start, end)):
+    for pname, value in zip(names, (start, end), strict=True):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ParameterError(f"parameter {pname}={value!r} must be a whole year; allowed: "
                                  f"{first} to {last}.")

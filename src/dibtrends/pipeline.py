@@ -83,7 +83,8 @@ def read_params_file(params_file: Path = paths.PARAMS_FILE) -> dict[str, dict]:
                              f"`git checkout {where}`.") from None
     except yaml.YAMLError as exc:
         raise ParameterError(f"parameters file {where} is not valid YAML: {exc}. Fix the line "
-                             "named above (indent values two spaces under their notebook).") from None
+                             "named above (indent values two spaces under their notebook)."
+                             ) from None
     if not isinstance(data, dict):
         raise ParameterError(f"parameters file {where} must map notebook names to parameters.")
     known = ["shared", *chapters.MODULES]
@@ -104,7 +105,8 @@ def effective_params(params_file: Path = paths.PARAMS_FILE,
     where = paths.relative(params_file)
     overrides = read_params_file(params_file)
     shared = overrides.pop("shared")
-    shared_names = set().union(*(chapters.module(n).Params.shared_names() for n in chapters.MODULES))
+    shared_names = set().union(*(chapters.module(n).Params.shared_names()
+                                 for n in chapters.MODULES))
     unknown_shared = sorted(set(shared) - shared_names)
     if unknown_shared:
         raise ParameterError(f"{where}: shared parameter(s) {', '.join(unknown_shared)} are taken "
@@ -197,7 +199,8 @@ def notebook_imports(notebook: Path) -> set[str]:
     found: set[str] = set()
     for cell in nb.cells:
         if cell.cell_type == "code":
-            code = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+            code = "\n".join(ln for ln in cell.source.splitlines()
+                             if not ln.lstrip().startswith(("%", "!")))  # IPython magics
             try:
                 found |= _imports(code, "__main__", False)
             except SyntaxError:
@@ -432,7 +435,8 @@ def postprocess(nb_path: Path, title: str | None = None) -> None:
         if caption and "#| label: fig-" in cell.source:
             lines = [ln for ln in cell.source.splitlines() if not ln.startswith("#| fig-cap:")]
             at = next(i for i, ln in enumerate(lines) if ln.startswith("#| label: fig-")) + 1
-            lines.insert(at, "#| fig-cap: " + json.dumps(caption.rstrip(".") + ".", ensure_ascii=False))
+            text = json.dumps(caption.rstrip(".") + ".", ensure_ascii=False)
+            lines.insert(at, "#| fig-cap: " + text)
             cell.source = "\n".join(lines)
     nbformat.write(nb, nb_path)
 

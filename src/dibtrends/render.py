@@ -348,7 +348,8 @@ def demote_headings(markdown: str) -> str:
     return "\n".join(out)
 
 
-MODULE_TAGS = re.compile(r'<script src="([^"]*site_libs/quarto-html/(?:quarto|tabsets/tabsets)\.js)"'
+MODULE_TAGS = re.compile(r'<script src="([^"]*site_libs/quarto-html/'
+                         r'(?:quarto|tabsets/tabsets)\.js)"'
                          r' type="module"></script>\n?')
 
 
@@ -473,8 +474,10 @@ def render() -> int:
     version = quarto_version(exe)
     if version[:2] < QUARTO_MIN:
         raise RenderFailed(f"Quarto {'.'.join(map(str, version))} is too old: the report needs "
-                           f"{'.'.join(map(str, QUARTO_MIN))} or newer (tested with {QUARTO_PINNED}).")
+                           f"{'.'.join(map(str, QUARTO_MIN))} or newer (CI renders with "
+                           f"{QUARTO_PINNED}).")
     render_quarto(exe)
     mark_current(engine)
-    print(f"  rendered   {paths.OUTPUT / 'index.html'} and {paths.OUTPUT / PDF_NAME}", file=sys.stderr)
+    print(f"  rendered   {paths.OUTPUT / 'index.html'} and {paths.OUTPUT / PDF_NAME}",
+          file=sys.stderr)
     return 0

@@ -58,7 +58,8 @@ SOURCES: tuple[Source, ...] = (
         licence=SIPRI_TERMS,
         url="https://www.sipri.org/sites/default/files/SIPRI-Milex-data-1949-2025_v1.2.xlsx",
         landing_url="https://www.sipri.org/databases/milex",
-        notes=("Constant prices in 2024 US$. Share of GDP is published as a fraction (0.0343 = 3.43 %); "
+        notes=("Constant prices in 2024 US$. Share of GDP is published as a fraction "
+               "(0.0343 = 3.43 %); "
                "the loader converts to percent."),
     ),
     Source(
@@ -174,7 +175,8 @@ SOURCES: tuple[Source, ...] = (
         ),
         url=None,
         landing_url="https://correlatesofwar.org/data-sets/national-material-capabilities/",
-        notes="milex in thousands of current US$ (pre-1914: thousands of GBP); context before 1949 only.",
+        notes=("milex in thousands of current US$ (pre-1914: thousands of GBP); context before "
+               "1949 only."),
     ),
     Source(
         id="owid_gmsd",

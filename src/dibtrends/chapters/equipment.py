@@ -177,9 +177,11 @@ def claim_verdict(growth: pl.DataFrame, base_year: int, end_year: int) -> Claim:
         verdict = NOT_SUPPORTED
     parts = []
     if both_bases:
-        parts.append("holds on both price bases for " + join_words([group_words(g) for g in both_bases]))
+        parts.append("holds on both price bases for "
+                     + join_words([group_words(g) for g in both_bases]))
     if some_basis:
-        parts.append("holds only in " + join_words(sorted({short_basis(b) for g, b in holding if g in some_basis}))
+        bases = sorted({short_basis(b) for g, b in holding if g in some_basis})
+        parts.append("holds only in " + join_words(bases)
                      + " for " + join_words([group_words(g) for g in some_basis]))
     if nowhere:
         parts.append("does not hold for " + join_words([group_words(g) for g in nowhere]))

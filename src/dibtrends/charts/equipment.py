@@ -24,7 +24,8 @@ def source_note(df: pl.DataFrame) -> str:
     listed = " and ".join(years) if len(years) <= 2 else ", ".join(years[:-1]) + " and " + years[-1]
     verb = "is a NATO estimate" if len(years) == 1 else "are NATO estimates"
     return f"{listed} {verb} (e). {EQUIPMENT_NOTE}"
-AGGREGATE_NAMES = {"NATO_TOTAL": "NATO (all Allies)", "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
+AGGREGATE_NAMES = {"NATO_TOTAL": "NATO (all Allies)",
+                   "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
 
 
 def display_name(code: str) -> str:

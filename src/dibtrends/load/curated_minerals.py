@@ -13,7 +13,6 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import paths
 from ..errors import DataError
 from ..minerals import CURATED_FILE
 from ..validate import validated

@@ -463,9 +463,9 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
 
     # Same countries and years in every sheet, or the join would invent gaps.
     ref_spec, ref = parts[0]
-    ref_keys = set(zip(ref["iso3"], ref["year"]))
+    ref_keys = set(zip(ref["iso3"], ref["year"], strict=True))
     for spec, long in parts[1:]:
-        keys = set(zip(long["iso3"], long["year"]))
+        keys = set(zip(long["iso3"], long["year"], strict=True))
         if keys != ref_keys:
             diff = sorted(keys ^ ref_keys)[:5]
             raise DataError(
