@@ -79,3 +79,16 @@ def test_chart_data_is_the_plotted_series_not_a_layered_band():
     chart = alt.layer(alt.Chart(bands).mark_rect().encode(x="start:Q", x2="end:Q"),
                       alt.Chart(series).mark_line().encode(x="year:Q", y="share:Q"))
     assert chart_data(chart).equals(series)
+
+
+def test_narrow_columns_keep_their_longest_word_beside_long_text():
+    """A wide table must not squeeze a year or '1 of 3' below its width (the PDF would stack
+    it letter by letter): long text gives up room first."""
+    heads = ["Allies counted", "Trend break", "Error models under which the break passes",
+             "Notes"]
+    rows = [["Allies counted from the year they joined", "1998", "1 of 3",
+             "a long note that would take all the room it could get " * 2]] * 4
+    widths = report.column_weights(heads, rows)
+    assert widths[1] >= len("break") + 1 and widths[2] >= len("1 of 3") + 1
+    assert widths[2] >= len("models") + 1
+    assert sum(widths) <= report.LINE_BUDGET + 3 * len(widths)

@@ -129,18 +129,30 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
     return "\n".join(lines)
 
 
+#: About how many characters of table text fit across the PDF's text width (8.5 pt on A4).
+LINE_BUDGET = 100
+
+
 def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
     """Relative column widths, as dashes under the header (pandoc reads them when the table is
-    wider than a line): wide enough for the longest word of the header and the typical cell,
-    so the PDF never wraps a column letter by letter and long text gets the room."""
-    weights = []
+    wider than a line). Each column gets at least its longest word (short cells such as
+    "1 of 3" whole), so print never breaks a word or stacks a cell letter by letter; long
+    text gets the rest of the line in proportion to its typical length."""
+    minimum, desired = [], []
     for i, head in enumerate(heads):
         cells = sorted(len(r[i]) for r in rows) or [0]
         typical = cells[math.ceil(0.9 * (len(cells) - 1))]
-        longest_word = max((len(w) for text in [head, *(r[i] for r in rows)]
-                            for w in text.split()), default=3)
-        weights.append(max(3, min(60, max(typical, longest_word + 2))))
-    return weights
+        words = [len(w) for text in [head, *(r[i] for r in rows)] for w in text.split()]
+        short_cells = [n for n in cells if n <= 10]
+        floor = max([3, *words, *short_cells]) + 1
+        minimum.append(floor)
+        desired.append(max(floor, min(60, typical)))
+    excess = sum(desired) - LINE_BUDGET
+    room = [d - m for d, m in zip(desired, minimum, strict=True)]
+    if excess > 0 and sum(room) > 0:
+        share = min(1.0, excess / sum(room))
+        desired = [d - math.floor(r * share) for d, r in zip(desired, room, strict=True)]
+    return desired
 
 
 def show_table(table: Table) -> None:
