@@ -45,3 +45,19 @@ def module(notebook: str) -> ModuleType:
         raise KeyError(f"no chapter module for notebook {notebook!r}; notebooks with one: "
                        f"{', '.join(MODULES)}") from None
     return importlib.import_module(f"{__name__}.{name}")
+
+
+def record(notebook: str, result, *, claims=(), sources=None, chapter: str | None = None,
+           title: str | None = None, text: dict | None = None):
+    """A chapter's published :class:`~dibtrends.results.ChapterRecord`, built one way for every
+    chapter from its module's constants and its result (``result.params``, ``.headlines()``,
+    ``.text``); ``chapter``/``title`` name a page of a generic notebook (a profile)."""
+    from ..results import ChapterRecord
+
+    mod = module(notebook)
+    headlines = result.headlines() if hasattr(result, "headlines") else ()
+    return ChapterRecord(
+        chapter=chapter or notebook, title=title or mod.TITLE, params=result.params.as_dict(),
+        defaults=mod.Params.defaults(), sources=tuple(sources or mod.SOURCES),
+        headlines=tuple(headlines), claims=tuple(claims),
+        text=result.text if text is None else text)

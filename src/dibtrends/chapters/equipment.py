@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .. import data, equipment, sources
+from . import record
 from ..params import Parameters, check_choice, check_number, check_year_range, param
 from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
                        Table, fmt, headline, join_words)
@@ -105,11 +106,7 @@ class Result:
         }
 
     def record(self) -> ChapterRecord:
-        return ChapterRecord(
-            chapter=NOTEBOOK, title=TITLE, params=self.params.as_dict(),
-            defaults=Params.defaults(), sources=(self.nato_source,),
-            headlines=tuple(self.headlines()),
-            claims=(self.claim,), text=self.text)
+        return record(NOTEBOOK, self, claims=(self.claim,), sources=(self.nato_source,))
 
     def headlines(self) -> list[Headline]:
         p = self.params

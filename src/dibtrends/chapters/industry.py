@@ -24,6 +24,7 @@ from functools import partial
 import polars as pl
 
 from .. import data, industry, sources
+from . import record
 from ..params import Parameters, check_choice, check_int, check_year_range, param
 from ..results import (NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
                        Table, fmt, headline, join_words)
@@ -190,10 +191,7 @@ class Result:
         }
 
     def record(self) -> ChapterRecord:
-        return ChapterRecord(
-            chapter=NOTEBOOK, title=TITLE, params=self.params.as_dict(),
-            defaults=Params.defaults(), sources=SOURCES, headlines=tuple(self.headlines()),
-            claims=self.claims, text=self.text)
+        return record(NOTEBOOK, self, claims=self.claims)
 
     def headlines(self) -> list[Headline]:
         p, s, e = self.params, self.start_year, self.end_year

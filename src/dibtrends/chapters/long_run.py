@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .. import data, sources, spending
+from . import record
 from ..countries import name_of
 from ..errors import ParameterError
 from ..membership import RULES, membership_panel
@@ -454,10 +455,7 @@ class Result:
 
     # -- record
     def record(self) -> ChapterRecord:
-        return ChapterRecord(
-            chapter=NOTEBOOK, title=TITLE, params=self.params.as_dict(),
-            defaults=Params.defaults(), sources=SOURCES, headlines=tuple(self.headlines()),
-            claims=self.claims, text=self.text)
+        return record(NOTEBOOK, self, claims=self.claims)
 
     def headlines(self) -> list[Headline]:
         p = self.params

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from .. import data, minerals, sources
+from . import record
 from ..errors import ParameterError
 from ..params import Parameters, check_choice, check_number, param
 from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
@@ -198,10 +199,7 @@ class Result:
 
     # -- what the summary reads
     def record(self) -> ChapterRecord:
-        return ChapterRecord(
-            chapter=NOTEBOOK, title=TITLE, params=self.params.as_dict(),
-            defaults=Params.defaults(), sources=SOURCES, headlines=tuple(self.headlines()),
-            claims=(self.claim,), text=self.text)
+        return record(NOTEBOOK, self, claims=(self.claim,))
 
     def headlines(self) -> list[Headline]:
         p, c, b, u = self.params, self.counts, self.backdrop, self.usgs_counts

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .. import data, definitions, pledge, sources
+from . import record
 from ..countries import name_of
 from ..errors import ParameterError
 from ..params import Parameters, check_number, param
@@ -333,10 +334,8 @@ class Result:
         }
 
     def record(self) -> ChapterRecord:
-        return ChapterRecord(
-            chapter=NOTEBOOK, title=TITLE, params=self.params.as_dict(),
-            defaults=Params.defaults(), sources=(self.nato_source, self.sipri_source),
-            headlines=tuple(self.headlines()), claims=(self.claim,), text=self.text)
+        return record(NOTEBOOK, self, claims=(self.claim,),
+                      sources=(self.nato_source, self.sipri_source))
 
     def headlines(self) -> list[Headline]:
         p = self.params

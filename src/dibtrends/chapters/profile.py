@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .. import data, definitions, pledge, profile, sources
+from . import record
 from ..errors import ParameterError
 from ..params import Parameters, describe, param
 from ..pledge import TARGET_SHARE_PCT, TARGET_YEAR
@@ -163,10 +164,8 @@ class Result:
             decimals={"share_gdp_pct": 2, "equipment_share_pct": 1})}
 
     def record(self) -> ChapterRecord:
-        return ChapterRecord(
-            chapter=f"profile_{self.code}", title=f"{TITLE}: {self.name}",
-            params=self.params.as_dict(), defaults=Params.defaults(), sources=SOURCES,
-            headlines=tuple(self.headlines()), claims=(), text=self.text)
+        return record(NOTEBOOK, self, chapter=f"profile_{self.code}",
+                      title=f"{TITLE}: {self.name}")
 
     def headlines(self) -> list[Headline]:
         """The same keys for every Ally (values None where NATO publishes nothing)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .. import data, industry, revisions, sources
+from . import record
 from ..params import Parameters, check_int, check_number, param
 from ..results import ChapterRecord, Headline, Table, fmt, headline, join_words, plural
 
@@ -168,10 +169,7 @@ class Result:
         }
 
     def record(self) -> ChapterRecord:
-        return ChapterRecord(
-            chapter=NOTEBOOK, title=TITLE, params=self.params.as_dict(),
-            defaults=Params.defaults(), sources=SOURCES, headlines=tuple(self.headlines()),
-            claims=(), text=self.text)
+        return record(NOTEBOOK, self)
 
     def headlines(self) -> list[Headline]:
         y0, y1 = self.years

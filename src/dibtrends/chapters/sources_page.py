@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import chapters, methods, paths, sources
+from . import record
 from ..membership import load_nato_membership
 from ..params import Parameters
 from ..results import ChapterRecord, Table, join_words, plural
@@ -96,9 +97,8 @@ class Result:
         }
 
     def record(self) -> ChapterRecord:
-        return ChapterRecord(chapter=NOTEBOOK, title=TITLE, params=self.params.as_dict(),
-                             defaults=Params.defaults(), sources=SOURCES,
-                             text={k: v for k, v in self.text.items() if k != "downloads"})
+        return record(NOTEBOOK, self,
+                      text={k: v for k, v in self.text.items() if k != "downloads"})
 
 
 # ---------------------------------------------------------------- pieces
