@@ -43,7 +43,10 @@ ALLIES := $(shell tail -n +2 data/curated/nato_membership.csv 2>/dev/null | cut 
 PAGES := $(patsubst notebooks/%.ipynb,reports/executed/%.ipynb,$(filter-out notebooks/country_profile.ipynb,$(NOTEBOOK_SRC))) \
          $(patsubst %,reports/executed/profiles/profile_%.ipynb,$(ALLIES))
 EXECUTED_STAMP := reports/executed/.current
-RENDER_STAMP := reports/_output/.rendered
+# The render's stamp names its engine: installing (or removing) Quarto after a build makes the
+# next `make report` render again, with Quarto (or the preview).
+RENDER_ENGINE := $(if $(shell command -v quarto 2>/dev/null),quarto,preview)
+RENDER_STAMP := reports/_output/.rendered-$(RENDER_ENGINE)
 QUARTO_PROJECT := reports/_quarto.yml reports/_vega-header.html
 
 .PHONY: help setup data test report lab clean distclean bench notebooks profiles profile fetch \

@@ -190,7 +190,8 @@ def nbformat_markdown(text: str):
 
 def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     """HTML preview of each executed notebook with nbconvert, swapped in atomically: an index
-    with the page titles, figures and tables captioned, links and chart data that resolve."""
+    with the page titles, figures and tables captioned, links and chart data that resolve. A
+    page whose notebook did not change since its last export is copied, not exported again."""
     import html as html_mod
 
     import nbformat
@@ -212,11 +213,18 @@ def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     exporter.exclude_output_prompt = True
     written = []
     for nb_path in pages():
-        nb = preview_notebook(nbformat.read(nb_path, as_version=4))
-        body, _ = exporter.from_notebook_node(nb)
-        body = strip_remote_preview(body).replace("<head>", "<head>\n" + header, 1)
-        (tmp / f"{nb_path.stem}.html").write_text(body)
-        written.append((f"{nb_path.stem}.html", page_title(nb_path)))
+        page = f"{nb_path.stem}.html"
+        previous = out_dir / page
+        if (previous.exists() and previous.stat().st_mtime >= nb_path.stat().st_mtime
+                and previous.stat().st_mtime >= Path(__file__).stat().st_mtime
+                and previous.stat().st_mtime >= HEADER.stat().st_mtime):
+            shutil.copy2(previous, tmp / page)  # unchanged since its last export
+        else:
+            nb = preview_notebook(nbformat.read(nb_path, as_version=4))
+            body, _ = exporter.from_notebook_node(nb)
+            body = strip_remote_preview(body).replace("<head>", "<head>\n" + header, 1)
+            (tmp / page).write_text(body)
+        written.append((page, page_title(nb_path)))
     links = "\n".join(f'<li><a href="{href}">{html_mod.escape(title)}</a></li>'
                       for href, title in written)
     (tmp / "index.html").write_text(
