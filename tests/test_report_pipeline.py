@@ -314,3 +314,38 @@ def test_the_executed_summary_words_each_claim_as_the_corrected_statistics_say(b
         "17 in the April 2025 release, 13 in the April 2026 release",  # revisions
     ):
         assert phrase in text, phrase
+
+
+def test_every_chapter_notebook_builds_with_non_default_parameters(built_report):
+    """Through the real notebooks, in one run: one non-default value for a parameter of every
+    chapter (the first example its Params declares), and the summary's parameter table says
+    each. The module-level sweep (test_chapters) tries every parameter's examples."""
+    from dibtrends import params as params_mod
+
+    chosen = {}
+    for name in chapters.ANALYSES:
+        for pname, spec in chapters.module(name).Params.specs().items():
+            if spec.metadata["examples"] and not spec.metadata["shared"]:
+                chosen[name] = (pname, spec.metadata["examples"][0], spec)
+                break
+    with e2e.put_back(built_report, _params(built_report)):
+        for name, (pname, value, _) in chosen.items():
+            _set_param(built_report, name, pname,
+                       list(value) if isinstance(value, tuple) else value)
+        run = e2e.make(built_report, "notebooks")
+        for name in [*chosen, "00_executive_summary"]:
+            assert f"executed   {name}" in run.stderr, name
+        nb = nbformat.read(built_report / "reports" / "executed" / "00_executive_summary.ipynb",
+                           as_version=4)
+        text = " ".join("".join(o.get("data", {}).get("text/markdown", ""))
+                        for c in nb.cells for o in c.get("outputs", []))
+        for name, (pname, value, spec) in chosen.items():
+            shown = params_mod.word(value, spec.metadata["none_means"],
+                                    spec.metadata["value_words"])
+            assert f"**{report_escape(shown)}**" in text, (name, pname, shown)
+
+
+def report_escape(text: str) -> str:
+    from dibtrends.report import escape_markdown
+
+    return escape_markdown(text)
