@@ -226,3 +226,17 @@ def test_notebook_says_nothing_about_how_it_is_run():
     assert "make profiles" not in text
     headings = re.findall(r'"(#+) ', text)
     assert headings[0] == "#" and set(headings[1:]) == {"##"}
+
+
+def test_guidelines_grid_puts_years_across_and_marks_what_was_met(processed):
+    """Years across, one row per guideline, the value in bold where the Ally met it and a dash
+    before it joined; the CSV keeps the tidy rows."""
+    finland = chapter.run(chapter.Params(country="FIN")).tables["guidelines"]
+    row = finland.frame.row(0, named=True)
+    assert row["measure"] == "Defence, % of GDP"
+    assert row["2022"] == "–" and row["2024e"].startswith("**") and row["2024e"].endswith("**")
+    assert "not yet an Ally (joined in 2023)" in finland.caption
+    assert set(finland.data.columns) >= {"year", "share_gdp_pct", "meets_gdp_guideline"}
+    poland = chapter.run(chapter.Params(country="POL")).tables["guidelines"].frame.row(
+        0, named=True)
+    assert poland["2014"] == "1.88" and poland["2015"] == "**2.23**"

@@ -92,3 +92,9 @@ def test_narrow_columns_keep_their_longest_word_beside_long_text():
     assert widths[1] >= len("break") + 1 and widths[2] >= len("1 of 3") + 1
     assert widths[2] >= len("models") + 1
     assert sum(widths) <= report.LINE_BUDGET + 3 * len(widths)
+
+
+def test_numbers_shown_as_text_are_right_aligned():
+    df = pl.DataFrame({"measure": ["a", "b"], "2014": ["**2.23**", "–"], "2015": ["1.88", "2.0"]})
+    align = report.markdown_table(df).splitlines()[1].strip("|").split("|")
+    assert not align[0].endswith(":") and align[1].endswith(":") and align[2].endswith(":")

@@ -92,6 +92,10 @@ def table_csv(df: pl.DataFrame, name: str) -> Path:
     return path
 
 
+#: A cell that is a number shown as text (pre-formatted, possibly in bold): right-aligned.
+NUMBER_TEXT = re.compile(r"(\*\*)?[−+-]?[\d.,]+\1?|–")
+
+
 def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
                    labels: dict[str, str] | None = None) -> str:
     """A pipe table with formatted numbers (Quarto renders it in HTML and Typst alike).
@@ -122,8 +126,10 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
     heads = [escape_markdown(labels.get(c, c)) for c in df.columns]
     rows = [[cell(row[c], c) for c in df.columns] for row in df.iter_rows(named=True)]
     widths = column_weights(heads, rows)
-    align = "|" + "|".join(("-" * w + ":") if df.schema[c].is_numeric() else "-" * w
-                           for c, w in zip(df.columns, widths, strict=True)) + "|"
+    right = [df.schema[c].is_numeric() or all(NUMBER_TEXT.fullmatch(r[i]) for r in rows)
+             for i, c in enumerate(df.columns)]
+    align = "|" + "|".join(("-" * w + ":") if r else "-" * w
+                           for r, w in zip(right, widths, strict=True)) + "|"
     lines = ["| " + " | ".join(heads) + " |", align]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
@@ -159,7 +165,7 @@ def show_table(table: Table) -> None:
     """Display a whole table (no truncation), captioned, and save it as a CSV."""
     from IPython.display import Markdown, display
 
-    table_csv(table.frame, table.name)
+    table_csv(table.frame if table.data is None else table.data, table.name)
     text = markdown_table(table.frame, table.decimals, dict(table.labels))
     if table.caption:
         text += f"\n\n: {escape_markdown(table.caption)}"

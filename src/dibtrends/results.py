@@ -122,6 +122,9 @@ class Table:
     caption: str
     labels: Mapping[str, str] = field(default_factory=dict)
     decimals: Mapping[str, int | str] | int = 1
+    #: What the CSV download holds when the shown frame is a layout of it (e.g. years as
+    #: columns, values in bold): the tidy rows. None: the shown frame.
+    data: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)

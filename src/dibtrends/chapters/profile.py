@@ -44,6 +44,24 @@ GDP_PCT = pledge.GDP_GUIDELINE_PCT
 EQUIPMENT_PCT = pledge.EQUIPMENT_GUIDELINE_PCT
 
 
+def guideline_grid(rows: pl.DataFrame) -> pl.DataFrame:
+    """The guidelines as a grid, years across (as NATO prints them): one row per guideline,
+    each value in bold where the Ally met it, '–' before it joined. Half the height of one
+    row per year, which keeps a profile to about a page in print."""
+    def line(value_col: str, meets_col: str, label: str, decimals: int) -> dict:
+        out = {"measure": label}
+        for r in rows.iter_rows(named=True):
+            value = r[value_col]
+            text = "–" if value is None or not r["counted"] else f"{value:.{decimals}f}"
+            out[r["year_label"]] = f"**{text}**" if r[meets_col] and r["counted"] else text
+        return out
+
+    return pl.DataFrame([
+        line("share_gdp_pct", "meets_gdp_guideline", "Defence, % of GDP", 2),
+        line("equipment_share_pct", "meets_equipment_guideline",
+             "Equipment, % of defence spending", 1)])
+
+
 def page_title(name: str) -> str:
     """The title of an Ally's page: its name, as the sidebar and the PDF appendix list it
     ("Poland" under "Appendix: Ally profiles"); the pipeline sets it."""
@@ -151,17 +169,17 @@ class Result:
         marks = ["e: NATO estimate"]
         if rows.filter(~pl.col("counted")).height:
             marks.append(f"–: not yet an Ally (joined in {self.accession_year})")
+        marks.append("bold: at or above the guideline")
+        wide = guideline_grid(rows)
         return {"guidelines": Table(
-            f"profile_{self.code}_guidelines",
-            rows.select("year_label", "share_gdp_pct", "meets_gdp_guideline",
-                        "equipment_share_pct", "meets_equipment_guideline"),
-            f"{self.name}: NATO's guidelines year by year (NATO, {self.nato_edition}; "
-            f"{'; '.join(marks)})",
-            labels={"year_label": "Year", "share_gdp_pct": "Defence, % of GDP",
-                    "meets_gdp_guideline": f"At {GDP_PCT:g} % or more",
-                    "equipment_share_pct": "Equipment, % of defence spending",
-                    "meets_equipment_guideline": f"At {EQUIPMENT_PCT:g} % or more"},
-            decimals={"share_gdp_pct": 2, "equipment_share_pct": 1})}
+            f"profile_{self.code}_guidelines", wide,
+            f"{self.name}: NATO's guidelines year by year, {GDP_PCT:g} % of GDP and "
+            f"{EQUIPMENT_PCT:g} % of defence spending on major equipment (NATO, "
+            f"{self.nato_edition}; {'; '.join(marks)})",
+            labels={"measure": ""},
+            data=rows.select("year", "estimate", "counted", "share_gdp_pct",
+                             "meets_gdp_guideline", "equipment_share_pct",
+                             "meets_equipment_guideline"))}
 
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self, chapter=f"profile_{self.code}",
