@@ -126,3 +126,21 @@ def test_figure_captions_are_the_charts_computed_titles(tmp_path):
     assert done.cells[1].source.splitlines()[:2] == [
         "#| label: fig-a", '#| fig-cap: "Equipment spending, 2014–2024."']
     assert "typed 2023" not in done.cells[1].source
+
+
+def test_long_tokens_in_pdf_tables_get_break_opportunities_but_links_stay_whole():
+    row = ("| a | https://www.sipri.org/sites/default/files/SIPRI-Milex-data.xlsx | "
+           "[SIPRI](https://www.sipri.org/databases/milex/sources-and-methods) |")
+    soft = render.breakable(row)
+    assert soft.replace(render.ZWSP, "") == row
+    assert "files/\u200b" in soft
+    assert "(https://www.sipri.org/databases/milex/sources-and-methods)" in soft
+    assert render.breakable("plain text https://example.org/a/very/long/path/indeed") == (
+        "plain text https://example.org/a/very/long/path/indeed")  # only table rows
+
+
+def test_a_table_stays_a_table_when_its_tokens_are_softened():
+    table = "| a | b |\n|" + "-" * 40 + "|" + "-" * 30 + ":|\n| x | " + "y" * 40 + " |"
+    lines = render.breakable(table).splitlines()
+    assert lines[1] == table.splitlines()[1]  # the rule under the header is untouched
+    assert render.ZWSP in lines[2]

@@ -349,3 +349,14 @@ def report_escape(text: str) -> str:
     from dibtrends.report import escape_markdown
 
     return escape_markdown(text)
+
+
+def test_no_page_shows_a_bare_python_value(built_report):
+    """A notebook's last expression is shown to readers: no page may end in a path or a
+    repr (every output is prose, a table or a chart)."""
+    for path in e2e.executed(built_report):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                assert output.get("output_type") != "execute_result", (path.name, output)
+                text = output.get("data", {}).get("text/plain", "")
+                assert "PosixPath" not in "".join(text), path.name

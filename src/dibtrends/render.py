@@ -318,13 +318,33 @@ def combined_notebook(dest: Path) -> Path:
                 for output in cell.outputs:
                     text = output.get("data", {}).get("text/markdown")
                     if text:
-                        output["data"]["text/markdown"] = page_local(
-                            "".join(text), suffix, False)
+                        output["data"]["text/markdown"] = breakable(page_local(
+                            "".join(text), suffix, False))
             cell.id = uuid.uuid4().hex[:12]  # ids repeat across the 32 profiles
             book.cells.append(cell)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(book, dest)
     return dest
+
+
+LONG_TOKEN = re.compile(r"[^\s|]{25,}")
+TABLE_RULE = re.compile(r"^\|[\s:|-]+\|\s*$")  # the line under a table's header
+ZWSP = "\u200b"
+
+
+def breakable(markdown: str) -> str:
+    """In table rows, long unbroken tokens (addresses, file names, checksums) get invisible
+    break opportunities, so Typst wraps them inside their column instead of printing them over
+    the next one. PDF only: the website keeps them whole for copying."""
+    def soften(match: re.Match) -> str:
+        if "](" in match.group(0) or match.group(0).startswith("<"):
+            return match.group(0)  # a link's target must stay whole
+        token = re.sub(r"([/_.\-?&=])", rf"\1{ZWSP}", match.group(0))
+        return re.sub(rf"([^{ZWSP}]{{16}})(?=[^{ZWSP}])", rf"\1{ZWSP}", token)
+
+    return "\n".join(LONG_TOKEN.sub(soften, line)
+                     if line.startswith("|") and not TABLE_RULE.match(line) else line
+                     for line in markdown.splitlines())
 
 
 def page_local(markdown: str, suffix: str, demote: bool) -> str:

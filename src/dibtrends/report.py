@@ -148,7 +148,8 @@ def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
     for i, head in enumerate(heads):
         cells = sorted(len(r[i]) for r in rows) or [0]
         typical = cells[math.ceil(0.9 * (len(cells) - 1))]
-        words = [len(w) for text in [head, *(r[i] for r in rows)] for w in text.split()]
+        # Longer tokens (addresses, checksums) wrap in print (render.breakable) and in browsers.
+        words = [min(len(w), 24) for text in [head, *(r[i] for r in rows)] for w in text.split()]
         short_cells = [n for n in cells if n <= 10]
         floor = max([3, *words, *short_cells]) + 1
         minimum.append(floor)

@@ -194,15 +194,15 @@ def record_path(chapter: str, output_dir: str | Path | None = None) -> Path:
     return results_dir(output_dir) / f"{chapter}.json"
 
 
-def publish(record: ChapterRecord, output_dir: str | Path | None = None) -> Path:
-    """Write the record atomically (a failed run never leaves half a file)."""
+def publish(record: ChapterRecord, output_dir: str | Path | None = None) -> None:
+    """Write the record atomically (a failed run never leaves half a file). Returns nothing,
+    so a notebook's last line shows no path to the reader."""
     target = record_path(record.chapter, output_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     with os.fdopen(fd, "w") as handle:
         handle.write(record.to_json())
     os.replace(tmp, target)
-    return target
 
 
 def read(chapter: str, output_dir: str | Path | None = None) -> ChapterRecord:
