@@ -205,20 +205,28 @@ def context_share_table(gmsd: pl.DataFrame) -> pl.DataFrame:
                        .alias("country"), "year", "share_gdp_pct")
 
 
-def context_share_chart(gmsd: pl.DataFrame, source_id: str = "owid_gmsd"):
-    """GMSD share of GDP before NATO (``spending.gmsd_context``), one line per country."""
-    codes = [c for c in COUNTRY_COLOURS if c in gmsd["iso3"].unique().to_list()]
-    data = _runs(gmsd).with_columns(
+def _context_lines(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip):
+    """One line per country, broken where the source has gaps: the frame of both context
+    charts. Returns the chart, its data, the country codes and the first and last year."""
+    codes = [c for c in COUNTRY_COLOURS if c in df["iso3"].unique().to_list()]
+    data = _runs(df).with_columns(
         pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("country"),
         pl.format("{}-{}", "iso3", "run").alias("piece"))
     first, last = int(data["year"].min()), int(data["year"].max())
     chart = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=_x(first, last),
-        y=alt.Y("share_gdp_pct:Q", title=f"{Y_TITLE} (GMSD)", scale=alt.Scale(zero=True)),
-        color=_country_colour(codes), detail="piece:N",
+        x=_x(first, last), y=y, color=_country_colour(codes), detail="piece:N",
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP (GMSD)", format=".1f")])
-    top = data.sort("share_gdp_pct", descending=True).row(0, named=True)
+                 tooltip])
+    top = data.sort(value, descending=True).row(0, named=True)
+    return chart, top, codes, first, last
+
+
+def context_share_chart(gmsd: pl.DataFrame, source_id: str = "owid_gmsd"):
+    """GMSD share of GDP before NATO (``spending.gmsd_context``), one line per country."""
+    chart, top, codes, first, last = _context_lines(
+        gmsd, "share_gdp_pct",
+        alt.Y("share_gdp_pct:Q", title=f"{Y_TITLE} (GMSD)", scale=alt.Scale(zero=True)),
+        alt.Tooltip("share_gdp_pct:Q", title="% of GDP (GMSD)", format=".1f"))
     title = (f"Before NATO: military spending reached {top['share_gdp_pct']:.0f} % of GDP "
              f"({top['country']}, {top['year']}) on another source's definition")
     subtitle = [f"{', '.join(name_of(c) for c in codes)}, {first}-{last}: OWID's Global "
@@ -234,20 +242,11 @@ def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
 
 def context_spending_chart(nmc: pl.DataFrame, source_id: str = "cow_nmc6"):
     """NMC military spending in US$ bn of each year before NATO (``spending.nmc_context``)."""
-    codes = [c for c in COUNTRY_COLOURS if c in nmc["iso3"].unique().to_list()]
-    data = _runs(nmc).with_columns(
-        pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("country"),
-        pl.format("{}-{}", "iso3", "run").alias("piece"))
-    first, last = int(data["year"].min()), int(data["year"].max())
-    chart = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=_x(first, last),
-        y=alt.Y("milex_usd_bn_current:Q", title="Military expenditure, US$ bn (NMC)",
-                scale=alt.Scale(type="log")),
-        color=_country_colour(codes), detail="piece:N",
-        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("milex_usd_bn_current:Q", title="US$ bn (of that year)",
-                             format=",.2f")])
-    top = data.sort("milex_usd_bn_current", descending=True).row(0, named=True)
+    chart, top, codes, first, last = _context_lines(
+        nmc, "milex_usd_bn_current",
+        alt.Y("milex_usd_bn_current:Q", title="Military expenditure, US$ bn (NMC)",
+              scale=alt.Scale(type="log")),
+        alt.Tooltip("milex_usd_bn_current:Q", title="US$ bn (of that year)", format=",.2f"))
     title = (f"Before NATO: military spending in US dollars of each year, up to "
              f"US$ {top['milex_usd_bn_current']:.0f} bn ({top['country']}, {top['year']})")
     subtitle = [f"{', '.join(name_of(c) for c in codes)}, {first}-{last}: Correlates of War, "
