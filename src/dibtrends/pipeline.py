@@ -639,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
         with exclusive(f"pipeline {args.command}"):
             return dispatch(args)
     except DibtrendsError as exc:
-        print(f"\nmake report: error: {exc}", file=sys.stderr)
+        print(f"\ndibtrends {args.command}: error: {exc}", file=sys.stderr)
         return 2
 
 
