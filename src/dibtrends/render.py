@@ -49,13 +49,22 @@ def quarto_version(exe: str) -> tuple[int, ...]:
 
 
 def write_vega_bundle() -> Path:
-    """The Vega/Vega-Lite/Vega-Embed bundle shipped by vl-convert, served from the report."""
+    """The Vega/Vega-Lite/Vega-Embed bundle shipped by vl-convert, served from the report.
+    Building it takes vl-convert two seconds, so it is rebuilt only when vl-convert changes
+    (its version is recorded beside the bundle)."""
+    from importlib.metadata import version
+
+    stamp = VEGA_BUNDLE.with_name(VEGA_BUNDLE.name + ".version")
+    made_by = f"vl-convert-python {version('vl-convert-python')}"
+    if VEGA_BUNDLE.exists() and stamp.exists() and stamp.read_text() == made_by:
+        return VEGA_BUNDLE
     import vl_convert as vlc
 
     paths.ASSETS.mkdir(parents=True, exist_ok=True)
-    text = vlc.javascript_bundle()
-    if not VEGA_BUNDLE.exists() or VEGA_BUNDLE.read_text() != text:
-        VEGA_BUNDLE.write_text(text)
+    tmp = VEGA_BUNDLE.with_name(f".{VEGA_BUNDLE.name}.part")
+    tmp.write_text(vlc.javascript_bundle())
+    os.replace(tmp, VEGA_BUNDLE)
+    stamp.write_text(made_by)
     return VEGA_BUNDLE
 
 
