@@ -58,11 +58,15 @@ naive() {  # every notebook in its own papermill process, one after the other
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; quarto: ${quarto_bin:-not on PATH}"
 # What every kernel pays before its first notebook: the chapter modules and the chart theme.
-imports=$(cd "$copy" && PYTHONPATH="$copy/src" PYTHONDONTWRITEBYTECODE= "$venv/bin/python" -c "
+import_time() {
+  (cd "$copy" && PYTHONPATH="$copy/src" PYTHONDONTWRITEBYTECODE= "$venv/bin/python" -c "
 import time; t = time.perf_counter()
 from dibtrends import chapters, charts
 for name in chapters.MODULES: chapters.module(name)
 print(f'{time.perf_counter() - t:.1f}')")
+}
+import_time >/dev/null  # the first run compiles the copy's modules; time the second
+imports=$(import_time)
 printf '%-58s %7s s\n' "imports of a kernel (every chapter module, Altair, Polars)" "$imports"
 echo "--- without Quarto (HTML preview)"
 export PATH="$noquarto_path"
