@@ -57,6 +57,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+def _serve(root: Path):
+    """A loopback HTTP server over ``root`` for as long as the fixture lives; yields its URL."""
+    def handler(*args, **kwargs):
+        return _Handler(*args, directory=str(root), **kwargs)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
 @pytest.fixture(scope="module")
 def server(mirror, tmp_path_factory):
     root = tmp_path_factory.mktemp("www")
@@ -67,15 +79,7 @@ def server(mirror, tmp_path_factory):
         data = bytearray((mirror / s.filename).read_bytes())
         data[len(data) // 2] ^= 0xFF  # one flipped byte: same size, different hash
         (root / "corrupt" / s.filename).write_bytes(bytes(data))
-
-    def handler(*args, **kwargs):
-        return _Handler(*args, directory=str(root), **kwargs)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    yield from _serve(root)
 
 
 def test_download_from_http_mirror_verifies_and_records_provenance(server, tmp_path):
@@ -186,15 +190,7 @@ def spaced_server(mirror, tmp_path_factory):
     root = tmp_path_factory.mktemp("www-spaced")
     (root / "good").mkdir()
     shutil.copy2(mirror / SPACED.filename, root / "good" / SPACED.filename)
-
-    def handler(*args, **kwargs):
-        return _Handler(*args, directory=str(root), **kwargs)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    yield from _serve(root)
 
 
 def test_filename_with_space_and_parentheses_over_loopback_http(spaced_server, tmp_path):
