@@ -44,11 +44,10 @@ class Result:
     @property
     def target(self) -> tuple[float, int]:
         """The core-defence target the chapters were built with (chapter 4's parameters)."""
-        pledge = self.records.get(PLEDGE)
-        params = pledge.params if pledge else {}
-        spec = chapters.module(PLEDGE).Params.defaults() if pledge else {}
-        return (float(params.get("target_share_pct", spec.get("target_share_pct", 3.5))),
-                int(params.get("target_year", spec.get("target_year", 2035))))
+        values = chapters.module(PLEDGE).Params.defaults()
+        if PLEDGE in self.records:
+            values |= self.records[PLEDGE].params
+        return float(values["target_share_pct"]), int(values["target_year"])
 
     @property
     def tables(self) -> dict[str, Table]:
