@@ -612,14 +612,6 @@ def run_jobs(jobs: list[Job], workers: int | None = None, log=sys.stderr) -> lis
     return ran
 
 
-def split_params(values: dict[str, dict]) -> None:
-    """One YAML per notebook with the values it ran with (for readers of reports/generated)."""
-    from .nbtools import write_if_changed
-
-    for name, v in values.items():
-        write_if_changed(paths.PARAMS_DIR / f"{name}.yaml", yaml.safe_dump(v, sort_keys=True))
-
-
 # ---------------------------------------------------------------- CLI
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dibtrends.pipeline")
@@ -657,7 +649,6 @@ def dispatch(args: argparse.Namespace) -> int:
             names = [f"profile_{a}" for a in allies]
         values = effective_params()
         jobs = plan(only=names, allies=allies, values=values)
-        split_params(values)
         if not run_jobs(jobs, workers=args.workers):
             print("  notebooks  up to date", file=sys.stderr)
         if args.command == "run":
