@@ -103,7 +103,7 @@ check-params: $(DATA_STAMP) | $(ENV_STAMP) ## check reports/params.yaml without 
 	$(PY) -m dibtrends.pipeline check-params
 
 # ---------------------------------------------------------------- report
-$(RENDER_STAMP): $(PAGES) $(QUARTO_PROJECT) | $(ENV_STAMP)
+$(RENDER_STAMP): $(PAGES) $(QUARTO_PROJECT) src/dibtrends/render.py | $(ENV_STAMP)
 	$(PY) -m dibtrends.pipeline render
 	@touch $@
 

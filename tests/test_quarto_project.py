@@ -12,8 +12,11 @@ import yaml
 from dibtrends import paths, render
 
 QUARTO = render.quarto_path()
-ONE_PIXEL_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60"
-                 "e6kgAAAABJRU5ErkJggg==")
+TINY_SPEC = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+             "title": {"text": "A tiny chart"}, "mark": "bar",
+             "data": {"values": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]},
+             "encoding": {"x": {"field": "a", "type": "nominal"},
+                          "y": {"field": "b", "type": "quantitative"}}}
 
 
 def _sidebar_entries(node) -> list[str]:
@@ -66,11 +69,15 @@ def test_quarto_project_never_executes_and_serves_vega_itself():
     assert "http" not in header.replace("quarto:offset", "")
 
 
-def test_pdf_notebook_keeps_only_static_chart_output_and_demotes_profile_headings():
-    output = {"output_type": "display_data", "metadata": {"image/png": {"width": 560}},
-              "data": {"text/html": "<div>chart</div>", "image/png": "iVBOR",
-                       "application/vnd.vegalite.v5+json": {}}}
-    assert render.static_only(output)["data"] == {"image/png": "iVBOR"}
+def test_pdf_notebook_draws_each_chart_from_its_spec_and_demotes_profile_headings():
+    output = {"output_type": "display_data", "metadata": {},
+              "data": {"text/html": "<div>chart</div>", "text/plain": "<chart>",
+                       "application/vnd.vegalite.v5+json": {"mark": "point"}}}
+    drawn = render.static_only(output, draw=lambda spec: f"<svg>{spec['mark']}</svg>")
+    assert drawn["data"] == {"image/svg+xml": "<svg>point</svg>"}
+    assert drawn["metadata"] == {"image/svg+xml": {"width": render.PDF_CHART_WIDTH_PX}}
+    table = {"output_type": "display_data", "data": {"text/markdown": "| a |"}}
+    assert render.static_only(dict(table), draw=None) == table  # not a chart: untouched
     text = "# Ally profile: Iceland\n\n```\n# not a heading\n```\n## Section"
     assert render.demote_headings(text) == (
         "## Ally profile: Iceland\n\n```\n# not a heading\n```\n### Section")
@@ -94,7 +101,7 @@ def test_quarto_renders_a_minimal_notebook_to_html_and_typst(tmp_path):
     nb.cells = [nbformat.v4.new_markdown_cell("# Test\n\nSee @fig-x."),
                 nbformat.v4.new_code_cell("#| label: fig-x\n#| fig-cap: \"A chart\"\n1")]
     nb.cells[1].outputs = [nbformat.v4.new_output(
-        "display_data", data={"image/png": ONE_PIXEL_PNG,
+        "display_data", data={"image/svg+xml": render.chart_svg(TINY_SPEC),
                               "text/html": "<div class='dibtrends-chart'>x</div>"})]
     path = tmp_path / "t.ipynb"
     nbformat.write(nb, path)
@@ -144,3 +151,25 @@ def test_a_table_stays_a_table_when_its_tokens_are_softened():
     lines = render.breakable(table).splitlines()
     assert lines[1] == table.splitlines()[1]  # the rule under the header is untouched
     assert render.ZWSP in lines[2]
+
+
+def test_pdf_charts_are_drawn_once_cached_by_content_and_pruned(tmp_path, monkeypatch):
+    monkeypatch.setattr(render.paths, "CHART_IMAGES", tmp_path / "pdf-charts")
+    svg = render.chart_svg(TINY_SPEC)
+    assert svg.startswith("<svg") and "A tiny chart" in svg
+    cached = list((tmp_path / "pdf-charts").glob("*.svg"))
+    assert [p.read_text() for p in cached] == [svg]
+    cached[0].write_text("<svg>from the cache</svg>")
+    assert render.chart_svg(TINY_SPEC) == "<svg>from the cache</svg>"
+    other = dict(TINY_SPEC, mark="line")
+    render.chart_svg(other)
+    render.prune_chart_images({render._chart_key(other)})
+    assert [p.stem for p in (tmp_path / "pdf-charts").glob("*.svg")] == [render._chart_key(other)]
+
+
+def test_a_chart_vl_convert_cannot_draw_stops_the_render_with_its_title(tmp_path, monkeypatch):
+    monkeypatch.setattr(render.paths, "CHART_IMAGES", tmp_path / "pdf-charts")
+    broken = dict(TINY_SPEC, mark="no-such-mark")
+    with pytest.raises(render.RenderFailed, match="A tiny chart.*JupyterLab"):
+        render.chart_svg(broken)
+    assert not list((tmp_path / "pdf-charts").glob("*"))

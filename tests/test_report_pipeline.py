@@ -56,7 +56,8 @@ def test_report_builds_every_page_and_a_published_output(built_report):
         assert "Quarto was not found" in warning and "install Quarto" in warning
 
 
-def test_every_chart_has_a_static_image_and_interactive_html(built_report):
+def test_every_chart_has_its_spec_and_interactive_html_and_no_image_drawn_in_the_run(
+        built_report):
     charts = 0
     for path in e2e.executed(built_report):
         for cell in nbformat.read(path, as_version=4).cells:
@@ -64,8 +65,9 @@ def test_every_chart_has_a_static_image_and_interactive_html(built_report):
                 data = output.get("data", {})
                 if "application/vnd.vegalite.v5+json" in data:
                     charts += 1
-                    assert "image/png" in data, f"chart without static image in {path.name}"
                     assert "dibtrends-chart" in data.get("text/html", ""), path.name
+                    # the PDF's images are drawn by the render, not by every notebook run
+                    assert not {"image/png", "image/svg+xml"} & set(data), path.name
     assert charts >= 40
 
 

@@ -10,6 +10,7 @@ changed file on either side is caught, an unchanged mtime is not trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
@@ -29,6 +30,10 @@ LOADER_PACKAGES = ("dibtrends.load",)
 LOADER_CODE = ("load/*.py", "build.py", "countries.py", "validate.py", "membership.py",
                "sources.py", "errors.py", "paths.py")
 EXTRA_MODULES = ("dibtrends.membership",)
+#: The slow imports of every loader, paid once by the server the data build's workers fork
+#: from. Libraries only: the project's modules build frames at import, and a process forked
+#: after Polars has run a query can deadlock.
+LOADER_LIBRARIES = ("polars", "pandera.polars", "openpyxl", "fastexcel")
 
 
 def table_loaders() -> dict[str, Callable[[], pl.DataFrame]]:
@@ -112,25 +117,75 @@ def build(names: list[str] | None = None, out_dir: Path | None = None,
     from .fetch import verify
     from .sources import SOURCES
 
-    for source in SOURCES:
-        verify(source)
-    out_dir = Path(out_dir or paths.PROCESSED)
-    loaders = table_loaders()
-    unknown = set(names or []) - set(loaders)
-    if unknown:
-        raise KeyError(f"unknown table(s) {sorted(unknown)}; known: {sorted(loaders)}")
-    written = []
-    for name, loader in loaders.items():
-        if names and name not in names:
-            continue
-        df = loader()
-        target = out_dir / f"{name}.parquet"
-        write_parquet_atomic(df, target)
-        stream.write(f"  built      {name}: {df.height:,} rows x {df.width} columns -> {target}\n")
-        written.append(target)
+    with _workers() as pool:
+        # The loaders are imported by the workers only (a second each), while this verifies.
+        known = pool.submit(_table_names) if pool is not None else None
+        for source in SOURCES:
+            verify(source)
+        out_dir = Path(out_dir or paths.PROCESSED)
+        loaders = known.result() if known is not None else _table_names()
+        unknown = set(names or []) - set(loaders)
+        if unknown:
+            raise KeyError(f"unknown table(s) {sorted(unknown)}; known: {sorted(loaders)}")
+        wanted = [name for name in loaders if not names or name in names]
+        written = []
+        for name, shape in _load_all(wanted, out_dir, pool):
+            target = out_dir / f"{name}.parquet"
+            stream.write(f"  built      {name}: {shape[0]:,} rows x {shape[1]} columns -> "
+                         f"{target}\n")
+            written.append(target)
     if not names:
         write_manifest(out_dir)
     return written
+
+
+#: The slow loaders first (parsing the publishers' workbooks), so the workers finish together.
+SLOW_FIRST = ("sipri_milex_2024", "sipri_milex_2025", "sipri_top100", "nato_defexp")
+
+
+def _table_names() -> list[str]:
+    return list(table_loaders())
+
+
+def _load_one(name: str, out_dir: Path) -> tuple[str, tuple[int, int]]:
+    df = table_loaders()[name]()
+    write_parquet_atomic(df, out_dir / f"{name}.parquet")
+    return name, df.shape
+
+
+@contextlib.contextmanager
+def _workers():
+    """One worker process per core, or None where that would not help (one core, or already
+    inside a worker). Workers fork from a server that imported the libraries once and has run
+    no Polars query (forking a process whose Polars thread pool has run can deadlock)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    cores = os.cpu_count() or 1
+    if cores <= 1 or multiprocessing.parent_process() is not None:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(LOADER_LIBRARIES))
+    with ProcessPoolExecutor(cores, mp_context=context) as pool:
+        for _ in range(cores):
+            pool.submit(os.getpid)  # start them now, not when the first table is asked for
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # a table failed: load no more
+            raise
+
+
+def _load_all(names: list[str], out_dir: Path, pool) -> list[tuple[str, tuple[int, int]]]:
+    """Each table loaded and written (the loaders are independent, and parsing the workbooks
+    is most of ``make data``); returned in the order asked, the first error raised whole."""
+    if pool is None:
+        return [_load_one(name, out_dir) for name in names]
+    order = sorted(names, key=lambda n: next((i for i, s in enumerate(SLOW_FIRST)
+                                              if n.startswith(s)), len(SLOW_FIRST)))
+    futures = {name: pool.submit(_load_one, name, out_dir) for name in order}
+    return [futures[name].result() for name in names]
 
 
 def ensure(stamp: Path | None = None, stream=sys.stderr) -> bool:

@@ -6,6 +6,18 @@ from __future__ import annotations
 class DibtrendsError(Exception):
     """Base class: the message is a paragraph meant for a person, not a traceback."""
 
+    def __reduce__(self):
+        # Whole across processes (the data build loads tables in worker processes): the
+        # message and every attribute, whatever the subclass's constructor takes.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls, args, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class FetchError(DibtrendsError):
     """A source file could not be obtained or verified."""

@@ -33,6 +33,8 @@ CANONICAL_NOTEBOOKS = GENERATED / "notebooks"
 #: Per page, the content hashes of what it read when it last ran.
 STAMPS = GENERATED / "stamps"
 SIDEBAR = GENERATED / "_sidebar.yml"
+#: The PDF's charts, drawn from their specs by the render (named by content).
+CHART_IMAGES = GENERATED / "pdf-charts"
 EXECUTED = REPORTS / "executed"
 PROFILES_DIR = EXECUTED / "profiles"
 FAILED = REPORTS / "failed"

@@ -9,6 +9,8 @@ nothing is requested from another host when a reader opens it.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -197,43 +199,79 @@ def nbformat_markdown(text: str):
     return nbformat.v4.new_output("display_data", data={"text/markdown": text})
 
 
-def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
-    """HTML preview of each executed notebook with nbconvert, swapped in atomically: an index
-    with the page titles, figures and tables captioned, links and chart data that resolve. A
-    page whose notebook did not change since its last export is copied, not exported again."""
-    import html as html_mod
-
-    import nbformat
+@functools.cache
+def _preview_exporter():
     from nbconvert import HTMLExporter
 
-    bundle = write_vega_bundle()
-    header = HEADER.read_text()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent))
-    (tmp / "assets").mkdir()
-    shutil.copy2(bundle, tmp / "assets" / bundle.name)
-    tables = paths.GENERATED / paths.TABLES_SUBDIR
-    if tables.is_dir():
-        shutil.copytree(tables, tmp / "generated" / paths.TABLES_SUBDIR)
     exporter = HTMLExporter(template_name="lab", mathjax_url="", require_js_url="",
                             mermaid_js_url="", mermaid_layout_elk_js_url="")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    written = []
-    for nb_path in pages():
-        page = f"{nb_path.stem}.html"
-        previous = out_dir / page
-        if (previous.exists() and previous.stat().st_mtime >= nb_path.stat().st_mtime
-                and previous.stat().st_mtime >= Path(__file__).stat().st_mtime
-                and previous.stat().st_mtime >= HEADER.stat().st_mtime):
-            shutil.copy2(previous, tmp / page)  # unchanged since its last export
-        else:
-            nb = preview_notebook(nbformat.read(nb_path, as_version=4))
-            body, _ = exporter.from_notebook_node(nb)
-            body = strip_remote_preview(body).replace("<head>", "<head>\n" + header, 1)
-            (tmp / page).write_text(body)
-        written.append((page, page_title(nb_path)))
+    return exporter
+
+
+def _export_preview_page(nb_path: Path, target: Path) -> None:
+    import nbformat
+
+    nb = preview_notebook(nbformat.read(nb_path, as_version=4))
+    body, _ = _preview_exporter().from_notebook_node(nb)
+    body = strip_remote_preview(body).replace("<head>", "<head>\n" + HEADER.read_text(), 1)
+    target.write_text(body)
+
+
+@contextlib.contextmanager
+def _workers(preload: tuple[str, ...]):
+    """One worker process per core, forked from a server that imported ``preload`` once; or
+    None on one core (the caller then works alone)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    cores = os.cpu_count() or 1
+    if cores <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    with ProcessPoolExecutor(cores, mp_context=context) as pool:
+        yield pool
+
+
+def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
+    """HTML preview of each executed notebook with nbconvert, swapped in atomically: an index
+    with the page titles, figures and tables captioned, links and chart data that resolve. A
+    page whose notebook did not change since its last export is copied, not exported again;
+    the others are exported on every core."""
+    import html as html_mod
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent))
+    try:
+        with _workers(("nbconvert", "nbformat", "dibtrends.render")) as pool:
+            submit = pool.submit if pool is not None else _run_now
+            bundle_job = submit(write_vega_bundle)
+            jobs, written = [], []
+            for nb_path in pages():
+                page = f"{nb_path.stem}.html"
+                previous = out_dir / page
+                if (previous.exists() and previous.stat().st_mtime >= nb_path.stat().st_mtime
+                        and previous.stat().st_mtime >= Path(__file__).stat().st_mtime
+                        and previous.stat().st_mtime >= HEADER.stat().st_mtime):
+                    shutil.copy2(previous, tmp / page)  # unchanged since its last export
+                else:
+                    jobs.append(submit(_export_preview_page, nb_path, tmp / page))
+                written.append((page, page_title(nb_path)))
+            for job in jobs:
+                job.result()  # the first page that failed to export is raised here
+            bundle = bundle_job.result()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    (tmp / "assets").mkdir()
+    shutil.copy2(bundle, tmp / "assets" / bundle.name)
+    tables = paths.GENERATED / paths.TABLES_SUBDIR
+    if tables.is_dir():
+        shutil.copytree(tables, tmp / "generated" / paths.TABLES_SUBDIR)
     links = "\n".join(f'<li><a href="{href}">{html_mod.escape(title)}</a></li>'
                       for href, title in written)
     (tmp / "index.html").write_text(
@@ -246,6 +284,16 @@ def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     )
     _swap_in(tmp, out_dir)
     return out_dir
+
+
+class _run_now:
+    """What ``pool.submit`` returns, for work done in this process (one core)."""
+
+    def __init__(self, fn, *args) -> None:
+        self._value = fn(*args)
+
+    def result(self):
+        return self._value
 
 
 # ---------------------------------------------------------------- Quarto
@@ -286,7 +334,7 @@ def internal_links(markdown: str) -> str:
 def combined_notebook(dest: Path) -> Path:
     """One notebook of every page for the Typst PDF: chapters, then the profiles as a lettered
     appendix (one line each in the contents), figure and section labels made unique per page,
-    links between pages turned into links within the PDF, static chart images only."""
+    links between pages turned into links within the PDF, each chart as a vector image."""
     import nbformat
 
     front = (
@@ -294,7 +342,7 @@ def combined_notebook(dest: Path) -> Path:
         "subtitle: \"Rebuilding NATO's industrial-capacity claims from public data\"\n"
         "format:\n  typst:\n    toc: true\n    toc-depth: 2\n    section-numbering: \"1.1\"\n"
         "    papersize: a4\n    margin:\n      x: 2cm\n      y: 2.2cm\n    fontsize: 10pt\n"
-        "    fig-format: png\nexecute:\n  echo: false\n  warning: false\n---\n"
+        "execute:\n  echo: false\n  warning: false\n---\n"
     )
     book = nbformat.v4.new_notebook()
     book.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
@@ -302,6 +350,7 @@ def combined_notebook(dest: Path) -> Path:
     book.cells.append(nbformat.v4.new_raw_cell(front))
     book.cells.append(nbformat.v4.new_markdown_cell(TYPST_STYLE))
     appendix_started = False
+    drawn: set[str] = set()
     for nb_path in pages():
         nb = nbformat.read(nb_path, as_version=4)
         is_profile = nb_path.parent == paths.PROFILES_DIR
@@ -323,6 +372,10 @@ def combined_notebook(dest: Path) -> Path:
                 if suffix:
                     cell.source = re.sub(r"(#\|\s*label:\s*(?:fig|tbl)-[\w-]+)", rf"\1-{suffix}",
                                          cell.source)
+                for output in cell.outputs:
+                    spec = output.get("data", {}).get(VEGALITE)
+                    if spec is not None:
+                        drawn.add(_chart_key(spec))
                 cell.outputs = [static_only(o) for o in cell.outputs]
                 for output in cell.outputs:
                     text = output.get("data", {}).get("text/markdown")
@@ -331,6 +384,7 @@ def combined_notebook(dest: Path) -> Path:
                             "".join(text), suffix, False))
             cell.id = uuid.uuid4().hex[:12]  # ids repeat across the 32 profiles
             book.cells.append(cell)
+    prune_chart_images(drawn)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(book, dest)
     return dest
@@ -367,12 +421,61 @@ def page_local(markdown: str, suffix: str, demote: bool) -> str:
     return internal_links(markdown)
 
 
-def static_only(output):
-    """For the PDF, a chart output keeps only its PNG (and the width metadata)."""
+VEGALITE = "application/vnd.vegalite.v5+json"
+#: A chart's width on the PDF page (Quarto passes it on to Typst): about four fifths of the
+#: text width, which keeps a chart and its caption on one page with the text around it.
+PDF_CHART_WIDTH_PX = 560
+
+
+def static_only(output, draw=None):
+    """For the PDF, a chart output becomes one vector image drawn from its Vega-Lite spec (the
+    interactive HTML is of no use on paper)."""
     data = output.get("data", {})
-    if "image/png" in data:
-        output["data"] = {"image/png": data["image/png"]}
+    if VEGALITE in data:
+        output["data"] = {"image/svg+xml": (draw or chart_svg)(data[VEGALITE])}
+        output["metadata"] = {"image/svg+xml": {"width": PDF_CHART_WIDTH_PX}}
     return output
+
+
+def _chart_key(spec: dict) -> str:
+    from importlib.metadata import version
+
+    text = version("vl-convert-python") + json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def chart_svg(spec: dict) -> str:
+    """A chart as SVG, drawn by vl-convert with the Vega the site uses. Drawn only here, for
+    the PDF (a notebook run draws no static image), and kept by the spec's content, so a render
+    after a one-chapter change redraws only the charts that changed."""
+    cached = paths.CHART_IMAGES / f"{_chart_key(spec)}.svg"
+    if cached.exists():
+        return cached.read_text()
+    import vl_convert as vlc
+
+    try:
+        svg = vlc.vegalite_to_svg(spec)
+    except Exception as exc:  # noqa: BLE001 - named, with the chart's title
+        from .pipeline import chart_title
+
+        title = chart_title(spec) or "without a title"
+        reason = " ".join(str(exc).splitlines()[:2])  # not the JavaScript stack
+        raise RenderFailed(f"vl-convert could not draw the chart \u201c{title}\u201d as "
+                           f"SVG for the PDF: {reason} Fix: open the chapter in JupyterLab, where "
+                           "the same spec is drawn, and correct the chart.") from None
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.part")
+    tmp.write_text(svg)
+    os.replace(tmp, cached)
+    return svg
+
+
+def prune_chart_images(keep: set[str]) -> None:
+    """Drop drawn charts that no page shows any more (the folder would grow with every
+    parameter tried)."""
+    for path in paths.CHART_IMAGES.glob("*.svg"):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
 
 
 def demote_headings(markdown: str) -> str:
@@ -431,9 +534,16 @@ def render_quarto(exe: str) -> Path:
     if new.exists():
         shutil.rmtree(new)
     with tempfile.TemporaryDirectory(prefix="dibtrends-pdf-") as work:
-        book = combined_notebook(Path(work) / "dibtrends-report.ipynb")
+        # The site renders on one core while this process draws the PDF's charts on the other.
         site = subprocess.Popen([exe, "render", str(paths.REPORTS), "--output-dir", new.name],
                                 cwd=paths.REPORTS)
+        try:
+            book = combined_notebook(Path(work) / "dibtrends-report.ipynb")
+        except BaseException:
+            site.kill()
+            site.wait()
+            shutil.rmtree(new, ignore_errors=True)
+            raise
         pdf_run = subprocess.Popen([exe, "render", str(book), "--to", "typst"], cwd=work)
         site_code, pdf_code = site.wait(), pdf_run.wait()
         pdf = Path(work) / "dibtrends-report.pdf"

@@ -2,14 +2,16 @@
 
 Why a custom display: Quarto ignores Altair's Vega-Lite mimetype, and Altair's own HTML loads
 Vega from a CDN. ``show`` emits ``text/html`` (an interactive chart drawn by a Vega bundle the
-report serves itself) plus ``image/png`` (what the PDF uses) and the Vega-Lite mimetype (what
-JupyterLab draws). It also saves the chart's data as
-a CSV the report offers for download.
+report serves itself) and the Vega-Lite mimetype (what JupyterLab draws, and what the PDF build
+turns into a vector image: see :func:`dibtrends.render.static_only`). It also saves the chart's
+data as a CSV the report offers for download.
+
+No static image is drawn here: a notebook run pays only for what the notebook and the HTML
+show, and the PDF's images are drawn once, by the render that needs them.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import uuid
@@ -25,7 +27,6 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 SEQUENTIAL = "blues"
 DIVERGING = "blueorange"
 WIDTH, HEIGHT = 640, 320
-PDF_WIDTH_PX = 560
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
 
@@ -112,20 +113,10 @@ def chart_data(chart) -> pl.DataFrame | None:
     return max(found, key=lambda df: df.height) if found else None
 
 
-def to_png(chart_or_spec, scale: float = 2.0) -> bytes:
-    """A PNG at twice the chart's size (about 200 dpi at the PDF's text width)."""
-    import vl_convert as vlc
-
-    spec = chart_or_spec if isinstance(chart_or_spec, dict) else chart_or_spec.to_dict()
-    return vlc.vegalite_to_png(spec, scale=scale)
-
-
 def bundle(chart, name: str, alt_text: str = "") -> dict:
-    """The display bundle described in the module docstring. The HTML carries the spec, not
-    a copy of the PNG: a base64 image inside raw HTML doubles each page and the time Quarto
-    takes to render it; the page draws the chart, and the PDF takes the PNG."""
+    """The display bundle described in the module docstring: the HTML carries the spec, and
+    the page's Vega bundle draws it."""
     spec = chart.to_dict()
-    png_b64 = base64.b64encode(to_png(spec)).decode()
     div = f"dibtrends-{name}-{uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:8]}"
     title = html.escape(alt_text or name, quote=True)
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
@@ -140,7 +131,6 @@ def bundle(chart, name: str, alt_text: str = "") -> dict:
     )
     return {
         "text/html": markup,
-        "image/png": png_b64,
         "application/vnd.vegalite.v5+json": spec,
         "text/plain": f"<chart {name}>",
     }
@@ -153,6 +143,4 @@ def show(chart, name: str, caption: str = "", table: pl.DataFrame | None = None)
     data = table if table is not None else chart_data(chart)
     if data is not None:
         report.table_csv(data, name)
-    # The PNG is drawn at scale 2; its display width keeps it inside a PDF page (Quarto passes
-    # output metadata on as the image width).
-    display(bundle(chart, name, caption), raw=True, metadata={"image/png": {"width": PDF_WIDTH_PX}})
+    display(bundle(chart, name, caption), raw=True)
