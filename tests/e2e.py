@@ -66,13 +66,18 @@ def make(copy: Path, *targets: str, check: bool = True, mirror: Path | None = No
     return run
 
 
-def start_make(copy: Path, *targets: str) -> subprocess.Popen:
-    """`make` in the background, in its own process group (so a test can kill it all)."""
+def start_make(copy: Path, *targets: str, stdout: Path | None = None,
+               stderr: Path | None = None) -> subprocess.Popen:
+    """`make` in the background, in its own process group (so a test can kill it all); its
+    output piped, or written to the files named."""
     from .conftest import mirror_dir
 
-    return subprocess.Popen(["make", f"VENV={VENV}", *targets], cwd=copy, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=environ(mirror_dir()), start_new_session=True)
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(open(stdout, "w")) if stdout else subprocess.PIPE
+        err = files.enter_context(open(stderr, "w")) if stderr else subprocess.PIPE
+        return subprocess.Popen(["make", f"VENV={VENV}", *targets], cwd=copy, text=True,
+                                stdout=out, stderr=err, env=environ(mirror_dir()),
+                                start_new_session=True)
 
 
 @contextlib.contextmanager

@@ -141,56 +141,69 @@ def test_the_variable_name_check_can_fail():
     assert variable_names("see https://example.org/a_b and the file nato_membership.csv") == []
 
 
+async def _open_offline(browser, page_path: Path, gate) -> int:
+    """Open one page with every request but its own files refused; returns the charts drawn
+    (after checking each has its data link, no other host was asked, no console error)."""
+    async with gate:
+        context = await browser.new_context()  # a renderer process of its own
+        page = await context.new_page()
+        remote, errors = [], []
+
+        async def route(r):
+            if r.request.url.startswith(("file:", "data:", "blob:")):
+                await r.continue_()
+            else:
+                remote.append(r.request.url)
+                await r.abort()
+
+        await page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        await page.goto(page_path.as_uri())
+        charts = await page.evaluate("document.querySelectorAll('.dibtrends-chart').length")
+        if charts:
+            await page.wait_for_function(
+                "document.querySelectorAll('.dibtrends-chart svg.marks').length === "
+                "document.querySelectorAll('.dibtrends-chart').length", timeout=30000)
+            links = await page.evaluate(
+                "document.querySelectorAll('.dibtrends-chart-links').length")
+            assert links == charts, f"{page_path.name}: a chart without its data link"
+        assert not remote, f"{page_path.name} requested {remote}"
+        assert not errors, f"{page_path.name}: console errors {errors}"
+        await context.close()
+        return charts
+
+
 @pytest.mark.chromium
 def test_html_draws_every_chart_offline_in_headless_chromium(built_report):
     """Every page, network blocked: all charts draw as Vega SVG, no console error, and the
-    page asks for nothing but its own files (any other request is recorded and aborted)."""
+    page asks for nothing but its own files (any other request is recorded and aborted).
+    Pages open a few at a time (one browser; the checks are per page)."""
+    import asyncio
+
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None:
         pytest.skip("headless Chromium not installed (Debian package `chromium`)")
-    from playwright.sync_api import sync_playwright
+    from playwright.async_api import async_playwright
 
     out = built_report / "reports" / "_output"
     pages = _pages(out) if (out / "index.html").exists() else sorted(
         (out / "preview").glob("*.html"))
     assert pages
-    drawn_total = 0
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            for page_path in pages:
-                page = browser.new_page()
-                remote, errors = [], []
 
-                def route(r, remote=remote):
-                    if r.request.url.startswith(("file:", "data:", "blob:")):
-                        r.continue_()
-                    else:
-                        remote.append(r.request.url)
-                        r.abort()
+    async def open_all() -> list[int]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=exe, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            try:
+                gate = asyncio.Semaphore(3)
+                return await asyncio.gather(*(_open_offline(browser, p, gate) for p in pages))
+            finally:
+                await browser.close()
 
-                page.route("**/*", route)
-                page.on("console", lambda m, errors=errors: errors.append(m.text)
-                        if m.type == "error" else None)
-                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-                page.goto(page_path.as_uri())
-                charts = page.evaluate("document.querySelectorAll('.dibtrends-chart').length")
-                if charts:
-                    page.wait_for_function(
-                        "document.querySelectorAll('.dibtrends-chart svg.marks').length === "
-                        "document.querySelectorAll('.dibtrends-chart').length", timeout=30000)
-                    links = page.evaluate(
-                        "document.querySelectorAll('.dibtrends-chart-links').length")
-                    assert links == charts, f"{page_path.name}: a chart without its data link"
-                drawn_total += charts
-                assert not remote, f"{page_path.name} requested {remote}"
-                assert not errors, f"{page_path.name}: console errors {errors}"
-                page.close()
-        finally:
-            browser.close()
-    assert drawn_total >= 40
+    drawn = asyncio.run(open_all())
+    assert len(drawn) == len(pages) and sum(drawn) >= 40
 
 
 def test_preview_without_quarto_resolves_references_and_links(built_report, tmp_path):
