@@ -88,6 +88,8 @@ if [ -n "$quarto_bin" ]; then
   timed noop_q "no-op make report" mk report
   sed -i 's/^  min_reliance_pct: 60$/  min_reliance_pct: 70/' "$copy/reports/params.yaml"
   timed param_q "one parameter changed (chapter 5), with the render" mk report
+  mk -s clean >/dev/null
+  timed cold_q "cold make report with Quarto (after make clean)" mk report
 fi
 echo "targets (2 cores): cold without Quarto <= 30 s and >= 3x faster than naive; no-op < 1 s;"
 echo "one parameter or one module changed < 10 s without Quarto; the render adds only its own time"

@@ -69,7 +69,8 @@ def titled(chart, title: str, subtitle: str | list[str], source: str):
 
 
 def _with_caption(chart, source: str):
-    """Attach the source line under the chart (a text mark, so it survives PNG export)."""
+    """Attach the source line under the chart (a text mark, so it is part of the image the PDF
+    shows, not page text that could drift from it)."""
     lines = _wrap(source, 100)
     caption = alt.Chart(pl.DataFrame({"line": lines, "i": list(range(len(lines)))})).mark_text(
         align="left", baseline="top", fontSize=11.5, color="#333333", dx=0
