@@ -71,6 +71,26 @@ def test_every_chart_has_its_spec_and_interactive_html_and_no_image_drawn_in_the
     assert charts >= 40
 
 
+def test_each_figure_cell_shows_its_chart_alone(built_report):
+    """Quarto turns a figure cell with two outputs into sub-figures (a) and (b) under an empty
+    caption: a figure cell shows one chart and nothing else (or nothing, in a profile whose
+    Ally has no data for it; the page says why)."""
+    figures = 0
+    for path in e2e.executed(built_report):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or "#| label: fig-" not in cell.source:
+                continue
+            shown = [o for o in cell.outputs if o.output_type != "stream" or o.text.strip()]
+            where = f"{path.name}, {cell.source.splitlines()[0]}"
+            assert len(shown) <= 1, f"{where}: {len(shown)} outputs in a figure cell"
+            if shown:
+                assert "application/vnd.vegalite.v5+json" in shown[0].get("data", {}), where
+                figures += 1
+            else:
+                assert path.parent.name == "profiles", f"{where}: a figure without a chart"
+    assert figures >= 80
+
+
 def test_every_chapter_publishes_its_results_for_the_summary(built_report):
     results_dir = built_report / "reports" / "generated" / "results"
     for name in chapters.ANALYSES:
