@@ -58,3 +58,13 @@ def test_a_malformed_curated_table_stops_make_data_naming_file_and_column(tmp_pa
 def test_an_unknown_table_is_named(name, tmp_path):
     with pytest.raises(KeyError, match=name):
         build.build([name], out_dir=tmp_path)
+
+
+def test_on_one_core_the_tables_load_in_this_process_and_equal(tmp_path, processed,
+                                                              monkeypatch):
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 1)
+    with build._workers() as pool:
+        assert pool is None
+    build.build(["nato_membership"], out_dir=tmp_path)
+    assert pl.read_parquet(tmp_path / "nato_membership.parquet").equals(
+        pl.read_parquet(processed / "nato_membership.parquet"))

@@ -173,3 +173,10 @@ def test_a_chart_vl_convert_cannot_draw_stops_the_render_with_its_title(tmp_path
     with pytest.raises(render.RenderFailed, match="A tiny chart.*JupyterLab"):
         render.chart_svg(broken)
     assert not list((tmp_path / "pdf-charts").glob("*"))
+
+
+def test_the_preview_works_alone_on_one_core(monkeypatch):
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 1)
+    with render._workers(("nbformat",)) as pool:
+        assert pool is None
+    assert render._run_now(sum, [1, 2]).result() == 3

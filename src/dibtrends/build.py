@@ -165,11 +165,16 @@ def _workers():
     if cores <= 1 or multiprocessing.parent_process() is not None:
         yield None
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(LOADER_LIBRARIES))
-    with ProcessPoolExecutor(cores, mp_context=context) as pool:
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(LOADER_LIBRARIES))
+        pool = ProcessPoolExecutor(cores, mp_context=context)
         for _ in range(cores):
             pool.submit(os.getpid)  # start them now, not when the first table is asked for
+    except (OSError, ValueError, ImportError):  # no semaphores here (no /dev/shm): one by one
+        yield None
+        return
+    with pool:
         try:
             yield pool
         except BaseException:

@@ -231,9 +231,14 @@ def _workers(preload: tuple[str, ...]):
     if cores <= 1:
         yield None
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(preload))
-    with ProcessPoolExecutor(cores, mp_context=context) as pool:
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(preload))
+        pool = ProcessPoolExecutor(cores, mp_context=context)
+    except (OSError, ValueError, ImportError):  # no semaphores here (no /dev/shm): work alone
+        yield None
+        return
+    with pool:
         yield pool
 
 
