@@ -1009,7 +1009,7 @@ def _tables(r: Result) -> dict[str, Table]:
             f"Years in which some Allies have no SIPRI share of GDP (NATO total, "
             f"{RULE_WORDS[p.membership_rule]}; {src})",
             labels={"year": "Year", "n_allies": "Allies counted",
-                    "n_mean": "With a share of GDP (in the simple mean)",
+                    "n_mean": "In the simple mean",
                     "n_weighted": "In the GDP-weighted share",
                     "allies_without_data": "Allies without SIPRI data"}),
         "peaks": Table(
