@@ -12,7 +12,7 @@ import sys
 import polars as pl
 import pytest
 
-from dibtrends import build, paths
+from dibtrends import build, paths, workers
 from dibtrends.errors import DataError, FetchError
 
 
@@ -62,8 +62,8 @@ def test_an_unknown_table_is_named(name, tmp_path):
 
 def test_on_one_core_the_tables_load_in_this_process_and_equal(tmp_path, processed,
                                                               monkeypatch):
-    monkeypatch.setattr(build.os, "cpu_count", lambda: 1)
-    with build._workers() as pool:
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 1)
+    with workers.pool(build.LOADER_LIBRARIES) as pool:
         assert pool is None
     build.build(["nato_membership"], out_dir=tmp_path)
     assert pl.read_parquet(tmp_path / "nato_membership.parquet").equals(

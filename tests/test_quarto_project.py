@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from dibtrends import paths, render
+from dibtrends import paths, render, workers
 
 QUARTO = render.quarto_path()
 TINY_SPEC = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -162,8 +162,10 @@ def test_pdf_charts_are_drawn_once_cached_by_content_and_pruned(tmp_path, monkey
     cached[0].write_text("<svg>from the cache</svg>")
     assert render.chart_svg(TINY_SPEC) == "<svg>from the cache</svg>"
     other = dict(TINY_SPEC, mark="line")
-    render.chart_svg(other)
-    render.prune_chart_images({render._chart_key(other)})
+    drawn: set[str] = set()
+    render.chart_svg(other, drawn)
+    assert drawn == {render._chart_key(other)}
+    render.prune_chart_images(drawn)
     assert [p.stem for p in (tmp_path / "pdf-charts").glob("*.svg")] == [render._chart_key(other)]
 
 
@@ -176,7 +178,7 @@ def test_a_chart_vl_convert_cannot_draw_stops_the_render_with_its_title(tmp_path
 
 
 def test_the_preview_works_alone_on_one_core(monkeypatch):
-    monkeypatch.setattr(render.os, "cpu_count", lambda: 1)
-    with render._workers(("nbformat",)) as pool:
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 1)
+    with workers.pool(("nbformat",)) as pool:
         assert pool is None
-    assert render._run_now(sum, [1, 2]).result() == 3
+    assert workers.Done(sum, [1, 2]).result() == 3

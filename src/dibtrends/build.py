@@ -10,7 +10,6 @@ changed file on either side is caught, an unchanged mtime is not trusted.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib
 import json
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import paths
+from . import paths, workers
 
 LOADER_PACKAGES = ("dibtrends.load",)
 #: Package files whose code decides the processed tables.
@@ -31,8 +30,7 @@ LOADER_CODE = ("load/*.py", "build.py", "countries.py", "validate.py", "membersh
                "sources.py", "errors.py", "paths.py")
 EXTRA_MODULES = ("dibtrends.membership",)
 #: The slow imports of every loader, paid once by the server the data build's workers fork
-#: from. Libraries only: the project's modules build frames at import, and a process forked
-#: after Polars has run a query can deadlock.
+#: from. Libraries only: the project's modules build frames at import (see workers.pool).
 LOADER_LIBRARIES = ("polars", "pandera.polars", "openpyxl", "fastexcel")
 
 
@@ -117,7 +115,7 @@ def build(names: list[str] | None = None, out_dir: Path | None = None,
     from .fetch import verify
     from .sources import SOURCES
 
-    with _workers() as pool:
+    with workers.pool(LOADER_LIBRARIES) as pool:
         # The loaders are imported by the workers only (a second each), while this verifies.
         known = pool.submit(_table_names) if pool is not None else None
         for source in SOURCES:
@@ -151,35 +149,6 @@ def _load_one(name: str, out_dir: Path) -> tuple[str, tuple[int, int]]:
     df = table_loaders()[name]()
     write_parquet_atomic(df, out_dir / f"{name}.parquet")
     return name, df.shape
-
-
-@contextlib.contextmanager
-def _workers():
-    """One worker process per core, or None where that would not help (one core, or already
-    inside a worker). Workers fork from a server that imported the libraries once and has run
-    no Polars query (forking a process whose Polars thread pool has run can deadlock)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    cores = os.cpu_count() or 1
-    if cores <= 1 or multiprocessing.parent_process() is not None:
-        yield None
-        return
-    try:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(LOADER_LIBRARIES))
-        pool = ProcessPoolExecutor(cores, mp_context=context)
-        for _ in range(cores):
-            pool.submit(os.getpid)  # start them now, not when the first table is asked for
-    except (OSError, ValueError, ImportError):  # no semaphores here (no /dev/shm): one by one
-        yield None
-        return
-    with pool:
-        try:
-            yield pool
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # a table failed: load no more
-            raise
 
 
 def _load_all(names: list[str], out_dir: Path, pool) -> list[tuple[str, tuple[int, int]]]:

@@ -9,7 +9,6 @@ nothing is requested from another host when a reader opens it.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -22,7 +21,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from . import paths
+from . import paths, workers
 from .errors import DibtrendsError
 
 QUARTO_MIN = (1, 7)
@@ -220,28 +219,6 @@ def _export_preview_page(nb_path: Path, target: Path) -> None:
     target.write_text(body)
 
 
-@contextlib.contextmanager
-def _workers(preload: tuple[str, ...]):
-    """One worker process per core, forked from a server that imported ``preload`` once; or
-    None on one core (the caller then works alone)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    cores = os.cpu_count() or 1
-    if cores <= 1:
-        yield None
-        return
-    try:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(preload))
-        pool = ProcessPoolExecutor(cores, mp_context=context)
-    except (OSError, ValueError, ImportError):  # no semaphores here (no /dev/shm): work alone
-        yield None
-        return
-    with pool:
-        yield pool
-
-
 def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     """HTML preview of each executed notebook with nbconvert, swapped in atomically: an index
     with the page titles, figures and tables captioned, links and chart data that resolve. A
@@ -252,8 +229,8 @@ def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent))
     try:
-        with _workers(("nbconvert", "nbformat", "dibtrends.render")) as pool:
-            submit = pool.submit if pool is not None else _run_now
+        with workers.pool(("nbconvert", "nbformat", "dibtrends.render")) as pool:
+            submit = pool.submit if pool is not None else workers.Done
             bundle_job = submit(write_vega_bundle)
             jobs, written = [], []
             for nb_path in pages():
@@ -289,16 +266,6 @@ def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     )
     _swap_in(tmp, out_dir)
     return out_dir
-
-
-class _run_now:
-    """What ``pool.submit`` returns, for work done in this process (one core)."""
-
-    def __init__(self, fn, *args) -> None:
-        self._value = fn(*args)
-
-    def result(self):
-        return self._value
 
 
 # ---------------------------------------------------------------- Quarto
@@ -355,7 +322,11 @@ def combined_notebook(dest: Path) -> Path:
     book.cells.append(nbformat.v4.new_raw_cell(front))
     book.cells.append(nbformat.v4.new_markdown_cell(TYPST_STYLE))
     appendix_started = False
-    drawn: set[str] = set()
+    drawn: set[str] = set()  # the charts this PDF shows; the other drawings are deleted
+
+    def draw(spec: dict) -> str:
+        return chart_svg(spec, drawn)
+
     for nb_path in pages():
         nb = nbformat.read(nb_path, as_version=4)
         is_profile = nb_path.parent == paths.PROFILES_DIR
@@ -377,11 +348,7 @@ def combined_notebook(dest: Path) -> Path:
                 if suffix:
                     cell.source = re.sub(r"(#\|\s*label:\s*(?:fig|tbl)-[\w-]+)", rf"\1-{suffix}",
                                          cell.source)
-                for output in cell.outputs:
-                    spec = output.get("data", {}).get(VEGALITE)
-                    if spec is not None:
-                        drawn.add(_chart_key(spec))
-                cell.outputs = [static_only(o) for o in cell.outputs]
+                cell.outputs = [static_only(o, draw) for o in cell.outputs]
                 for output in cell.outputs:
                     text = output.get("data", {}).get("text/markdown")
                     if text:
@@ -442,18 +409,27 @@ def static_only(output, draw=None):
     return output
 
 
-def _chart_key(spec: dict) -> str:
+@functools.cache
+def _vl_convert_version() -> str:
     from importlib.metadata import version
 
-    text = version("vl-convert-python") + json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    return version("vl-convert-python")
+
+
+def _chart_key(spec: dict) -> str:
+    text = _vl_convert_version() + json.dumps(spec, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def chart_svg(spec: dict) -> str:
+def chart_svg(spec: dict, drawn: set[str] | None = None) -> str:
     """A chart as SVG, drawn by vl-convert with the Vega the site uses. Drawn only here, for
     the PDF (a notebook run draws no static image), and kept by the spec's content, so a render
-    after a one-chapter change redraws only the charts that changed."""
-    cached = paths.CHART_IMAGES / f"{_chart_key(spec)}.svg"
+    after a one-chapter change redraws only the charts that changed. Its key is added to
+    ``drawn``, the charts a render shows."""
+    key = _chart_key(spec)
+    if drawn is not None:
+        drawn.add(key)
+    cached = paths.CHART_IMAGES / f"{key}.svg"
     if cached.exists():
         return cached.read_text()
     import vl_convert as vlc
