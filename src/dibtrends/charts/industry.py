@@ -84,8 +84,12 @@ def merger_timeline_chart(timeline: pl.DataFrame, *, title: str, subtitle: str |
     """Dated events that formed the US and European primes: one row per surviving company."""
     data = timeline.select("year", "company_after", "companies_before", "event", "event_type",
                            "region", pl.col("date").cast(pl.String).fill_null("(year only)"))
-    order = (data.group_by("region", "company_after").agg(pl.col("year").min())
-             .sort("region", "year", descending=[True, False])["company_after"].to_list())
+    # Ties (two companies formed in one year) keep the curated table's order: the same chart
+    # on every build.
+    order = (data.group_by("region", "company_after", maintain_order=True)
+             .agg(pl.col("year").min())
+             .sort("region", "year", descending=[True, False], maintain_order=True)
+             ["company_after"].to_list())
     chart = alt.Chart(data).mark_point(filled=True, size=110, opacity=0.9).encode(
         x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[1980, 2025], nice=False),
                 axis=alt.Axis(format="d", values=list(range(1980, 2030, 5)))),
