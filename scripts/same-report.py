@@ -25,11 +25,16 @@ RUN_METADATA = ("papermill", "execution")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
 #: Papermill's cell timings, which Quarto copies into each page.
 DURATION = re.compile(r"(&quot;|\")duration(&quot;|\"): ?[0-9.e-]+")
+#: Which warm kernel ran a page, and in which order, shows in Quarto's cell attributes.
+EXECUTION_COUNT = re.compile(r'data-execution_count="\d+"')
+#: A retrieval time the PDF's table wraps onto a line of its own.
+CLOCK = re.compile(r"\b\d\d:\d\d\b")
 
 
 def normalise(text: str, root: Path) -> str:
     text = text.replace(str(root.resolve()), "<ROOT>").replace(str(root), "<ROOT>")
-    return DURATION.sub("duration: <SECONDS>", TIMESTAMP.sub("<TIME>", text))
+    text = DURATION.sub("duration: <SECONDS>", TIMESTAMP.sub("<TIME>", text))
+    return EXECUTION_COUNT.sub("data-execution_count", text)
 
 
 def notebook_view(path: Path, root: Path) -> list[str]:
@@ -50,7 +55,7 @@ def notebook_view(path: Path, root: Path) -> list[str]:
 def pdf_text(path: Path) -> list[str]:
     done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True)
-    return done.stdout.splitlines()
+    return CLOCK.sub("<HH:MM>", done.stdout).splitlines()
 
 
 def view(path: Path, root: Path) -> list[str] | bytes:
