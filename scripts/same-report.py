@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Are two report builds the same for a reader? Compares two checkouts that each ran
-`make report`: every executed notebook's outputs (and cell sources), every generated table,
-result record and chart drawing, every page of the HTML site and the PDF's text.
+`make report`: every processed table, every executed notebook's outputs (and cell sources),
+every generated table, result record and chart drawing, every page of the HTML site and the
+PDF's text.
 
-    python scripts/same-report.py BEFORE_CHECKOUT AFTER_CHECKOUT
+    .venv/bin/python scripts/same-report.py BEFORE_CHECKOUT AFTER_CHECKOUT
 
-Build times, kernel timings and the checkouts' own paths are ignored; anything else that
+(The project's environment reads the processed Parquet tables row by row; a Python without
+Polars compares them byte for byte.) Build times, kernel timings and the checkouts' own paths are ignored; anything else that
 differs is printed (first differing lines per file) and the exit status is 1. A refactor
 that must not change the published report is proved by a clean run of this script.
 """
@@ -58,7 +60,20 @@ def pdf_text(path: Path) -> list[str]:
     return CLOCK.sub("<HH:MM>", done.stdout).splitlines()
 
 
+def table_view(path: Path) -> list[str] | bytes:
+    """A Parquet table as text (schema and every row) where Polars is at hand, else its bytes."""
+    try:
+        import polars as pl
+    except ImportError:
+        return path.read_bytes()
+    df = pl.read_parquet(path)
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=1000, tbl_width_chars=10_000):
+        return [str(df.schema), *str(df).splitlines()]
+
+
 def view(path: Path, root: Path) -> list[str] | bytes:
+    if path.suffix == ".parquet":
+        return table_view(path)
     if path.suffix == ".ipynb":
         return notebook_view(path, root)
     if path.suffix == ".pdf":
@@ -70,7 +85,7 @@ def view(path: Path, root: Path) -> list[str] | bytes:
 
 
 #: What is compared, relative to a checkout.
-COMPARED = ("reports/executed", "reports/generated/tables", "reports/generated/results",
+COMPARED = ("data/processed", "reports/executed", "reports/generated/tables", "reports/generated/results",
             "reports/generated/pdf-charts", "reports/_output")
 #: Built files that record build state, not content.
 SKIPPED = re.compile(r"(^|/)(\.[^/]*|.*\.part|stamps/.*|site_libs/.*)$")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from dibtrends import prose
 from dibtrends import membership as mb
 from dibtrends import results
 from dibtrends import spending as sp
@@ -116,7 +117,7 @@ def test_weighted_break_in_1998_passes_under_one_error_model_of_three(result, ch
     assert em["no_break"]["p_value_one_vs_none"] == pytest.approx(0.240)
     assert (w["n_error_models_rejecting"], w["n_error_models"]) == (1, 3)
     # The floor is shown as a bound, and the text follows the table.
-    assert results.fmt_p(em["max_breaks"]["p_value_udmax"], 499) == "< 0.002"
+    assert prose.fmt_p(em["max_breaks"]["p_value_udmax"], 499) == "< 0.002"
     assert "under 1 of the 3 error models" in result.text["breaks"]
     assert "< 0.002" in result.text["breaks"] and "0.220" in result.text["breaks"]
 

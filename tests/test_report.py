@@ -3,6 +3,7 @@ dollar sign read as maths, column widths that fit a printed page."""
 
 import polars as pl
 
+from dibtrends import prose
 from dibtrends import report, results
 
 
@@ -34,9 +35,9 @@ def test_dollar_signs_are_literal_text_not_maths():
 
 
 def test_p_values_at_the_bootstrap_floor_are_bounds_not_values():
-    assert results.fmt_p(0.002, n_draws=499) == "< 0.002"
-    assert results.fmt_p(0.0315, n_draws=499) == "0.032"
-    assert results.fmt_p(0.0004) == "< 0.001"
+    assert prose.fmt_p(0.002, n_draws=499) == "< 0.002"
+    assert prose.fmt_p(0.0315, n_draws=499) == "0.032"
+    assert prose.fmt_p(0.0004) == "< 0.001"
 
 
 def test_claim_markdown_carries_every_computed_part():

@@ -17,7 +17,8 @@ from pathlib import Path
 import polars as pl
 
 from . import paths
-from .results import ChapterRecord, Claim, Headline, Table, fmt, fmt_p
+from .results import ChapterRecord, Claim, Headline, Table
+from .prose import fmt, fmt_p
 
 _state: dict[str, Path] = {}
 

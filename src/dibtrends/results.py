@@ -24,6 +24,7 @@ import polars as pl
 
 from . import paths
 from .errors import DibtrendsError
+from .prose import fmt
 
 #: Verdict words, in the order a reader meets them in the claims table.
 REPRODUCED = "Reproduced"
@@ -38,36 +39,6 @@ Scalar = str | int | float | bool | None
 
 class MissingResult(DibtrendsError):
     """A chapter's results (or one headline of them) are not where the summary looks."""
-
-
-# ---------------------------------------------------------------- formatting
-def fmt(value: float | int | None, decimals: int = 1) -> str:
-    """A number for prose: thousands separators, fixed decimals, 'n/a' for missing."""
-    if value is None:
-        return "n/a"
-    return f"{value:,.{decimals}f}"
-
-
-def fmt_p(p: float | None, n_draws: int | None = None) -> str:
-    """A p-value for a reader: '< 0.001', or '< 1/(n+1)' at a bootstrap's smallest value."""
-    if p is None:
-        return "n/a"
-    if n_draws is not None and p <= 1 / (n_draws + 1) + 1e-12:
-        return f"< {1 / (n_draws + 1):.3f}"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def join_words(items: list[str], conjunction: str = "and") -> str:
-    """'A', 'A and B', 'A, B and C': lists of names in prose."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """'1 Ally', '3 Allies'."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # ---------------------------------------------------------------- records

@@ -15,7 +15,8 @@ from .. import data, equipment, sources
 from . import record
 from ..params import Parameters, check_choice, check_number, check_year_range, param
 from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table, fmt, headline, join_words)
+                       Table, headline)
+from ..prose import fmt, join_words
 
 NOTEBOOK = "02_equipment_spending"
 TITLE = "Equipment spending by NATO Allies"

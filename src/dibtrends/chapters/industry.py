@@ -27,7 +27,8 @@ from .. import data, industry, sources
 from . import record
 from ..params import Parameters, check_choice, check_int, check_year_range, param
 from ..results import (NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table, fmt, headline, join_words)
+                       Table, headline)
+from ..prose import fmt, join_words
 
 NOTEBOOK = "03_industry_consolidation"
 TITLE = "Defence-industry consolidation"

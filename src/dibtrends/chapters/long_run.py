@@ -17,12 +17,12 @@ import polars as pl
 
 from .. import data, sources, spending
 from . import record
-from ..countries import name_of
 from ..errors import ParameterError
 from ..membership import RULES, membership_panel
 from ..params import Parameters, check_choice, check_int, check_year_range, param
 from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table, fmt, fmt_p, headline, join_words, plural)
+                       Table, headline)
+from ..prose import cap, country, fmt, fmt_p, join_words, plural, possessive, pct, signed
 from ..spending import SegmentedTrend
 
 NOTEBOOK = "01_long_run_spending"
@@ -148,22 +148,6 @@ def _shares(milex: pl.DataFrame, members: pl.DataFrame, start: int, end: int,
 
 
 # ---------------------------------------------------------------- words
-#: Country names that take "the" in a sentence.
-WITH_ARTICLE = ("United States", "United Kingdom", "Netherlands")
-
-
-def country(code: str) -> str:
-    """A country's name as it reads inside a sentence ('the Netherlands', 'Türkiye')."""
-    name = name_of(code)
-    return f"the {name}" if name in WITH_ARTICLE else name
-
-
-def possessive(name: str) -> str:
-    return name + ("'" if name.endswith("s") else "'s")
-
-
-def upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def names(codes) -> str:
@@ -183,10 +167,6 @@ def breaks_words(n: int, years: str) -> str:
     if n == 0:
         return "no break"
     return f"{NUMBER_WORDS.get(n, n)} break{'s' if n > 1 else ''}, in {years_words(years)}"
-
-
-def signed(value: float, decimals: int = 3) -> str:
-    return f"{value:+.{decimals}f}".replace("-", "−")
 
 
 def interval(low: float, high: float, decimals: int = 3) -> str:
@@ -231,10 +211,6 @@ def rise_words(row: dict) -> str:
         return f"no rise of {spending.MIN_RISE_PP} points or more"
     return (f"+{row['largest_rise_pp']:.2f} points in {row['largest_rise_from']}–"
             f"{row['largest_rise_to']}")
-
-
-def pct(share: float) -> str:
-    return f"{share:.0%}".replace("%", " %")
 
 
 def _error_model_words(r: dict) -> str:
@@ -687,7 +663,7 @@ def sentences(r: Result) -> dict[str, str]:
                         "spending." if r.trend_start < r.first_complete else "."))
     if zero:
         one = len(zero) == 1
-        coverage += (f" {upper_first(names(zero))}, which {'has' if one else 'have'} no armed "
+        coverage += (f" {cap(names(zero))}, which {'has' if one else 'have'} no armed "
                      f"forces, {'is' if one else 'are'} recorded by SIPRI at 0 % of GDP in "
                      f"every year: {'it enters' if one else 'they enter'} the simple mean at "
                      f"0 % and cannot enter the GDP-weighted share (a zero share gives no GDP "
@@ -710,7 +686,7 @@ def sentences(r: Result) -> dict[str, str]:
             f"{pk['peak_value']:.2f} % of GDP in {pk['peak_year']}{era_note}{win} and fell to "
             f"{pk['trough_value']:.2f} % in {pk['trough_year']}, {pk['fall_pp']:.2f} points "
             f"lower; in {pk['latest_year']} it was {pk['latest_value']:.2f} %. "
-            f"{upper_first(coverage_words(r))}. The typical Ally's share (the "
+            f"{cap(coverage_words(r))}. The typical Ally's share (the "
             f"simple mean{mean_cover}) was highest at {pm['peak_value']:.2f} % in "
             f"{pm['peak_year']}, fell to {pm['trough_value']:.2f} % in {pm['trough_year']} and "
             f"was {pm['latest_value']:.2f} % in {pm['latest_year']}.")
@@ -732,7 +708,7 @@ def sentences(r: Result) -> dict[str, str]:
         brk = (f"trend break {years_words(c['break_years'])}, which {robustness_words(c)}"
                if c["break_years"] else "no trend break passes the tests")
         decline_lines.append(
-            f"- **{upper_first(MEASURE_SHORT[c['measure']])}, {RULE_WORDS[c['rule']]}:** "
+            f"- **{cap(MEASURE_SHORT[c['measure']])}, {RULE_WORDS[c['rule']]}:** "
             f"{c['start_value']:.2f} % of GDP in {c['start_year']}, lowest "
             f"{c['low_value']:.2f} % in {c['low_year']} ({c['years_to_low']} years later, "
             f"{c['fall_to_low_pp']:.2f} points lower); {falls_words(c)} on the way were falls; "

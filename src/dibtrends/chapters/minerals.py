@@ -28,7 +28,8 @@ from . import record
 from ..errors import ParameterError
 from ..params import Parameters, check_choice, check_number, param
 from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table, headline, join_words)
+                       Table, headline)
+from ..prose import join_words
 
 NOTEBOOK = "05_critical_minerals"
 TITLE = "Critical minerals: U.S. import reliance for NATO's defence-critical raw materials"

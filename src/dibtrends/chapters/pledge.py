@@ -28,7 +28,8 @@ from ..countries import name_of
 from ..errors import ParameterError
 from ..params import Parameters, check_number, param
 from ..results import (NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table, headline, join_words, plural)
+                       Table, headline)
+from ..prose import cap, join_words, pct, plural, the
 
 NOTEBOOK = "04_guidelines_and_pledge"
 TITLE = "NATO's guidelines and the 2035 pledge"
@@ -52,8 +53,6 @@ MAX_TARGET_YEAR = 2050
 #: NATO's and SIPRI's shares "agree" within this many percentage points (both publish more
 #: decimals; two decimals is what NATO's press releases print).
 CLOSE_PP = 0.05
-#: Names that take "the" inside a sentence.
-_THE = {"United Kingdom", "United States", "Netherlands"}
 
 
 # ---------------------------------------------------------------- shared parameters
@@ -145,9 +144,6 @@ class Params(Parameters):
 
 
 # ---------------------------------------------------------------- words
-def the(name: str) -> str:
-    """'the United Kingdom', 'Greece': a country's name inside a sentence."""
-    return f"the {name}" if name in _THE else name
 
 
 def names(codes) -> list[str]:
@@ -173,11 +169,6 @@ def release_words(source_id: str) -> str:
     """'release v1.2, April 2026': the registry's edition with its brackets unfolded, for use
     inside brackets."""
     return sources.get(source_id).edition.replace(" (", ", ").replace(")", "")
-
-
-def pct(level: float) -> str:
-    """0.95 -> '95 %'."""
-    return f"{level * 100:.0f} %"
 
 
 # ---------------------------------------------------------------- result
@@ -857,7 +848,4 @@ def summary_words(r: Result) -> str:
         growth += "."
     return guideline + "\n- " + lead + now + trend + growth
 
-
-def cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 

@@ -23,7 +23,8 @@ from . import record
 from ..errors import ParameterError
 from ..params import Parameters, describe, param
 from ..pledge import TARGET_SHARE_PCT, TARGET_YEAR
-from ..results import ChapterRecord, Headline, Table, fmt, headline
+from ..results import ChapterRecord, Headline, Table, headline
+from ..prose import cap, fmt, the
 from .pledge import check_targets, check_targets_data, target_share_param, target_year_param
 
 NOTEBOOK = "country_profile"
@@ -38,8 +39,6 @@ PIPELINE_SET = ("country",)
 NO_DATA_REASONS = {"ISL": "Iceland has no armed forces"}
 #: What a reader must know to read SIPRI's long-run line (``load/sipri_milex.py``).
 LONG_RUN_NOTES = {"DEU": "before 1991 it covers West Germany, the Federal Republic"}
-#: Names that take "the" in a sentence.
-ARTICLE_NAMES = frozenset({"United States", "United Kingdom", "Netherlands"})
 GDP_PCT = pledge.GDP_GUIDELINE_PCT
 EQUIPMENT_PCT = pledge.EQUIPMENT_GUIDELINE_PCT
 
@@ -262,13 +261,6 @@ class Result:
 
 
 # ---------------------------------------------------------------- words
-def the(name: str) -> str:
-    """'the United States', 'Poland': a name as it reads inside a sentence."""
-    return f"the {name}" if name in ARTICLE_NAMES else name
-
-
-def cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def usd(bn: float) -> str:

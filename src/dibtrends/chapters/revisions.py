@@ -17,7 +17,8 @@ import polars as pl
 from .. import data, industry, revisions, sources
 from . import record
 from ..params import Parameters, check_int, check_number, param
-from ..results import ChapterRecord, Headline, Table, fmt, headline, join_words, plural
+from ..results import ChapterRecord, Headline, Table, headline
+from ..prose import fmt, join_words, plural
 
 NOTEBOOK = "06_revisions"
 TITLE = "What the publishers revised between editions"

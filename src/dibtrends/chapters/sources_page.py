@@ -23,7 +23,8 @@ from .. import chapters, methods, paths, sources
 from . import record
 from ..membership import load_nato_membership
 from ..params import Parameters
-from ..results import ChapterRecord, Table, join_words, plural
+from ..results import ChapterRecord, Table
+from ..prose import join_words, plural
 
 NOTEBOOK = chapters.SOURCES_PAGE
 TITLE = "Sources and methods"

@@ -15,7 +15,8 @@ import polars as pl
 from .. import chapters, data, facts, results, sources
 from .. import params as params_mod
 from ..params import Parameters
-from ..results import ChapterRecord, Claim, Table, fmt
+from ..results import ChapterRecord, Claim, Table
+from ..prose import fmt
 
 NOTEBOOK = chapters.SUMMARY
 TITLE = "Executive summary"

@@ -1,0 +1,70 @@
+"""The words readers see. This package holds them: one module per chapter
+(``prose.long_run``, ``prose.pledge``, ...) with its sentences, captions and column labels, and
+here the few helpers every chapter's words share (numbers, p-values, lists and names in prose).
+Nothing here computes a result; it only puts numbers the chapters computed into words.
+"""
+
+from __future__ import annotations
+
+from ..countries import name_of
+
+#: Country names that take "the" inside a sentence.
+WITH_ARTICLE = frozenset({"United States", "United Kingdom", "Netherlands"})
+
+
+def fmt(value: float | int | None, decimals: int = 1) -> str:
+    """A number for prose: thousands separators, fixed decimals, 'n/a' for missing."""
+    if value is None:
+        return "n/a"
+    return f"{value:,.{decimals}f}"
+
+
+def fmt_p(p: float | None, n_draws: int | None = None) -> str:
+    """A p-value for a reader: '< 0.001', or '< 1/(n+1)' at a bootstrap's smallest value."""
+    if p is None:
+        return "n/a"
+    if n_draws is not None and p <= 1 / (n_draws + 1) + 1e-12:
+        return f"< {1 / (n_draws + 1):.3f}"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def join_words(items: list[str], conjunction: str = "and") -> str:
+    """'A', 'A and B', 'A, B and C': lists of names in prose."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 Ally', '3 Allies'."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def the(name: str) -> str:
+    """'the United Kingdom', 'Greece': a country's name inside a sentence."""
+    return f"the {name}" if name in WITH_ARTICLE else name
+
+
+def country(code: str) -> str:
+    """A country's name, from its ISO code, as it reads inside a sentence ('the Netherlands')."""
+    return the(name_of(code))
+
+
+def possessive(name: str) -> str:
+    return name + ("'" if name.endswith("s") else "'s")
+
+
+def cap(text: str) -> str:
+    """The first letter in upper case (a sentence that starts with a name or a number)."""
+    return text[:1].upper() + text[1:]
+
+
+def signed(value: float, decimals: int = 3) -> str:
+    """'+0.012', '−0.034': with a sign, and a true minus."""
+    return f"{value:+.{decimals}f}".replace("-", "−")
+
+
+def pct(share: float) -> str:
+    """0.95 -> '95 %'."""
+    return f"{share:.0%}".replace("%", " %")
