@@ -85,7 +85,7 @@ $(DATA_STAMP): FORCE | $(ENV_STAMP)
 # ---------------------------------------------------------------- notebooks
 # One pipeline run executes every page whose inputs changed, on warm kernels (one per core).
 $(EXECUTED_STAMP): $(NOTEBOOK_SRC) reports/params.yaml $(PKG_SRC) $(DATA_STAMP) uv.lock | $(ENV_STAMP)
-	$(PY) -m dibtrends.pipeline run
+	$(PY) -m dibtrends run
 	@touch $@
 
 # The pages are written by the run above; listing them lets the render see which changed.
@@ -97,14 +97,14 @@ profiles: $(EXECUTED_STAMP) ## execute the Ally profiles (and anything else out 
 
 profile: $(DATA_STAMP) | $(ENV_STAMP) ## one Ally's profile: make profile ALLY=POL
 	@test -n "$(ALLY)" || { echo "make profile: say which Ally, e.g. make profile ALLY=POL"; exit 2; }
-	$(PY) -m dibtrends.pipeline run --allies $(ALLY)
+	$(PY) -m dibtrends run --allies $(ALLY)
 
 check-params: $(DATA_STAMP) | $(ENV_STAMP) ## check reports/params.yaml without running anything
-	$(PY) -m dibtrends.pipeline check-params
+	$(PY) -m dibtrends check-params
 
 # ---------------------------------------------------------------- report
 $(RENDER_STAMP): $(PAGES) $(QUARTO_PROJECT) src/dibtrends/render.py | $(ENV_STAMP)
-	$(PY) -m dibtrends.pipeline render
+	$(PY) -m dibtrends render
 	@touch $@
 
 report: $(RENDER_STAMP) ## the whole pipeline: environment, data, notebooks, Quarto (or preview)
@@ -115,10 +115,10 @@ test: $(DATA_STAMP) ## run the whole test suite (unit, claims, parameters, pipel
 
 lint: | $(ENV_STAMP) ## ruff over the package, tests and notebooks; notebooks in canonical form
 	$(VENV)/bin/ruff check src tests notebooks scripts
-	$(PY) -m dibtrends.nbtools check
+	$(PY) -m dibtrends notebooks check
 
 bless: $(EXECUTED_STAMP) ## record the chapters' headline numbers as the regression baseline
-	$(PY) -m dibtrends.nbtools bless
+	$(PY) -m dibtrends bless
 
 lab: $(DATA_STAMP) ## open JupyterLab with the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -6,5 +6,5 @@
 set -u
 py=${1:-.venv/bin/python}
 git rev-parse --git-dir >/dev/null 2>&1 || exit 0
-git config filter.dibtrends-notebook.clean "$py -m dibtrends.nbtools clean"
+git config filter.dibtrends-notebook.clean "$py -m dibtrends notebooks clean"
 git config filter.dibtrends-notebook.smudge cat

@@ -6,10 +6,11 @@ PDF's text.
 
     .venv/bin/python scripts/same-report.py BEFORE_CHECKOUT AFTER_CHECKOUT
 
-(The project's environment reads the processed Parquet tables row by row; a Python without
-Polars compares them byte for byte.) Build times, kernel timings and the checkouts' own paths are ignored; anything else that
-differs is printed (first differing lines per file) and the exit status is 1. A refactor
-that must not change the published report is proved by a clean run of this script.
+The project's environment reads the processed Parquet tables row by row (a Python without
+Polars compares them byte for byte). Build times, kernel timings and the checkouts' own paths
+are ignored; anything else that differs is printed (first differing lines per file) and the
+exit status is 1. A refactor that must not change the published report is proved by a clean
+run of this script.
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ def view(path: Path, root: Path) -> list[str] | bytes:
 
 
 #: What is compared, relative to a checkout.
-COMPARED = ("data/processed", "reports/executed", "reports/generated/tables", "reports/generated/results",
-            "reports/generated/pdf-charts", "reports/_output")
+COMPARED = ("data/processed", "reports/executed", "reports/generated/tables",
+            "reports/generated/results", "reports/generated/pdf-charts", "reports/_output")
 #: Built files that record build state, not content.
 SKIPPED = re.compile(r"(^|/)(\.[^/]*|.*\.part|stamps/.*|site_libs/.*)$")
 

@@ -36,7 +36,7 @@ def _committed(path: Path) -> str:
 def test_committed_notebooks_are_canonical(notebook):
     assert nbtools.is_canonical(_committed(notebook)), (
         f"{notebook.name} was committed with outputs or editor metadata; `make setup` installs "
-        "the git filter that strips them, or run `python -m dibtrends.nbtools normalise`")
+        "the git filter that strips them, or run `python -m dibtrends notebooks normalise`")
 
 
 def test_a_jupyterlab_save_normalises_to_the_committed_text():
@@ -55,4 +55,4 @@ def test_the_git_filter_is_declared_for_notebooks():
     attributes = (paths.ROOT / ".gitattributes").read_text()
     assert "notebooks/*.ipynb filter=dibtrends-notebook" in attributes
     script = (paths.ROOT / "scripts" / "git-notebook-filter.sh").read_text()
-    assert "dibtrends.nbtools clean" in script
+    assert "dibtrends notebooks clean" in script

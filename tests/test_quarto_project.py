@@ -114,7 +114,7 @@ def test_quarto_renders_a_minimal_notebook_to_html_and_typst(tmp_path):
 
 
 def test_figure_captions_are_the_charts_computed_titles(tmp_path):
-    from dibtrends import pipeline
+    from dibtrends import kernels
 
     spec = {"vconcat": [{"title": {"text": "Equipment spending, 2014–2024", "subtitle": ["x"]}},
                         {"mark": "text"}]}
@@ -127,7 +127,7 @@ def test_figure_captions_are_the_charts_computed_titles(tmp_path):
     nb.cells = [params, cell]
     path = tmp_path / "n.ipynb"
     nbformat.write(nb, path)
-    pipeline.postprocess(path)
+    kernels.postprocess(path)
     done = nbformat.read(path, as_version=4)
     assert done.cells[0].source.startswith("#| include: false")
     assert done.cells[1].source.splitlines()[:2] == [

@@ -7,7 +7,7 @@ JupyterLab writes outputs, execution counts, its kernel's display name, the full
 
 * git, as a clean filter (``make setup`` installs it: ``.gitattributes`` names it), so what is
   committed is always the canonical form, while the analyst's file keeps its outputs;
-* the build, which executes the canonical copy (``python -m dibtrends.nbtools sync`` writes it
+* the build, which executes the canonical copy (``python -m dibtrends notebooks sync`` writes it
   only when its content changed), so a no-change save re-executes nothing;
 * the tests, which fail when a committed notebook is not canonical.
 
@@ -17,10 +17,8 @@ change (``tests/baselines/<chapter>.json``); the diff then shows exactly which n
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
 import nbformat
@@ -112,47 +110,9 @@ def bless(chapters: list[str], output_dir: Path | None = None) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dibtrends.nbtools", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("clean", help="git clean filter: canonical notebook from stdin to stdout")
-    p_check = sub.add_parser("check", help="fail if a notebook is not in canonical form")
-    p_check.add_argument("notebooks", nargs="*", type=Path)
-    p_fix = sub.add_parser("normalise", help="rewrite notebooks in canonical form (drops outputs)")
-    p_fix.add_argument("notebooks", nargs="*", type=Path)
-    sub.add_parser("sync", help="canonical copies for the build, written only when changed")
-    p_bless = sub.add_parser("bless", help="record chapters' headline numbers as the baseline")
-    p_bless.add_argument("chapters", nargs="*")
-    args = parser.parse_args(argv)
-    if args.command == "clean":
-        sys.stdout.write(canonical_text(sys.stdin.read()))
-        return 0
-    if args.command == "sync":
-        changed = sync()
-        if changed:
-            print(f"  notebooks changed: {', '.join(changed)}", file=sys.stderr)
-        return 0
-    if args.command == "bless":
-        from .chapters import ANALYSES
+if __name__ == "__main__":  # the git filter as older checkouts call it
+    import sys
 
-        for path in bless(args.chapters or list(ANALYSES)):
-            print(f"  baseline   {paths.relative(path)}", file=sys.stderr)
-        return 0
-    targets = args.notebooks or sorted(paths.NOTEBOOKS.glob("*.ipynb"))
-    if args.command == "normalise":
-        for path in targets:
-            write_if_changed(path, canonical_text(path.read_text()))
-        return 0
-    dirty = [str(p) for p in targets if not is_canonical(p.read_text())]
-    if dirty:
-        print("notebooks not in canonical form (outputs, execution counts or editor metadata): "
-              + ", ".join(dirty) + "\nFix: `make setup` installs the git filter that cleans them "
-              "on commit; or run `.venv/bin/python -m dibtrends.nbtools normalise`.",
-              file=sys.stderr)
-        return 1
-    return 0
+    from .cli import main
 
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["notebooks", *sys.argv[1:]]))

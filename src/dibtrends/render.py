@@ -437,7 +437,7 @@ def chart_svg(spec: dict, drawn: set[str] | None = None) -> str:
     try:
         svg = vlc.vegalite_to_svg(spec)
     except Exception as exc:  # noqa: BLE001 - named, with the chart's title
-        from .pipeline import chart_title
+        from .kernels import chart_title
 
         title = chart_title(spec) or "without a title"
         reason = " ".join(str(exc).splitlines()[:2])  # not the JavaScript stack

@@ -1,0 +1,282 @@
+"""Executing the notebooks: Papermill on a pool of warm kernels, one per core.
+
+Kept by hand because no library does it: Papermill (and nbclient under it) starts and stops a
+kernel per notebook, so 40 pages would pay the imports 40 times (``make bench``'s naive run
+takes about 7x longer). Here each kernel imports the chapters once, every page starts in a
+cleared namespace, and Papermill runs it on the kernel's connected client. Injection,
+execution and the executed notebook are Papermill's. Every output is written to a temporary
+file and swapped in on success; a failure names the page and the cell, keeps the failed
+notebook in ``reports/failed/`` and leaves the last good page in place.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from . import paths
+from .errors import DibtrendsError
+
+KERNEL = "python3"
+HIDDEN_TAGS = {"parameters", "injected-parameters"}
+VEGALITE = "application/vnd.vegalite.v5+json"
+
+
+class NotebookFailed(DibtrendsError):
+    """A notebook raised during execution: names the notebook, cell and error."""
+
+
+def failure_message(name: str, nb_path: Path, exc: Exception) -> str:
+    """The failing cell as the analyst's JupyterLab counts it (without Papermill's cells)."""
+    where = ""
+    try:
+        added = {"injected-parameters", "papermill-error-cell-tag"}
+        cells = [c for c in json.loads(nb_path.read_text())["cells"]
+                 if not added & set(c.get("metadata", {}).get("tags", []))]
+        for index, c in enumerate(cells):
+            if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
+                lines = "".join(c.get("source", "")).strip().splitlines()
+                first = next((ln for ln in lines if not ln.startswith("#|")), "")
+                where = (f" at cell {index + 1} of {len(cells)} (id {c.get('id', '?')}, "
+                         f"starting `{first[:70]}`)")
+                break
+    except (OSError, ValueError, KeyError):
+        pass
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = (getattr(exc, "evalue", None) or str(exc)).strip().rstrip(".")
+    return (f"notebook {name}{where} failed: {ename}: {evalue}. The last good executed notebook "
+            f"and report were kept; the failed run is saved as {paths.relative(nb_path)} "
+            "(open it in JupyterLab to see the traceback).")
+
+
+def chart_title(spec) -> str | None:
+    """The first title text in a Vega-Lite spec (charts.titled puts it on the inner chart)."""
+    if not isinstance(spec, dict):
+        return None
+    title = spec.get("title")
+    if isinstance(title, dict) and title.get("text"):
+        text = title["text"]
+        return " ".join(text) if isinstance(text, list) else str(text)
+    if isinstance(title, str) and title:
+        return title
+    children = [c for key in ("vconcat", "hconcat", "concat", "layer") for c in spec.get(key, [])]
+    children += [spec["spec"]] if "spec" in spec else []
+    return next((found for c in children if (found := chart_title(c))), None)
+
+
+def postprocess(nb_path: Path, title: str | None = None) -> None:
+    """Prepare an executed notebook for Quarto (which reads ``#|`` cell options): parameters
+    cells hidden; each figure's caption is its chart's title as computed in this run (a caption
+    can never state a number the data no longer give); a profile gets its own page title."""
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if title and cell.cell_type == "markdown" and cell.source.startswith("# "):
+            cell.source = f"# {title}\n" + cell.source.partition("\n")[2]
+            title = None
+        if cell.cell_type != "code":
+            continue
+        if HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
+            if not cell.source.startswith("#| include: false"):
+                cell.source = "#| include: false\n" + cell.source
+        specs = [o.get("data", {}).get(VEGALITE) for o in cell.get("outputs", [])]
+        caption = next((chart_title(s) for s in specs if s), None)
+        if caption and "#| label: fig-" in cell.source:
+            lines = [ln for ln in cell.source.splitlines() if not ln.startswith("#| fig-cap:")]
+            at = next(i for i, ln in enumerate(lines) if ln.startswith("#| label: fig-")) + 1
+            lines.insert(at, "#| fig-cap: " + json.dumps(caption.rstrip(".") + ".",
+                                                         ensure_ascii=False))
+            cell.source = "\n".join(lines)
+    nbformat.write(nb, nb_path)
+
+
+@functools.cache
+def warm_engine() -> str:
+    """Papermill's own nbclient engine, told to run on the pool kernel's connected client
+    instead of connecting a new one per notebook (a fifth of a second each, 40 times a build)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class WarmClientEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
+                                     stdout_file=None, stderr_file=None, start_timeout=60,
+                                     execution_timeout=None, kc=None, **kwargs):
+            client = PapermillNotebookClient(
+                nb_man, km=kwargs.pop("km"), timeout=execution_timeout,
+                startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = kc
+            return client.execute()
+
+    papermill_engines.register("dibtrends-warm", WarmClientEngine)
+    return "dibtrends-warm"
+
+
+class Kernel:
+    """A warm kernel: started once, imports paid once, namespace cleared between notebooks."""
+
+    #: Paid once per kernel: every chapter module and the chart theme.
+    WARM_UP = ("import dibtrends.charts, dibtrends.report, dibtrends.results\n"
+               "from dibtrends import chapters as _c\n"
+               "for _m in _c.MODULES: _c.module(_m)\n"
+               "del _c, _m\n")
+    #: Every name the last notebook defined goes (what %reset does, without its 0.3 s of
+    #: history and garbage collection); IPython's own names stay.
+    CLEAR = ("_ip = get_ipython()\n"
+             "for _k in [k for k in _ip.user_ns if not k.startswith('_')\n"
+             "           and k not in _ip.user_ns_hidden]:\n"
+             "    del _ip.user_ns[_k]\n"
+             "del _ip, _k\n")
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import KernelManager
+
+        # Local sockets rather than TCP: nothing listens on a port, and the kernel does not
+        # warn about unencrypted TCP on every start.
+        self._sockets = tempfile.mkdtemp(prefix="dibtrends-kernel-")
+        self.km = KernelManager(kernel_name=KERNEL, transport="ipc",
+                                ip=os.path.join(self._sockets, "kernel"))
+        self.km.start_kernel(cwd=str(paths.NOTEBOOKS))
+        self._connect()
+
+    def _connect(self) -> None:
+        self.kc = self.km.blocking_client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+        self._run(self.WARM_UP)
+
+    def _run(self, code: str) -> None:
+        reply = self.kc.execute_interactive(code, store_history=False, timeout=120,
+                                            output_hook=lambda msg: None)
+        if reply["content"].get("status") != "ok":
+            raise NotebookFailed(f"the kernel could not run {code.splitlines()[0]!r}: "
+                                 f"{reply['content'].get('ename')}: "
+                                 f"{reply['content'].get('evalue')}.")
+
+    def fresh(self, page: str) -> None:
+        """A cleared namespace (modules stay imported: that is the point of the pool), told
+        which page it is about to run (the CSVs it writes are recorded under that name)."""
+        if not self.km.is_alive():  # a notebook killed its kernel: start it again
+            self.kc.stop_channels()
+            self.km.restart_kernel(now=True)
+            self._connect()
+        self._run(self.CLEAR + f"__import__('os').environ['DIBTRENDS_PAGE'] = {page!r}\n")
+
+    def shutdown(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+        shutil.rmtree(self._sockets, ignore_errors=True)
+
+
+def execute(job, kernel: Kernel | None = None, log=sys.stderr) -> Path:
+    """Run one :class:`~dibtrends.pipeline.Job` with Papermill into its output, atomically; on
+    failure raise NotebookFailed and keep the failed notebook in reports/failed/."""
+    import papermill as pm
+
+    fingerprint = job.fingerprint()
+    source = paths.CANONICAL_NOTEBOOKS / f"{job.notebook}.ipynb"
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{job.output.stem}.", suffix=".ipynb",
+                                    dir=job.output.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    started = time.perf_counter()
+    extra = {}
+    if kernel is not None:
+        kernel.fresh(job.name)
+        extra = {"km": kernel.km, "kc": kernel.kc, "engine_name": warm_engine()}
+    try:
+        # One write at the end, not one per cell (the output is swapped in whole anyway).
+        pm.execute_notebook(str(source), str(tmp), parameters=job.params, kernel_name=KERNEL,
+                            cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False,
+                            request_save_on_cell_execute=False, autosave_cell_every=0,
+                            **extra)
+    except Exception as exc:  # noqa: BLE001 - any failure becomes one clear message
+        failed = paths.FAILED / job.output.name
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if tmp.exists():
+            os.replace(tmp, failed)
+        raise NotebookFailed(failure_message(job.name, failed, exc)) from None
+    postprocess(tmp, job.title)
+    os.replace(tmp, job.output)
+    job.record_inputs(fingerprint)
+    (paths.FAILED / job.output.name).unlink(missing_ok=True)
+    log.write(f"  executed   {job.name} ({time.perf_counter() - started:.1f} s)\n")
+    return job.output
+
+
+def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr) -> list:
+    """Execute the jobs whose inputs changed, on a pool of warm kernels; returns those that ran.
+
+    A job waits for the jobs named in its ``after`` (the summary for the chapters) and is
+    checked for staleness only when its turn comes (a chapter that ran again may have
+    published the same results). Kernels start only when a job needs one. The first failure
+    stops new work, lets running notebooks finish, and is raised.
+    """
+    names = {j.name for j in jobs}
+    upfront = [j for j in jobs if not (set(j.after) & names)]
+    stale = [j for j in upfront if not j.is_current()]
+    if not stale and len(upfront) == len(jobs):
+        return []
+    # A kernel per core, but no more kernels than pages known to need one.
+    workers = max(1, min(workers or os.cpu_count() or 1, len(stale) or 1))
+    done: set[str] = set()
+    claimed: set[str] = set()
+    ran: list = []
+    errors: list[BaseException] = []
+    cond = threading.Condition()
+
+    def next_job():
+        """The next job whose dependencies are done; None when nothing is left to claim."""
+        with cond:
+            while not errors:
+                waiting = [j for j in jobs if j.name not in claimed]
+                if not waiting:
+                    return None
+                job = next((j for j in waiting
+                            if all(d in done or d not in names for d in j.after)), None)
+                if job is not None:
+                    claimed.add(job.name)
+                    return job
+                cond.wait(timeout=1)
+            return None
+
+    def worker() -> None:
+        kernel = None
+        try:
+            while (job := next_job()) is not None:
+                if job.before is not None:
+                    job.before()
+                if not job.is_current():
+                    kernel = kernel or Kernel()
+                    execute(job, kernel, log)
+                    ran.append(job)
+                with cond:
+                    done.add(job.name)
+                    cond.notify_all()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            with cond:
+                errors.append(exc)
+                cond.notify_all()
+        finally:
+            if kernel is not None:
+                kernel.shutdown()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return ran
