@@ -103,7 +103,7 @@ check-params: $(DATA_STAMP) | $(ENV_STAMP) ## check reports/params.yaml without 
 	$(PY) -m dibtrends check-params
 
 # ---------------------------------------------------------------- report
-$(RENDER_STAMP): $(PAGES) $(QUARTO_PROJECT) src/dibtrends/render.py | $(ENV_STAMP)
+$(RENDER_STAMP): $(PAGES) $(QUARTO_PROJECT) $(wildcard src/dibtrends/render/*.py) | $(ENV_STAMP)
 	$(PY) -m dibtrends render
 	@touch $@
 
@@ -128,7 +128,7 @@ bench: $(ENV_STAMP) ## time cold, no-op and one-change `make report` on this mac
 
 clean: ## remove processed data and every report output (keeps .venv and data/raw)
 	rm -rf data/processed reports/executed reports/generated reports/_output reports/_output.new \
-	  reports/_output.old reports/failed reports/index.ipynb reports/assets/vega-bundle.js* \
+	  reports/_output.old reports/failed reports/assets/vega-bundle.js* \
 	  reports/.quarto build
 
 distclean: clean ## also remove .venv, the uv bootstrap and downloaded sources

@@ -209,14 +209,14 @@ def test_html_draws_every_chart_offline_in_headless_chromium(built_report):
 def test_preview_without_quarto_resolves_references_and_links(built_report, tmp_path):
     """The fallback a user without Quarto gets: titles in the index, captions and references
     as words, links and chart data that resolve."""
-    from dibtrends import render
+    from dibtrends.render import preview as render
 
     out = built_report / "reports" / "_output"
     preview = out / "preview"
     if not preview.exists():
         env = dict(__import__("os").environ, DIBTRENDS_ROOT=str(built_report))
-        code = ("from dibtrends import render; from pathlib import Path; "
-                f"render.render_preview(Path({str(tmp_path / 'preview')!r}))")
+        code = ("from dibtrends.render import preview; from pathlib import Path; "
+                f"preview.render_preview(Path({str(tmp_path / 'preview')!r}))")
         subprocess.run([__import__("sys").executable, "-c", code], env=env, check=True,
                        cwd=built_report)
         preview = tmp_path / "preview"

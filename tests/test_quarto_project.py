@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from dibtrends import paths, render, workers
+from dibtrends.render import pdf, preview, site
 
 QUARTO = render.quarto_path()
 TINY_SPEC = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -44,7 +45,7 @@ def test_sidebar_lists_every_page_and_profiles_by_name(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "EXECUTED", executed)
     monkeypatch.setattr(paths, "PROFILES_DIR", executed / "profiles")
     monkeypatch.setattr(paths, "GENERATED", tmp_path / "generated")
-    sidebar = yaml.safe_load(render.write_sidebar().read_text())["website"]["sidebar"]
+    sidebar = yaml.safe_load(site.write_sidebar().read_text())["website"]["sidebar"]
     contents = sidebar["contents"]
     assert contents[0] == {"href": "index.ipynb", "text": "Executive summary"}
     assert contents[1] == {"section": "Chapters",
@@ -69,18 +70,45 @@ def test_quarto_project_never_executes_and_serves_vega_itself():
     assert "http" not in header.replace("quarto:offset", "")
 
 
-def test_pdf_notebook_draws_each_chart_from_its_spec_and_demotes_profile_headings():
+def test_pdf_page_draws_each_chart_from_its_spec():
     output = {"output_type": "display_data", "metadata": {},
               "data": {"text/html": "<div>chart</div>", "text/plain": "<chart>",
                        "application/vnd.vegalite.v5+json": {"mark": "point"}}}
-    drawn = render.static_only(output, draw=lambda spec: f"<svg>{spec['mark']}</svg>")
+    drawn = pdf.static_only(output, draw=lambda spec: f"<svg>{spec['mark']}</svg>")
     assert drawn["data"] == {"image/svg+xml": "<svg>point</svg>"}
-    assert drawn["metadata"] == {"image/svg+xml": {"width": render.PDF_CHART_WIDTH_PX}}
+    assert drawn["metadata"] == {"image/svg+xml": {"width": pdf.PDF_CHART_WIDTH_PX}}
     table = {"output_type": "display_data", "data": {"text/markdown": "| a |"}}
-    assert render.static_only(dict(table), draw=None) == table  # not a chart: untouched
-    text = "# Ally profile: Iceland\n\n```\n# not a heading\n```\n## Section"
-    assert render.demote_headings(text) == (
-        "## Ally profile: Iceland\n\n```\n# not a heading\n```\n### Section")
+    assert pdf.static_only(dict(table), draw=None) == table  # not a chart: untouched
+
+
+def test_a_profile_page_is_a_section_of_the_pdf_appendix(tmp_path, monkeypatch):
+    """Its headings go one level down (pandoc's shift), its labels get
+    the Ally's suffix, a link to another page becomes a link inside the PDF and gets a stub
+    label for the page's own conversion, and HTML-only cells stay out."""
+    monkeypatch.setattr(paths, "PROFILES_DIR", tmp_path)
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Ally profile: Iceland\n\nSee @fig-share and "
+                                      "[chapter 4](../04_guidelines_and_pledge.ipynb#sec-pledge)."),
+        nbformat.v4.new_code_cell("#| label: fig-share\nshow(chart)"),
+        nbformat.v4.new_code_cell("links()", metadata={"tags": [pdf.HTML_ONLY]})])
+    nbformat.write(nb, tmp_path / "profile_ISL.ipynb")
+    page = pdf.page_notebook(tmp_path / "profile_ISL.ipynb", set())
+    assert "    shift-heading-level-by: 1\n" in page.cells[0].source
+    body = [c.source for c in page.cells[2:-1]]
+    assert body[0].startswith("# Ally profile: Iceland {#page-profile_ISL}")
+    assert "@fig-share-isl" in body[0] and "](#sec-pledge)" in body[0]
+    assert body[1].startswith("#| label: fig-share-isl") and len(body) == 2
+    assert "#metadata(none) <sec-pledge>" in page.cells[-1].source
+    chapter = pdf.page_notebook(_chapter(tmp_path), set())
+    assert "shift-heading-level-by" not in chapter.cells[0].source
+
+
+def _chapter(folder):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A chapter")])
+    path = folder / "chapters" / "02_a.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    return path
 
 
 def test_remote_scripts_are_stripped_from_html():
@@ -89,7 +117,7 @@ def test_remote_scripts_are_stripped_from_html():
             '<script type="module">import("https://cdnjs.cloudflare.com/x.mjs")</script>'
             '<script type="application/json" id="s">{"$schema": "https://vega.github.io/x"}</script>'
             '</head>')
-    cleaned = render.strip_remote_preview(page)
+    cleaned = preview.strip_remote_preview(page)
     assert "cdn.example" not in cleaned and "googleapis" not in cleaned and "cdnjs" not in cleaned
     assert 'type="application/json"' in cleaned  # chart specs stay
 
@@ -101,7 +129,7 @@ def test_quarto_renders_a_minimal_notebook_to_html_and_typst(tmp_path):
     nb.cells = [nbformat.v4.new_markdown_cell("# Test\n\nSee @fig-x."),
                 nbformat.v4.new_code_cell("#| label: fig-x\n#| fig-cap: \"A chart\"\n1")]
     nb.cells[1].outputs = [nbformat.v4.new_output(
-        "display_data", data={"image/svg+xml": render.chart_svg(TINY_SPEC),
+        "display_data", data={"image/svg+xml": pdf.chart_svg(TINY_SPEC),
                               "text/html": "<div class='dibtrends-chart'>x</div>"})]
     path = tmp_path / "t.ipynb"
     nbformat.write(nb, path)
@@ -138,42 +166,42 @@ def test_figure_captions_are_the_charts_computed_titles(tmp_path):
 def test_long_tokens_in_pdf_tables_get_break_opportunities_but_links_stay_whole():
     row = ("| a | https://www.sipri.org/sites/default/files/SIPRI-Milex-data.xlsx | "
            "[SIPRI](https://www.sipri.org/databases/milex/sources-and-methods) |")
-    soft = render.breakable(row)
-    assert soft.replace(render.ZWSP, "") == row
+    soft = pdf.breakable(row)
+    assert soft.replace(pdf.ZWSP, "") == row
     assert "files/\u200b" in soft
     assert "(https://www.sipri.org/databases/milex/sources-and-methods)" in soft
-    assert render.breakable("plain text https://example.org/a/very/long/path/indeed") == (
+    assert pdf.breakable("plain text https://example.org/a/very/long/path/indeed") == (
         "plain text https://example.org/a/very/long/path/indeed")  # only table rows
 
 
 def test_a_table_stays_a_table_when_its_tokens_are_softened():
     table = "| a | b |\n|" + "-" * 40 + "|" + "-" * 30 + ":|\n| x | " + "y" * 40 + " |"
-    lines = render.breakable(table).splitlines()
+    lines = pdf.breakable(table).splitlines()
     assert lines[1] == table.splitlines()[1]  # the rule under the header is untouched
-    assert render.ZWSP in lines[2]
+    assert pdf.ZWSP in lines[2]
 
 
 def test_pdf_charts_are_drawn_once_cached_by_content_and_pruned(tmp_path, monkeypatch):
-    monkeypatch.setattr(render.paths, "CHART_IMAGES", tmp_path / "pdf-charts")
-    svg = render.chart_svg(TINY_SPEC)
+    monkeypatch.setattr(paths, "CHART_IMAGES", tmp_path / "pdf-charts")
+    svg = pdf.chart_svg(TINY_SPEC)
     assert svg.startswith("<svg") and "A tiny chart" in svg
     cached = list((tmp_path / "pdf-charts").glob("*.svg"))
     assert [p.read_text() for p in cached] == [svg]
     cached[0].write_text("<svg>from the cache</svg>")
-    assert render.chart_svg(TINY_SPEC) == "<svg>from the cache</svg>"
+    assert pdf.chart_svg(TINY_SPEC) == "<svg>from the cache</svg>"
     other = dict(TINY_SPEC, mark="line")
     drawn: set[str] = set()
-    render.chart_svg(other, drawn)
-    assert drawn == {render._chart_key(other)}
-    render.prune_chart_images(drawn)
-    assert [p.stem for p in (tmp_path / "pdf-charts").glob("*.svg")] == [render._chart_key(other)]
+    pdf.chart_svg(other, drawn)
+    assert drawn == {pdf._chart_key(other)}
+    pdf.prune_chart_images(drawn)
+    assert [p.stem for p in (tmp_path / "pdf-charts").glob("*.svg")] == [pdf._chart_key(other)]
 
 
 def test_a_chart_vl_convert_cannot_draw_stops_the_render_with_its_title(tmp_path, monkeypatch):
-    monkeypatch.setattr(render.paths, "CHART_IMAGES", tmp_path / "pdf-charts")
+    monkeypatch.setattr(paths, "CHART_IMAGES", tmp_path / "pdf-charts")
     broken = dict(TINY_SPEC, mark="no-such-mark")
-    with pytest.raises(render.RenderFailed, match="A tiny chart.*JupyterLab"):
-        render.chart_svg(broken)
+    with pytest.raises(pdf.RenderFailed, match="A tiny chart.*JupyterLab"):
+        pdf.chart_svg(broken)
     assert not list((tmp_path / "pdf-charts").glob("*"))
 
 

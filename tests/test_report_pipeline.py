@@ -116,6 +116,49 @@ def test_one_parameter_change_reexecutes_only_that_chapter_and_the_summary(built
         assert "2016" in summary and "default: 2014" in summary
 
 
+QUARTO_ONLY = pytest.mark.skipif(shutil.which("quarto") is None, reason="needs Quarto on PATH "
+                                 "(.ci/run installs the shared 1.7.34)")
+
+
+def _site_bytes(copy: Path) -> dict[str, bytes]:
+    out = copy / "reports" / "_output"
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.html")}
+
+
+@QUARTO_ONLY
+def test_one_parameter_change_renders_only_its_pages_and_the_pdf(built_report):
+    """Incremental render: the changed chapter and the summary are rendered again, every other
+    page of the site is left as it was, and the PDF says the new value."""
+    before = _site_bytes(built_report)
+    with e2e.put_back(built_report, _params(built_report)):
+        _set_param(built_report, "05_critical_minerals", "min_reliance_pct", 75)
+        e2e.make(built_report, "report")
+        after = _site_bytes(built_report)
+        changed = {name for name in before if after.get(name) != before[name]}
+        assert changed == {"index.html", "executed/05_critical_minerals.html"}, changed
+        pdf = built_report / "reports" / "_output" / "dibtrends-report.pdf"
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "import-reliance threshold, % of U.S. apparent consumption: 75" in " ".join(
+            text.split()), "the PDF shows the new parameter value"
+    e2e.make(built_report, "report")  # back to the report as first built
+    assert _site_bytes(built_report) == before
+
+
+@QUARTO_ONLY
+def test_a_failed_render_keeps_the_last_good_report_and_the_next_one_recovers(built_report):
+    config = built_report / "reports" / "_quarto.yml"
+    out = built_report / "reports" / "_output"
+    snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with e2e.put_back(built_report, config):
+        config.write_text(config.read_text().replace("theme: default", "theme: no-such-theme"))
+        run = e2e.make(built_report, "report", check=False)
+        assert run.returncode != 0 and "HTML site failed" in run.stderr, run.stderr
+        assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == snapshot
+    e2e.make(built_report, "report")
+    assert (out / "index.html").read_bytes() == snapshot[out / "index.html"]
+
+
 def test_a_module_edit_reexecutes_only_the_chapters_that_import_it(built_report):
     module = built_report / "src" / "dibtrends" / "minerals.py"
     before = e2e.mtimes(built_report)

@@ -44,7 +44,8 @@ ASSETS = REPORTS / "assets"
 VEGA_BUNDLE = ASSETS / "vega-bundle.js"
 QUARTO_CONFIG = REPORTS / "_quarto.yml"
 VEGA_HEADER = REPORTS / "_vega-header.html"
-SITE_INDEX = REPORTS / "index.ipynb"
+#: Staging folders of the render (Quarto's working copies of the site and the PDF's pages).
+BUILD = ROOT / "build"
 
 #: Sub-folders of an output folder (``GENERATED`` in a report build, a temp folder in tests).
 RESULTS_SUBDIR = "results"
