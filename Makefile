@@ -84,7 +84,7 @@ $(DATA_STAMP): FORCE | $(ENV_STAMP)
 
 # ---------------------------------------------------------------- notebooks
 # One pipeline run executes every page whose inputs changed, on warm kernels (one per core).
-$(EXECUTED_STAMP): $(NOTEBOOK_SRC) reports/params.yaml $(PKG_SRC) $(DATA_STAMP) uv.lock | $(ENV_STAMP)
+$(EXECUTED_STAMP): $(NOTEBOOK_SRC) reports/params.yaml $(PKG_SRC) data/sources.yml $(DATA_STAMP) uv.lock | $(ENV_STAMP)
 	$(PY) -m dibtrends run
 	@touch $@
 

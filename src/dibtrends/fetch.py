@@ -180,7 +180,7 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
                 f"expected sha256 {source.sha256}, got {got}. The upstream file has changed "
                 f"(a new edition or a silent revision) or the copy is corrupt. {kept} "
                 "Fix: if the publisher issued a new edition, review it, then update the sha256, "
-                "edition and retrieval date in src/dibtrends/sources.py and re-run the tests; "
+                "edition and retrieval date in data/sources.yml and re-run the tests; "
                 "otherwise point DIBTRENDS_MIRROR at an intact copy."
             )
         os.replace(tmp, target)

@@ -17,6 +17,8 @@ ROOT = Path(os.environ.get("DIBTRENDS_ROOT", Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 RAW = Path(os.environ.get("DIBTRENDS_RAW", DATA / "raw"))
 CURATED = DATA / "curated"
+#: The source registry: publisher, edition, address and sha256 of every upstream file.
+SOURCES_FILE = DATA / "sources.yml"
 PROCESSED = Path(os.environ.get("DIBTRENDS_PROCESSED", DATA / "processed"))
 NOTEBOOKS = ROOT / "notebooks"
 #: The package's own source (the pipeline hashes the modules each page imports).

@@ -231,13 +231,15 @@ class Job:
 
 def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:
     """What a chapter's page depends on: its canonical notebook, the modules it and its chapter
-    module import, the processed tables and other files the chapter module declares, the lock."""
+    module import, the processed tables and other files the chapter module declares, the
+    source registry (editions are quoted on every page) and the lock file."""
     canonical = paths.CANONICAL_NOTEBOOKS / f"{name}.ipynb"
     mod = chapters.module(name)
     modules = {mod.__name__, *notebook_imports(paths.NOTEBOOKS / f"{name}.ipynb")}
     tables = [processed_dir / f"{t}.parquet" for t in getattr(mod, "READS", ())]
     extra = [Path(p) for p in getattr(mod, "READS_FILES", ())]
-    return [canonical, *module_closure(modules), *tables, *extra, paths.LOCK_FILE]
+    return [canonical, *module_closure(modules), *tables, *extra, paths.SOURCES_FILE,
+            paths.LOCK_FILE]
 
 
 def profile_jobs(values: dict[str, dict], allies: Iterable[str] | None, processed: Path,
