@@ -108,3 +108,18 @@ def test_parameter_description_flags_changed_values():
     assert "2 parameters changed" in text
     assert "base year: **2016** (default: 2014)" in text
     assert "**current US$** (default: constant 2015 US$)" in text
+
+
+def test_a_parameters_cell_with_a_computed_value_is_refused_with_the_fix(tmp_path):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("start_year = 1949\nend_year = max(2020, start_year)",
+                                     metadata={"tags": ["parameters"]})
+    path = tmp_path / "01_long_run_spending.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    with pytest.raises(ParameterError, match="end_year is not a literal value.*numbers, strings"):
+        pipeline.parameters_cell(path)
+    cell.source = "start_year = 1960  # first year\ngroups = ('NATO total', 'United States')"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    assert pipeline.parameters_cell(path) == {"start_year": 1960,
+                                              "groups": ("NATO total", "United States")}

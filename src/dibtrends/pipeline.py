@@ -41,26 +41,20 @@ PACKAGE = paths.PACKAGE
 
 # ---------------------------------------------------------------- parameters
 def parameters_cell(notebook: Path) -> dict[str, Any]:
-    """The defaults in a notebook's ``parameters`` cell (literal values only)."""
-    import nbformat
+    """The defaults in a notebook's ``parameters`` cell, as Papermill reads them (literal values
+    only: the pipeline compares and injects them)."""
+    import papermill as pm
 
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            values = {}
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
-                        node.targets[0], ast.Name):
-                    try:
-                        values[node.targets[0].id] = ast.literal_eval(node.value)
-                    except ValueError:
-                        raise ParameterError(
-                            f"notebook {paths.relative(notebook)}: parameter "
-                            f"{node.targets[0].id} is not a literal value; the parameters cell "
-                            "may hold only names set to numbers, strings, lists, True/False or "
-                            "None.") from None
-            return values
-    return {}
+    values = {}
+    for name, found in pm.inspect_notebook(str(notebook)).items():
+        try:
+            values[name] = ast.literal_eval(found["default"])
+        except (ValueError, SyntaxError):
+            raise ParameterError(
+                f"notebook {paths.relative(notebook)}: parameter {name} is not a literal value; "
+                "the parameters cell may hold only names set to numbers, strings, lists, "
+                "True/False or None.") from None
+    return values
 
 
 def read_params_file(params_file: Path = paths.PARAMS_FILE) -> dict[str, dict]:
