@@ -116,10 +116,11 @@ def test_a_parameters_cell_with_a_computed_value_is_refused_with_the_fix(tmp_pat
     cell = nbformat.v4.new_code_cell("start_year = 1949\nend_year = max(2020, start_year)",
                                      metadata={"tags": ["parameters"]})
     path = tmp_path / "01_long_run_spending.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell], metadata=kernel), path)
     with pytest.raises(ParameterError, match="end_year is not a literal value.*numbers, strings"):
         pipeline.parameters_cell(path)
     cell.source = "start_year = 1960  # first year\ngroups = ('NATO total', 'United States')"
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell], metadata=kernel), path)
     assert pipeline.parameters_cell(path) == {"start_year": 1960,
                                               "groups": ("NATO total", "United States")}
