@@ -40,6 +40,7 @@ def test_tables_built_by_the_workers_equal_a_load_in_this_process(tmp_path, proc
 def test_a_malformed_curated_table_stops_make_data_naming_file_and_column(tmp_path, processed):
     root = tmp_path / "checkout"
     shutil.copytree(paths.CURATED, root / "data" / "curated")
+    shutil.copy2(paths.SOURCES_FILE, root / "data" / paths.SOURCES_FILE.name)
     broken = root / "data" / "curated" / "merger_timeline.csv"
     frame = pl.read_csv(broken, infer_schema=False)
     frame.drop("event_type").write_csv(broken)

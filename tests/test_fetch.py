@@ -140,7 +140,7 @@ def test_checksum_mismatch_shows_both_hashes_and_keeps_old_file(server, tmp_path
     assert served == SMALL.sha256  # the corrupt copy differs from the registered bytes
     got = message.split("got ")[1].split(".")[0]
     assert len(got) == 64 and got != SMALL.sha256
-    assert "sources.py" in message and "was kept" in message
+    assert "data/sources.yml" in message and "was kept" in message
     assert target.read_bytes() == b"a local file the user had"
     assert target.stat().st_mtime_ns == before
 

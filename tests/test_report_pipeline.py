@@ -129,6 +129,7 @@ def _site_bytes(copy: Path) -> dict[str, bytes]:
 def test_one_parameter_change_renders_only_its_pages_and_the_pdf(built_report):
     """Incremental render: the changed chapter and the summary are rendered again, every other
     page of the site is left as it was, and the PDF says the new value."""
+    e2e.make(built_report, "report")  # the site as the pages stand (earlier tests change them)
     before = _site_bytes(built_report)
     with e2e.put_back(built_report, _params(built_report)):
         _set_param(built_report, "05_critical_minerals", "min_reliance_pct", 75)
@@ -149,9 +150,10 @@ def test_one_parameter_change_renders_only_its_pages_and_the_pdf(built_report):
 def test_a_failed_render_keeps_the_last_good_report_and_the_next_one_recovers(built_report):
     config = built_report / "reports" / "_quarto.yml"
     out = built_report / "reports" / "_output"
+    e2e.make(built_report, "report")
     snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     with e2e.put_back(built_report, config):
-        config.write_text(config.read_text().replace("theme: default", "theme: no-such-theme"))
+        config.write_text(config.read_text().replace("type: website", "type: no-such-type"))
         run = e2e.make(built_report, "report", check=False)
         assert run.returncode != 0 and "HTML site failed" in run.stderr, run.stderr
         assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == snapshot
