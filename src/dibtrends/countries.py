@@ -59,12 +59,12 @@ def _lookup(name: str) -> str | None:
     return None
 
 
-def iso3(name: str, *, file: str | Path, column: str) -> str:
+def iso3(name: str, *, file: str | Path, column: str, row=None) -> str:
     """The ISO3 code for ``name``, or a DataError telling the user where to add it."""
     code = _lookup(name.strip())
     if code is None:
         raise DataError(
-            file, f"unknown country name {name.strip()!r}", column=column,
+            file, f"unknown country name {name.strip()!r}", column=column, row=row,
             fix=(f"if it is a country, add a line '{name.strip()},<ISO3>,<note>' to "
                  f"{OVERRIDES_FILE.relative_to(paths.ROOT)}; if it is a region or total row, "
                  "make the loader skip it."),

@@ -23,7 +23,6 @@ from pathlib import Path
 import polars as pl
 
 from . import countries, paths
-from .errors import DataError
 
 MEMBERSHIP_FILE = paths.CURATED / "nato_membership.csv"
 TREATY_IN_FORCE = date(1949, 8, 24)
@@ -64,17 +63,12 @@ def _schema():
 
 def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
     """The curated accession table, validated."""
-    path = Path(path or MEMBERSHIP_FILE)
-    try:
-        df = pl.read_csv(path, schema_overrides={"accession_date": pl.Date,
-                                                 "founding_member": pl.Boolean})
-    except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as exc:
-        raise DataError(path, f"could not parse the membership table: {exc}",
-                        column="accession_date",
-                        fix="dates must be ISO (YYYY-MM-DD) and founding_member true/false."
-                        ) from None
     from . import validate
+    from .load import workbook
 
+    path = Path(path or MEMBERSHIP_FILE)
+    df = workbook.curated(path, {"accession_date": pl.Date, "founding_member": pl.Boolean},
+                          key=["iso3"])
     return validate.validated(df, _schema(), path, key=["iso3"])
 
 

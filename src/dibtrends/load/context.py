@@ -13,12 +13,12 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import paths
 from ..errors import DataError
-from ..sources import get as get_source
 from ..validate import validated
+from . import workbook
 
 NMC, GMSD = "cow_nmc6", "owid_gmsd"
+WHERE = "src/dibtrends/load/context.py"
 
 #: NMC codebook: "Military Expenditures (For 1816-1913: thousands of current year British
 #: Pounds. For 1914+: thousands of current year US Dollars.)" (NMC 3.0 format notes; the v6.0
@@ -52,6 +52,10 @@ OWID_CODES = {"OWID_CZS": "CSK", "OWID_YGS": "YUG", "OWID_GDR": "DDR", "OWID_KOS
 #: are exactly Taiwan (every year 1949-2019, 88-99), Syria (every year 1946-2012, 87-100) and
 #: Qatar 1971 (97). They are kept, flagged ``implausible``, and must not be charted.
 IMPLAUSIBLE_MIN = 80.0
+#: NMC's other measures -> their columns here, units in the names.
+NMC_COLUMNS = {"milper": "milper_thousand", "irst": "irst_thousand_tons",
+               "pec": "pec_thousand_coal_ton_equiv", "tpop": "tpop_thousand",
+               "upop": "upop_thousand"}
 
 
 class NmcSchema(pa.DataFrameModel):
@@ -104,43 +108,13 @@ class GmsdSchema(pa.DataFrameModel):
         unique = ["entity", "year"]
 
 
-def _path(source_id: str, path: Path | None) -> Path:
-    return Path(path) if path is not None else paths.RAW / get_source(source_id).filename
-
-
-def _require(path: Path, df: pl.DataFrame, expected: list[str]) -> None:
-    for column in expected:
-        if column not in df.columns:
-            raise DataError(path, f"expected column {column!r} is missing (found {df.columns})",
-                            column=column,
-                            fix="the upstream layout changed: update "
-                                "src/dibtrends/load/context.py.")
-
-
-def _numbers(path: Path, df: pl.DataFrame, columns: list[str], key: list[str]) -> pl.DataFrame:
-    """Cast text columns to numbers, failing on the first cell that is not one."""
-    raw = df
-    for column in columns:
-        cast = raw[column].str.strip_chars().cast(pl.Float64, strict=False)
-        bad = raw.with_row_index("i").filter(cast.is_null() & raw[column].is_not_null())
-        if bad.height:
-            row = bad.row(0, named=True)
-            raise DataError(path, f"value {row[column]!r} is not a number", column=column,
-                            row=f"{row['i'] + 2} ({', '.join(f'{k}={row[k]}' for k in key)})",
-                            fix="check the cell in the source file.")
-        df = df.with_columns(cast.alias(column))
-    return df
-
-
 def load_nmc(path: Path | None = None) -> pl.DataFrame:
     """COW National Material Capabilities 6.0, with the currency of ``milex`` made explicit."""
-    path = _path(NMC, path)
-    if not path.exists():
-        raise DataError(path, "source file is missing", fix="run `make data` to fetch it.")
-    raw = pl.read_csv(path, infer_schema=False)
+    path = workbook.raw_path(NMC, path)
     measures = ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
-    _require(path, raw, ["stateabb", "ccode", "year", *measures])
-    df = _numbers(path, raw, ["ccode", "year", *measures], key=["stateabb", "year"])
+    df = workbook.csv(path, ["stateabb", "ccode", "year", *measures], where=WHERE, extra=True,
+                      types=dict.fromkeys(["ccode", "year", *measures], pl.Float64),
+                      key=["stateabb", "year"], source_id=NMC)
     for column in measures:
         odd = df.with_row_index("i").filter((pl.col(column) < 0) & (pl.col(column) != NMC_MISSING))
         if odd.height:
@@ -149,24 +123,18 @@ def load_nmc(path: Path | None = None) -> pl.DataFrame:
                             column=column,
                             row=f"{row['i'] + 2} ({row['stateabb']} {row['year']:.0f})",
                             fix="check the cell; the codebook's only missing code is -9.")
-    missing = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
-               for c in measures}
+    value = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
+             for c in measures}
     iso = pl.col("ccode").replace_strict(COW_TO_ISO3, default=None, return_dtype=pl.String)
-    iso = pl.when((pl.col("ccode") == 365) & pl.col("year").is_between(*SOVIET_YEARS)) \
-        .then(pl.lit("SUN")).otherwise(iso)
     out = df.with_columns(pl.col("ccode", "year").cast(pl.Int64)).select(
-        pl.col("stateabb").str.strip_chars(),
-        "ccode",
-        iso.alias("iso3"),
+        pl.col("stateabb").str.strip_chars(), "ccode",
+        pl.when((pl.col("ccode") == 365) & pl.col("year").is_between(*SOVIET_YEARS))
+        .then(pl.lit("SUN")).otherwise(iso).alias("iso3"),
         "year",
-        missing["milex"].alias("milex_thousand_current"),
+        value["milex"].alias("milex_thousand_current"),
         pl.when(pl.col("year") < NMC_USD_FROM).then(pl.lit("GBP")).otherwise(pl.lit("USD"))
         .alias("milex_currency"),
-        missing["milper"].alias("milper_thousand"),
-        missing["irst"].alias("irst_thousand_tons"),
-        missing["pec"].alias("pec_thousand_coal_ton_equiv"),
-        missing["tpop"].alias("tpop_thousand"),
-        missing["upop"].alias("upop_thousand"),
+        *[value[c].alias(name) for c, name in NMC_COLUMNS.items()],
         pl.col("cinc"),
         pl.lit(NMC).alias("source_id"),
     )
@@ -175,32 +143,23 @@ def load_nmc(path: Path | None = None) -> pl.DataFrame:
 
 def load_gmsd(path: Path | None = None) -> pl.DataFrame:
     """OWID/GMSD military expenditure as a share of GDP, percent; implausible values flagged."""
-    path = _path(GMSD, path)
-    if not path.exists():
-        raise DataError(path, "source file is missing", fix="run `make data` to fetch it.")
-    raw = pl.read_csv(path, infer_schema=False)
-    value_column = "Military expenditure (% of GDP)"
-    _require(path, raw, ["Entity", "Code", "Year", value_column])
-    extra = [c for c in raw.columns if c not in ("Entity", "Code", "Year", value_column)]
-    if extra:
-        raise DataError(path, f"unexpected column {extra[0]!r}", column=extra[0],
-                        fix="OWID changed the export: check the new column and update the loader.")
-    df = _numbers(path, raw, ["Year", value_column], key=["Entity", "Year"])
-    empty_code = df.with_row_index("i").filter(pl.col("Code").is_null())
-    if empty_code.height:
-        row = empty_code.row(0, named=True)
+    path = workbook.raw_path(GMSD, path)
+    share = "Military expenditure (% of GDP)"
+    df = workbook.csv(path, ["Entity", "Code", "Year", share], where=WHERE, source_id=GMSD,
+                      types={"Year": pl.Float64, share: pl.Float64}, key=["Entity", "Year"])
+    if (empty := df.with_row_index("i").filter(pl.col("Code").is_null())).height:
+        row = empty.row(0, named=True)
         raise DataError(path, "entity without a code", column="Code",
                         row=f"{row['i'] + 2} ({row['Entity']})",
                         fix="OWID added a region or aggregate: decide whether to keep it, then "
                             "map its code in OWID_CODES or skip it in load_gmsd.")
-    code = pl.col("Code")
-    iso = pl.when(code.str.contains(r"^[A-Z]{3}$")).then(code) \
-        .otherwise(code.replace_strict(OWID_CODES, default=None, return_dtype=pl.String))
-    value = pl.col(value_column)
+    code, value = pl.col("Code"), pl.col(share)
     out = df.select(
         pl.col("Entity").alias("entity"),
         code.alias("owid_code"),
-        iso.alias("iso3"),
+        pl.when(code.str.contains(r"^[A-Z]{3}$")).then(code)
+        .otherwise(code.replace_strict(OWID_CODES, default=None, return_dtype=pl.String))
+        .alias("iso3"),
         pl.col("Year").cast(pl.Int64).alias("year"),
         value.alias("share_gdp_pct"),
         ((value >= IMPLAUSIBLE_MIN) & (value.round(0) == value)).alias("implausible"),

@@ -22,7 +22,7 @@ import pandera.polars as pa
 import polars as pl
 
 from .. import paths, validate
-from ..errors import DataError
+from . import workbook
 
 DOD_FILE = "dod_consolidation_2022.csv"
 MERGER_FILE = "merger_timeline.csv"
@@ -77,30 +77,11 @@ class MergerTimelineSchema(pa.DataFrameModel):
                                      | (pl.col("date").dt.year() == pl.col("year")))
 
 
-def _read(path: Path, schema: dict) -> pl.DataFrame:
-    if not path.exists():
-        raise DataError(path, "curated table is missing",
-                        fix="restore it from git (data/curated is under version control).")
-    try:
-        df = pl.read_csv(path, schema_overrides=schema, encoding="utf8")
-    except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as exc:
-        raise DataError(path, f"cannot parse the curated table: {exc}",
-                        fix="check the CSV quoting and the types of the columns named here."
-                        ) from None
-    blank = [c for c in df.columns if c == "citation" and df[c].is_null().any()]
-    if blank:
-        rows = df.with_row_index("row").filter(pl.col("citation").is_null())["row"].to_list()
-        raise DataError(path, "every curated row needs a citation", column="citation",
-                        row=", ".join(str(r + 2) for r in rows),
-                        fix="add the document, page/section and URL the fact comes from.")
-    return df
-
-
 def load_dod_consolidation(path: Path | None = None) -> pl.DataFrame:
     """DoD (2022) supplier counts, 1990s -> 2022, with citations."""
     path = Path(path or paths.CURATED / DOD_FILE)
-    df = _read(path, {"count_before": pl.Int64, "count_after": pl.Int64,
-                      "period_before": pl.String, "period_after": pl.String, "page": pl.String})
+    df = workbook.curated(path, {"count_before": pl.Int64, "count_after": pl.Int64},
+                          key=["fact_id"])
     df = df.select(pl.lit(DOD_SOURCE_ID).alias("source_id"), pl.all())
     return validate.validated(df, DodConsolidationSchema, path, key=["fact_id"])
 
@@ -108,13 +89,8 @@ def load_dod_consolidation(path: Path | None = None) -> pl.DataFrame:
 def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
     """Dated consolidation events of the US and European primes, with citations."""
     path = Path(path or paths.CURATED / MERGER_FILE)
-    df = _read(path, {"year": pl.Int64, "date": pl.String, "note": pl.String})
-    try:
-        df = df.with_columns(pl.col("date").str.to_date("%Y-%m-%d", strict=True))
-    except pl.exceptions.InvalidOperationError as exc:
-        raise DataError(path, f"a date is not in YYYY-MM-DD form: {exc}", column="date",
-                        fix="write dates as YYYY-MM-DD, or leave the cell empty and keep the year."
-                        ) from None
+    df = workbook.curated(path, {"year": pl.Int64, "date": pl.Date},
+                          key=["company_after", "year"])
     df = (df.select(pl.lit(MERGER_SOURCE_ID).alias("source_id"), pl.all())
           .sort("region", "year", "date", nulls_last=True))
     return validate.validated(df, MergerTimelineSchema, path,

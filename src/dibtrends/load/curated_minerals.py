@@ -13,9 +13,9 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from ..errors import DataError
 from ..minerals import CURATED_FILE
 from ..validate import validated
+from . import workbook
 
 FILE = CURATED_FILE  # one name for the file, shared with the chapter
 COLUMNS = {
@@ -48,16 +48,9 @@ class DefenceMineralsSchema(pa.DataFrameModel):
 
 
 def load_defence_minerals(path: Path | None = None) -> pl.DataFrame:
-    path = Path(path or FILE)
-    if not path.exists():
-        raise DataError(path, "curated file is missing", fix="restore it from git.")
-    header = pl.read_csv(path, n_rows=0).columns
-    if header != list(COLUMNS):
-        raise DataError(path, f"columns are {header}, expected {list(COLUMNS)}",
-                        column=next((c for c in COLUMNS if c not in header), None),
-                        fix="keep the curated file's header exactly as documented.")
-    df = pl.read_csv(path, schema=COLUMNS)
-    return validated(df, DefenceMineralsSchema, path, key=["mineral"])
+    df = workbook.curated(path or FILE, {c: t for c, t in COLUMNS.items() if t != pl.String},
+                          columns=list(COLUMNS), key=["mineral"])
+    return validated(df, DefenceMineralsSchema, path or FILE, key=["mineral"])
 
 
 TABLES = {"defence_critical_minerals": load_defence_minerals}

@@ -1,23 +1,18 @@
 """USGS Mineral Commodity Summaries 2024 data release: four small CSVs -> tidy, validated tables.
 
-What the files are (all UTF-8 with a byte-order mark, all about the United States in 2023):
+All are about the United States in 2023 (UTF-8 with a byte-order mark):
 
-* Fig. 2 ``MCS2024_Fig2_Net_Import_Reliance.csv``: U.S. net import reliance (NIR, percent of
-  apparent consumption) for 63 commodities, each with its major import sources 2019-2022 in
-  descending order of import share. NIR is partly text: ``>95`` (more than 95), ``<50`` (less
-  than 50); USGS data sheets also use ``E`` (net exporter), ``W`` (withheld to avoid disclosing
-  company proprietary data), ``NA`` (not available) and ``XX`` (not applicable). Every row is kept:
-  the number goes to ``net_import_reliance_pct``, the qualifier to ``nir_bound`` and the printed
-  text to ``nir_text``. An unknown token stops the load.
-* Fig. 3 ``MCS2024_Fig3_Major_Import_Sources.csv``: per country, how many commodities it is a
-  major import source for (the map's classes).
-* Table 4 ``MCS2024_T4_Critical_Minerals_End_Use.csv``: the 2022 list of critical minerals with
-  their primary applications and an NIR printed *without* Fig. 2's qualifiers (Titanium ``95``
-  where Fig. 2 says ``>95``; ``Aluminum`` 75 is bauxite's ``>75``): use Fig. 2 for bounds.
-* Table 5 ``MCS2024_T5_Critical_Minerals_Salient.csv``: production, apparent consumption, NIR
-  and the leading import source per critical mineral; ``W`` = withheld, ``NA`` = not available.
-
-Only ranked import sources are published, never their shares: no table here holds a share.
+* Fig. 2 ``MCS2024_Fig2_Net_Import_Reliance.csv``: net import reliance (NIR, percent of apparent
+  consumption) for 63 commodities, with the major import sources 2019-2022 in descending order
+  of import share (the shares are not published). NIR is partly text: ``>95``, ``<50``, and in
+  USGS data sheets ``E`` (net exporter), ``W`` (withheld), ``NA`` (not available), ``XX`` (not
+  applicable). Every row is kept: the number in ``net_import_reliance_pct``, the qualifier in
+  ``nir_bound``, the printed text in ``nir_text``; an unknown token stops the load.
+* Fig. 3: per country, how many commodities it is a major import source for (the map's classes).
+* Table 4: the 2022 critical minerals, their applications, and an NIR printed *without* Fig. 2's
+  qualifiers (Titanium ``95`` where Fig. 2 says ``>95``): use Fig. 2 for bounds.
+* Table 5: production, apparent consumption, NIR and the leading import source per critical
+  mineral; ``W`` = withheld, ``NA`` = not available.
 """
 
 from __future__ import annotations
@@ -28,21 +23,19 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import paths
 from ..countries import iso3
 from ..errors import DataError
-from ..sources import get as get_source
-from ..validate import validated
 from ..sources import USGS_FIG2 as FIG2
 from ..sources import USGS_FIG3 as FIG3
 from ..sources import USGS_T4 as T4
 from ..sources import USGS_T5 as T5
+from ..validate import validated
+from . import workbook
 
-
+WHERE = "src/dibtrends/load/usgs.py"
 #: Year the NIR figures describe, and the period of the import-source ranking (MCS 2024).
 DATA_YEAR = 2023
 SOURCES_PERIOD = (2019, 2022)
-
 #: NIR qualifiers: the printed token -> ``nir_bound``. Numbers are matched by ``_NIR_NUMBER``.
 NIR_TOKENS = {
     "E": "exporter",        # net exporter: NIR would be negative, USGS prints no number
@@ -53,8 +46,7 @@ NIR_TOKENS = {
 NIR_BOUNDS = ("eq", "gt", "lt", *NIR_TOKENS.values())
 _NIR_NUMBER = re.compile(r"^(?P<op>[<>]?)\s*(?P<num>\d+(?:\.\d+)?)$")
 _OPS = {"": "eq", ">": "gt", "<": "lt"}
-
-#: Salient-statistic flags (Table 5).
+#: Salient-statistic flags (Table 5), and its statistics by USGS header.
 SALIENT_FLAGS = ("reported", "withheld", "not_available", "lt")
 SALIENT_STATISTICS = {
     "Primary_prod": "primary_production",
@@ -65,13 +57,11 @@ SALIENT_STATISTICS = {
 #: The CSV states no unit. MCS data sheets report quantities in metric tons of contained
 #: content unless noted, with a basis that differs by commodity (e.g. rare-earth oxide).
 QUANTITY_UNIT = "unstated in source (MCS data sheets: metric tons, commodity-specific basis)"
-
 HONG_KONG_NOTE = "Imports from Hong Kong are included with China"
+NIR = "Net_Import_Reliance_pct_2023"
+SOURCES_COLUMN = "Major_Import_Sources_2019_2022"
+_ISO3 = {"str_matches": r"^[A-Z]{3}$"}
 
-
-# --------------------------------------------------------------------------------------------
-# Schemas
-# --------------------------------------------------------------------------------------------
 
 class NetImportRelianceSchema(pa.DataFrameModel):
     """One row per Fig. 2 commodity."""
@@ -101,7 +91,7 @@ class ImportSourcesSchema(pa.DataFrameModel):
     commodity: pl.String
     rank: pl.Int64 = pa.Field(ge=1, le=10)
     source_country: pl.String
-    iso3: pl.String = pa.Field(str_matches=r"^[A-Z]{3}$")
+    iso3: pl.String = pa.Field(**_ISO3)
     includes_hong_kong: pl.Boolean
     period_start: pl.Int64 = pa.Field(isin=[SOURCES_PERIOD[0]])
     period_end: pl.Int64 = pa.Field(isin=[SOURCES_PERIOD[1]])
@@ -124,7 +114,7 @@ class ImportSourceCountsSchema(pa.DataFrameModel):
     """Fig. 3: per country, the number of commodities it is a major import source for."""
 
     country: pl.String = pa.Field(unique=True)
-    iso3: pl.String = pa.Field(unique=True, str_matches=r"^[A-Z]{3}$")
+    iso3: pl.String = pa.Field(unique=True, **_ISO3)
     commodity_count: pl.Int64 = pa.Field(ge=1)
     map_class: pl.String
     map_class_min: pl.Int64 = pa.Field(ge=1)
@@ -137,8 +127,7 @@ class ImportSourceCountsSchema(pa.DataFrameModel):
     @pa.dataframe_check
     def count_inside_its_class(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("commodity_count").is_between(pl.col("map_class_min"), pl.col("map_class_max"))
-        )
+            pl.col("commodity_count").is_between(pl.col("map_class_min"), pl.col("map_class_max")))
 
 
 class EndUseSchema(pa.DataFrameModel):
@@ -164,7 +153,7 @@ class SalientSchema(pa.DataFrameModel):
     flag: pl.String = pa.Field(isin=list(SALIENT_FLAGS))
     value_text: pl.String
     top_import_source: pl.String
-    top_import_source_iso3: pl.String = pa.Field(str_matches=r"^[A-Z]{3}$")
+    top_import_source_iso3: pl.String = pa.Field(**_ISO3)
     year: pl.Int64 = pa.Field(isin=[DATA_YEAR])
     source_id: pl.String = pa.Field(isin=[T5])
 
@@ -183,54 +172,26 @@ class SalientSchema(pa.DataFrameModel):
         return data.lazyframe.select(~is_nir | pl.col("value").is_null() | (pl.col("value") <= 100))
 
 
-# --------------------------------------------------------------------------------------------
-# Parsing helpers
-# --------------------------------------------------------------------------------------------
-
-def _path(source_id: str, path: Path | None) -> Path:
-    return Path(path) if path is not None else paths.RAW / get_source(source_id).filename
-
-
-def _read(path: Path, expected: list[str], *, ignore: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Every cell as text (so '>95' survives), header checked against ``expected``."""
-    if not path.exists():
-        raise DataError(path, "source file is missing",
-                        fix="run `make data` (or `python -m dibtrends fetch`) to fetch it.")
-    df = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})
-    missing = [c for c in expected if c not in df.columns]
-    extra = [c for c in df.columns if c not in expected and c not in ignore]
-    if missing:
-        raise DataError(path, f"expected column {missing[0]!r} is missing (found {df.columns})",
-                        column=missing[0],
-                        fix="the USGS layout changed: update src/dibtrends/load/usgs.py.")
-    if extra:
-        raise DataError(path, f"unexpected column {extra[0]!r}", column=extra[0],
-                        fix="check whether USGS added a field; if so, add it to the loader "
-                            "and its schema.")
-    return df.select(expected).with_columns(pl.col(expected).str.strip_chars())
+def _read(source_id: str, path: Path | None, columns: list[str], **kw) -> tuple[Path, pl.DataFrame]:
+    """The file's cells as stripped text, its header checked against ``columns``."""
+    path = workbook.raw_path(source_id, path)
+    return path, workbook.csv(path, columns, where=WHERE, strip=True, source_id=source_id, **kw)
 
 
 def parse_nir(text: str | None, *, file, column: str, row) -> tuple[float | None, str]:
-    """'>95' -> (95.0, 'gt'); '100' -> (100.0, 'eq'); 'E' -> (None, 'exporter') ...
-
-    Anything else raises DataError naming the file, column and row: a new USGS symbol must be
-    given a meaning here before its rows can be used, never silently dropped.
-    """
+    """'>95' -> (95.0, 'gt'); '100' -> (100.0, 'eq'); 'E' -> (None, 'exporter') ...; anything
+    else is a DataError: a new USGS symbol needs a meaning here, never a silent drop."""
     token = (text or "").strip()
     if token.upper() in NIR_TOKENS:
         return None, NIR_TOKENS[token.upper()]
-    match = _NIR_NUMBER.match(token)
-    if match is None:
+    if (match := _NIR_NUMBER.match(token)) is None:
         raise DataError(
             file, f"unrecognised net import reliance value {token!r}", column=column, row=row,
             fix=("a number optionally preceded by '>' or '<', or one of "
                  f"{', '.join(repr(t) for t in NIR_TOKENS)} is expected; if USGS introduced a new "
                  "symbol, look it up in the MCS 'Abbreviations and units of measure' appendix and "
-                 "add it to NIR_TOKENS in src/dibtrends/load/usgs.py."),
-        )
-    value = float(match["num"])
-    if value > 100:
+                 f"add it to NIR_TOKENS in {WHERE}."))
+    if (value := float(match["num"])) > 100:
         raise DataError(file, f"net import reliance {token!r} is above 100 %", column=column,
                         row=row, fix="check the value in the USGS file.")
     return value, _OPS[match["op"]]
@@ -239,18 +200,14 @@ def parse_nir(text: str | None, *, file, column: str, row) -> tuple[float | None
 def parse_quantity(text: str | None, *, file, column: str, row) -> tuple[float | None, str]:
     """Table 5 cell: '1800000' -> reported; 'W' -> withheld (null); '<100,000' -> lt 100000."""
     token = (text or "").strip()
-    if token.upper() == "W":
-        return None, "withheld"
-    if token.upper() == "NA":
-        return None, "not_available"
+    if token.upper() in ("W", "NA"):
+        return None, {"W": "withheld", "NA": "not_available"}[token.upper()]
     match = re.fullmatch(r"(?P<op><?)\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)", token)
     if match is None:
         raise DataError(
             file, f"unrecognised value {token!r}", column=column, row=row,
             fix=("expected a number (commas allowed), '<number', 'W' (withheld) or 'NA'; "
-                 "if USGS introduced a new symbol, add it to parse_quantity in "
-                 "src/dibtrends/load/usgs.py."),
-        )
+                 f"if USGS introduced a new symbol, add it to parse_quantity in {WHERE}."))
     return float(match["num"].replace(",", "")), ("lt" if match["op"] else "reported")
 
 
@@ -259,24 +216,9 @@ def _row(i: int, label: str, name: str) -> str:
     return f"{i + 2} ({label} {name!r})"
 
 
-def _country(name: str, *, file, column: str, row) -> str:
-    try:
-        return iso3(name, file=file, column=column)
-    except DataError as exc:
-        raise DataError(file, f"unknown country name {name!r}", column=column, row=row,
-                        fix=exc.fix) from None
-
-
-# --------------------------------------------------------------------------------------------
-# Loaders
-# --------------------------------------------------------------------------------------------
-
-_FIG2_COLUMNS = ["Source", "Import_Share_Order", "Commodity", "Net_Import_Reliance_pct_2023",
-                 "Major_Import_Sources_2019_2022", "Notes"]
-
-
-def _fig2_raw(path: Path) -> pl.DataFrame:
-    df = _read(path, _FIG2_COLUMNS)
+def _fig2(path: Path | None) -> tuple[Path, pl.DataFrame]:
+    path, df = _read(FIG2, path, ["Source", "Import_Share_Order", "Commodity", NIR,
+                                  SOURCES_COLUMN, "Notes"])
     for i, (edition, order, name) in enumerate(
             df.select("Source", "Import_Share_Order", "Commodity").iter_rows()):
         if edition != "MCS2024":
@@ -291,26 +233,22 @@ def _fig2_raw(path: Path) -> pl.DataFrame:
         if not name:
             raise DataError(path, "empty commodity name", column="Commodity", row=i + 2,
                             fix="check the row in the USGS file.")
-    return df
+    return path, df
 
 
 def load_net_import_reliance(path: Path | None = None) -> pl.DataFrame:
     """U.S. net import reliance 2023, with the qualifier kept (Fig. 2)."""
-    path = _path(FIG2, path)
-    raw = _fig2_raw(path)
-    column = "Net_Import_Reliance_pct_2023"
-    parsed = [
-        parse_nir(text, file=path, column=column, row=_row(i, "commodity", name))
-        for i, (name, text) in enumerate(raw.select("Commodity", column).iter_rows())
-    ]
+    path, raw = _fig2(path)
+    parsed = [parse_nir(text, file=path, column=NIR, row=_row(i, "commodity", name))
+              for i, (name, text) in enumerate(raw.select("Commodity", NIR).iter_rows())]
     df = raw.select(
         pl.col("Commodity").alias("commodity"),
         pl.col("Import_Share_Order").cast(pl.Int64).alias("fig2_order"),
         pl.lit(DATA_YEAR, pl.Int64).alias("year"),
         pl.Series("net_import_reliance_pct", [p[0] for p in parsed], pl.Float64),
         pl.Series("nir_bound", [p[1] for p in parsed], pl.String),
-        pl.col(column).alias("nir_text"),
-        pl.col("Major_Import_Sources_2019_2022").alias("major_import_sources"),
+        pl.col(NIR).alias("nir_text"),
+        pl.col(SOURCES_COLUMN).alias("major_import_sources"),
         pl.col("Notes").alias("notes"),
         pl.lit(FIG2).alias("source_id"),
     )
@@ -318,130 +256,108 @@ def load_net_import_reliance(path: Path | None = None) -> pl.DataFrame:
 
 
 def load_import_sources(path: Path | None = None) -> pl.DataFrame:
-    """Fig. 2's ranked import sources as (commodity, rank, country, iso3).
-
-    USGS lists the sources 'in descending order of import share' for 2019-2022; the shares
-    themselves are not published in this release, so rank is all that can be used.
-    Where the Notes say so, China's row includes imports from Hong Kong (``includes_hong_kong``).
-    """
-    path = _path(FIG2, path)
-    raw = _fig2_raw(path)
-    column = "Major_Import_Sources_2019_2022"
+    """Fig. 2's ranked import sources as (commodity, rank, country, iso3): rank is all USGS
+    publishes of them. Where the Notes say so, China includes Hong Kong."""
+    path, raw = _fig2(path)
     rows = []
-    for i, (name, listed, notes) in enumerate(raw.select("Commodity", column, "Notes").iter_rows()):
+    for i, (name, listed, notes) in enumerate(
+            raw.select("Commodity", SOURCES_COLUMN, "Notes").iter_rows()):
         where = _row(i, "commodity", name)
         if not listed:
-            raise DataError(path, "no import sources listed", column=column, row=where,
+            raise DataError(path, "no import sources listed", column=SOURCES_COLUMN, row=where,
                             fix="check the row in the USGS file.")
         hong_kong = HONG_KONG_NOTE.lower() in (notes or "").lower()
+        codes = []
         for rank, country in enumerate((c.strip() for c in listed.split(",")), start=1):
             if not country:
-                raise DataError(path, f"empty country in {listed!r}", column=column, row=where,
-                                fix="check for a doubled comma in the USGS file.")
-            code = _country(country, file=path, column=column, row=where)
-            rows.append({
-                "commodity": name, "rank": rank, "source_country": country, "iso3": code,
-                "includes_hong_kong": hong_kong and code == "CHN",
-            })
-        if hong_kong and not any(r["iso3"] == "CHN" for r in rows if r["commodity"] == name):
+                raise DataError(path, f"empty country in {listed!r}", column=SOURCES_COLUMN,
+                                row=where, fix="check for a doubled comma in the USGS file.")
+            codes.append(code := iso3(country, file=path, column=SOURCES_COLUMN, row=where))
+            rows.append((name, rank, country, code, hong_kong and code == "CHN"))
+        if hong_kong and "CHN" not in codes:
             raise DataError(path, "Notes mention Hong Kong with China but China is not listed",
                             column="Notes", row=where, fix="check the row in the USGS file.")
-    df = pl.DataFrame(rows, schema={"commodity": pl.String, "rank": pl.Int64,
-                                    "source_country": pl.String, "iso3": pl.String,
-                                    "includes_hong_kong": pl.Boolean}).with_columns(
+    df = pl.DataFrame(rows, orient="row", schema={
+        "commodity": pl.String, "rank": pl.Int64, "source_country": pl.String,
+        "iso3": pl.String, "includes_hong_kong": pl.Boolean}).with_columns(
         pl.lit(SOURCES_PERIOD[0], pl.Int64).alias("period_start"),
         pl.lit(SOURCES_PERIOD[1], pl.Int64).alias("period_end"),
-        pl.lit(FIG2).alias("source_id"),
-    )
+        pl.lit(FIG2).alias("source_id"))
     return validated(df, ImportSourcesSchema, path, key=["commodity", "rank"])
 
 
 def load_import_source_counts(path: Path | None = None) -> pl.DataFrame:
     """Fig. 3: number of commodities for which each country is a major U.S. import source."""
-    path = _path(FIG3, path)
-    raw = _read(path, ["Country", "Commodity_Count", "Map_Class"])
+    path, raw = _read(FIG3, path, ["Country", "Commodity_Count", "Map_Class"])
     rows = []
     for i, (country, count, klass) in enumerate(raw.iter_rows()):
         where = _row(i, "country", country)
         if count is None or not count.isdigit():
             raise DataError(path, f"count {count!r} is not a whole number",
                             column="Commodity_Count", row=where, fix="check the USGS file.")
-        bounds = re.fullmatch(r"(\d+) to (\d+)", klass or "")
-        if bounds is None:
+        if (bounds := re.fullmatch(r"(\d+) to (\d+)", klass or "")) is None:
             raise DataError(path, f"map class {klass!r} is not 'N to M'", column="Map_Class",
                             row=where, fix="update load_import_source_counts for the new format.")
-        rows.append({
-            "country": country, "iso3": _country(country, file=path, column="Country", row=where),
-            "commodity_count": int(count), "map_class": klass,
-            "map_class_min": int(bounds[1]), "map_class_max": int(bounds[2]),
-        })
-    df = pl.DataFrame(rows).with_columns(
-        pl.col("commodity_count", "map_class_min", "map_class_max").cast(pl.Int64),
-        pl.lit(FIG3).alias("source_id"),
-    )
+        rows.append((country, iso3(country, file=path, column="Country", row=where), int(count),
+                     klass, int(bounds[1]), int(bounds[2])))
+    df = pl.DataFrame(rows, orient="row", schema={
+        "country": pl.String, "iso3": pl.String, "commodity_count": pl.Int64,
+        "map_class": pl.String, "map_class_min": pl.Int64, "map_class_max": pl.Int64,
+    }).with_columns(pl.lit(FIG3).alias("source_id"))
     return validated(df, ImportSourceCountsSchema, path, key=["country"])
 
 
 def load_critical_minerals_end_use(path: Path | None = None) -> pl.DataFrame:
     """Table 4: critical minerals, primary applications, NIR as printed there (no qualifiers)."""
-    path = _path(T4, path)
-    column = "Net_Import_Reliance_pct_2023"
-    raw = _read(path, ["Critical Mineral", "Primary Applications", column])
-    values = []
-    for i, (name, text) in enumerate(raw.select("Critical Mineral", column).iter_rows()):
-        if text in (None, ""):
-            values.append(None)  # USGS leaves individual rare-earth elements etc. blank
-            continue
-        value, bound = parse_nir(text, file=path, column=column, row=_row(i, "mineral", name))
-        values.append(value)
+    path, raw = _read(T4, path, ["Critical Mineral", "Primary Applications", NIR])
+    values = [None if text in (None, "") else  # USGS leaves single rare-earth elements blank
+              parse_nir(text, file=path, column=NIR, row=_row(i, "mineral", name))[0]
+              for i, (name, text) in enumerate(raw.select("Critical Mineral", NIR).iter_rows())]
     df = raw.select(
         pl.col("Critical Mineral").alias("critical_mineral"),
         pl.col("Primary Applications").alias("primary_applications"),
         pl.Series("net_import_reliance_pct", values, pl.Float64),
-        pl.col(column).replace("", None).alias("nir_text"),
+        pl.col(NIR).replace("", None).alias("nir_text"),
         pl.lit(T4).alias("source_id"),
     )
     return validated(df, EndUseSchema, path, key=["critical_mineral"])
+
+
+_T5_FLAGS = {"eq": "reported", "lt": "lt", "withheld": "withheld",
+             "not_available": "not_available"}
 
 
 def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
     """Table 5 as a long table; W (withheld) and NA become null with a flag, text kept.
 
     The file's last column, ``Alliance`` (Ally / Competitor / Neutral per import source), is not
-    a USGS field: a third party added it to this copy. It is dropped here, unread, so no table
-    of this project carries someone else's classification under USGS's name.
+    a USGS field: a third party added it to this copy. It is dropped unread, so no table of this
+    project carries someone else's classification under USGS's name.
     """
-    path = _path(T5, path)
-    columns = ["Critical_mineral", *SALIENT_STATISTICS, "Source"]
-    raw = _read(path, columns, ignore=("Alliance",))  # Alliance: not USGS; dropped (see above)
+    path, raw = _read(T5, path, ["Critical_mineral", *SALIENT_STATISTICS, "Source"],
+                      extra=("Alliance",))
     rows = []
     for i, record in enumerate(raw.iter_rows(named=True)):
-        name = record["Critical_mineral"]
+        name, top = record["Critical_mineral"], record["Source"]
         where = _row(i, "mineral", name)
-        top = record["Source"]
         if not top:
             raise DataError(path, "no leading import source", column="Source", row=where,
                             fix="check the row in the USGS file.")
-        top_iso3 = _country(top, file=path, column="Source", row=where)
+        top_iso3 = iso3(top, file=path, column="Source", row=where)
         for column, statistic in SALIENT_STATISTICS.items():
-            text = record[column]
+            text, unit = record[column], QUANTITY_UNIT
             if statistic == "net_import_reliance":
                 value, bound = parse_nir(text, file=path, column=column, row=where)
-                flag = {"eq": "reported", "lt": "lt", "withheld": "withheld",
-                        "not_available": "not_available"}.get(bound)
-                if flag is None:
+                if (flag := _T5_FLAGS.get(bound)) is None:
                     raise DataError(path, f"net import reliance {text!r} has no Table 5 meaning",
                                     column=column, row=where,
-                                    fix="extend the flag vocabulary in "
-                                        "load_critical_minerals_salient.")
+                                    fix="extend the flag vocabulary (_T5_FLAGS) in "
+                                        f"load_critical_minerals_salient ({WHERE}).")
                 unit = "pct"
             else:
                 value, flag = parse_quantity(text, file=path, column=column, row=where)
-                unit = QUANTITY_UNIT
-            rows.append({"critical_mineral": name, "statistic": statistic, "value": value,
-                         "unit": unit, "flag": flag, "value_text": text,
-                         "top_import_source": top, "top_import_source_iso3": top_iso3})
-    df = pl.DataFrame(rows, schema={
+            rows.append((name, statistic, value, unit, flag, text, top, top_iso3))
+    df = pl.DataFrame(rows, orient="row", schema={
         "critical_mineral": pl.String, "statistic": pl.String, "value": pl.Float64,
         "unit": pl.String, "flag": pl.String, "value_text": pl.String,
         "top_import_source": pl.String, "top_import_source_iso3": pl.String,
