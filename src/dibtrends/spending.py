@@ -30,6 +30,8 @@ MAX_BREAKS, MIN_SEGMENT, ALPHA, SEED = 3, 6, 0.05, 1949
 #: and the decline lasts MIN_DECLINE_YEARS or more (the claim's "sixty", counted from the first
 #: year with complete data). Rises under MIN_RISE_PP are not episodes.
 PROGRESSIVE_MIN_SHARE_OF_FALLS, FALLS_THRESHOLDS = 0.75, (0.70, 0.75, 0.80)
+#: The checks' column saying whether the decline is "progressive" at each threshold.
+AT = {th: f"at_{round(th * 100)}" for th in FALLS_THRESHOLDS}
 PROGRESSIVE_MAX_RISE_PP, MIN_DECLINE_YEARS, MIN_RISE_PP = 0.5, 50, 0.3
 #: The claims are checked one way whatever the chapter's parameters: Allies counted from
 #: accession, every year; the turn "after 2014" is a last break within 2 years of 2014.
@@ -341,7 +343,7 @@ def claim_tests(row: dict) -> dict[str, bool]:
             and abs(row["last_break"] - CLAIM_TURN_YEAR) <= CLAIM_TURN_TOLERANCE
             and row["slope_last_ci_high"] >= 0)
     holds = tests["holds"] and turn
-    at = {f"at_{round(th * 100)}": is_progressive(row, th)["holds"] for th in FALLS_THRESHOLDS}
+    at = {AT[th]: is_progressive(row, th)["holds"] for th in FALLS_THRESHOLDS}
     robust = (holds and row["n_error_models_rejecting"] == row["n_error_models"]
               and all(at.values()))
     return tests | {"turn": turn, "holds": holds, "robust": robust} | at

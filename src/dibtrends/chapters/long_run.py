@@ -17,6 +17,7 @@ from ..errors import ParameterError
 from ..membership import RULES, membership_panel
 from ..params import Parameters, check_choice, check_int, check_year_range, param
 from ..prose import long_run as words
+from ..prose import long_run_tables
 from ..prose.long_run import robustness_words  # noqa: F401  (the notebook's chart subtitles)
 from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
                        Table)
@@ -171,13 +172,13 @@ class Result:
 
     @property
     def tables(self) -> dict[str, Table]:
-        return words.tables(self)
+        return long_run_tables.tables(self)
 
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self, claims=self.claims)
 
     def headlines(self) -> list[Headline]:
-        return words.headlines(self)
+        return long_run_tables.headlines(self)
 
 
 def _fits(shares: pl.DataFrame, start: int, n_boot: int) -> dict[str, SegmentedTrend]:
@@ -242,4 +243,5 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         context=sp.context(context_share, context_spending, sp.gmsd_vs_sipri(gmsd, milex)),
         us_share=us["share_gdp_pct"].item() if us.height else None, at_2pct=at_2pct,
         estimated=estimated, claims=_claims(milex, members, edition, p.n_boot), text={})
-    return Result(**{**result.__dict__, "text": words.sentences(result)})
+    text = words.sentences(result) | long_run_tables.appendix(result)
+    return Result(**{**result.__dict__, "text": text})
