@@ -17,6 +17,7 @@ from dibtrends import membership as mb
 from dibtrends import results
 from dibtrends import spending as sp
 from dibtrends.chapters import long_run
+from dibtrends.stats.intervals import AR_CLIP
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_typical_ally_spent_least_in_2014_and_2_3_pct_in_2025(result):
 
 
 def test_iceland_enters_the_mean_at_zero(result):
-    assert long_run.zero_share_allies(result.shares) == ["ISL"]
+    assert sp.zero_share_allies(result.shares) == ["ISL"]
     assert "Iceland" in result.text["coverage"] and "at 0 % of GDP" in result.text["coverage"]
     assert "would be 1.42 % instead of 1.37 %" in result.text["coverage"]
     assert "Iceland at 0 %" in result.claims[0].condition
@@ -152,7 +153,7 @@ def test_typical_allys_share_fell_until_2014_then_rose(result, checks):
     em = error_models(result, "mean")
     # Around a single straight line the residuals are nearly a random walk (AR(1) at the cap):
     # then the turn is not significant.
-    assert em["no_break"]["ar1"] == pytest.approx(sp.AR_CLIP)
+    assert em["no_break"]["ar1"] == pytest.approx(AR_CLIP)
     assert em["no_break"]["p_value_udmax"] == pytest.approx(0.156)
     assert em["selected"]["p_value_udmax"] == pytest.approx(1 / 500)
 
@@ -167,10 +168,10 @@ def test_fixed_cold_war_membership_moves_the_weighted_break_to_1976(checks):
 
 def test_sixty_years_holds_only_for_the_typical_ally_and_only_at_a_75_pct_threshold(result):
     """Issue 12, item 3: 43 of 54 falls (79.6 %): an 80 % rule would reverse the verdict."""
-    th = result.thresholds.filter(rule="accession", measure="mean").row(0, named=True)
+    th = result.checks.filter(rule="accession", measure="mean").row(0, named=True)
     assert (th["n_falls_to_low"], th["n_changes_to_low"]) == (43, 54)
     assert (th["at_70"], th["at_75"], th["at_80"]) == (True, True, False)
-    assert not result.thresholds.filter(rule="accession", measure="weighted")["at_70"].item()
+    assert not result.checks.filter(rule="accession", measure="weighted")["at_70"].item()
     claim = result.claims[0]
     assert claim.id == "sixty_years" and claim.verdict == results.CONDITIONAL
     assert claim.condition.startswith("Holds for the simple mean of Allies' shares")

@@ -14,6 +14,8 @@ import pytest
 from dibtrends import membership as mb
 from dibtrends import spending as sp
 from dibtrends.errors import DataError
+from dibtrends.stats import breaks
+from dibtrends.stats import intervals as iv
 
 
 @pytest.fixture(scope="module")
@@ -231,12 +233,12 @@ def test_grid_search_matches_brute_force_least_squares():
     series = kinked_series(seed=9)
     years = series["year"].to_numpy()
     y = series["v"].to_numpy()
-    grid = sp._grid(tuple(int(v) for v in years), 1, 6)
+    grid = breaks.grid(tuple(int(v) for v in years), 1, 6)
     ssr_exact, idx_exact = grid.best(y, exact=True)
     ssr_fast, idx_fast = grid.best(y)
     brute = []
     for combo in grid.combos:
-        x = sp._design(years.astype(float), combo)
+        x = breaks.design(years.astype(float), combo)
         resid = y - x @ np.linalg.lstsq(x, y, rcond=None)[0]
         brute.append(float(resid @ resid))
     assert grid.combos[int(idx_exact[0])] == grid.combos[int(np.argmin(brute))]
@@ -254,15 +256,15 @@ def test_own_diagnostics_agree_with_statsmodels():
     series = kinked_series(noise_sd=0.2, seed=4)
     t = series["year"].to_numpy().astype(float)
     y = series["v"].to_numpy()
-    x = sp._design(t, (1990,))
+    x = breaks.design(t, (1990,))
     resid = sm.OLS(y, x).fit().resid
     for lags in (3, 11):
         expected = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags}).cov_params()
-        assert np.allclose(sp.hac_covariance(x, resid, lags), expected)
-    assert sp.durbin_watson(resid) == pytest.approx(durbin_watson(resid))
+        assert np.allclose(iv.hac_covariance(x, resid, lags), expected)
+    assert iv.durbin_watson(resid) == pytest.approx(durbin_watson(resid))
     lb = acorr_ljungbox(resid, lags=[1, 5], return_df=True)["lb_pvalue"].to_list()
-    assert [sp.ljung_box_p(resid, 1), sp.ljung_box_p(resid, 5)] == pytest.approx(lb)
-    assert sp.cusum_ols(resid, 3) == pytest.approx(breaks_cusumolsresid(resid, 3)[:2])
+    assert [iv.ljung_box_p(resid, 1), iv.ljung_box_p(resid, 5)] == pytest.approx(lb)
+    assert iv.cusum_ols(resid, 3) == pytest.approx(breaks_cusumolsresid(resid, 3)[:2])
 
 
 def test_ar1_covariance_by_hand():
@@ -272,14 +274,14 @@ def test_ar1_covariance_by_hand():
     e = np.zeros(40)
     for i in range(1, 40):
         e[i] = 0.6 * e[i - 1] + rng.normal()
-    x = sp._design(np.arange(40.0), ())
-    rho, _ = sp._ar1(e)
+    x = breaks.design(np.arange(40.0), ())
+    rho, _ = iv.ar1(e)
     innov = e[1:] - rho * e[:-1]
     s2 = innov @ innov / (40 - 1 - 2)
     sigma = np.array([[s2 * rho ** abs(i - j) / (1 - rho ** 2) for j in range(40)]
                       for i in range(40)])
     inv = np.linalg.inv(x.T @ x)
-    assert np.allclose(sp.ar1_covariance(x, e), inv @ x.T @ sigma @ x @ inv)
+    assert np.allclose(iv.ar1_covariance(x, e), inv @ x.T @ sigma @ x @ inv)
 
 
 def test_andrews_bandwidth_grows_with_persistence():
@@ -289,7 +291,7 @@ def test_andrews_bandwidth_grows_with_persistence():
         e = np.zeros(66)
         for i in range(1, 66):
             e[i] = rho * e[i - 1] + rng.normal()
-        lags.append(sp.andrews_lags(e)[0])
+        lags.append(iv.andrews_lags(e)[0])
     assert lags == sorted(lags) and lags[0] < lags[-1] <= 33
 
 
@@ -310,15 +312,17 @@ def test_segmented_trend_refuses_gaps():
 
 
 def test_newey_west_lag_rule():
-    assert sp.newey_west_lags(77) == 3
-    assert sp.newey_west_lags(100) == 4
+    assert iv.newey_west_lags(77) == 3
+    assert iv.newey_west_lags(100) == 4
 
 
 def fixture_checks_row(**overrides):
     """FIXTURE: one decline_checks row, as round numbers."""
     row = {"rule": "accession", "measure": "mean", "start_year": 1960, "low_year": 2014,
            "n_falls_to_low": 43, "n_changes_to_low": 54, "share_falls": 43 / 54,
-           "largest_rise_pp": 0.33, "years_to_low": 54, "slope_first_ci_high": -0.04}
+           "largest_rise_pp": 0.33, "years_to_low": 54, "slope_first_ci_high": -0.04,
+           "last_break": 2014, "slope_last_ci_high": 0.05, "n_error_models_rejecting": 3,
+           "n_error_models": 3}
     return row | overrides
 
 
@@ -329,8 +333,9 @@ def test_progressive_depends_on_the_threshold():
     assert not sp.is_progressive(fixture_checks_row(largest_rise_pp=1.13))["holds"]
     assert not sp.is_progressive(fixture_checks_row(years_to_low=40))["holds"]
     assert not sp.is_progressive(fixture_checks_row(slope_first_ci_high=0.01))["holds"]
-    table = sp.threshold_sensitivity(pl.DataFrame([row]))
-    assert table.select("at_70", "at_75", "at_80").row(0) == (True, True, False)
+    tests = sp.claim_tests(row)
+    assert (tests["at_70"], tests["at_75"], tests["at_80"]) == (True, True, False)
+    assert tests["turn"] and tests["holds"] and not tests["robust"]  # fails at 80 %
 
 
 def test_context_frames_leave_out_implausible_values_and_pounds():
