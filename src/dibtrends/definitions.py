@@ -1,83 +1,16 @@
-"""NATO's and SIPRI's figures for the same Ally and year, side by side.
+"""NATO's and SIPRI's share of GDP for the same Ally and year, side by side.
 
-Two publishers measure Allies' military spending as a share of GDP: NATO, from what each
-Ally's ministry of defence reports under NATO's agreed definition, and SIPRI, from national
-budgets and other open sources under its own definition. Their figures differ; this module
-lines them up (pure functions, Polars in and out) so the chapter and each Ally's profile can
-show by how much.
-
-What the definitions say (the words a reader sees are in :data:`NATO_DEFINITION`,
-:data:`SIPRI_DEFINITION` and :data:`COMMON_GROUND`) is quoted or closely paraphrased from the
-publishers, never inferred from the numbers.
-The per-Ally differences are documented only where SIPRI's own footnotes name them
-(:data:`SIPRI_FOOTNOTES`, from the Footnotes sheet of the release the project reads).
+NATO takes what each Ally's ministry of defence reports under NATO's definition; SIPRI builds
+its series from budgets and other open sources under its own. The words a reader sees about
+the two definitions, and SIPRI's footnotes, are in :mod:`dibtrends.prose.pledge`.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-#: NATO's definition, from the notes to its defence expenditure press releases ("Defence
-#: Expenditure of NATO Countries") and the notes to Table 8 of its tables.
-NATO_DEFINITION = (
-    "NATO defines defence expenditure as payments made by a national government to meet the "
-    "needs of its armed forces, those of Allies or of the Alliance; each Ally's ministry of "
-    "defence reports it under this agreed definition. Personnel expenditure includes pensions "
-    "paid to retirees. \"Other forces\" such as interior-ministry troops, border guards or "
-    "gendarmerie count only in proportion to those trained in military tactics, equipped as a "
-    "military force, able to operate under direct military authority in deployed operations and "
-    "realistically deployable outside national territory. NATO warns that its figures may "
-    "diverge considerably from national budgets. It measures the share of GDP at 2015 prices "
-    "(\"share of real GDP\", its Table 3), with economic data from the European Commission and "
-    "the OECD.")
-#: SIPRI's definition, from "Sources and methods" of the SIPRI Military Expenditure Database.
-SIPRI_DEFINITION = (
-    "SIPRI includes all current and capital expenditure on the armed forces (peacekeeping "
-    "forces included), defence ministries and other government agencies engaged in defence "
-    "projects, paramilitary forces when judged to be trained and equipped for military "
-    "operations, and military space activities: personnel (including retirement pensions of "
-    "military personnel), operations and maintenance, procurement, military research and "
-    "development, and military aid, counted in the donor's figures. It excludes civil defence "
-    "and current expenditure on past military activities such as veterans' benefits. Its data "
-    "come from open sources, official data first; where SIPRI cannot apply its definition to a "
-    "country it applies another one over that country's whole series.")
-#: What the two definitions share and where their words differ.
-COMMON_GROUND = (
-    "Both definitions count military pensions. Both count paramilitary forces, but NATO only "
-    "in proportion to forces that are also deployable with the armed forces, SIPRI when it "
-    "judges them trained and equipped for military operations. SIPRI counts military aid in the "
-    "donor's figures; NATO's definition covers payments for the needs of an Ally's own forces, "
-    "of Allies and of the Alliance. Beyond the words, NATO takes what ministries of defence "
-    "report, while SIPRI builds its series from budgets and other open sources and notes, Ally "
-    "by Ally, where its figures include or leave out items (its footnotes, below). NATO's "
-    "latest years are estimates made at the time of its release.")
-
-#: SIPRI's footnotes on definitions for Allies, quoted from the Footnotes sheet of the
-#: SIPRI Military Expenditure Database, release v1.2 (April 2026) (source id below). Only the
-#: sentences on what the figures include or leave out; valid for that release only.
-SIPRI_FOOTNOTES_SOURCE = "sipri_milex_2025"
-SIPRI_FOOTNOTES: dict[str, str] = {
-    "ESP": ("The figures for Spain include spending on pensions, R&D and military intelligence, "
-            "which are not included either in the main defence budget or figures supplied by "
-            "NATO."),
-    "ITA": "Figures include spending on paramilitary forces (i.e. Carabinieri).",
-    "TUR": "Türkiye's military spending does not include military pensions.",
-    "FIN": "Finland's military spending includes pensions and paramilitary forces.",
-    "POL": ("The figures for Poland exclude some defence spending in other ministries, "
-            "additional domestic defence spending such as the Armed Forces Modernization Fund "
-            "(AFMF) and some additional Defence R&D."),
-    "USA": ("All figures for the USA are for financial year (1 Oct. of the previous year–30 Sep. "
-            "of the stated year) rather than calendar year. US military expenditure includes a "
-            "portion of the total spending of the National Intelligence Programme, which SIPRI "
-            "has judged to be military-related. US figures between 2022 and 2024 include "
-            "estimates of military aid to Ukraine."),
-    "FRA": ("In 2019 the French military spending series was revised to better account for the "
-            "military activities of the Gendarmerie."),
-    "LUX": "The figures from 2008 only include defence budget.",
-    "GBR": ("The figures for the UK from 2001 are based on the \"Net Cash Requirement\" figures "
-            "given in the Annual UK Defence Statistics, which are closest to the old cash "
-            "definition."),
-}
+# SIPRI's footnotes are quoted words; the Ally profiles read them here.
+from .prose.pledge import SIPRI_FOOTNOTES, SIPRI_FOOTNOTES_SOURCE  # noqa: F401
 
 COLUMNS = ("iso3", "year", "nato_estimate", "sipri_estimate", "nato_share_pct",
            "sipri_share_pct", "difference_pp", "nato_nominal_share_pct")
@@ -85,15 +18,9 @@ COLUMNS = ("iso3", "year", "nato_estimate", "sipri_estimate", "nato_share_pct",
 
 def nato_vs_sipri(nato: pl.DataFrame, sipri: pl.DataFrame, start_year: int | None = None,
                   end_year: int | None = None) -> pl.DataFrame:
-    """Per Ally and year: NATO's share of GDP against SIPRI's, and the difference.
-
-    ``nato`` is the processed ``nato_defexp`` table (Ally rows with a share of GDP; the
-    aggregates and Iceland, which has no figure, drop out); ``sipri`` a processed SIPRI
-    military expenditure table (iso3, year, share_gdp_pct in percent, estimate). Years default
-    to NATO's. ``difference_pp`` = NATO minus SIPRI, in percentage points: positive where NATO's
-    figure is higher. ``nato_nominal_share_pct`` is NATO's spending over GDP both in current
-    US$, to show how much of a difference NATO's choice of 2015 prices explains.
-    """
+    """Per Ally and year both publish: NATO's share of GDP, SIPRI's, and ``difference_pp``
+    (NATO minus SIPRI, points); ``nato_nominal_share_pct`` (current US$ over current GDP) shows
+    how much NATO's choice of 2015 prices explains. Years default to NATO's."""
     start = int(nato["year"].min()) if start_year is None else start_year
     end = int(nato["year"].max()) if end_year is None else end_year
     left = nato.filter(~pl.col("is_aggregate"), pl.col("share_gdp_pct").is_not_null(),
@@ -159,3 +86,14 @@ def price_basis_effect(comparison: pl.DataFrame, tolerance_pp: float = 0.01) -> 
             "allies": sorted(set(big["iso3"].to_list())),
             "largest_pp": float(diff.max()) if comparison.height else None}
 
+
+
+def threshold_flips(comparison: pl.DataFrame, counted: list[str], year: int,
+                    threshold: float) -> tuple[list[str], list[str]]:
+    """Of the ``counted`` Allies, those at ``threshold`` on NATO's figures in ``year`` but not
+    on SIPRI's, and the reverse."""
+    rows = comparison.filter(pl.col("year") == year, pl.col("iso3").is_in(counted))
+    nato_at = pl.col("nato_share_pct") >= threshold
+    sipri_at = pl.col("sipri_share_pct") >= threshold
+    return (sorted(rows.filter(nato_at & ~sipri_at)["iso3"].to_list()),
+            sorted(rows.filter(~nato_at & sipri_at)["iso3"].to_list()))

@@ -1,0 +1,1 @@
+"""Statistical methods: pure functions with typed inputs and outputs, no prose."""
