@@ -1,10 +1,7 @@
 """Straight-line trends per unit with prediction intervals, and an interval for how many units
-reach a level on their trends, from joint draws of the trends' errors (chapter 4's method).
-
-A projection frame has one row per unit: ``entity``, ``projected_share_pct``,
-``prediction_se_pct``, ``df_resid``, ``pi_lower_pct``, ``pi_upper_pct``; residuals are long
-(entity, year, residual).
-"""
+reach a level on their trends from joint draws of the trends' errors (chapter 4's method).
+A projection has one row per unit (:func:`trend_lines`); residuals are long (entity, year,
+residual)."""
 
 from __future__ import annotations
 
@@ -76,13 +73,9 @@ def ols_prediction(x: np.ndarray, y: np.ndarray, x0: np.ndarray,
 def trend_lines(data: pl.DataFrame, start: int, end: int, target_year: int,
                 shifts: dict[str, Sequence[int]], alpha: float = 0.05
                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """share_gdp_pct = a + b (year - start), one OLS per entity of ``data`` (entity, year,
-    share_gdp_pct), projected to ``target_year`` with a (1 - alpha) prediction interval.
-
-    A shift year inside an entity's years adds a step dummy (a level shift from that year on),
-    so the slope comes from the years within each series. Returns the projection and the
-    residuals.
-    """
+    """share_gdp_pct = a + b (year - start) by OLS per entity of ``data`` (entity, year,
+    share_gdp_pct), projected to ``target_year`` with a (1 - alpha) prediction interval; a shift
+    year adds a step dummy, so the slope comes from the years within each series."""
     rows, residuals = [], []
     for (entity,), g in data.sort("year").group_by(["entity"], maintain_order=True):
         years = g["year"].to_numpy()
@@ -124,11 +117,10 @@ def trend_count_interval(projection: pl.DataFrame, residuals: pl.DataFrame, targ
                          *, n_draws: int, seed: int, level: float = 0.95) -> CountInterval:
     """An interval for the number of units at ``target`` or more on their trends.
 
-    Each unit's error at the target year is Student t with its residual degrees of freedom and
-    the scale of its own prediction interval (so each unit reproduces its own interval); the
-    errors move together as the residuals did, through a Gaussian copula: each draw is a
-    random combination of the observed years' residual vectors. The interval is the smallest
-    counts with cumulative probability at least (1-level)/2 and (1+level)/2.
+    Each unit's error is Student t with its residual df and its own prediction interval's scale
+    (so it reproduces that interval); the errors move together as the residuals did (a Gaussian
+    copula: each draw combines the observed years' residual vectors at random). The interval is
+    the smallest counts with cumulative probability at least (1-level)/2 and (1+level)/2.
     """
     wide = (residuals.pivot(on="entity", index="year", values="residual")
             .sort("year").fill_null(0.0))
