@@ -78,32 +78,30 @@ def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], verdict: str, 
 
 
 def tables(r) -> dict[str, Table]:
-    p = r.params
-    b, e = p.base_year, p.end_year
-    growth = r.growth.select(
-        pl.col("grouping").replace_strict(GROUPING_LABELS).alias("grouping_label"),
-        pl.col("price_basis").replace_strict(PRICE_BASIS_LABELS).alias("price_basis_label"),
-        pl.format("{} → {}", "n_allies_base", "n_allies_end").alias("allies"),
-        "equipment_usd_bn_base", "equipment_usd_bn_end", "ratio",
-        pl.col("side").replace_strict(READINGS).alias("reading"))
-    return {
-        "growth": Table(
-            "02_equipment_growth_by_grouping", growth,
-            f"Spending on major equipment, {b} and {e}, by who counts as \"Allies\" and by "
-            f"price basis (NATO, {r.edition}; {e} a NATO estimate where marked e)",
-            labels={"grouping_label": "Allies", "price_basis_label": "Price basis",
-                    "allies": "Allies counted", "equipment_usd_bn_base": f"{b}, US$ bn",
-                    "equipment_usd_bn_end": f"{e}, US$ bn", "ratio": f"{e} ÷ {b}",
-                    "reading": "Against \"more than twice\""},
-            decimals={"equipment_usd_bn_base": 1, "equipment_usd_bn_end": 1, "ratio": 2}),
-        "guideline": Table(
-            "02_guideline_counts", r.guideline.select("year", "estimate", "n_allies",
-                                                      "n_meeting"),
-            f"Allies spending at least {p.guideline_pct:g} % of defence expenditure on "
-            f"major equipment (NATO, {r.edition})",
-            labels={"year": "Year", "estimate": "NATO estimate", "n_allies": "Allies counted",
-                    "n_meeting": f"Allies at {p.guideline_pct:g} % or more"}),
-    }
+    """Each table's columns are its labels' keys: the result's own, or words for codes."""
+    p, words = r.params, {
+        "grouping_label": pl.col("grouping").replace_strict(GROUPING_LABELS),
+        "price_basis_label": pl.col("price_basis").replace_strict(PRICE_BASIS_LABELS),
+        "allies": pl.format("{} → {}", "n_allies_base", "n_allies_end"),
+        "reading": pl.col("side").replace_strict(READINGS)}
+    b, e, at = p.base_year, p.end_year, f"{p.guideline_pct:g} %"
+    growth = {"grouping_label": "Allies", "price_basis_label": "Price basis",
+              "allies": "Allies counted", "equipment_usd_bn_base": f"{b}, US$ bn",
+              "equipment_usd_bn_end": f"{e}, US$ bn", "ratio": f"{e} ÷ {b}",
+              "reading": "Against \"more than twice\""}
+    guideline = {"year": "Year", "estimate": "NATO estimate", "n_allies": "Allies counted",
+                 "n_meeting": f"Allies at {at} or more"}
+    specs = {"growth": ("02_equipment_growth_by_grouping", r.growth, growth,
+                        f"Spending on major equipment, {b} and {e}, by who counts as \"Allies\" "
+                        f"and by price basis (NATO, {r.edition}; {e} a NATO estimate where "
+                        f"marked e)", {"equipment_usd_bn_base": 1, "equipment_usd_bn_end": 1,
+                                       "ratio": 2}),
+             "guideline": ("02_guideline_counts", r.guideline, guideline,
+                           f"Allies spending at least {at} of defence expenditure on major "
+                           f"equipment (NATO, {r.edition})", 1)}
+    return {k: Table(name, frame.select([words.get(c, pl.col(c)).alias(c) for c in labels]),
+                     caption, labels, decimals)
+            for k, (name, frame, labels, caption, decimals) in specs.items()}
 
 
 def sentences(r, claim_years: tuple[int, int]) -> dict[str, str]:
