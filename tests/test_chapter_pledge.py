@@ -58,13 +58,11 @@ def test_claim_verdict_follows_the_data(result):
     status = result.status.with_columns(
         pl.when((pl.col("entity") == "GBR") & (pl.col("year") == 2014)).then(1.9)
         .otherwise(pl.col("share_gdp_pct")).alias("share_gdp_pct"))
-    c = chapter.claim_verdict(status, result.comparison_by_year, result.comparison,
-                              result.edition, result.sipri_edition)
+    c = chapter.claim_verdict(status, result.comparison, result.edition, result.sipri_edition)
     assert c.verdict == "Not supported by the data"
     assert "the United Kingdom below 2 %" in c.condition
     no_2014 = chapter.claim_verdict(result.status.filter(pl.col("year") > 2014),
-                                    result.comparison_by_year, result.comparison,
-                                    result.edition, result.sipri_edition)
+                                    result.comparison, result.edition, result.sipri_edition)
     assert no_2014.verdict == "Cannot be checked with the data at hand"
 
 
@@ -133,6 +131,8 @@ def test_trend_text_describes_the_separate_intervals_for_what_they_are(result):
     assert "2 lie wholly at or above 3.5 % and 13 reach it, but these two numbers do not " \
            "bound the count" in t
     assert "median lag-1 autocorrelation 0.32" in t
+    ci = result.count_interval  # the chapter draws with the published seed and number
+    assert (ci["seed"], ci["n_draws"]) == (analysis.TREND_SEED, analysis.TREND_DRAWS)
 
 
 def test_definitions_section(result):

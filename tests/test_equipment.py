@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from dibtrends import equipment
+from dibtrends.prose import equipment as prose
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -80,9 +81,18 @@ def test_unknown_price_basis_is_refused(tiny_nato, tiny_membership):
 def test_counting_rule_reproduces_nato_aggregates(nato, membership):
     """Allies counted from their accession year sum to NATO's own aggregate rows (both), for
     expenditure, GDP and personnel: differences are floating-point only (< 1e-12)."""
-    check = equipment.aggregate_check(nato, membership)
-    assert check.height == 2 * 4 * 11
-    assert check["rel_diff"].abs().max() < 1e-12
+    allies = equipment.counted_allies(nato, membership).filter(pl.col("counted"))
+    measures = ("milex_usd_m_current", "milex_usd_m_const2015", "gdp_usd_m_const2015",
+                "military_personnel_thousands")
+    rel = []
+    for agg, subset in ((equipment.ALLIANCE, allies),
+                        (equipment.EUROPE_CANADA, allies.filter(pl.col("entity") != "USA"))):
+        summed = subset.group_by("year").agg(pl.col(m).sum() for m in measures)
+        published = nato.filter(pl.col("entity") == agg).select("year", *measures)
+        joined = published.join(summed, on="year", suffix="_sum")
+        rel += [joined[f"{m}_sum"] / joined[m] - 1 for m in measures]
+    assert sum(r.len() for r in rel) == 2 * 4 * 11
+    assert max(r.abs().max() for r in rel) < 1e-12
 
 
 def test_equipment_in_each_year_is_positive_for_every_counted_ally(nato, membership):
@@ -111,7 +121,7 @@ def test_charts_build_and_state_the_claim_price_basis_and_estimates(nato, member
     growth = equipment.growth_by_grouping(nato, membership, 2014, 2024)
     ratios = {r["price_basis"]: r["ratio"]
               for r in growth.filter(grouping="all_allies").iter_rows(named=True)}
-    both = equipment.equipment_both_bases(nato, membership)
+    both = equipment.equipment_both_bases(nato, membership, prose.PRICE_BASIS_LABELS)
     totals = charts.equipment_totals(both, ratios, 2014, 2024, "nato_defexp_2024")
     spec = json.dumps(totals.to_dict())
     assert "twice as much" in spec and "2.04x in current US$" in spec and "1.68x" in spec
@@ -135,7 +145,7 @@ def test_the_claim_by_grouping_europe_and_canada_trebled_on_both_bases(nato, mem
     1.999x in current dollars, twice to rounding."""
     from dibtrends.chapters import equipment as chapter
 
-    growth = equipment.growth_by_grouping(nato, membership, 2014, 2024)
+    growth = chapter.growth(nato, membership, (2014, 2024))
 
     def ratio(grouping, basis):
         return growth.filter(grouping=grouping, price_basis=basis)["ratio"].item()
@@ -144,8 +154,15 @@ def test_the_claim_by_grouping_europe_and_canada_trebled_on_both_bases(nato, mem
     assert ratio("europe_canada", "constant2015") == pytest.approx(3.067, abs=5e-4)
     assert ratio("united_states", "current") == pytest.approx(1.703, abs=5e-4)
     assert ratio("same_allies", "current") == pytest.approx(1.999, abs=5e-4)
-    assert chapter.reading(ratio("same_allies", "current")) == "twice, to rounding"
-    assert chapter.reading(2.02) == "more than twice" and chapter.reading(1.98) == "less than twice"
+    same = growth.filter(grouping="same_allies", price_basis="current")["side"].item()
+    assert prose.READINGS[same] == "twice, to rounding"
+    sides = pl.select(equipment.against_factor(pl.lit(pl.Series([2.02, 1.98, 2.009, 1.991])),
+                                               2.0, chapter.ROUNDING_TOLERANCE)).to_series()
+    assert sides.to_list() == [1, -1, 0, 0]
+    table = chapter.run().tables["growth"].frame
+    assert table.filter(pl.col("grouping_label") == "Allies counted in both years",
+                        pl.col("price_basis_label").str.starts_with("current"))[
+        "reading"].item() == "twice, to rounding"
     claim = chapter.claim_verdict(growth, 2014, 2024)
     assert claim.verdict == chapter.CONDITIONAL
     assert claim.condition.startswith("Holds on both price bases for NATO Europe and Canada")

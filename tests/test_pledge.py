@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from dibtrends import pledge
+from dibtrends import equipment, pledge
+from dibtrends.stats import counts
 
 
 # ----------------------------------------------------------------------------- the formula
@@ -66,8 +67,8 @@ def tiny_trend() -> pl.DataFrame:
 
 # ----------------------------------------------------------------------------- trend model
 def test_trend_projection_on_a_straight_line(tiny_trend):
-    proj = pledge.trend_projection(tiny_trend, _members("AAA"), window_start=2014,
-                                   target_year=2035)
+    proj, _ = pledge.fit_trends(tiny_trend, _members("AAA"), window_start=2014,
+                                target_year=2035)
     row = proj.row(0, named=True)
     assert row["slope_pp_per_year"] == pytest.approx(0.1, abs=0.005)
     # 1.0 + 0.1 x 21 = 3.1; the noise moves the intercept by less than 0.01
@@ -75,8 +76,8 @@ def test_trend_projection_on_a_straight_line(tiny_trend):
     assert row["pi_lower_pct"] < row["projected_share_pct"] < row["pi_upper_pct"]
     assert row["pi_upper_pct"] - row["pi_lower_pct"] < 0.2
     assert row["break_year"] is None and row["series_break"] is False
-    counts = pledge.trend_reach_counts(proj, 3.0)
-    assert counts["point"] == 1 and counts["n_allies"] == 1
+    reach = counts.trend_reach_counts(proj, 3.0)
+    assert reach["point"] == 1 and reach["n_allies"] == 1
 
 
 def test_a_gdp_break_shifts_the_level_not_the_slope(tiny_trend):
@@ -86,15 +87,15 @@ def test_a_gdp_break_shifts_the_level_not_the_slope(tiny_trend):
         pl.when(pl.col("year") >= 2023).then(pl.col("share_gdp_pct") + 1.0)
         .otherwise(pl.col("share_gdp_pct")).alias("share_gdp_pct"))
     brk = {"AAA": 2023}
-    plain = pledge.trend_projection(tiny_trend, _members("AAA"), breaks=brk).row(0, named=True)
-    shifted = pledge.trend_projection(jumped, _members("AAA"), breaks=brk).row(0, named=True)
+    plain = pledge.fit_trends(tiny_trend, _members("AAA"), breaks=brk)[0].row(0, named=True)
+    shifted = pledge.fit_trends(jumped, _members("AAA"), breaks=brk)[0].row(0, named=True)
     assert shifted["break_year"] == 2023
     assert shifted["slope_pp_per_year"] == pytest.approx(plain["slope_pp_per_year"])
     assert shifted["level_shift_pp"] == pytest.approx(plain["level_shift_pp"] + 1.0)
     assert shifted["projected_share_pct"] == pytest.approx(plain["projected_share_pct"] + 1.0)
     assert shifted["prediction_se_pct"] == pytest.approx(plain["prediction_se_pct"])
     # without the level shift, the jump would be read as a steeper trend
-    naive = pledge.trend_projection(jumped, _members("AAA"), breaks={}).row(0, named=True)
+    naive = pledge.fit_trends(jumped, _members("AAA"), breaks={})[0].row(0, named=True)
     assert naive["slope_pp_per_year"] > plain["slope_pp_per_year"] + 0.05
 
 
@@ -136,7 +137,7 @@ def test_perfectly_correlated_allies_land_together():
     the target or neither, never one: the count's interval is {0, 2}, never 1."""
     projection, residuals = _two_allies(lambda n: n)
     target = float(projection["projected_share_pct"][0])  # on the line: a coin toss each
-    ci = pledge.trend_count_interval(projection, residuals, target, n_draws=4000, seed=1)
+    ci = counts.trend_count_interval(projection, residuals, target, n_draws=4000, seed=1)
     dist = dict(ci["distribution"].iter_rows())
     assert 1 not in dist and set(dist) == {0, 2}
     assert dist[2] == pytest.approx(0.5, abs=0.03)
@@ -147,7 +148,7 @@ def test_each_allys_draws_reproduce_its_own_prediction_interval():
     draws at or above its upper 95 % bound is 2.5 %."""
     projection, residuals = _two_allies(lambda n: [-x for x in n])  # opposite deviations
     row = projection.filter(pl.col("entity") == "AAA").row(0, named=True)
-    ci = pledge.trend_count_interval(projection.filter(pl.col("entity") == "AAA"),
+    ci = counts.trend_count_interval(projection.filter(pl.col("entity") == "AAA"),
                                      residuals.filter(pl.col("entity") == "AAA"),
                                      row["pi_upper_pct"], n_draws=40_000, seed=2)
     dist = dict(ci["distribution"].iter_rows())
@@ -160,7 +161,7 @@ def test_each_allys_draws_reproduce_its_own_prediction_interval():
 def test_negatively_correlated_allies_rarely_land_together():
     projection, residuals = _two_allies(lambda n: [-x for x in n])
     target = float(projection["projected_share_pct"].max())
-    ci = pledge.trend_count_interval(projection, residuals, target, n_draws=4000, seed=3)
+    ci = counts.trend_count_interval(projection, residuals, target, n_draws=4000, seed=3)
     dist = dict(ci["distribution"].iter_rows())
     assert ci["mean_residual_correlation"] == pytest.approx(-1.0)
     assert dist.get(1, 0) > 0.95
@@ -168,8 +169,8 @@ def test_negatively_correlated_allies_rarely_land_together():
 
 def test_the_count_interval_is_reproducible():
     projection, residuals = _two_allies(lambda n: [x * 0.5 for x in n])
-    a = pledge.trend_count_interval(projection, residuals, 3.5)
-    b = pledge.trend_count_interval(projection, residuals, 3.5)
+    a, b = (counts.trend_count_interval(projection, residuals, 3.5, n_draws=pledge.TREND_DRAWS,
+                                        seed=pledge.TREND_SEED) for _ in range(2))
     assert (a["low"], a["high"], a["mean"]) == (b["low"], b["high"], b["mean"])
     assert a["seed"] == pledge.TREND_SEED and a["n_draws"] == pledge.TREND_DRAWS
 
@@ -187,7 +188,7 @@ def test_guideline_status_counts_from_accession(nato, membership):
 
 
 def test_estimate_years_come_from_the_table(nato):
-    assert pledge.estimate_years(nato) == [2023, 2024]
+    assert equipment.estimate_years(nato) == [2023, 2024]
 
 
 def test_average_growth_equals_end_point_cagr_without_breaks(nato):
@@ -220,13 +221,13 @@ def test_luxembourg_growth_skips_its_series_break(nato):
 def test_luxembourg_trend_shifts_level_at_the_break(nato, membership):
     """Fitted across the break without a shift, Luxembourg's line would climb 0.07 points a
     year; with the shift its slope is what its spending did within each series."""
-    proj = pledge.trend_projection(nato, membership)
+    proj, _ = pledge.fit_trends(nato, membership)
     lux = proj.filter(pl.col("entity") == "LUX").row(0, named=True)
     assert lux["break_year"] == 2023 and lux["series_break"]
     assert lux["slope_pp_per_year"] == pytest.approx(0.02464, abs=1e-4)
     assert lux["level_shift_pp"] == pytest.approx(0.58986, abs=1e-4)
     assert lux["projected_share_pct"] == pytest.approx(1.4885, abs=1e-4)
-    naive = pledge.trend_projection(nato, membership, breaks={})
+    naive = pledge.fit_trends(nato, membership, breaks={})[0]
     assert naive.filter(pl.col("entity") == "LUX")["slope_pp_per_year"].item() > 0.06
     assert proj.filter(pl.col("break_year").is_not_null())["entity"].to_list() == ["LUX"]
 
@@ -290,13 +291,14 @@ def test_joint_count_interval_on_the_real_trends(nato, membership):
     95 % interval is 3 to 10 (seed 20250625, 10,000 draws). The 31 separate intervals' bounds
     (2 and 13) are wider than the count's interval and are not one."""
     projection, residuals = pledge.fit_trends(nato, membership)
-    ci = pledge.trend_count_interval(projection, residuals, 3.5)
+    ci = counts.trend_count_interval(projection, residuals, 3.5, n_draws=pledge.TREND_DRAWS,
+                                     seed=pledge.TREND_SEED)
     assert (ci["point"], ci["low"], ci["high"], ci["n_allies"]) == (5, 3, 10, 31)
     assert ci["coverage"] >= 0.95
     assert ci["mean"] == pytest.approx(6.19, abs=0.05)
     assert ci["median_residual_autocorrelation"] == pytest.approx(0.320, abs=1e-3)
     assert ci["mean_residual_correlation"] == pytest.approx(0.2195, abs=1e-3)
-    reach = pledge.trend_reach_counts(projection, 3.5)
+    reach = counts.trend_reach_counts(projection, 3.5)
     assert (reach["lower_pi"], reach["upper_pi"]) == (2, 13)
 
 
@@ -306,7 +308,7 @@ def test_charts_build_with_units_and_estimates(nato, membership):
     from dibtrends.charts import guidelines as charts
 
     status = pledge.guideline_status(nato, membership)
-    years = pledge.estimate_years(nato)
+    years = equipment.estimate_years(nato)
     for which in ("gdp", "equipment"):
         spec = json.dumps(charts.guideline_heatmap(status, which, "nato_defexp_2024",
                                                    years).to_dict())
@@ -320,7 +322,8 @@ def test_charts_build_with_units_and_estimates(nato, membership):
     spec = json.dumps(charts.required_growth_chart(gap, 3.5, 2035, 2014,
                                                    "nato_defexp_2024").to_dict())
     assert "% per year (2015 prices)" in spec and "already there" in spec
-    ci = pledge.trend_count_interval(proj, res, 3.5)
+    ci = counts.trend_count_interval(proj, res, 3.5, n_draws=pledge.TREND_DRAWS,
+                                     seed=pledge.TREND_SEED)
     spec = json.dumps(charts.count_distribution_chart(ci["distribution"], ci, 3.5, 2035,
                                                       "2014–2024", "nato_defexp_2024").to_dict())
     assert "3 to 10 of 31" in spec and "not a forecast" in spec
@@ -339,13 +342,13 @@ def test_ols_prediction_interval_agrees_with_statsmodels():
         x = np.column_stack(cols)
         y = 1.2 + 0.05 * years + rng.normal(0, 0.1, 11) + (0.4 * (years >= 9) if shift else 0)
         x0 = np.array([1.0, 21.0] + ([1.0] if shift else []))
-        ours = pledge.ols_prediction(x, y, x0, 0.05)
+        ours = counts.ols_prediction(x, y, x0, 0.05)
         fit = sm.OLS(y, x).fit()
         frame = fit.get_prediction(x0[None, :]).summary_frame(alpha=0.05)
-        assert ours["params"] == pytest.approx(fit.params, rel=1e-10)
-        assert ours["mean"] == pytest.approx(frame["mean"].iloc[0], rel=1e-10)
-        assert ours["pi_lower"] == pytest.approx(frame["obs_ci_lower"].iloc[0], rel=1e-10)
-        assert ours["pi_upper"] == pytest.approx(frame["obs_ci_upper"].iloc[0], rel=1e-10)
-        assert ours["r_squared"] == pytest.approx(fit.rsquared, rel=1e-10)
-        assert ours["df_resid"] == int(fit.df_resid)
-        assert ours["resid"] == pytest.approx(fit.resid, abs=1e-12)
+        assert ours.params == pytest.approx(fit.params, rel=1e-10)
+        assert ours.mean == pytest.approx(frame["mean"].iloc[0], rel=1e-10)
+        assert ours.pi_lower == pytest.approx(frame["obs_ci_lower"].iloc[0], rel=1e-10)
+        assert ours.pi_upper == pytest.approx(frame["obs_ci_upper"].iloc[0], rel=1e-10)
+        assert ours.r_squared == pytest.approx(fit.rsquared, rel=1e-10)
+        assert ours.df_resid == int(fit.df_resid)
+        assert ours.resid == pytest.approx(fit.resid, abs=1e-12)

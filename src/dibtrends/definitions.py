@@ -1,16 +1,10 @@
-"""NATO's and SIPRI's figures for the same Ally and year, side by side.
+"""NATO's and SIPRI's share of GDP for the same Ally and year, side by side.
 
-Two publishers measure Allies' military spending as a share of GDP: NATO, from what each
-Ally's ministry of defence reports under NATO's agreed definition, and SIPRI, from national
-budgets and other open sources under its own definition. Their figures differ; this module
-lines them up (pure functions, Polars in and out) so the chapter and each Ally's profile can
-show by how much.
-
-What the definitions say (the words a reader sees are in :data:`NATO_DEFINITION`,
-:data:`SIPRI_DEFINITION` and :data:`COMMON_GROUND`) is quoted or closely paraphrased from the
-publishers, never inferred from the numbers.
-The per-Ally differences are documented only where SIPRI's own footnotes name them
-(:data:`SIPRI_FOOTNOTES`, from the Footnotes sheet of the release the project reads).
+NATO takes what each Ally's ministry of defence reports under NATO's definition; SIPRI builds
+its series from budgets and other open sources under its own. What the definitions say is
+quoted or closely paraphrased from the publishers (never inferred from the numbers), and SIPRI's
+footnotes are quoted from the release the project reads: reference texts, like the registry's
+titles, shown by chapter 4 and the Ally profiles.
 """
 
 from __future__ import annotations
@@ -85,15 +79,9 @@ COLUMNS = ("iso3", "year", "nato_estimate", "sipri_estimate", "nato_share_pct",
 
 def nato_vs_sipri(nato: pl.DataFrame, sipri: pl.DataFrame, start_year: int | None = None,
                   end_year: int | None = None) -> pl.DataFrame:
-    """Per Ally and year: NATO's share of GDP against SIPRI's, and the difference.
-
-    ``nato`` is the processed ``nato_defexp`` table (Ally rows with a share of GDP; the
-    aggregates and Iceland, which has no figure, drop out); ``sipri`` a processed SIPRI
-    military expenditure table (iso3, year, share_gdp_pct in percent, estimate). Years default
-    to NATO's. ``difference_pp`` = NATO minus SIPRI, in percentage points: positive where NATO's
-    figure is higher. ``nato_nominal_share_pct`` is NATO's spending over GDP both in current
-    US$, to show how much of a difference NATO's choice of 2015 prices explains.
-    """
+    """Per Ally and year both publish: NATO's share of GDP, SIPRI's, and ``difference_pp``
+    (NATO minus SIPRI, points); ``nato_nominal_share_pct`` (current US$ over current GDP) shows
+    how much NATO's choice of 2015 prices explains. Years default to NATO's."""
     start = int(nato["year"].min()) if start_year is None else start_year
     end = int(nato["year"].max()) if end_year is None else end_year
     left = nato.filter(~pl.col("is_aggregate"), pl.col("share_gdp_pct").is_not_null(),
@@ -159,3 +147,27 @@ def price_basis_effect(comparison: pl.DataFrame, tolerance_pp: float = 0.01) -> 
             "allies": sorted(set(big["iso3"].to_list())),
             "largest_pp": float(diff.max()) if comparison.height else None}
 
+
+
+def threshold_flips(comparison: pl.DataFrame, counted: list[str], year: int,
+                    threshold: float) -> tuple[list[str], list[str]]:
+    """Of the ``counted`` Allies, those at ``threshold`` on NATO's figures in ``year`` but not
+    on SIPRI's, and the reverse."""
+    rows = comparison.filter(pl.col("year") == year, pl.col("iso3").is_in(counted))
+    nato_at = pl.col("nato_share_pct") >= threshold
+    sipri_at = pl.col("sipri_share_pct") >= threshold
+    return (sorted(rows.filter(nato_at & ~sipri_at)["iso3"].to_list()),
+            sorted(rows.filter(~nato_at & sipri_at)["iso3"].to_list()))
+
+
+def break_differences(comparison: pl.DataFrame,
+                      breaks: pl.DataFrame) -> list[tuple[str, int, float, float]]:
+    """Per GDP series break: the Ally, the year and its mean difference before and from it."""
+    out = []
+    for entity, year in breaks.select("entity", "year").iter_rows():
+        rows = comparison.filter(pl.col("iso3") == entity)
+        before = rows.filter(pl.col("year") < year)["difference_pp"]
+        after = rows.filter(pl.col("year") >= year)["difference_pp"]
+        if before.len() and after.len():
+            out.append((entity, year, before.mean(), after.mean()))
+    return out

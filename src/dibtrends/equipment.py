@@ -1,18 +1,14 @@
-"""Spending on major equipment: NATO's equipment share applied to defence expenditure.
+"""Spending on major equipment: NATO's equipment share (Table 8a) times defence expenditure
+(Table 2), per Ally, and summed over the Allies counted each year for the Alliance.
 
-NATO publishes, per Ally and year, defence expenditure in US dollars (Table 2) and the share of it
-spent on major equipment including related R&D (Table 8a). Equipment spending in dollars is their
-product. NATO publishes no Alliance-wide equipment share in these tables, so the Alliance figure
-is the sum over the Allies counted in that year. An Ally counts from the calendar year of its
-accession, which is NATO's own rule: the sum of counted Allies reproduces NATO's published
-"NATO Total" and "NATO Europe and Canada" rows for expenditure, GDP and personnel to floating-point
-precision (see :func:`aggregate_check`), so the Alliance sum is consistent with NATO's aggregates.
-
-The price basis matters for any claim about growth: current US$ mix inflation and exchange-rate
-movements into "growth"; constant 2015 US$ (2015 prices and exchange rates) remove both.
+An Ally counts from the calendar year of its accession, NATO's own rule: the sum of counted
+Allies reproduces NATO's published aggregates to floating-point precision. Current US$ mix
+inflation and exchange rates into growth; constant 2015 US$ remove both.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -20,78 +16,45 @@ from .membership import membership_panel
 
 #: Price basis -> the defence-expenditure column of ``nato_defexp`` it multiplies.
 PRICE_BASES = {"current": "milex_usd_m_current", "constant2015": "milex_usd_m_const2015"}
-PRICE_BASIS_LABELS = {"current": "current US$ (current prices and exchange rates)",
-                      "constant2015": "constant 2015 US$ (2015 prices and exchange rates)"}
 ALLIANCE = "NATO_TOTAL"
 EUROPE_CANADA = "NATO_EUROPE_CANADA"
-AGGREGATES = (ALLIANCE, EUROPE_CANADA)
-
-
-def _check_basis(price_basis: str) -> str:
-    if price_basis not in PRICE_BASES:
-        raise ValueError(f"price_basis={price_basis!r}; allowed: {', '.join(PRICE_BASES)}")
-    return price_basis
+#: Who "Allies" can mean in the equipment claim, in the order the chapter shows them.
+GROUPINGS = ("all_allies", "same_allies", "europe_canada", "united_states")
 
 
 def equipment_column(price_basis: str) -> str:
     """``equipment_usd_m_current`` or ``equipment_usd_m_const2015``: the unit is in the name."""
-    return PRICE_BASES[_check_basis(price_basis)].replace("milex_", "equipment_")
+    if price_basis not in PRICE_BASES:
+        raise ValueError(f"price_basis={price_basis!r}; allowed: {', '.join(PRICE_BASES)}")
+    return PRICE_BASES[price_basis].replace("milex_", "equipment_")
+
+
+def estimate_years(nato: pl.DataFrame) -> list[int]:
+    """The years NATO marks as estimates (its ``e`` suffix), from the table itself."""
+    return sorted(nato.filter(pl.col("estimate"))["year"].unique().to_list())
 
 
 def counted_allies(nato: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
-    """Ally rows of ``nato`` with ``counted``: True from the calendar year of accession on.
-
-    ``membership`` is the ``nato_membership`` table (iso3, accession_date); the rule is
-    :mod:`dibtrends.membership`'s "accession" rule. Finland (2023) and Sweden (2024) have rows
-    for earlier years: they stay, uncounted.
-    """
+    """Ally rows of ``nato`` with ``counted``: True from the calendar year of accession on
+    (Finland's and Sweden's earlier rows stay, uncounted)."""
     panel = membership_panel(membership, nato["year"].unique().to_list(), rule="accession")
-    allies = nato.filter(~pl.col("is_aggregate"))
-    return allies.join(
+    return nato.filter(~pl.col("is_aggregate")).join(
         panel.select(pl.col("iso3").alias("entity"), "year", pl.col("is_member").alias("counted")),
         on=["entity", "year"], how="left",
     ).with_columns(pl.col("counted").fill_null(False))
 
 
-def aggregate_check(nato: pl.DataFrame, membership: pl.DataFrame,
-                    measures: tuple[str, ...] = ("milex_usd_m_current", "milex_usd_m_const2015",
-                                                 "gdp_usd_m_const2015",
-                                                 "military_personnel_thousands")) -> pl.DataFrame:
-    """NATO's aggregate rows against the sum of counted Allies, per aggregate, measure and year.
-
-    Why: the Alliance equipment total is a sum of counted Allies; this shows the same rule
-    reproduces every aggregate NATO does publish (``rel_diff`` is the relative difference).
-    """
-    allies = counted_allies(nato, membership).filter(pl.col("counted"))
-    out = []
-    for agg, subset in ((ALLIANCE, allies),
-                        (EUROPE_CANADA, allies.filter(pl.col("entity") != "USA"))):
-        for m in measures:
-            summed = subset.group_by("year").agg(pl.col(m).sum().alias("sum_of_allies"))
-            published = nato.filter(pl.col("entity") == agg).select("year", pl.col(m).alias("nato"))
-            out.append(published.join(summed, on="year").select(
-                pl.lit(agg).alias("aggregate"), pl.lit(m).alias("measure"), "year",
-                "nato", "sum_of_allies",
-                ((pl.col("sum_of_allies") / pl.col("nato")) - 1).alias("rel_diff")))
-    return pl.concat(out).sort("aggregate", "measure", "year")
-
-
 def equipment_spending(nato: pl.DataFrame, membership: pl.DataFrame,
                        price_basis: str = "constant2015") -> pl.DataFrame:
-    """Equipment spending (US$ million) per Ally and year, plus Alliance and Europe-and-Canada rows.
-
-    Ally rows: equipment_share_pct / 100 x defence expenditure on the chosen price basis.
-    Aggregate rows: sum over Allies counted that year; their defence expenditure is NATO's own
-    published aggregate row, and their ``equipment_share_pct`` is the implied share
-    (equipment / expenditure x 100).
-    """
-    milex = PRICE_BASES[_check_basis(price_basis)]
+    """Equipment spending (US$ million) per Ally and year, plus Alliance and Europe-and-Canada
+    rows: the sum over Allies counted that year, with NATO's published expenditure and the
+    implied equipment share."""
     eq = equipment_column(price_basis)
+    milex = PRICE_BASES[price_basis]
     allies = counted_allies(nato, membership).select(
         "entity", "year", "estimate", "counted", "equipment_share_pct", milex,
         (pl.col("equipment_share_pct") / 100 * pl.col(milex)).alias(eq),
     ).filter(pl.col(milex).is_not_null())  # Iceland: no defence expenditure published
-
     aggs = []
     for agg, subset in ((ALLIANCE, allies),
                         (EUROPE_CANADA, allies.filter(pl.col("entity") != "USA"))):
@@ -101,11 +64,10 @@ def equipment_spending(nato: pl.DataFrame, membership: pl.DataFrame,
         aggs.append(published.join(summed, on="year").select(
             pl.lit(agg).alias("entity"), "year", "estimate", pl.lit(True).alias("counted"),
             (pl.col(eq) / pl.col(milex) * 100).alias("equipment_share_pct"), milex, eq,
-            "n_allies"))
+            "n_allies", pl.lit(True).alias("is_aggregate")))
     return pl.concat([
         allies.with_columns(pl.lit(False).alias("is_aggregate"),
-                            pl.lit(1, dtype=pl.UInt32).alias("n_allies")),
-        *[a.with_columns(pl.lit(True).alias("is_aggregate")) for a in aggs],
+                            pl.lit(1, dtype=pl.UInt32).alias("n_allies")), *aggs,
     ], how="diagonal").select(
         "entity", "is_aggregate", "year", "estimate", "counted", "n_allies",
         "equipment_share_pct", milex, eq, pl.lit(price_basis).alias("price_basis"),
@@ -120,16 +82,11 @@ def _value_column(df: pl.DataFrame) -> str:
 
 
 def growth_ratio(df: pl.DataFrame, base_year: int = 2014, end_year: int = 2024) -> pl.DataFrame:
-    """Equipment spending in ``end_year`` divided by ``base_year``, per Ally and aggregate.
-
-    Ally ratios use the Ally's own rows whether or not it was counted in ``base_year`` (Finland
-    and Sweden report for years before accession). Aggregate ratios compare the Alliance as it
-    was in each year (membership grows from 28 spending Allies in 2014 to 31 in 2024); see
-    :func:`alliance_growth_same_allies` for the like-for-like version.
-    """
+    """Equipment spending in ``end_year`` over ``base_year``, per Ally (its own rows, counted or
+    not) and aggregate (the Alliance as it was in each year)."""
     eq = _value_column(df)
-    ends = df.filter(pl.col("year").is_in([base_year, end_year]))
-    wide = ends.pivot(on="year", index=["entity", "is_aggregate"], values=eq)
+    wide = (df.filter(pl.col("year").is_in([base_year, end_year]))
+            .pivot(on="year", index=["entity", "is_aggregate"], values=eq))
     base, end = str(base_year), str(end_year)
     return wide.select(
         "entity", "is_aggregate",
@@ -142,11 +99,8 @@ def growth_ratio(df: pl.DataFrame, base_year: int = 2014, end_year: int = 2024) 
 
 def alliance_growth_same_allies(df: pl.DataFrame, base_year: int = 2014,
                                 end_year: int = 2024) -> pl.DataFrame:
-    """Alliance equipment ratio over the Allies counted in BOTH years (fixed composition).
-
-    Why: the Alliance total for ``end_year`` includes Allies that joined after ``base_year``
-    (Montenegro, North Macedonia, Finland, Sweden); this removes that composition effect.
-    """
+    """The Alliance ratio over the Allies counted in BOTH years: without the composition effect
+    of Allies that joined in between."""
     eq = _value_column(df)
     allies = df.filter(~pl.col("is_aggregate"))
     both = (allies.filter(pl.col("year") == base_year, pl.col("counted")).select("entity")
@@ -165,52 +119,32 @@ def alliance_growth_same_allies(df: pl.DataFrame, base_year: int = 2014,
 
 
 def meets_equipment_guideline(df: pl.DataFrame, threshold_pct: float = 20) -> pl.DataFrame:
-    """Per year: how many counted Allies spent at least ``threshold_pct`` % on major equipment.
-
-    The guideline (Wales Summit, 2014) is 20 % of defence expenditure on major equipment including
-    related R&D. Counts only Allies counted in that year and with a published share.
-    """
-    allies = df.filter(~pl.col("is_aggregate"), pl.col("counted"),
-                       pl.col("equipment_share_pct").is_not_null())
-    return allies.group_by("year").agg(
-        pl.first("estimate"),
-        pl.len().alias("n_allies"),
-        (pl.col("equipment_share_pct") >= threshold_pct).sum().alias("n_meeting"),
-        pl.col("entity").filter(pl.col("equipment_share_pct") >= threshold_pct).sort()
-        .alias("allies_meeting"),
+    """Per year: how many Allies counted that year, with a published share, spent at least
+    ``threshold_pct`` % on major equipment."""
+    at = pl.col("equipment_share_pct") >= threshold_pct
+    return df.filter(~pl.col("is_aggregate"), pl.col("counted"),
+                     pl.col("equipment_share_pct").is_not_null()).group_by("year").agg(
+        pl.first("estimate"), pl.len().alias("n_allies"), at.sum().alias("n_meeting"),
+        pl.col("entity").filter(at).sort().alias("allies_meeting"),
     ).with_columns(pl.lit(threshold_pct).cast(pl.Float64).alias("threshold_pct")).sort("year")
 
 
 def equipment_both_bases(nato: pl.DataFrame, membership: pl.DataFrame,
-                         entity: str = ALLIANCE) -> pl.DataFrame:
-    """One entity's equipment spending on both price bases, long (for the totals chart)."""
-    frames = []
-    for basis in PRICE_BASES:
-        eq = equipment_column(basis)
-        frames.append(equipment_spending(nato, membership, basis).filter(pl.col("entity") == entity)
-                      .select("entity", "year", "estimate", "price_basis",
-                              (pl.col(eq) / 1000).alias("equipment_usd_bn")))
-    return pl.concat(frames).with_columns(
-        pl.col("price_basis").replace_strict(PRICE_BASIS_LABELS).alias("price_basis_label"))
-
-
-#: Who "Allies" can mean in the equipment claim, in the order the chapter shows them.
-GROUPINGS = {
-    "all_allies": "All Allies (as counted each year)",
-    "same_allies": "Allies counted in both years",
-    "europe_canada": "NATO Europe and Canada",
-    "united_states": "United States",
-}
+                         labels: Mapping[str, str], entity: str = ALLIANCE) -> pl.DataFrame:
+    """One entity's equipment spending on both price bases, long, with ``labels`` (price basis
+    -> words) as ``price_basis_label``."""
+    return pl.concat([
+        equipment_spending(nato, membership, basis).filter(pl.col("entity") == entity)
+        .select("entity", "year", "estimate", "price_basis",
+                (pl.col(equipment_column(basis)) / 1000).alias("equipment_usd_bn"))
+        for basis in PRICE_BASES
+    ]).with_columns(pl.col("price_basis").replace_strict(dict(labels)).alias("price_basis_label"))
 
 
 def growth_by_grouping(nato: pl.DataFrame, membership: pl.DataFrame, base_year: int = 2014,
                        end_year: int = 2024) -> pl.DataFrame:
-    """Equipment spending in ``base_year`` and ``end_year`` and their ratio, for every reading of
-    "Allies" (:data:`GROUPINGS`) on both price bases: one row per grouping and price basis.
-
-    Why: the claim does not say which Allies or which prices; the verdict differs by grouping
-    (Europe and Canada trebled, the United States did not double), so the chapter shows them all.
-    """
+    """Equipment spending in both years and their ratio for every reading of "Allies"
+    (:data:`GROUPINGS`) on both price bases: the claim names neither, and the verdict differs."""
     rows = []
     for basis in PRICE_BASES:
         eq = equipment_spending(nato, membership, basis)
@@ -218,31 +152,29 @@ def growth_by_grouping(nato: pl.DataFrame, membership: pl.DataFrame, base_year: 
         ratios = growth_ratio(eq, base_year, end_year)
         fixed = alliance_growth_same_allies(eq, base_year, end_year).row(0, named=True)
         counted = eq.filter(pl.col("counted"), ~pl.col("is_aggregate"))
-
-        def n_counted(year: int, *, europe: bool = False, counted=counted) -> int:
-            subset = counted.filter(pl.col("year") == year)
-            return subset.filter(pl.col("entity") != "USA").height if europe else subset.height
-
-        picks = {
-            "all_allies": (ALLIANCE, n_counted(base_year), n_counted(end_year)),
-            "europe_canada": (EUROPE_CANADA, n_counted(base_year, europe=True),
-                              n_counted(end_year, europe=True)),
-            "united_states": ("USA", 1, 1),
-        }
+        n = {(year, europe): counted.filter(pl.col("year") == year,
+                                            *([pl.col("entity") != "USA"] if europe else [])
+                                            ).height
+             for year in (base_year, end_year) for europe in (False, True)}
+        picks = {"all_allies": (ALLIANCE, n[base_year, False], n[end_year, False]),
+                 "europe_canada": (EUROPE_CANADA, n[base_year, True], n[end_year, True]),
+                 "united_states": ("USA", 1, 1)}
         for grouping in GROUPINGS:
             if grouping == "same_allies":
-                base, end, n0, n1 = (fixed[f"{col}_base"], fixed[f"{col}_end"],
-                                     fixed["n_allies"], fixed["n_allies"])
+                base, end = fixed[f"{col}_base"], fixed[f"{col}_end"]
+                n0 = n1 = fixed["n_allies"]
             else:
                 entity, n0, n1 = picks[grouping]
                 r = ratios.filter(pl.col("entity") == entity).row(0, named=True)
                 base, end = r[f"{col}_base"], r[f"{col}_end"]
-            rows.append({
-                "grouping": grouping, "grouping_label": GROUPINGS[grouping],
-                "price_basis": basis, "price_basis_label": PRICE_BASIS_LABELS[basis],
-                "base_year": base_year, "end_year": end_year,
-                "n_allies_base": n0, "n_allies_end": n1,
-                "equipment_usd_bn_base": base / 1000, "equipment_usd_bn_end": end / 1000,
-                "ratio": end / base,
-            })
+            rows.append({"grouping": grouping, "price_basis": basis, "base_year": base_year,
+                         "end_year": end_year, "n_allies_base": n0, "n_allies_end": n1,
+                         "equipment_usd_bn_base": base / 1000,
+                         "equipment_usd_bn_end": end / 1000, "ratio": end / base})
     return pl.DataFrame(rows)
+
+
+def against_factor(ratio: pl.Expr, factor: float, tolerance: float) -> pl.Expr:
+    """1 above ``factor``, -1 below, 0 within ``tolerance`` (relative) of it: to rounding."""
+    return (pl.when((ratio / factor - 1).abs() <= tolerance).then(0)
+            .when(ratio > factor).then(1).otherwise(-1))

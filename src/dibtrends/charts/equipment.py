@@ -7,13 +7,14 @@ import altair as alt
 import polars as pl
 
 from ..countries import name_of
+from ..equipment import estimate_years
+from ..prose import join_words
+from ..prose.equipment import BASIS_WORDS
 from . import PALETTE, WIDTH, source_line, titled
 
 EQUIPMENT_NOTE = "Equipment: major equipment incl. related R&D."
-
-
-def estimate_years(df: pl.DataFrame) -> list[int]:
-    return sorted(df.filter(pl.col("estimate"))["year"].unique().to_list())
+AGGREGATE_NAMES = {"NATO_TOTAL": "NATO (all Allies)",
+                   "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
 
 
 def source_note(df: pl.DataFrame) -> str:
@@ -21,31 +22,22 @@ def source_note(df: pl.DataFrame) -> str:
     years = [str(y) for y in estimate_years(df)]
     if not years:
         return EQUIPMENT_NOTE
-    listed = " and ".join(years) if len(years) <= 2 else ", ".join(years[:-1]) + " and " + years[-1]
     verb = "is a NATO estimate" if len(years) == 1 else "are NATO estimates"
-    return f"{listed} {verb} (e). {EQUIPMENT_NOTE}"
-AGGREGATE_NAMES = {"NATO_TOTAL": "NATO (all Allies)",
-                   "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
+    return f"{join_words(years)} {verb} (e). {EQUIPMENT_NOTE}"
 
 
-def display_name(code: str) -> str:
-    return AGGREGATE_NAMES.get(code) or name_of(code)
-
-
-def _year_label() -> pl.Expr:
+def year_label() -> pl.Expr:
+    """'2024e' for a year NATO marks as an estimate."""
     return (pl.col("year").cast(pl.String)
             + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
 
 
 def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: int,
                      end_year: int, source_id: str):
-    """Alliance equipment spending per year, one line per price basis; estimates hollow.
-
-    ``both`` is :func:`dibtrends.equipment.equipment_both_bases`; ``ratios`` maps price basis
-    to the end/base ratio, shown in the subtitle so the claim and its answer sit together.
-    """
+    """Alliance equipment spending per year, one line per price basis, estimates hollow; the
+    subtitle gives the end/base ``ratios`` so the claim and its answer sit together."""
     data = both.with_columns(
-        _year_label().alias("year_label"),
+        year_label().alias("year_label"),
         pl.when(pl.col("estimate")).then(pl.lit("NATO estimate")).otherwise(pl.lit("reported"))
         .alias("status"),
     ).select("year", "year_label", "estimate", "status", "price_basis", "price_basis_label",
@@ -85,17 +77,14 @@ def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: in
 
 def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None, source_id: str,
                notes_from: pl.DataFrame, threshold: float = 2.0):
-    """Equipment spending end/base per Ally, sorted, with the 2x rule; aggregates highlighted.
-
-    ``ratios`` is :func:`dibtrends.equipment.growth_ratio`. A log scale keeps Slovenia (x72)
-    and the United States (x1.3) on one readable axis.
-    """
-    basis = ratios["price_basis"][0]
-    basis_label = {"current": "current US$", "constant2015": "constant 2015 US$"}[basis]
+    """Equipment spending end/base per Ally with the 2x rule, aggregates highlighted; a log
+    scale keeps Slovenia (x72) and the United States (x1.3) on one readable axis."""
+    basis_label = BASIS_WORDS[ratios["price_basis"][0]]
     base_year, end_year = int(ratios["base_year"][0]), int(ratios["end_year"][0])
     data = ratios.filter(pl.col("ratio").is_not_null()).select(
         "entity", "is_aggregate", "ratio",
-        pl.col("entity").map_elements(display_name, return_dtype=pl.String).alias("name"),
+        pl.col("entity").map_elements(lambda c: AGGREGATE_NAMES.get(c) or name_of(c),
+                                      return_dtype=pl.String).alias("name"),
         pl.when(pl.col("is_aggregate")).then(pl.lit("Alliance aggregate"))
         .when(pl.col("ratio") >= threshold).then(pl.lit(f"at least {threshold:g}x"))
         .otherwise(pl.lit(f"less than {threshold:g}x")).alias("group"),
@@ -129,7 +118,7 @@ def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float, source_id
     """Allies meeting the equipment guideline per year, against Allies counted."""
     data = counts.select(
         "year", "estimate", "n_allies", "n_meeting",
-        _year_label().alias("year_label"),
+        year_label().alias("year_label"),
     )
     base = alt.Chart(data).encode(x=alt.X("year_label:O", title=None, sort=None,
                                           axis=alt.Axis(labelAngle=0)))

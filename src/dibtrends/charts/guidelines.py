@@ -1,9 +1,5 @@
-"""Chart builders for chapter 4 (the 2 % and 20 % guidelines, the core-defence target, and
-NATO's figures against SIPRI's).
-
-No edition's years are written here: the estimate years, the first and latest year and the
-editions come from the data and the registry through the arguments.
-"""
+"""Chart builders for chapter 4 (the guidelines, the core-defence target, NATO's figures against
+SIPRI's). Estimate years, first and latest year and editions come in through the arguments."""
 
 from __future__ import annotations
 
@@ -12,6 +8,7 @@ import polars as pl
 
 from ..countries import name_of
 from . import PALETTE, source_line, titled
+from .equipment import year_label
 
 NOT_MEMBER = "not yet an Ally"
 MEETS = "meets guideline"
@@ -25,14 +22,8 @@ GUIDELINES = {
 
 
 def estimate_note(estimate_years) -> str:
-    """'e: NATO estimate.' when the table marks any year as an estimate (the source line names
-    the years through the registry's edition)."""
+    """'e: NATO estimate.' when the table marks any year as an estimate."""
     return "e: NATO estimate." if list(estimate_years) else ""
-
-
-def _year_label() -> pl.Expr:
-    return (pl.col("year").cast(pl.String)
-            + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
 
 
 def _label(year: int, estimate_years) -> str:
@@ -46,7 +37,7 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
     data = status.filter(pl.col(value).is_not_null()).select(
         "entity", "year", "estimate", value,
         pl.col("entity").map_elements(name_of, return_dtype=pl.String).alias("name"),
-        _year_label().alias("year_label"),
+        year_label().alias("year_label"),
         pl.when(~pl.col("counted")).then(pl.lit(NOT_MEMBER))
         .when(pl.col(meets)).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
         pl.col(value).round(2 if guideline == "gdp" else 0).alias("value_label"),
@@ -262,7 +253,7 @@ def difference_heatmap(comparison: pl.DataFrame, nato_source: str, sipri_source:
     data = comparison.with_columns(
         pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("name"),
         pl.col("nato_estimate").alias("estimate")).with_columns(
-        _year_label().alias("year_label"), pl.col("difference_pp").round(2).alias("label"))
+        year_label().alias("year_label"), pl.col("difference_pp").round(2).alias("label"))
     order = (data.group_by("name").agg(pl.col("difference_pp").mean())
              .sort("difference_pp")["name"].to_list())
     limit = max(0.5, float(data["difference_pp"].abs().max()))

@@ -1,1 +1,1 @@
-"""Statistical methods, one module each: pure functions of arrays and frames, no words."""
+"""Statistical methods: pure functions with typed inputs and outputs, no prose."""

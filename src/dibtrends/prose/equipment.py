@@ -1,0 +1,148 @@
+"""The words of chapter 2 (equipment spending): its sentences, the claim's wording, the tables'
+captions and column labels, and the headlines' labels."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .. import sources
+from ..equipment import GROUPINGS, PRICE_BASES
+from ..results import Claim, Table
+from . import cap, fmt, join_words
+
+#: The groupings in a table, and inside a sentence.
+GROUPING_LABELS = {"all_allies": "All Allies (as counted each year)",
+                   "same_allies": "Allies counted in both years",
+                   "europe_canada": "NATO Europe and Canada", "united_states": "United States"}
+GROUPING_WORDS = {"all_allies": "all Allies", "same_allies": "the Allies counted in both years",
+                  "europe_canada": "NATO Europe and Canada", "united_states": "the United States"}
+PRICE_BASIS_LABELS = {"current": "current US$ (current prices and exchange rates)",
+                      "constant2015": "constant 2015 US$ (2015 prices and exchange rates)"}
+BASIS_WORDS = {"current": "current US$", "constant2015": "constant 2015 US$"}
+#: equipment.against_factor's answer against "more than twice", in words.
+READINGS = {1: "more than twice", 0: "twice, to rounding", -1: "less than twice"}
+
+
+def edition_words(source_id: str) -> str:
+    """'17 June 2024': the registry's edition without its bracketed note (which says which
+    years are estimates: the chapters read that from the data)."""
+    return sources.get(source_id).edition.split(" (")[0]
+
+
+def estimate_note(totals: pl.DataFrame, year: int) -> str:
+    """' (a NATO estimate)' when NATO marks that year's figures as estimates."""
+    row = totals.filter(pl.col("year") == year)
+    return " (a NATO estimate)" if row.height and row["estimate"].any() else ""
+
+
+def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], verdict: str, base_year: int,
+          end_year: int, tolerance: float, chapter: str, section: str) -> Claim:
+    """The doubling claim, its finding and its condition, grouping by grouping."""
+    def group_words(grouping: str) -> str:
+        rows = growth.filter(grouping=grouping).sort("price_basis", descending=True)
+        parts = [f"{r['ratio']:.2f}× {BASIS_WORDS[r['price_basis']]}"
+                 for r in rows.iter_rows(named=True)]
+        return f"{GROUPING_WORDS[grouping]} ({' and '.join(parts)})"
+
+    holding = [k for k, v in side.items() if v >= 0]
+    both_bases = [g for g in GROUPINGS if all((g, b) in holding for b in PRICE_BASES)]
+    some_basis = [g for g in GROUPINGS if g not in both_bases
+                  and any((g, b) in holding for b in PRICE_BASES)]
+    nowhere = [g for g in GROUPINGS if g not in both_bases and g not in some_basis]
+    parts = []
+    if both_bases:
+        parts.append("holds on both price bases for "
+                     + join_words([group_words(g) for g in both_bases]))
+    if some_basis:
+        bases = sorted({BASIS_WORDS[b] for g, b in holding if g in some_basis})
+        parts.append("holds only in " + join_words(bases)
+                     + " for " + join_words([group_words(g) for g in some_basis]))
+    if nowhere:
+        parts.append("does not hold for " + join_words([group_words(g) for g in nowhere]))
+    rounding = [f"{GROUPING_WORDS[g]} in {BASIS_WORDS[b]}" for g, b in holding
+                if side[g, b] == 0]
+    condition = "; ".join(parts) + "."
+    if rounding:
+        condition += (f" Counted as twice to rounding (within {tolerance:.1%} of 2, "
+                      f"on NATO estimates): {join_words(rounding)}.")
+    ratio = {b: growth.filter(grouping="all_allies", price_basis=b)["ratio"].item()
+             for b in PRICE_BASES}
+    return Claim(
+        id="equipment_doubling",
+        claim=(f"Allies spent more than twice as much on defence equipment in {end_year} as in "
+               f"{base_year}"),
+        source="NATO Review 2025, Graphic 2",
+        finding=(f"{ratio['current']:.2f}× in current and {ratio['constant2015']:.2f}× in "
+                 f"constant 2015 US$, all Allies, {base_year}–{end_year}"),
+        verdict=verdict, condition=cap(condition), chapter=chapter, section=section)
+
+
+def tables(r) -> dict[str, Table]:
+    """Each table's columns are its labels' keys: the result's own, or words for codes."""
+    p, words = r.params, {
+        "grouping_label": pl.col("grouping").replace_strict(GROUPING_LABELS),
+        "price_basis_label": pl.col("price_basis").replace_strict(PRICE_BASIS_LABELS),
+        "allies": pl.format("{} → {}", "n_allies_base", "n_allies_end"),
+        "reading": pl.col("side").replace_strict(READINGS)}
+    b, e, at = p.base_year, p.end_year, f"{p.guideline_pct:g} %"
+    growth = {"grouping_label": "Allies", "price_basis_label": "Price basis",
+              "allies": "Allies counted", "equipment_usd_bn_base": f"{b}, US$ bn",
+              "equipment_usd_bn_end": f"{e}, US$ bn", "ratio": f"{e} ÷ {b}",
+              "reading": "Against \"more than twice\""}
+    guideline = {"year": "Year", "estimate": "NATO estimate", "n_allies": "Allies counted",
+                 "n_meeting": f"Allies at {at} or more"}
+    specs = {"growth": ("02_equipment_growth_by_grouping", r.growth, growth,
+                        f"Spending on major equipment, {b} and {e}, by who counts as \"Allies\" "
+                        f"and by price basis (NATO, {r.edition}; {e} a NATO estimate where "
+                        f"marked e)", {"equipment_usd_bn_base": 1, "equipment_usd_bn_end": 1,
+                                       "ratio": 2}),
+             "guideline": ("02_guideline_counts", r.guideline, guideline,
+                           f"Allies spending at least {at} of defence expenditure on major "
+                           f"equipment (NATO, {r.edition})", 1)}
+    return {k: Table(name, frame.select([words.get(c, pl.col(c)).alias(c) for c in labels]),
+                     caption, labels, decimals)
+            for k, (name, frame, labels, caption, decimals) in specs.items()}
+
+
+def sentences(r, claim_years: tuple[int, int]) -> dict[str, str]:
+    """The chapter's number-bearing prose, and its line for the summary."""
+    p = r.params
+    b, e = p.base_year, p.end_year
+    row = {(g["grouping"], g["price_basis"]): g for g in r.growth.iter_rows(named=True)}
+    cur, con = row["all_allies", "current"], row["all_allies", "constant2015"]
+    same = row["same_allies", "current"]
+    eur_cur, eur_con = row["europe_canada", "current"], row["europe_canada", "constant2015"]
+    us_cur, us_con = row["united_states", "current"], row["united_states", "constant2015"]
+    est = estimate_note(r.totals, e)
+    g0 = r.guideline.filter(pl.col("year") == b).row(0, named=True)
+    g1 = r.guideline.filter(pl.col("year") == e).row(0, named=True)
+    finding = (
+        f"In current US dollars, Allies' spending on major equipment rose from US$ "
+        f"{fmt(cur['equipment_usd_bn_base'])} bn in {b} to US$ {fmt(cur['equipment_usd_bn_end'])} "
+        f"bn in {e}{est}: {cur['ratio']:.2f} times as much ({READINGS[cur['side']]}). At "
+        f"constant 2015 prices and exchange rates the ratio is {con['ratio']:.2f} "
+        f"({READINGS[con['side']]}). Which Allies are meant matters as much as which prices: "
+        f"NATO Europe and Canada spent {eur_cur['ratio']:.2f} times as much in current and "
+        f"{eur_con['ratio']:.2f} times as much in constant prices, the United States "
+        f"{us_cur['ratio']:.2f} and {us_con['ratio']:.2f} times. The "
+        f"{same['n_allies_base']} Allies counted in both years reached {same['ratio']:.3f} times "
+        f"in current dollars ({READINGS[same['side']]}); the rest of the all-Allies rise comes "
+        f"from the Allies that joined after {b}.")
+    if (b, e) != claim_years:
+        claim_cur = r.claim_growth.filter(grouping="all_allies", price_basis="current")
+        finding += (f" The claim itself compares {claim_years[0]} with {claim_years[1]}; for "
+                    f"those years the ratio is {claim_cur['ratio'].item():.2f} in current US "
+                    "dollars (see the verdict below).")
+    guideline = (
+        f"{g0['n_meeting']} of {g0['n_allies']} Allies spent at least {p.guideline_pct:g} % of "
+        f"their defence expenditure on major equipment in {b}; {g1['n_meeting']} of "
+        f"{g1['n_allies']} {'are estimated to' if g1['estimate'] else 'did'} in {e}.")
+    summary = (
+        f"**Equipment.** Allies' spending on major equipment was US$ "
+        f"{fmt(cur['equipment_usd_bn_base'])} bn in {b} and US$ "
+        f"{fmt(cur['equipment_usd_bn_end'])} bn in {e}{est} in current prices "
+        f"({cur['ratio']:.2f}×), {con['ratio']:.2f}× at constant 2015 prices; NATO Europe and "
+        f"Canada {eur_cur['ratio']:.2f}× and {eur_con['ratio']:.2f}×. "
+        f"{g0['n_meeting']} Allies met the {p.guideline_pct:g} % equipment guideline in {b}, "
+        f"{g1['n_meeting']} in {e}.")
+    return {"finding": finding, "guideline": guideline, "summary": summary}
