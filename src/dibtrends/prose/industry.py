@@ -1,5 +1,6 @@
 """The words of chapter 3 (industry consolidation): claims, sentences, tables, chart titles and
-headline labels, put together from what :mod:`dibtrends.chapters.industry` computed."""
+headline labels, from what :mod:`dibtrends.chapters.industry` computed. Paragraphs are written
+across source lines and read as one line (:func:`_line`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from ..industry import CHINA_FROM, SERIES_EXCL_CHINA, SERIES_PUBLISHED
 from ..results import REPRODUCED, Claim, Headline, Table, headline
 from . import cap, fmt, join_words
 
-#: The two claims in NATO Review's words, and the numbers the checks read from them: the DoD's
-#: 51 primes became five; seven of the top 10 in 2024 (always the top 10 of 2024).
+#: The two claims in NATO Review's words, and the numbers their checks read from them.
 SOURCE = "NATO Review 2025"
 FIFTY_ONE = "The 51 US prime contractors of the end of the Cold War merged into the 'Big Five'"
 SEVEN_OF_TEN = "As of 2024, companies from NATO nations occupied seven of the top 10 spots"
@@ -25,6 +25,12 @@ SERIES_WORDS = {SERIES_PUBLISHED: "the published lists",
                 SERIES_EXCL_CHINA: "the lists without Chinese firms"}
 NUMBER_WORDS = {1: "largest company", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six",
                 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+US = "United States"
+
+
+def _line(text: str) -> str:
+    """A paragraph written across source lines, as one line."""
+    return " ".join(text.split())
 
 
 def moved(a: float, b: float, decimals: int = 1) -> str:
@@ -35,8 +41,7 @@ def moved(a: float, b: float, decimals: int = 1) -> str:
 
 def largest(k: int) -> str:
     """'the five largest companies', 'the 20 largest companies', 'the largest company'."""
-    return ("the largest company" if k == 1 else
-            f"the {NUMBER_WORDS.get(k, str(k))} largest companies")
+    return "the largest company" if k == 1 else f"the {NUMBER_WORDS.get(k, k)} largest companies"
 
 
 def change(a: float, b: float, first: int, last: int, decimals: int = 1) -> str:
@@ -61,260 +66,215 @@ def as_claimed(r) -> bool:
     return (r.params.top_k, r.end_year, r.params.exclude_china) == (CLAIM_K, CLAIM_YEAR, False)
 
 
+def _us_share(r) -> dict:
+    return dict(r.regional.filter(region=US).select("year", "share_pct").iter_rows())
+
+
 # ---------------------------------------------------------------- claims
 def fifty_one_to_five(dod: pl.DataFrame, big_us: list[str], year: int, verdict: str,
                       **where: str) -> Claim:
     p = primes(dod)
-    return Claim(
-        id="fifty_one_to_five", claim=FIFTY_ONE, source=SOURCE,
-        finding=(f"The US Department of Defense counts {p['count_before']} aerospace and defense "
-                 f"prime contractors in the {p['period_before']} and {p['count_after']} in "
-                 f"{p['period_after']}; the five largest US companies in the SIPRI Top 100 "
-                 f"of {year} are {join_words(big_us)}"),
-        verdict=verdict,
-        condition=("Checked against the count the claim rests on: the DoD's 'State of "
-                   "Competition within the Defense Industrial Base' (February 2022), transcribed "
-                   "with its citation (page not verified), not recomputed from data. SIPRI's "
-                   "lists begin in 2002, after the mergers; the merger timeline dates each step."),
-        **where)
+    return Claim(id="fifty_one_to_five", claim=FIFTY_ONE, source=SOURCE, verdict=verdict,
+                 finding=_line(f"""The US Department of Defense counts {p['count_before']}
+        aerospace and defense prime contractors in the {p['period_before']} and
+        {p['count_after']} in {p['period_after']}; the five largest US companies in the SIPRI
+        Top 100 of {year} are {join_words(big_us)}"""),
+                 condition=_line("""Checked against the count the claim rests on: the DoD's
+        'State of Competition within the Defense Industrial Base' (February 2022), transcribed
+        with its citation (page not verified), not recomputed from data. SIPRI's lists begin in
+        2002, after the mergers; the merger timeline dates each step."""), **where)
 
 
 def seven_of_ten(top: pl.DataFrame, sensitive: list[str] | None, verdict: str, edition: str,
                  data_end_year: int, **where: str) -> Claim:
     """``sensitive``: the NATO companies counted only by the rules for Trans-European firms and
     new Allies (None: the year is not in the edition)."""
+    claim = partial(Claim, id="seven_of_ten", claim=SEVEN_OF_TEN, source=SOURCE, verdict=verdict,
+                    **where)
     if sensitive is None:
-        return Claim(id="seven_of_ten", claim=SEVEN_OF_TEN, source=SOURCE,
-                     finding=f"the SIPRI Top 100 edition used ({edition}) ends in {data_end_year}",
-                     verdict=verdict,
-                     condition=f"SIPRI's list for {CLAIM_YEAR} is not in the edition at hand.",
-                     **where)
+        return claim(finding=f"the SIPRI Top 100 edition used ({edition}) ends in {data_end_year}",
+                     condition=f"SIPRI's list for {CLAIM_YEAR} is not in the edition at hand.")
     nato = top.filter("nato")
-    n = nato.height
-    by_country = nato.group_by("country_published", maintain_order=True).agg(pl.len().alias("n"))
-    countries = join_words([f"{r['n']} {r['country_published']}" for r in by_country.iter_rows(
-        named=True)])
-    others = join_words([f"{r['company']} ({r['country_published']})"
-                         for r in top.filter(~pl.col("nato")).iter_rows(named=True)])
-    robust = ("none of them is Trans-European or from an Ally that joined in "
-              f"{CLAIM_YEAR - 1} or {CLAIM_YEAR}, so the count does not depend on how those are "
-              "counted" if not sensitive else
-              f"{join_words(sensitive)} count as NATO because "
-              "Trans-European companies and Allies from the year they joined are counted")
-    condition = (f"SIPRI Top 100, {edition.split(' (')[0]}: {n} of the top {CLAIM_K} in "
-                 f"{CLAIM_YEAR} were headquartered in NATO countries ({countries}); {robust}. "
-                 f"The others: {others}. Ranked by arms revenue in US$ at current prices.")
-    if verdict != REPRODUCED:
-        condition = f"The data give {n}, not {CLAIM_COUNT}. " + condition
-    return Claim(id="seven_of_ten", claim=SEVEN_OF_TEN, source=SOURCE,
-                 finding=f"{n} of the top {CLAIM_K} in {CLAIM_YEAR}", verdict=verdict,
-                 condition=condition, **where)
+    by_country = nato.group_by("country_published", maintain_order=True).agg(pl.len())
+    robust = (f"""{join_words(sensitive)} count as NATO because Trans-European companies and
+        Allies from the year they joined are counted""" if sensitive else f"""none of them is
+        Trans-European or from an Ally that joined in {CLAIM_YEAR - 1} or {CLAIM_YEAR}, so the
+        count does not depend on how those are counted""")
+    condition = _line(f"""{'' if verdict == REPRODUCED else
+        f'The data give {nato.height}, not {CLAIM_COUNT}.'} SIPRI Top 100,
+        {edition.split(' (')[0]}: {nato.height} of the top {CLAIM_K} in {CLAIM_YEAR} were
+        headquartered in NATO countries ({join_words([f'{n} {c}' for c, n in by_country.rows()])});
+        {robust}. The others: {join_words([f'{c} ({k})' for c, k in top.filter(~pl.col('nato'))
+        .select('company', 'country_published').rows()])}. Ranked by arms revenue in US$ at
+        current prices.""")
+    return claim(finding=f"{nato.height} of the top {CLAIM_K} in {CLAIM_YEAR}",
+                 condition=condition)
 
 
 # ---------------------------------------------------------------- sentences
-CONTEXT = ("These measures are context, not a check of a published claim: earlier versions of "
-           "this report tested \"concentration has kept rising\", but no NATO document at hand "
-           "says it, so no verdict is given. They are computed within the Top 100, not for an arms "
-           "market.")
-
-
 def sentences(r) -> dict[str, str]:
     """The chapter's number-bearing prose, and its line for the summary."""
     m = partial(industry.value_at, r.measures, series=r.series)
-    cr5 = m(f"CR{FIXED_K}", r.start_year), m(f"CR{FIXED_K}", r.end_year)
-    data = (f"Company data: SIPRI Top 100 arms-producing and military services companies, "
-            f"{r.edition_short}, covering {r.data_start_year} to {r.data_end_year}; arms revenue "
-            "in US$ at current prices, each company rounded by SIPRI to US$10 million. SIPRI "
-            f"includes Chinese companies only from {CHINA_FROM}. This chapter analyses "
-            f"{r.start_year} to {r.end_year}.")
-    return {"data": data, "dod": _dod(r.dod), "top10_claim": _top10_claim(r),
-            "concentration": _concentration(r, m, cr5), "context": CONTEXT, **_sizes(r),
-            "regional": _regional(r), "top_k": _top_k(r), **_conclusion(r, m, cr5)}
-
-
-def _dod(dod: pl.DataFrame) -> str:
-    p = primes(dod)
-    return (f"The DoD report counts **{p['count_before']}** aerospace and defense prime "
-            f"contractors in the {p['period_before']} and **{p['count_after']}** in "
-            f"{p['period_after']} ({100 * (1 - p['count_after'] / p['count_before']):.0f} % "
-            "fewer). In the other categories transcribed here the number of suppliers fell too: "
-            + "; ".join(f"{row['category']} {row['count_before']} to {row['count_after']}"
-                        for row in dod.filter(pl.col("fact_id") != "primes").iter_rows(named=True))
-            + ".")
+    s, e, k, series = r.start_year, r.end_year, r.params.top_k, SERIES_WORDS[r.series]
+    cr5 = m(f"CR{FIXED_K}", s), m(f"CR{FIXED_K}", e)
+    p, tot, excl = primes(r.dod), total(r), r.sizes.filter(series=SERIES_EXCL_CHINA)
+    reg, reg_s = ({x["region"]: x["share_pct"] for x in r.regional.filter(year=y)
+                   .iter_rows(named=True)} for y in (e, s))
+    others = "; ".join(f"{c} {a} to {b}" for c, a, b in r.dod.filter(pl.col("fact_id") != "primes")
+                       .select("category", "count_before", "count_after").rows())
+    subject = ("The Top 100's arms revenue" if r.series == SERIES_PUBLISHED else
+               "The arms revenue of the Top 100 without its Chinese firms")
+    china = "" if r.params.exclude_china or e < CHINA_FROM else \
+        f" and Chinese companies {reg['China']:.1f} %"
+    text = {
+        "data": f"""Company data: SIPRI Top 100 arms-producing and military services companies,
+            {r.edition_short}, covering {r.data_start_year} to {r.data_end_year}; arms revenue in
+            US$ at current prices, each company rounded by SIPRI to US$10 million. SIPRI includes
+            Chinese companies only from {CHINA_FROM}. This chapter analyses {s} to {e}.""",
+        "dod": f"""The DoD report counts **{p['count_before']}** aerospace and defense prime
+            contractors in the {p['period_before']} and **{p['count_after']}** in
+            {p['period_after']} ({100 * (1 - p['count_after'] / p['count_before']):.0f} % fewer).
+            In the other categories transcribed here the number of suppliers fell too: {others}.""",
+        "top10_claim": _top10_claim(r),
+        "concentration": _concentration(r, m, cr5),
+        "context": """These measures are context, not a check of a published claim: earlier
+            versions of this report tested "concentration has kept rising", but no NATO document
+            at hand says it, so no verdict is given. They are computed within the Top 100, not for
+            an arms market.""",
+        "excl_china": f"""Without Chinese firms a year's list holds fewer than 100 companies:
+            {excl['n_companies'].min()} to {excl['n_companies'].max()} a year from
+            {excl['year'].min()} to {excl['year'].max()} (the companies that would have ranked
+            just below 100 without China are not in SIPRI's file), so that series covers slightly
+            less than the Top 100.""" if excl.height else f"""The window {s}–{e} ends before SIPRI
+            added Chinese firms: every list holds 100 companies.""",
+        "total": f"""{subject} in {e} was **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the
+            {tot['n_companies']} companies listed. SIPRI rounds each company's figure to US$10
+            million; the totals it publishes are these sums (for earlier editions the tests check
+            this against SIPRI's totals file). No totals file is available for the
+            {r.edition_short}, so every total here is the sum of the rows.""",
+        "regional": f"""US companies earned **{reg[US]:.1f} %** of the Top 100's arms revenue in
+            {e} ({r.regional.filter(year=e, region=US)['n_companies'].item()} companies), against
+            {reg_s[US]:.1f} % in {s}; European NATO (with Trans-European companies)
+            {reg['European NATO']:.1f} %, all NATO countries together
+            {sum(reg[x] for x in industry.REGIONS[:3]):.1f} %. Russian companies held
+            {reg['Russia']:.1f} %{china} ({series}).""",
+        "top_k": _top_k(r),
+    }
+    claim = (f"{int(r.claim_top['nato'].sum())} of the top {CLAIM_K} in {CLAIM_YEAR} were NATO "
+             "companies" if r.claim_top.height else
+             f"the {CLAIM_YEAR} list is not in the edition used")
+    crk = "" if k == FIXED_K or round(m(f"CR{k}", e), 1) >= 100 else (
+        f" and {largest(k).removesuffix(' companies').removesuffix(' company')} "
+        f"{m(f'CR{k}', e):.1f} %")
+    text["conclusion"] = f"""The DoD's own count gives {p['count_before']} prime contractors in the
+        {p['period_before']} and {p['count_after']} in {p['period_after']}: the figure behind the
+        'Big Five' claim, transcribed with its citation. On SIPRI's data, {claim}. Within the Top
+        100 the five largest companies' share {moved(*cr5)} from {cr5[0]:.1f} % in {s} to
+        {cr5[1]:.1f} % in {e} ({series}); US companies earned {reg[US]:.1f} % of its arms revenue
+        in {e}."""
+    text["summary"] = f"""**Industry.** In {e} the {tot['n_companies']} {'' if r.series ==
+        SERIES_PUBLISHED else 'non-Chinese '}companies of the SIPRI Top 100 ({r.edition_short})
+        earned US$ {fmt(tot['total_usd_bn'])} bn from arms (the sum of their rows); the five
+        largest held {cr5[1]:.1f} % of it{crk}, against {cr5[0]:.1f} % for the five largest in
+        {s}. US companies held {reg[US]:.1f} %. {cap(claim)}."""
+    return {key: _line(value) for key, value in text.items()}
 
 
 def _top10_claim(r) -> str:
     if not r.claim_top.height:
         return (f"The edition used ends in {r.data_end_year}: the top {CLAIM_K} of {CLAIM_YEAR} "
                 "cannot be listed.")
-    nato = r.claim_top.filter("nato")
-    text = (f"In {CLAIM_YEAR} the {CLAIM_K} largest companies earned "
-            f"{r.claim_top['share_pct'].sum():.1f} % of the Top 100's arms revenue; "
-            f"**{nato.height} of them** were headquartered in NATO countries: "
-            f"{join_words(nato['company'].to_list())}.")
-    if r.claim_prev_top.height:
-        before, after = set(r.claim_prev_top["company"]), set(r.claim_top["company"])
-        entered = [c for c in r.claim_top["company"] if c not in before]
-        left = [c for c in r.claim_prev_top["company"] if c not in after]
-        swap = ("the same ten companies" if not entered else
-                f"{join_words(entered)} entered the top {CLAIM_K} in {CLAIM_YEAR} and "
-                f"{join_words(left)} left it")
-        text += (f" In {CLAIM_YEAR - 1}, in the same edition, the count was "
-                 f"{int(r.claim_prev_top['nato'].sum())} of {CLAIM_K}: {swap}.")
-    return text + (f" The claim's count always uses the top {CLAIM_K} of {CLAIM_YEAR} on the "
-                   "published lists, whatever the parameters of this page.")
+    nato, prev = r.claim_top.filter("nato"), r.claim_prev_top
+    text = f"""In {CLAIM_YEAR} the {CLAIM_K} largest companies earned
+        {r.claim_top['share_pct'].sum():.1f} % of the Top 100's arms revenue; **{nato.height} of
+        them** were headquartered in NATO countries: {join_words(nato['company'].to_list())}."""
+    if prev.height:
+        entered = [c for c in r.claim_top["company"] if c not in set(prev["company"])]
+        left = [c for c in prev["company"] if c not in set(r.claim_top["company"])]
+        swap = (f"{join_words(entered)} entered the top {CLAIM_K} in {CLAIM_YEAR} and "
+                f"{join_words(left)} left it" if entered else "the same ten companies")
+        text += f""" In {CLAIM_YEAR - 1}, in the same edition, the count was
+            {int(prev['nato'].sum())} of {CLAIM_K}: {swap}."""
+    return text + f""" The claim's count always uses the top {CLAIM_K} of {CLAIM_YEAR} on the
+        published lists, whatever the parameters of this page."""
 
 
 def _concentration(r, m, cr5: tuple[float, float]) -> str:
     s, e, k = r.start_year, r.end_year, r.params.top_k
-    crk = "" if k == FIXED_K else (
-        f" The share of {largest(k)} (CR{k}) {change(m(f'CR{k}', s), m(f'CR{k}', e), s, e)}.")
     last_pre, excl_from = min(CHINA_FROM - 1, e), max(CHINA_FROM, s)
-    text = (f"In {s} the five largest companies held **{cr5[0]:.1f} %** of the Top 100's arms "
-            f"revenue; in {e}, **{cr5[1]:.1f} %** ({SERIES_WORDS[r.series]}).{crk} The HHI "
-            f"{moved(m('HHI', s), m('HHI', e), 0)} from {m('HHI', s):,.0f} to {m('HHI', e):,.0f} "
-            "points.")
+    text = f"""In {s} the five largest companies held **{cr5[0]:.1f} %** of the Top 100's arms
+        revenue; in {e}, **{cr5[1]:.1f} %** ({SERIES_WORDS[r.series]}).{'' if k == FIXED_K else
+        f" The share of {largest(k)} (CR{k}) {change(m(f'CR{k}', s), m(f'CR{k}', e), s, e)}."}
+        The HHI {moved(m('HHI', s), m('HHI', e), 0)} from {m('HHI', s):,.0f} to
+        {m('HHI', e):,.0f} points."""
     if s < last_pre:
-        text += (f" Within the comparable lists before Chinese firms were added, CR5 "
-                 f"{moved(cr5[0], m('CR5', last_pre))} from {cr5[0]:.1f} % ({s}) to "
-                 f"{m('CR5', last_pre):.1f} % ({last_pre}).")
+        text += f""" Within the comparable lists before Chinese firms were added, CR5
+            {moved(cr5[0], m('CR5', last_pre))} from {cr5[0]:.1f} % ({s}) to
+            {m('CR5', last_pre):.1f} % ({last_pre})."""
     if e > excl_from:
-        a, b = m("CR5", excl_from, series=SERIES_EXCL_CHINA), m("CR5", e, series=SERIES_EXCL_CHINA)
-        text += (f" Since {excl_from}, on the lists without Chinese firms, CR5 {moved(a, b)} from "
-                 f"{a:.1f} % to {b:.1f} %.")
+        a, b = (m("CR5", y, series=SERIES_EXCL_CHINA) for y in (excl_from, e))
+        text += f""" Since {excl_from}, on the lists without Chinese firms, CR5 {moved(a, b)}
+            from {a:.1f} % to {b:.1f} %."""
     if s < CHINA_FROM <= e:
         pub, exc = (m("CR5", CHINA_FROM, series=x) for x in (SERIES_PUBLISHED, SERIES_EXCL_CHINA))
-        text += (f" In {CHINA_FROM} alone, adding Chinese firms moves CR5 from {exc:.1f} % "
-                 f"to {pub:.1f} %: a change in SIPRI's coverage, not in the industry.")
+        text += f""" In {CHINA_FROM} alone, adding Chinese firms moves CR5 from {exc:.1f} % to
+            {pub:.1f} %: a change in SIPRI's coverage, not in the industry."""
     return text
 
 
-def _sizes(r) -> dict[str, str]:
-    excl = r.sizes.filter(series=SERIES_EXCL_CHINA)
-    tot = total(r)
-    subject = ("The Top 100's arms revenue" if r.series == SERIES_PUBLISHED else
-               "The arms revenue of the Top 100 without its Chinese firms")
-    return {"excl_china": (
-        f"Without Chinese firms a year's list holds fewer than 100 companies: "
-        f"{excl['n_companies'].min()} to {excl['n_companies'].max()} a year from "
-        f"{excl['year'].min()} to {excl['year'].max()} (the companies that would "
-        "have ranked just below 100 without China are not in SIPRI's file), so that series "
-        "covers slightly less than the Top 100." if excl.height else
-        f"The window {r.start_year}–{r.end_year} ends before SIPRI added Chinese firms: every "
-        "list holds 100 companies."), "total": (
-        f"{subject} in {r.end_year} was **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the "
-        f"{tot['n_companies']} companies listed. SIPRI rounds "
-        "each company's figure to US$10 million; the totals it publishes are these sums (for "
-        "earlier editions the tests check this against SIPRI's totals file). No totals file is "
-        f"available for the {r.edition_short}, so every total here is the sum of the rows.")}
-
-
-def _regional(r) -> str:
-    s, e = r.start_year, r.end_year
-    reg, reg_s = ({row["region"]: row["share_pct"] for row in r.regional.filter(year=y)
-                   .iter_rows(named=True)} for y in (e, s))
-    us_n = r.regional.filter(year=e, region="United States")["n_companies"].item()
-    return (
-        f"US companies earned **{reg['United States']:.1f} %** of the Top 100's arms revenue in "
-        f"{e} ({us_n} companies), against {reg_s['United States']:.1f} % in {s}; European NATO "
-        f"(with Trans-European companies) {reg['European NATO']:.1f} %, all NATO countries "
-        f"together {sum(reg[x] for x in industry.REGIONS[:3]):.1f} %. Russian companies held "
-        f"{reg['Russia']:.1f} %"
-        + ("" if r.params.exclude_china or e < CHINA_FROM else
-           f" and Chinese companies {reg['China']:.1f} %")
-        + f" ({SERIES_WORDS[r.series]}).")
-
-
 def _top_k(r) -> str:
-    p, e, k = r.params, r.end_year, r.params.top_k
+    e, k = r.end_year, r.params.top_k
     latest = r.nato.filter(year=e).row(0, named=True)
-    nato_cos, other_cos = latest["nato_companies"], latest["other_companies"]
+    n, nato_cos, other_cos = latest["n_nato"], latest["nato_companies"], latest["other_companies"]
     if k == 1:
-        first = (f"In {e} the largest company, {join_words(nato_cos or other_cos)}, "
-                 f"{'was' if latest['n_nato'] else 'was not'} headquartered in a NATO country.")
+        text = f"""In {e} the largest company, {join_words(nato_cos or other_cos)},
+            {'was' if n else 'was not'} headquartered in a NATO country."""
     else:
         names = f" ({join_words(nato_cos)})" if k <= MAX_NAMES and nato_cos else ""
-        rest = (f"; the others: {join_words(other_cos)}." if k <= MAX_NAMES and other_cos
-                else ".")
-        first = (f"In {e}, **{latest['n_nato']} of the top {k}** "
-                 f"{'was' if latest['n_nato'] == 1 else 'were'} headquartered in NATO "
-                 f"countries{names}{rest}")
+        rest = f"; the others: {join_words(other_cos)}." if k <= MAX_NAMES and other_cos else "."
+        text = f"""In {e}, **{n} of the top {k}** {'was' if n == 1 else 'were'} headquartered in
+            NATO countries{names}{rest}"""
     excl_from = max(CHINA_FROM, r.start_year)
     since = r.nato.filter(pl.col("year") >= excl_from)["n_nato"]
     if since.len() > 1:
-        first += (f" From {excl_from} to {e} the NATO count was {since.min()} in every year."
-                  if since.min() == since.max() else
-                  f" From {excl_from} to {e} the NATO count ranged from {since.min()} to "
-                  f"{since.max()}.")
-    if p.exclude_china:
-        first += " The lists exclude Chinese firms here."
+        text += (f" From {excl_from} to {e} the NATO count " + (
+            f"was {since.min()} in every year." if since.min() == since.max() else
+            f"ranged from {since.min()} to {since.max()}."))
+    if r.params.exclude_china:
+        text += " The lists exclude Chinese firms here."
     if not as_claimed(r):
-        first += (f" The claim counts the top {CLAIM_K} of {CLAIM_YEAR} on the published lists; "
-                  "its verdict above does not change with the parameters of this page.")
-    return first
-
-
-def _claim_words(r) -> str:
-    if not r.claim_top.height:
-        return f"the {CLAIM_YEAR} list is not in the edition used"
-    n = int(r.claim_top["nato"].sum())
-    return f"{n} of the top {CLAIM_K} in {CLAIM_YEAR} were NATO companies"
-
-
-def _conclusion(r, m, cr5: tuple[float, float]) -> dict[str, str]:
-    s, e, k = r.start_year, r.end_year, r.params.top_k
-    p, tot, claim = primes(r.dod), total(r), _claim_words(r)
-    us = r.regional.filter(year=e, region="United States")["share_pct"].item()
-    crk = "" if k == FIXED_K or round(m(f"CR{k}", e), 1) >= 100 else (
-        f" and {largest(k).removesuffix(' companies').removesuffix(' company')} "
-        f"{m(f'CR{k}', e):.1f} %")
-    who = (f"the {tot['n_companies']} companies of the SIPRI Top 100"
-           if r.series == SERIES_PUBLISHED else
-           f"the {tot['n_companies']} non-Chinese companies of the SIPRI Top 100")
-    return {"conclusion": (
-        f"The DoD's own count gives {p['count_before']} prime contractors in the "
-        f"{p['period_before']} and {p['count_after']} in {p['period_after']}: "
-        f"the figure behind the 'Big Five' claim, transcribed with its citation. On SIPRI's "
-        f"data, {claim}. Within the Top 100 the five largest companies' share "
-        f"{moved(*cr5)} from {cr5[0]:.1f} % in {s} to {cr5[1]:.1f} % in {e} "
-        f"({SERIES_WORDS[r.series]}); US companies earned {us:.1f} % of its arms revenue in {e}."),
-        "summary": (
-        f"**Industry.** In {e} {who} ({r.edition_short}) earned US$ "
-        f"{fmt(tot['total_usd_bn'])} bn from arms (the sum of their rows); the five largest "
-        f"held {cr5[1]:.1f} % of it{crk}, against {cr5[0]:.1f} % for the five largest in "
-        f"{s}. US companies held {us:.1f} %. {cap(claim)}.")}
+        text += f""" The claim counts the top {CLAIM_K} of {CLAIM_YEAR} on the published lists;
+            its verdict above does not change with the parameters of this page."""
+    return text
 
 
 def titles(r) -> dict[str, dict]:
     """Chart titles and subtitles, worded from the numbers they show."""
     p, s, e = r.params, r.start_year, r.end_year
-    cr5_a, cr5_b = (r.value("CR5", y) for y in (s, e))
-    us = dict(r.regional.filter(region="United States").select("year", "share_pct").iter_rows())
-    series = SERIES_WORDS[r.series]
+    a, b = (r.value("CR5", y) for y in (s, e))
+    us, series, dod = _us_share(r), SERIES_WORDS[r.series], primes(r.dod)
     claim = (f" Claim tested: seven of the top {CLAIM_K} in {CLAIM_YEAR}."
              if (p.top_k, p.exclude_china) == (CLAIM_K, False) and s <= CLAIM_YEAR <= e else "")
-    cr5 = (f"was {cr5_b:.0f} % in {s} and in {e}" if round(cr5_a) == round(cr5_b) else
-           f"{moved(cr5_a, cr5_b, 0)} from {cr5_a:.0f} % to {cr5_b:.0f} %, {s}–{e}")
-    dod = primes(r.dod)
     return {
         "dod": {"title": f"{dod['count_before']} US aerospace and defense primes became "
-                         f"{dod['count_after']}",
-                "subtitle": f"DoD (2022): \"{dod['quote']}\""},
+                         f"{dod['count_after']}", "subtitle": f"DoD (2022): \"{dod['quote']}\""},
         "mergers": {"title": "The mergers behind today's primes",
                     "subtitle": "Mergers and acquisitions per company as dated in the curated "
                                 "timeline; the DoD's count describes the US side"},
         "concentration": {
-            "title": f"The five largest arms companies' share {cr5}",
-            "subtitle": f"Share of the SIPRI Top 100's arms revenue ({series}); context "
-                        "for the consolidation claims, not a claim itself."},
+            "title": "The five largest arms companies' share " + (
+                f"was {b:.0f} % in {s} and in {e}" if round(a) == round(b) else
+                f"{moved(a, b, 0)} from {a:.0f} % to {b:.0f} %, {s}–{e}"),
+            "subtitle": f"Share of the SIPRI Top 100's arms revenue ({series}); context for the "
+                        "consolidation claims, not a claim itself."},
         "regional": {
             "title": f"US companies earned {us[e]:.0f} % of the Top 100's arms revenue in {e}",
             "subtitle": f"US share {us[s]:.0f} % in {s}, {us[e]:.0f} % in {e} ({series})."},
         "top_k": {
             "title": f"NATO companies held {r.nato.filter(year=e)['n_nato'].item()} of the top "
                      f"{p.top_k} in {e}",
-            "subtitle": f"Companies in the top {p.top_k} by headquarters, {s}–{e} "
-                        f"({series}).{claim}"},
+            "subtitle": f"Companies in the top {p.top_k} by headquarters, {s}–{e} ({series})."
+                        f"{claim}"},
     }
 
 
@@ -325,75 +285,67 @@ CITED = (pl.col(r"^(citation|corroborated_by)$").str.split("; ").list.eval(
               pl.element().str.extract(r"(https?://\S+)"))).list.drop_nulls().list.join("; "))
 
 
+def _table(name: str, frame: pl.DataFrame, caption: str, labels: dict, **kw) -> Table:
+    """A table of the ``labels``' columns (in that order), captioned."""
+    return Table(name, frame.select(list(labels)), _line(caption), labels, **kw)
+
+
 def tables(r) -> dict[str, Table]:
-    p, s, e, k = r.params, r.start_year, r.end_year, r.params.top_k
-    ed = r.edition_short
+    p, s, e, k, ed = r.params, r.start_year, r.end_year, r.params.top_k, r.edition_short
     selected = sorted({s, e} | {y for y in (CHINA_FROM - 1, CHINA_FROM) if s <= y <= e})
     ratios = list(dict.fromkeys([f"CR{FIXED_K}", f"CR{k}"]))
     wide = (r.measures.pivot(on="measure", index=["year", "series"], values="value")
             .join(r.sizes, on=["year", "series"]).filter(pl.col("year").is_in(selected))
-            .select("year", "series", *ratios, "HHI", "n_companies", "total_usd_bn")
             .sort("year", pl.col("series") != SERIES_PUBLISHED)
             .with_columns(pl.col("series").replace_strict(SERIES_WORDS)))
     regional = (r.regional.filter(pl.col("year").is_in([s, e]))
                 .filter(pl.lit(not p.exclude_china and e >= CHINA_FROM)
                         | (pl.col("region") != "China"))
                 .pivot(on="year", index="region", values="share_pct"))
-    claim_top = r.claim_top.select(
-        "position", "company", "country_published", "region", "nato",
-        (pl.col(industry.ARMS) / 1000).alias("arms_usd_bn"), "share_pct")
     dod = primes(r.dod)
     return {
-        "dod": Table(
-            "03_dod_counts", r.dod.with_columns(CITED).select(
-                "category", "count_before", "count_after", "quote", "corroborated_by"),
-            "US suppliers per category as counted by the US Department of Defense, 'State "
-            "of Competition within the Defense Industrial Base' (February 2022); transcribed, "
-            "page not verified",
-            labels={"category": "Category", "count_before": dod["period_before"],
-                    "count_after": dod["period_after"], "quote": "The report's words",
-                    "corroborated_by": "Quoted by"}),
-        "mergers": Table(
-            "03_merger_timeline",
-            r.mergers.sort("region", "year", "company_after", descending=[True, False, False])
-            .with_columns(CITED).select("year", "region", "company_after", "event_type",
-                                        "event", "citation"),
-            "The curated merger timeline (year of completion or of the named event); full "
-            "citations in data/curated/merger_timeline.csv",
-            labels={"year": "Year", "region": "Region", "company_after": "Company after",
-                    "event_type": "Type", "event": "What happened", "citation": "Sources"}),
-        "top10_claim": Table(
-            "03_top10_claim_year", claim_top,
-            f"The {CLAIM_K} largest arms companies in {CLAIM_YEAR} by arms revenue (SIPRI "
-            f"Top 100, {ed}); NATO: headquartered in an Ally that year, or Trans-European",
-            labels={"position": "Rank", "company": "Company",
-                    "country_published": "Country (SIPRI)", "region": "Region", "nato": "NATO",
-                    "arms_usd_bn": "Arms revenue, US$ bn",
-                    "share_pct": "Share of Top-100 arms revenue, %"},
+        "dod": _table("03_dod_counts", r.dod.with_columns(CITED), """US suppliers per category as
+            counted by the US Department of Defense, 'State of Competition within the Defense
+            Industrial Base' (February 2022); transcribed, page not verified""",
+                      {"category": "Category", "count_before": dod["period_before"],
+                       "count_after": dod["period_after"], "quote": "The report's words",
+                       "corroborated_by": "Quoted by"}),
+        "mergers": _table(
+            "03_merger_timeline", r.mergers.sort("region", "year", "company_after",
+                                                 descending=[True, False, False])
+            .with_columns(CITED), """The curated merger timeline (year of completion or of the
+            named event); full citations in data/curated/merger_timeline.csv""",
+            {"year": "Year", "region": "Region", "company_after": "Company after",
+             "event_type": "Type", "event": "What happened", "citation": "Sources"}),
+        "top10_claim": _table(
+            "03_top10_claim_year",
+            r.claim_top.with_columns((pl.col(industry.ARMS) / 1000).alias("arms_usd_bn")),
+            f"""The {CLAIM_K} largest arms companies in {CLAIM_YEAR} by arms revenue (SIPRI Top
+            100, {ed}); NATO: headquartered in an Ally that year, or Trans-European""",
+            {"position": "Rank", "company": "Company", "country_published": "Country (SIPRI)",
+             "region": "Region", "nato": "NATO", "arms_usd_bn": "Arms revenue, US$ bn",
+             "share_pct": "Share of Top-100 arms revenue, %"},
             decimals={"arms_usd_bn": 2, "share_pct": 1}),
-        "concentration": Table(
-            "03_concentration_selected_years", wide,
-            f"Concentration within the SIPRI Top 100 in selected years (SIPRI, {ed}; arms revenue "
-            "in US$ at current prices; shares do not depend on the price basis). Without Chinese "
-            "firms a year's list holds fewer than 100 companies",
-            labels={"year": "Year", "series": "Series",
-                    **{c: f"{c}, % of Top-100 revenue" for c in ratios},
-                    "HHI": "HHI, points", "n_companies": "Companies in the list",
-                    "total_usd_bn": "Arms revenue of the list, US$ bn (sum of rows)"},
+        "concentration": _table(
+            "03_concentration_selected_years", wide, f"""Concentration within the SIPRI Top 100
+            in selected years (SIPRI, {ed}; arms revenue in US$ at current prices; shares do not
+            depend on the price basis). Without Chinese firms a year's list holds fewer than 100
+            companies""",
+            {"year": "Year", "series": "Series", **{c: f"{c}, % of Top-100 revenue" for c in
+             ratios}, "HHI": "HHI, points", "n_companies": "Companies in the list",
+             "total_usd_bn": "Arms revenue of the list, US$ bn (sum of rows)"},
             decimals={**dict.fromkeys(ratios, 1), "HHI": 0, "total_usd_bn": 1}),
-        "regional": Table(
-            "03_regional_shares_first_last", regional,
-            f"Share of SIPRI Top-100 arms revenue by headquarters region, %, {s} and {e} "
-            f"(SIPRI, {ed}; {SERIES_WORDS[r.series]})",
-            labels={"region": "Headquarters region", str(s): f"{s}, %", str(e): f"{e}, %"}),
+        "regional": _table(
+            "03_regional_shares_first_last", regional, f"""Share of SIPRI Top-100 arms revenue by
+            headquarters region, %, {s} and {e} (SIPRI, {ed}; {SERIES_WORDS[r.series]})""",
+            {"region": "Headquarters region", str(s): f"{s}, %", str(e): f"{e}, %"}),
     }
 
 
 # ---------------------------------------------------------------- headlines
 def headlines(r, edition: str) -> list[Headline]:
     """What the summary and the baseline read; ``edition`` is the Top 100's registry id."""
-    p, s, e, series = r.params, r.start_year, r.end_year, r.series
-    dod = primes(r.dod)
+    p, s, e, series, dod = r.params, r.start_year, r.end_year, r.series, primes(r.dod)
     rows = [headline("industry.dod_primes",
                      f"DoD: aerospace and defense prime contractors, {dod[f'period_{w}']}",
                      dod[f"count_{w}"], "companies", decimals=0,
@@ -407,15 +359,12 @@ def headlines(r, edition: str) -> list[Headline]:
                           unit, decimals=dec, note=SERIES_WORDS[series], measure=measure, k=k,
                           year=year, which=which, series=series, edition=edition)
                  for which, year in (("start", s), ("end", e))]
-        if s < CHINA_FROM <= e:
-            rows += [headline("industry.concentration_at_break",
-                              f"{measure} {CHINA_FROM}, {SERIES_WORDS[x]}",
-                              r.value(measure, CHINA_FROM, x), unit, decimals=dec,
-                              measure=measure, k=k, year=CHINA_FROM, series=x, edition=edition)
-                     for x in (SERIES_PUBLISHED, SERIES_EXCL_CHINA)]
-    tot = total(r)
-    us = r.regional.filter(year=e, region="United States")["share_pct"].item()
-    latest = r.nato.filter(year=e).row(0, named=True)
+        rows += [headline("industry.concentration_at_break",
+                          f"{measure} {CHINA_FROM}, {SERIES_WORDS[x]}",
+                          r.value(measure, CHINA_FROM, x), unit, decimals=dec, measure=measure,
+                          k=k, year=CHINA_FROM, series=x, edition=edition)
+                 for x in (SERIES_PUBLISHED, SERIES_EXCL_CHINA) if s < CHINA_FROM <= e]
+    tot, latest = total(r), r.nato.filter(year=e).row(0, named=True)
     rows += [
         headline("industry.total_arms_revenue", "Arms revenue of the SIPRI Top 100"
                  + (" without Chinese firms" if p.exclude_china else "") + f", {e}",
@@ -423,8 +372,9 @@ def headlines(r, edition: str) -> list[Headline]:
                  note=f"sum of the {tot['n_companies']} companies listed (each rounded by SIPRI "
                       "to US$10 m)", year=e, series=series, n_companies=tot["n_companies"],
                  edition=edition),
-        headline("industry.us_share", f"US share of Top-100 arms revenue, {e}", us, share,
-                 decimals=1, note=SERIES_WORDS[series], year=e, series=series, edition=edition)]
+        headline("industry.us_share", f"US share of Top-100 arms revenue, {e}", _us_share(r)[e],
+                 share, decimals=1, note=SERIES_WORDS[series], year=e, series=series,
+                 edition=edition)]
     if not as_claimed(r):
         rows.append(headline(
             "industry.nato_in_top_k", f"NATO companies in the top {p.top_k}, {e}",
@@ -432,12 +382,11 @@ def headlines(r, edition: str) -> list[Headline]:
             note="; ".join(latest["nato_companies"]) if p.top_k <= MAX_NAMES else "",
             k=p.top_k, year=e, series=series, edition=edition))
     if r.claim_top.height:
-        n = int(r.claim_top["nato"].sum())
+        nato = r.claim_top.filter("nato")["company"].to_list()
         rows.append(headline(
             "industry.claim_nato_count",
-            f"NATO companies in the top {CLAIM_K}, {CLAIM_YEAR} (the claim's count)", n,
-            "companies", decimals=0, display=f"{n} of {CLAIM_K}",
-            note="; ".join(r.claim_top.filter("nato")["company"].to_list()),
+            f"NATO companies in the top {CLAIM_K}, {CLAIM_YEAR} (the claim's count)", len(nato),
+            "companies", decimals=0, display=f"{len(nato)} of {CLAIM_K}", note="; ".join(nato),
             k=CLAIM_K, year=CLAIM_YEAR, edition=edition))
     return rows + [headline("industry.data_end_year", "Latest year in the SIPRI Top 100 edition",
                             r.data_end_year, "year", decimals=0, display=str(r.data_end_year),
