@@ -24,6 +24,11 @@ def edition_name(source_id: str) -> str:
     return f"{when} release" if MONTH_YEAR.match(when) else head
 
 
+def _line(text: str) -> str:
+    """A paragraph written across source lines, as one line."""
+    return " ".join(text.split())
+
+
 def sentences(r, milex: tuple[str, str], top100: tuple[str, str]) -> dict[str, str]:
     """The chapter's number-bearing prose, and its line for the summary; ``milex`` and
     ``top100`` are the registry ids of the older and newer editions compared."""
@@ -36,111 +41,96 @@ def sentences(r, milex: tuple[str, str], top100: tuple[str, str]) -> dict[str, s
              if last[k]]
     crossings = r.counts.filter((pl.col("crossed_up").list.len() > 0)
                                 | (pl.col("crossed_down").list.len() > 0))["year"].to_list()
-    shares = (
-        f"Between SIPRI's {old} and {new}, {r.per_year['n_revised'].sum()} of the "
-        f"{r.per_year['n_figures'].sum()} Ally-year figures of military spending as a share of "
-        f"GDP for {y0}–{y1} changed by 0.005 points or more. The largest revision is "
-        f"{top['country']}'s {top['year']} share: {top['share_older']:.2f} % in the older "
-        f"release, {top['share_newer']:.2f} % in the newer ({top['revision_pp']:+.2f} points). "
-        "Revisions are largest for the latest years, which the older release gave from first "
-        "estimates.")
-    count = (
-        f"The count of Allies at or above {t:g} % of GDP in {y1} is {last['n_at_older']} in the "
-        f"{old} and {last['n_at_newer']} in the {new}"
-        + (f": {'; '.join(moved)} the line" if moved else ", the same Allies")
-        + ". " + (f"Revisions moved an Ally across the line in {join_words(map(str, crossings))}."
-                  if crossings else "No revision moved an Ally across the line in any year.")
-        + " A headline count of Allies at a threshold is only as firm as the release it comes "
-          "from.")
     latest = r.totals.filter(pl.col("year") == r.totals["year"].max()).row(0, named=True)
     gap = r.totals["published_gap_usd_bn"].abs().max()
     changed = r.ranks.filter(pl.col("status") != IN_BOTH).height
     revised = r.ranks.filter(pl.col("revision_usd_m").abs() > 0)
-    biggest = revised.sort(pl.col("revision_usd_m").abs(), descending=True).head(1)
-    top100_text = (
-        f"SIPRI's Top 100 for {latest['year']} totals US$ {fmt(latest['total_usd_bn_older'])} bn "
-        f"in the {t_old} and US$ {fmt(latest['total_usd_bn_newer'])} bn in the {t_new} "
-        f"({latest['revision_pct']:+.2f} %); {latest['n_companies_in_both']} companies are "
-        f"listed in both. SIPRI's own totals file for the older edition matches the sum of its "
-        f"100 rows{'' if gap is None or gap < 0.005 else f' to within US$ {gap:.2f} bn'} in "
-        f"every year it gives for that year's list of companies. For {r.top100_year}, "
-        f"{plural(revised.height, 'company', 'companies')} listed in both had "
-        f"{'its' if revised.height == 1 else 'their'} arms revenue revised and "
-        f"{plural(changed, 'company', 'companies')} {'appears' if changed == 1 else 'appear'} "
-        "in only one edition"
-        + (f"; the largest revision is {biggest['company'].item()}'s, "
-           f"{'up' if biggest['revision_usd_m'].item() > 0 else 'down'} US$ "
-           f"{abs(biggest['revision_usd_m'].item()):,.0f} m" if biggest.height else "")
-        + ".")
-    summary = (
-        f"**Revisions.** SIPRI's {new} changed the Allies' shares of GDP for {y0}–{y1} by up to "
-        f"{abs(top['revision_pp']):.2f} points ({top['country']}, {top['year']}); Allies at "
-        f"{t:g} % in {y1}: {last['n_at_older']} in the {old}, {last['n_at_newer']} in the "
-        f"{new}. The Top 100 total for {latest['year']} moved {latest['revision_pct']:+.2f} % "
-        f"between SIPRI's {t_old} and {t_new}.")
-    return {"shares": shares, "count": count, "top100": top100_text, "summary": summary}
+    biggest = revised.sort(pl.col("revision_usd_m").abs(), descending=True).head(1).rows(
+        named=True)
+    biggest = "".join(f"""; the largest revision is {b['company']}'s, {'up' if b['revision_usd_m']
+        > 0 else 'down'} US$ {abs(b['revision_usd_m']):,.0f} m""" for b in biggest)
+    text = {
+        "shares": f"""Between SIPRI's {old} and {new}, {r.per_year['n_revised'].sum()} of the
+            {r.per_year['n_figures'].sum()} Ally-year figures of military spending as a share of
+            GDP for {y0}–{y1} changed by 0.005 points or more. The largest revision is
+            {top['country']}'s {top['year']} share: {top['share_older']:.2f} % in the older
+            release, {top['share_newer']:.2f} % in the newer ({top['revision_pp']:+.2f} points).
+            Revisions are largest for the latest years, which the older release gave from first
+            estimates.""",
+        "count": f"""The count of Allies at or above {t:g} % of GDP in {y1} is
+            {last['n_at_older']} in the {old} and {last['n_at_newer']} in the
+            {new}{f": {'; '.join(moved)} the line" if moved else ', the same Allies'}. """ + (
+            f"Revisions moved an Ally across the line in {join_words(map(str, crossings))}."
+            if crossings else "No revision moved an Ally across the line in any year.") + """ A
+            headline count of Allies at a threshold is only as firm as the release it comes
+            from.""",
+        "top100": f"""SIPRI's Top 100 for {latest['year']} totals US$
+            {fmt(latest['total_usd_bn_older'])} bn in the {t_old} and US$
+            {fmt(latest['total_usd_bn_newer'])} bn in the {t_new} ({latest['revision_pct']:+.2f}
+            %); {latest['n_companies_in_both']} companies are listed in both. SIPRI's own totals
+            file for the older edition matches the sum of its 100
+            rows{'' if gap is None or gap < 0.005 else f' to within US$ {gap:.2f} bn'} in every
+            year it gives for that year's list of companies. For {r.top100_year},
+            {plural(revised.height, 'company', 'companies')} listed in both had
+            {'its' if revised.height == 1 else 'their'} arms revenue revised and
+            {plural(changed, 'company', 'companies')} {'appears' if changed == 1 else 'appear'}
+            in only one edition{biggest}.""",
+        "summary": f"""**Revisions.** SIPRI's {new} changed the Allies' shares of GDP for
+            {y0}–{y1} by up to {abs(top['revision_pp']):.2f} points ({top['country']},
+            {top['year']}); Allies at {t:g} % in {y1}: {last['n_at_older']} in the {old},
+            {last['n_at_newer']} in the {new}. The Top 100 total for {latest['year']} moved
+            {latest['revision_pct']:+.2f} % between SIPRI's {t_old} and {t_new}.""",
+    }
+    return {key: _line(value) for key, value in text.items()}
+
+
+def _table(name: str, frame: pl.DataFrame, caption: str, labels: dict, **kw) -> Table:
+    """A table of the ``labels``' columns (in that order), captioned."""
+    return Table(name, frame.select(list(labels)), _line(caption), labels, **kw)
 
 
 def tables(r, milex: tuple[str, str], top100: tuple[str, str], n_ranks: int
            ) -> dict[str, Table]:
     """``n_ranks``: the ranks table shows the companies ranked this high in either edition."""
     (old, new), (t_old, t_new) = (map(edition_name, ids) for ids in (milex, top100))
-    y0, y1 = r.years
-    counts = r.counts.select(
-        "year", "n_at_older", "n_at_newer",
-        *(pl.col(c).list.join(", ").replace("", None) for c in ("crossed_up", "crossed_down")))
-    ranks = (r.ranks.filter((pl.col("rank_newer") <= n_ranks) | (pl.col("rank_older") <= n_ranks))
-             .sort(pl.coalesce("rank_newer", "rank_older"))
-             .select("company", "country", "rank_older", "rank_newer", "arms_usd_m_older",
-                     "arms_usd_m_newer", "revision_usd_m"))
+    (y0, y1), bn = r.years, "US$ bn"
     return {
-        "per_year": Table(
-            "06_sipri_revisions_by_year", r.per_year,
-            f"How much SIPRI revised the Allies' shares of GDP, {y0}–{y1}: {old} against {new} "
-            "(percentage points)",
-            labels={"year": "Year", "n_figures": "Allies' figures",
-                    "n_revised": "Revised by 0.005 points or more",
-                    "mean_abs_revision_pp": "Mean revision, points (absolute)",
-                    "max_abs_revision_pp": "Largest revision, points (absolute)"},
+        "per_year": _table("06_sipri_revisions_by_year", r.per_year, f"""How much SIPRI revised
+            the Allies' shares of GDP, {y0}–{y1}: {old} against {new} (percentage points)""",
+            {"year": "Year", "n_figures": "Allies' figures",
+             "n_revised": "Revised by 0.005 points or more",
+             "mean_abs_revision_pp": "Mean revision, points (absolute)",
+             "max_abs_revision_pp": "Largest revision, points (absolute)"},
             decimals={"mean_abs_revision_pp": 3, "max_abs_revision_pp": 2}),
-        "largest": Table(
-            "06_sipri_largest_revisions",
-            r.largest.select("country", "year", "share_older", "share_newer", "revision_pp"),
-            f"The {len(r.largest)} largest revisions of an Ally's share of GDP ({old} against "
-            f"{new})",
-            labels={"country": "Ally", "year": "Year", "share_older": f"{old}, % of GDP",
-                    "share_newer": f"{new}, % of GDP", "revision_pp": "Revision, points"},
-            decimals=2),
-        "counts": Table(
-            "06_sipri_threshold_counts", counts,
-            f"Allies at or above {r.params.threshold_pct:g} % of GDP in each SIPRI release, and "
-            "the Allies a revision moved across the line",
-            labels={"year": "Year", "n_at_older": old, "n_at_newer": new,
-                    "crossed_up": "Moved above by the revision",
-                    "crossed_down": "Moved below by the revision"}),
-        "totals": Table(
-            "06_top100_totals_by_edition",
-            r.totals.select("year", "published_total_usd_bn", "total_usd_bn_older",
-                            "total_usd_bn_newer", "revision_usd_bn", "revision_pct",
-                            "n_companies_in_both"),
-            f"SIPRI Top 100: each year's total arms revenue in two editions (sum of the 100 "
-            f"companies, US$ bn at current prices; {t_old} against {t_new}), and the total "
-            f"SIPRI published with the older edition (– : SIPRI's file gives that year's "
-            f"total for a later year's list of companies)",
-            labels={"year": "Year", "published_total_usd_bn": f"Published total, {t_old}, US$ bn",
-                    "total_usd_bn_older": f"{t_old}, US$ bn",
-                    "total_usd_bn_newer": f"{t_new}, US$ bn",
-                    "revision_usd_bn": "Revision, US$ bn", "revision_pct": "Revision, %",
-                    "n_companies_in_both": "Companies listed in both"},
+        "largest": _table("06_sipri_largest_revisions", r.largest, f"""The {len(r.largest)}
+            largest revisions of an Ally's share of GDP ({old} against {new})""",
+            {"country": "Ally", "year": "Year", "share_older": f"{old}, % of GDP",
+             "share_newer": f"{new}, % of GDP", "revision_pp": "Revision, points"}, decimals=2),
+        "counts": _table("06_sipri_threshold_counts", r.counts.with_columns(
+            pl.col("crossed_up", "crossed_down").list.join(", ").replace("", None)),
+            f"""Allies at or above {r.params.threshold_pct:g} % of GDP in each SIPRI release, and
+            the Allies a revision moved across the line""",
+            {"year": "Year", "n_at_older": old, "n_at_newer": new,
+             "crossed_up": "Moved above by the revision",
+             "crossed_down": "Moved below by the revision"}),
+        "totals": _table("06_top100_totals_by_edition", r.totals, f"""SIPRI Top 100: each year's
+            total arms revenue in two editions (sum of the 100 companies, US$ bn at current
+            prices; {t_old} against {t_new}), and the total SIPRI published with the older edition
+            (– : SIPRI's file gives that year's total for a later year's list of companies)""",
+            {"year": "Year", "published_total_usd_bn": f"Published total, {t_old}, {bn}",
+             "total_usd_bn_older": f"{t_old}, {bn}", "total_usd_bn_newer": f"{t_new}, {bn}",
+             "revision_usd_bn": f"Revision, {bn}", "revision_pct": "Revision, %",
+             "n_companies_in_both": "Companies listed in both"},
             decimals={"published_total_usd_bn": 1, "total_usd_bn_older": 1,
                       "total_usd_bn_newer": 1, "revision_usd_bn": 1, "revision_pct": 2}),
-        "ranks": Table(
-            "06_top100_ranks_by_edition", ranks,
-            f"The largest companies of {r.top100_year} in the two Top 100 editions (arms revenue, "
-            "US$ million at current prices; – : not listed)",
-            labels={"company": "Company", "country": "Country", "rank_older": f"Rank, {t_old}",
-                    "rank_newer": f"Rank, {t_new}", "arms_usd_m_older": f"{t_old}, US$ m",
-                    "arms_usd_m_newer": f"{t_new}, US$ m", "revision_usd_m": "Revision, US$ m"},
+        "ranks": _table("06_top100_ranks_by_edition", r.ranks.filter(
+            (pl.col("rank_newer") <= n_ranks) | (pl.col("rank_older") <= n_ranks))
+            .sort(pl.coalesce("rank_newer", "rank_older")), f"""The largest companies of
+            {r.top100_year} in the two Top 100 editions (arms revenue, US$ million at current
+            prices; – : not listed)""",
+            {"company": "Company", "country": "Country", "rank_older": f"Rank, {t_old}",
+             "rank_newer": f"Rank, {t_new}", "arms_usd_m_older": f"{t_old}, US$ m",
+             "arms_usd_m_newer": f"{t_new}, US$ m", "revision_usd_m": "Revision, US$ m"},
             decimals=0),
     }
 
