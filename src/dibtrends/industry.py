@@ -46,8 +46,7 @@ def shares(top100: pl.DataFrame, exclude_china: bool = False) -> pl.DataFrame:
 
 
 def concentration(top100: pl.DataFrame, k: int = 5, exclude_china: bool = False) -> pl.DataFrame:
-    """CR_k: the share (percent) of Top-100 arms revenue held by the k largest companies (the
-    denominator is the Top 100's total, which equals SIPRI's published total)."""
+    """CR_k: the share (percent) of the Top 100's arms revenue held by its k largest companies."""
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive whole number, got {k!r}")
     top = pl.col("position") <= k
@@ -70,8 +69,7 @@ def hhi(top100: pl.DataFrame, exclude_china: bool = False) -> pl.DataFrame:
 
 
 def with_series(fn: Callable[..., pl.DataFrame], top100: pl.DataFrame, **kwargs) -> pl.DataFrame:
-    """``fn`` on the published lists and (from 2015, where they differ) without Chinese firms,
-    stacked with a ``series`` label."""
+    """``fn`` on the published lists and, from 2015, without Chinese firms, with a ``series``."""
     published = fn(top100, exclude_china=False, **kwargs).with_columns(
         pl.lit(SERIES_PUBLISHED).alias("series"))
     excl = (fn(top100, exclude_china=True, **kwargs).filter(pl.col("year") >= CHINA_FROM)
@@ -136,8 +134,7 @@ def top10_nato_count(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 10
 
 def headline_measures(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 10
                       ) -> pl.DataFrame:
-    """CR5, CR_k and HHI per year for both series in one long frame: year, series, measure,
-    value, unit."""
+    """CR5, CR_k and HHI per year, both series, long: year, series, measure, value, unit."""
     def ratio(kk: int) -> tuple:
         return (lambda d, exclude_china: concentration(d, kk, exclude_china), f"CR{kk}",
                 "cr_pct", "% of Top-100 arms revenue")
@@ -151,8 +148,8 @@ def headline_measures(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 1
 
 
 def annual_totals(top100: pl.DataFrame, exclude_china: bool = False) -> pl.DataFrame:
-    """Each year's Top-100 arms revenue (the sum of its rows, US$ bn at current prices; SIPRI's
-    published totals are these sums) and the number of companies summed."""
+    """Each year's Top-100 arms revenue (US$ bn, current prices) and the companies summed: SIPRI's
+    published totals are these sums."""
     return (_lists(top100, exclude_china).group_by("year")
             .agg((pl.col(ARMS).sum() / 1000).alias("total_usd_bn"),
                  pl.len().cast(pl.Int64).alias("n_companies"))

@@ -94,21 +94,20 @@ def seven_of_ten(top: pl.DataFrame, sensitive: list[str] | None, verdict: str, e
     if sensitive is None:
         return claim(finding=f"the SIPRI Top 100 edition used ({edition}) ends in {data_end_year}",
                      condition=f"SIPRI's list for {CLAIM_YEAR} is not in the edition at hand.")
-    nato = top.filter("nato")
-    by_country = nato.group_by("country_published", maintain_order=True).agg(pl.len())
+    nato, n = top.filter("nato"), int(top["nato"].sum())
+    countries = join_words([f"{k} {c}" for c, k in nato.group_by(
+        "country_published", maintain_order=True).agg(pl.len()).rows()])
+    others = join_words([f"{c} ({k})" for c, k in top.filter(~pl.col("nato")).select(
+        "company", "country_published").rows()])
     robust = (f"""{join_words(sensitive)} count as NATO because Trans-European companies and
         Allies from the year they joined are counted""" if sensitive else f"""none of them is
         Trans-European or from an Ally that joined in {CLAIM_YEAR - 1} or {CLAIM_YEAR}, so the
         count does not depend on how those are counted""")
-    condition = _line(f"""{'' if verdict == REPRODUCED else
-        f'The data give {nato.height}, not {CLAIM_COUNT}.'} SIPRI Top 100,
-        {edition.split(' (')[0]}: {nato.height} of the top {CLAIM_K} in {CLAIM_YEAR} were
-        headquartered in NATO countries ({join_words([f'{n} {c}' for c, n in by_country.rows()])});
-        {robust}. The others: {join_words([f'{c} ({k})' for c, k in top.filter(~pl.col('nato'))
-        .select('company', 'country_published').rows()])}. Ranked by arms revenue in US$ at
-        current prices.""")
-    return claim(finding=f"{nato.height} of the top {CLAIM_K} in {CLAIM_YEAR}",
-                 condition=condition)
+    differs = "" if verdict == REPRODUCED else f"The data give {n}, not {CLAIM_COUNT}."
+    condition = _line(f"""{differs} SIPRI Top 100, {edition.split(' (')[0]}: {n} of the top
+        {CLAIM_K} in {CLAIM_YEAR} were headquartered in NATO countries ({countries}); {robust}.
+        The others: {others}. Ranked by arms revenue in US$ at current prices.""")
+    return claim(finding=f"{n} of the top {CLAIM_K} in {CLAIM_YEAR}", condition=condition)
 
 
 # ---------------------------------------------------------------- sentences
