@@ -66,8 +66,7 @@ class Result:
     measures: pl.DataFrame  # industry.headline_measures over the window (both series)
     sizes: pl.DataFrame  # industry.annual_totals over the window (both series)
     regional: pl.DataFrame  # industry.regional_shares over the window
-    top: pl.DataFrame  # industry.top_k_by_region over the window (top_k, exclude_china)
-    top_counts: pl.DataFrame  # industry.top_k_region_counts(top): the chart's data
+    top_counts: pl.DataFrame  # industry.top_k_region_counts of the top_k: the chart's data
     nato: pl.DataFrame  # industry.top10_nato_count over the window (top_k, exclude_china)
     claim_top: pl.DataFrame  # the top CLAIM_K of CLAIM_YEAR, published lists (empty if absent)
     claim_prev_top: pl.DataFrame  # the same for the year before, for what changed
@@ -106,8 +105,7 @@ def claim_fifty_one_to_five(dod: pl.DataFrame, big_us: pl.DataFrame, year: int) 
     """The DoD's count against the claim's 51 into five; ``big_us``: the five largest US
     companies of ``year`` in the Top 100 (who the five are today)."""
     p = words.primes(dod)
-    verdict = REPRODUCED if (p["count_before"], p["count_after"]) == CLAIM_PRIMES else \
-        NOT_SUPPORTED
+    verdict = REPRODUCED if (p["count_before"], p["count_after"]) == CLAIM_PRIMES else NOT_SUPPORTED
     return words.fifty_one_to_five(dod, big_us["company"].to_list(), year, verdict,
                                    chapter=NOTEBOOK, section=SECTION_PRIMES)
 
@@ -137,7 +135,6 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     edition = sources.get(TOP100).edition
     data_end = int(top100_all["year"].max())
     window = top100_all.filter(pl.col("year").is_between(start, end))
-    top = industry.top_k_by_region(window, membership, k=p.top_k, exclude_china=p.exclude_china)
     claim_top, claim_prev_top = (
         industry.top_k_by_region(top100_all.filter(year=y), membership, k=CLAIM_K)
         .join(top100_all.select("year", "company", "country_published"), on=["year", "company"])
@@ -149,7 +146,8 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         measures=industry.headline_measures(window, membership, k=p.top_k),
         sizes=industry.with_series(industry.annual_totals, window),
         regional=industry.regional_shares(window, membership, exclude_china=p.exclude_china),
-        top=top, top_counts=industry.top_k_region_counts(top),
+        top_counts=industry.top_k_region_counts(industry.top_k_by_region(
+            window, membership, k=p.top_k, exclude_china=p.exclude_china)),
         nato=industry.top10_nato_count(window, membership, k=p.top_k,
                                        exclude_china=p.exclude_china),
         claim_top=claim_top, claim_prev_top=claim_prev_top, dod=dod,
