@@ -16,6 +16,7 @@ import pytest
 
 from dibtrends import industry, results
 from dibtrends.chapters import industry as chapter
+from dibtrends.prose import industry as words
 
 from .chapter_runs import chapter_record, default_records
 
@@ -88,7 +89,7 @@ def test_the_2024_total_is_said_to_be_the_sum_of_the_rows(default):
 def test_series_without_chinese_firms_says_how_many_firms_it_holds(default):
     assert "91 to 93 a year from 2015 to 2024" in default.text["excl_china"]
     table = default.tables["concentration"].frame
-    excl = table.filter(pl.col("series") == chapter.SERIES_WORDS[industry.SERIES_EXCL_CHINA])
+    excl = table.filter(pl.col("series") == words.SERIES_WORDS[industry.SERIES_EXCL_CHINA])
     assert excl["n_companies"].to_list() == [93, 92]  # 2015, 2024
 
 
@@ -215,7 +216,11 @@ def test_chapter_reads_the_newest_edition():
 
 
 def test_analysis_modules_do_not_import_the_presentation_modules():
-    for module in (chapter, industry):
+    from dibtrends import minerals, revisions
+    from dibtrends.chapters import minerals as ch5, revisions as ch6
+    from dibtrends.prose import minerals as words5, revisions as words6
+
+    for module in (chapter, industry, words, ch5, minerals, words5, ch6, revisions, words6):
         source = Path(module.__file__).read_text()
         assert not re.search(r"^\s*from \.+ import .*\breport\b|^\s*from \.+charts\b|"
                              r"^\s*import dibtrends\.report", source, flags=re.M), module

@@ -15,6 +15,7 @@ import pytest
 
 from dibtrends import paths, results
 from dibtrends.chapters import minerals as chapter
+from dibtrends.prose import minerals as words
 
 from .chapter_runs import chapter_record
 
@@ -80,16 +81,16 @@ def test_headline_keys_carry_no_parameter_values(default, three_at_100):
 
 
 def test_threshold_words():
-    assert chapter.threshold_words(50) == "at least half"
-    assert chapter.threshold_words(100) == "all"
-    assert chapter.threshold_words(75) == "at least 75 %"
+    assert words.threshold_words(50) == "at least half"
+    assert words.threshold_words(100) == "all"
+    assert words.threshold_words(75) == "at least 75 %"
 
 
 def test_names_for_readers():
-    assert chapter.measured_name("Titanium", "TITANIUM, sponge metal") == "titanium (sponge metal)"
-    assert chapter.measured_name("Graphite", "GRAPHITE (NATURAL)") == "graphite (natural)"
-    assert chapter.measured_name("Beryllium", None) == "beryllium"
-    assert chapter.usgs_row_words("RARE EARTHS, compounds and metals") == \
+    assert words.measured_name("Titanium", "TITANIUM, sponge metal") == "titanium (sponge metal)"
+    assert words.measured_name("Graphite", "GRAPHITE (NATURAL)") == "graphite (natural)"
+    assert words.measured_name("Beryllium", None) == "beryllium"
+    assert words.usgs_row_words("RARE EARTHS, compounds and metals") == \
         "Rare earths, compounds and metals"
 
 

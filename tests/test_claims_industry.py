@@ -14,7 +14,7 @@ import shutil
 import polars as pl
 import pytest
 
-from dibtrends import industry
+from dibtrends import industry, revisions
 from dibtrends.errors import DataError
 from dibtrends.load import curated_industry, sipri_top100
 from dibtrends.membership import load_nato_membership
@@ -219,7 +219,7 @@ def test_2023_top100_total_in_both_editions(top100, top100_2025):
     total) and US$ 630.59 bn (December 2025), -0.2 %. The lists differ too: three state
     nuclear-weapons establishments (CEA, Sandia, AWE) are no longer listed; NVL, Roketsan and
     Arconic are."""
-    rev = industry.compare_totals(top100, top100_2025)
+    rev = revisions.compare_totals(top100, top100_2025)
     row = rev.filter(year=2023).row(0, named=True)
     assert row["total_usd_bn_older"] == pytest.approx(631.9, abs=1e-9)
     assert row["total_usd_bn_newer"] == pytest.approx(630.59, abs=1e-9)
@@ -230,18 +230,18 @@ def test_2023_top100_total_in_both_editions(top100, top100_2025):
 
 
 def test_2023_ranks_in_both_editions(top100, top100_2025):
-    ranks = industry.compare_ranks(top100, top100_2025).filter(year=2023)
+    ranks = revisions.compare_ranks(top100, top100_2025).filter(year=2023)
     cetc = ranks.filter(company="CETC").row(0, named=True)
     assert (cetc["rank_older"], cetc["rank_newer"], cetc["revision_usd_m"]) == (10, 8, 5320)
-    gone = set(ranks.filter(status=industry.ONLY_OLDER)["company"])
+    gone = set(ranks.filter(status=revisions.ONLY_OLDER)["company"])
     assert gone == {"CEA", "Sandia National Laboratories", "Atomic Weapons Establishment"}
-    new = set(ranks.filter(status=industry.ONLY_NEWER)["company"])
+    new = set(ranks.filter(status=revisions.ONLY_NEWER)["company"])
     assert new == {"NVL", "Roketsan", "Arconic"}
     lm = ranks.filter(company="Lockheed Martin Corp.").row(0, named=True)
     assert (lm["rank_older"], lm["rank_newer"], lm["rank_change"]) == (1, 1, 0)
 
 
 def test_edition_renames_join_the_same_company(top100, top100_2025):
-    ranks = industry.compare_ranks(top100, top100_2025).filter(company="EDGE Group")
-    assert ranks["status"].to_list() == [industry.IN_BOTH] * 2
+    ranks = revisions.compare_ranks(top100, top100_2025).filter(company="EDGE Group")
+    assert ranks["status"].to_list() == [revisions.IN_BOTH] * 2
     assert (ranks["arms_usd_m_older"] == ranks["arms_usd_m_newer"]).all()

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from dibtrends import minerals
+from dibtrends.prose import minerals as words
 from dibtrends.errors import DataError
 from dibtrends.load import curated_minerals, usgs
 from dibtrends.sources import get
@@ -34,7 +35,8 @@ def _table(nir, sources, curated, selection, threshold=50):
     chosen = minerals.defence_minerals(curated, selection)
     table = minerals.mineral_table(minerals.us_reliance(nir, chosen),
                                    minerals.china_share(sources, chosen))
-    return minerals.meets_threshold(table, threshold)
+    return minerals.meets_threshold(table, threshold).with_columns(
+        words.nir_display().alias("nir_display"))
 
 
 def _by_mineral(table):
@@ -144,7 +146,7 @@ def test_meets_threshold_three_valued(bounds_fixture):
 
 
 def test_display_text(bounds_fixture):
-    out = bounds_fixture.with_columns(minerals.nir_display().alias("d"))["d"].to_list()
+    out = bounds_fixture.with_columns(words.nir_display().alias("d"))["d"].to_list()
     assert out == ["60", "40", ">50", ">25", "<50", "<75", "net exporter", "withheld",
                    "not in USGS Fig. 2"]
 
@@ -206,7 +208,9 @@ def test_table4_gives_uses_except_for_rare_earths(raw_dir, curated):
 
 
 def test_stockpiling_three_come_from_the_curated_flag(curated):
-    assert minerals.stockpiling_minerals(curated)["mineral"].to_list() == [
+    from dibtrends.chapters import minerals as chapter
+
+    assert minerals.defence_minerals(curated, chapter.STOCKPILING)["mineral"].to_list() == [
         "Lithium", "Rare earth elements", "Titanium"]
 
 

@@ -7,6 +7,9 @@ import pytest
 
 from dibtrends import data, revisions
 from dibtrends.chapters import revisions as chapter
+from dibtrends.prose import revisions as words
+
+ARMS = "arms_revenue_usd_m_current"
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +56,59 @@ def test_chapter_words_follow_the_numbers(processed):
 
 
 def test_edition_names_come_from_the_registry():
-    assert [chapter.edition_name(s) for s in (*chapter.MILEX, *chapter.TOP100)] == [
+    assert [words.edition_name(s) for s in (*chapter.MILEX, *chapter.TOP100)] == [
         "April 2025 release", "April 2026 release", "December 2024 release",
         "December 2025 release"]
+
+
+# --- two Top 100 editions side by side, on fixture frames ----------------------------------------
+
+def _edition(rows, source_id):
+    return pl.DataFrame(rows, schema={"year": pl.Int64, "rank": pl.Int64, "company": pl.String,
+                                      "country_published": pl.String, ARMS: pl.Float64},
+                        orient="row").with_columns(pl.lit(source_id).alias("source_id"))
+
+
+@pytest.fixture
+def editions():
+    """Two fixture editions of one year: the newer revises B, drops C, adds D, renames EDGE."""
+    older = _edition([(2023, 1, "A", "X", 50.0), (2023, 2, "B", "X", 30.0),
+                      (2023, 3, "C", "Y", 20.0), (2023, 4, "EDGE", "Z", 10.0),
+                      (2022, 1, "A", "X", 40.0)], "old")
+    newer = _edition([(2023, 1, "B", "X", 60.0), (2023, 2, "A", "X", 50.0),
+                      (2023, 3, "EDGE Group", "Z", 10.0), (2023, 4, "D", "Y", 5.0),
+                      (2024, 1, "A", "X", 70.0)], "new")
+    return older, newer
+
+
+def test_compare_totals_by_hand(editions):
+    rev = revisions.compare_totals(*editions)
+    assert rev["year"].to_list() == [2023]  # only years both editions cover
+    row = rev.row(0, named=True)
+    assert row["total_usd_bn_older"] == pytest.approx(0.110)
+    assert row["total_usd_bn_newer"] == pytest.approx(0.125)
+    assert row["revision_usd_bn"] == pytest.approx(0.015)
+    assert row["revision_pct"] == pytest.approx(100 * 15 / 110)
+    assert row["n_companies_in_both"] == 3  # A, B and EDGE (renamed)
+    assert (row["source_id_older"], row["source_id_newer"]) == ("old", "new")
+
+
+def test_compare_ranks_by_hand(editions):
+    ranks = revisions.compare_ranks(*editions)
+    by = {r["company"]: r for r in ranks.iter_rows(named=True)}
+    assert set(by) == {"A", "B", "C", "D", "EDGE Group"}
+    assert (by["B"]["rank_older"], by["B"]["rank_newer"], by["B"]["rank_change"]) == (2, 1, 1)
+    assert by["B"]["revision_usd_m"] == pytest.approx(30.0)
+    assert by["A"]["rank_change"] == -1
+    assert by["C"]["status"] == revisions.ONLY_OLDER and by["C"]["rank_newer"] is None
+    assert by["D"]["status"] == revisions.ONLY_NEWER and by["D"]["country"] == "Y"
+    assert by["EDGE Group"]["status"] == revisions.IN_BOTH
+    plain = revisions.compare_ranks(*editions, renames={})
+    assert set(plain["company"]) >= {"EDGE", "EDGE Group"}
+
+
+def test_compare_editions_needs_a_common_year(editions):
+    older, newer = editions
+    with pytest.raises(ValueError, match="share no year"):
+        revisions.compare_totals(older.filter(pl.col("year") == 2022),
+                                newer.filter(pl.col("year") == 2024))

@@ -1,11 +1,6 @@
-"""Chart builders for notebook 03 (defence-industry consolidation).
-
-Each builder takes the frame an analysis function returned (``dibtrends.industry`` or a curated
-table) plus a title and a subtitle computed by the chapter module (``Result.titles``), and
-returns a titled chart with the source line under it. Charts of the SIPRI Top 100 take the
-registry id of the edition they show (``source_id``), so the source line names that edition.
-Nothing here computes a number the notebook does not show.
-"""
+"""Charts of chapter 3 (industry consolidation): each takes the frame the chapter computed and
+the title and subtitle it worded (``Result.titles``); SIPRI charts name their edition
+(``source_id``) in the source line."""
 
 from __future__ import annotations
 
@@ -13,6 +8,7 @@ import altair as alt
 import polars as pl
 
 from .. import industry
+from ..industry import CHINA_FROM
 from . import PALETTE, WIDTH, source_line, titled
 
 REGION_COLOURS = dict(zip(industry.REGIONS, PALETTE[:len(industry.REGIONS)], strict=True))
@@ -25,43 +21,46 @@ DOD_SOURCE = ("Source: U.S. Department of Defense, OUSD(A&S), 'State of Competit
               "transcribed in data/curated/dod_consolidation_2022.csv).")
 MERGER_SOURCE = ("Sources: company filings, press releases and news reports cited row by row in "
                  "data/curated/merger_timeline.csv. Year of completion (or of the named event).")
-
-
-def _break_rule(label: str = "2015: Chinese firms added", ordinal: bool = False):
-    """Dotted rule and label at the 2015 series break (between 2014 and 2015).
-
-    On a quantitative year axis the rule sits at 2014.5; on an ordinal (bar) axis at the left
-    edge of the 2015 band.
-    """
-    year = industry.CHINA_FROM if ordinal else industry.CHINA_FROM - 0.5
-    rule = alt.Chart(pl.DataFrame({"year": [year], "label": [label]}))
-    x = (alt.X("year:O", bandPosition=0) if ordinal else alt.X("year:Q"))
-    line = rule.mark_rule(strokeDash=[2, 3], color="#333333" if ordinal else "#555555",
-                          strokeWidth=2 if ordinal else 1).encode(x=x)
-    # bars fill the plot to the top: there the label goes above the plot area
-    text = rule.mark_text(align="left", dx=4, dy=-3 if ordinal else -4,
-                          fontSize=10, color="#333333" if ordinal else "#555555",
-                          baseline="bottom" if ordinal else "top").encode(
-        x=x, y=alt.value(0), text="label:N")
-    return line + text
+SHARE_AXIS = "Share of Top-100 arms revenue (%, current US$)"
 
 
 def _with_break(chart, years: pl.Series, ordinal: bool = False):
-    """Add the 2015 break marker when the years shown straddle it."""
-    if years.min() < industry.CHINA_FROM <= years.max():
-        return chart + _break_rule(ordinal=ordinal)
-    return chart
+    """Mark the 2015 series break (dotted rule and label) when the years shown straddle it: at
+    2014.5 on a year axis, at the left edge of the 2015 band on a bar chart."""
+    if not years.min() < CHINA_FROM <= years.max():
+        return chart
+    rule = alt.Chart(pl.DataFrame({"year": [CHINA_FROM if ordinal else CHINA_FROM - 0.5],
+                                   "label": ["2015: Chinese firms added"]}))
+    x = alt.X("year:O", bandPosition=0) if ordinal else alt.X("year:Q")
+    colour = "#333333" if ordinal else "#555555"
+    line = rule.mark_rule(strokeDash=[2, 3], color=colour,
+                          strokeWidth=2 if ordinal else 1).encode(x=x)
+    # bars fill the plot to the top: there the label goes above the plot area
+    text = rule.mark_text(align="left", dx=4, dy=-3 if ordinal else -4, fontSize=10, color=colour,
+                          baseline="bottom" if ordinal else "top").encode(
+        x=x, y=alt.value(0), text="label:N")
+    return chart + (line + text)
+
+
+def _region_colour() -> alt.Color:
+    return alt.Color("region:N", title="Headquarters", sort=industry.REGIONS, scale=alt.Scale(
+        domain=list(REGION_COLOURS), range=list(REGION_COLOURS.values())))
+
+
+def _years(data: pl.DataFrame) -> alt.X:
+    return alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
+                 scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False))
 
 
 def consolidation_chart(dod: pl.DataFrame, *, title: str, subtitle: str | list[str]):
     """DoD (2022): number of suppliers in the 1990s and in 2022, one dumbbell per category."""
     data = dod.select("category", "count_before", "count_after", "period_before", "period_after",
                       "quote").sort("count_before", descending=True)
-    order = data["category"].to_list()
     long = data.unpivot(index=["category", "quote"], on=["count_before", "count_after"],
                         variable_name="when", value_name="suppliers").with_columns(
         pl.col("when").replace_strict({"count_before": "1990s", "count_after": "2022"}))
-    y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("category:N", sort=data["category"].to_list(), title=None,
+              axis=alt.Axis(labelLimit=260))
     x = alt.X("suppliers:Q", title="Number of suppliers (DoD count)",
               scale=alt.Scale(domain=[0, 55], nice=False))
     link = alt.Chart(data).mark_rule(color="#999999", strokeWidth=2).encode(
@@ -74,8 +73,7 @@ def consolidation_chart(dod: pl.DataFrame, *, title: str, subtitle: str | list[s
         tooltip=[alt.Tooltip("category:N", title="Category"), alt.Tooltip("when:N", title="When"),
                  alt.Tooltip("suppliers:Q", title="Suppliers"),
                  alt.Tooltip("quote:N", title="Report")])
-    labels = alt.Chart(long).mark_text(dy=-13, fontSize=11).encode(
-        y=y, x=x, text="suppliers:Q")
+    labels = alt.Chart(long).mark_text(dy=-13, fontSize=11).encode(y=y, x=x, text="suppliers:Q")
     chart = (link + dots + labels).properties(width=WIDTH - 160, height=40 * data.height + 20)
     return titled(chart, title, subtitle, DOD_SOURCE)
 
@@ -108,18 +106,10 @@ def merger_timeline_chart(timeline: pl.DataFrame, *, title: str, subtitle: str |
     return titled(chart, title, subtitle, MERGER_SOURCE)
 
 
-def _upper(values: pl.Series, floor: float, step: float) -> float:
-    """An axis maximum: at least ``floor``, else the data's maximum rounded up to ``step``."""
-    top = float(values.max() or 0)
-    return max(floor, step * -(-top // step))
-
-
 def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | list[str],
                         source_id: str):
-    """CR5, CR_k (percent) and HHI (points) over time, both series, with the 2015 break marked.
-
-    ``measures`` is ``industry.headline_measures``: year, series, measure, value, unit.
-    """
+    """CR5, CR_k (percent) and HHI (points) over time, both series, with the 2015 break marked
+    (``measures``: ``industry.headline_measures``)."""
     data = measures.select("year", "series", "measure", "value", "unit")
     ratios = sorted((m for m in data["measure"].unique() if m != "HHI"), key=lambda m: int(m[2:]))
     dash = alt.StrokeDash("series:N", title="Series",
@@ -130,28 +120,31 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
     tooltip = [alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("series:N", title="Series"),
                alt.Tooltip("year:Q", format="d", title="Year"),
                alt.Tooltip("value:Q", format=",.1f", title="Value")]
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
-              scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False))
+
+    def upper(hhi: bool, floor: float, step: float) -> float:
+        """The axis maximum: at least ``floor``, else the data's maximum rounded up."""
+        top = float(data.filter((pl.col("measure") == "HHI") == hhi)["value"].max() or 0)
+        return max(floor, step * -(-top // step))
+
     cr = alt.Chart(data).transform_filter(alt.datum.measure != "HHI").mark_line(
         point=alt.OverlayMarkDef(size=18)).encode(
-        x=x, y=alt.Y("value:Q", title="Share of Top-100 arms revenue (%, current US$)",
-                     scale=alt.Scale(domain=[0, min(100.0, _upper(
-                         data.filter(pl.col("measure") != "HHI")["value"], 70, 10))])),
+        x=_years(data), y=alt.Y("value:Q", title=SHARE_AXIS,
+                                scale=alt.Scale(domain=[0, min(100.0, upper(False, 70, 10))])),
         color=alt.Color("measure:N", title="Measure",
                         scale=alt.Scale(domain=ratios, range=[PALETTE[1], PALETTE[0]])),
         strokeDash=dash, tooltip=tooltip)
     hhi = alt.Chart(data).transform_filter(alt.datum.measure == "HHI").mark_line(
         color=PALETTE[2], point=alt.OverlayMarkDef(size=18, color=PALETTE[2])).encode(
-        x=x, y=alt.Y("value:Q", title="HHI, points (0-10,000; current US$)",
-                     scale=alt.Scale(domain=[0, _upper(
-                         data.filter(pl.col("measure") == "HHI")["value"], 600, 100)])),
+        x=_years(data), y=alt.Y("value:Q", title="HHI, points (0-10,000; current US$)",
+                                scale=alt.Scale(domain=[0, upper(True, 600, 100)])),
         strokeDash=dash, tooltip=tooltip)
     half = (WIDTH - 60) // 2
-    left = _with_break(cr, data["year"]).properties(
-        width=half, height=260, title=f"Concentration ratios {' and '.join(ratios)}")
-    right = _with_break(hhi, data["year"]).properties(width=half, height=260,
-                                                      title="Herfindahl-Hirschman index")
-    chart = alt.hconcat(left, right, spacing=30)
+    chart = alt.hconcat(
+        _with_break(cr, data["year"]).properties(
+            width=half, height=260, title=f"Concentration ratios {' and '.join(ratios)}"),
+        _with_break(hhi, data["year"]).properties(width=half, height=260,
+                                                  title="Herfindahl-Hirschman index"),
+        spacing=30)
     note = (f"{BREAK_NOTE} Solid lines: the published lists; dashed lines (from 2015): the same "
             "measure with Chinese firms removed before shares are computed (those lists hold "
             "fewer than 100 companies). HHI here is within the Top 100, not a market HHI. "
@@ -165,22 +158,16 @@ def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str |
     data = regional.select("year", "region", "region_order", "share_pct", "n_companies",
                            industry.ARMS)
     area = alt.Chart(data).mark_area(opacity=0.9).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
-                scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False)),
-        y=alt.Y("share_pct:Q", stack="zero", title="Share of Top-100 arms revenue (%, current US$)",
-                scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("region:N", title="Headquarters",
-                        scale=alt.Scale(domain=list(REGION_COLOURS),
-                                        range=list(REGION_COLOURS.values())),
-                        sort=industry.REGIONS),
-        order=alt.Order("region_order:Q", sort="ascending"),
+        x=_years(data),
+        y=alt.Y("share_pct:Q", stack="zero", title=SHARE_AXIS, scale=alt.Scale(domain=[0, 100])),
+        color=_region_colour(), order=alt.Order("region_order:Q", sort="ascending"),
         tooltip=[alt.Tooltip("region:N", title="Region"),
                  alt.Tooltip("year:Q", format="d", title="Year"),
                  alt.Tooltip("share_pct:Q", format=".1f", title="Share (%)"),
                  alt.Tooltip("n_companies:Q", title="Companies")])
     chart = _with_break(area, data["year"]).properties(width=WIDTH, height=300)
     note = ("European NATO includes Trans-European companies (Airbus, MBDA, KNDS ...); Other NATO "
-            "is Canada and Türkiye; Allies count from the year they joined. " + BREAK_NOTE + " "
+            f"is Canada and Türkiye; Allies count from the year they joined. {BREAK_NOTE} "
             + CURRENT_PRICES)
     return titled(chart, title, subtitle, source_line(source_id, note=note))
 
@@ -188,17 +175,13 @@ def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str |
 def top10_by_hq_chart(counts: pl.DataFrame, k: int, *, title: str, subtitle: str | list[str],
                       source_id: str):
     """How many of the top k companies each year are headquartered in each region
-    (``counts`` is :func:`dibtrends.industry.top_k_region_counts`)."""
+    (``counts``: ``industry.top_k_region_counts``)."""
     bars = alt.Chart(counts).mark_bar().encode(
         x=alt.X("year:O", title=None),
         y=alt.Y("companies:Q", stack="zero", title=f"Companies in the top {k}",
                 scale=alt.Scale(domain=[0, k]),
                 axis=alt.Axis(values=list(range(0, k + 1, max(1, k // 5))))),
-        color=alt.Color("region:N", title="Headquarters",
-                        scale=alt.Scale(domain=list(REGION_COLOURS),
-                                        range=list(REGION_COLOURS.values())),
-                        sort=industry.REGIONS),
-        order=alt.Order("region_order:Q", sort="ascending"),
+        color=_region_colour(), order=alt.Order("region_order:Q", sort="ascending"),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("region:N", title="Region"),
                  alt.Tooltip("companies:Q", title="Companies"),
                  alt.Tooltip("names:N", title="Names")])

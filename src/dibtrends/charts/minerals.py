@@ -1,5 +1,5 @@
-"""Chart builders for chapter 5 (critical minerals): every word on the chart that carries a
-number or a year is passed in by the chapter module."""
+"""The chart of chapter 5 (critical minerals): every word on it that carries a number or a year
+is passed in by the chapter."""
 
 from __future__ import annotations
 
@@ -17,30 +17,26 @@ COLOURS = {CHINA_FIRST: PALETTE[3], ALLY_FIRST: PALETTE[0], OTHER_FIRST: PALETTE
 
 
 def reliance_chart_data(table: pl.DataFrame) -> pl.DataFrame:
-    """The few columns the chart draws, one row per mineral (from ``minerals.mineral_table``;
-    with ``top_source_is_ally`` the Allies get their own colour)."""
+    """The columns the chart draws, one row per mineral (from ``minerals.mineral_table``; with
+    ``top_source_is_ally`` the Allies get their own colour)."""
     ally = (pl.col("top_source_is_ally").fill_null(False) if "top_source_is_ally" in table.columns
             else pl.lit(False))
+    bound, source = pl.col("nir_bound"), pl.col("top_source")
     return table.select(
-        "mineral",
-        pl.col("net_import_reliance_pct").fill_null(0).alias("bar_pct"),
-        "net_import_reliance_pct",
-        "nir_bound",
-        "nir_display",
-        pl.col("top_source").fill_null("n/a"),
-        pl.when(pl.col("nir_bound") == "not_listed").then(pl.lit(NO_DATA))
+        "mineral", pl.col("net_import_reliance_pct").fill_null(0).alias("bar_pct"),
+        "net_import_reliance_pct", "nir_bound", "nir_display", source.fill_null("n/a"),
+        pl.when(bound == "not_listed").then(pl.lit(NO_DATA))
         .when(pl.col("china_is_top")).then(pl.lit(CHINA_FIRST))
         .when(ally).then(pl.lit(ALLY_FIRST))
         .otherwise(pl.lit(OTHER_FIRST)).alias("first_source"),
-        pl.when(pl.col("nir_bound") == "gt").then(pl.lit("lower bound (USGS: more than)"))
-        .when(pl.col("nir_bound") == "lt").then(pl.lit("upper bound (USGS: less than)"))
-        .when(pl.col("nir_bound") == "eq").then(pl.lit("published value"))
+        pl.when(bound == "gt").then(pl.lit("lower bound (USGS: more than)"))
+        .when(bound == "lt").then(pl.lit("upper bound (USGS: less than)"))
+        .when(bound == "eq").then(pl.lit("published value"))
         .otherwise(pl.lit("no value")).alias("value_kind"),
-        (pl.when(pl.col("nir_bound").is_in(["eq", "gt", "lt"]))
-         .then(pl.col("nir_display") + pl.lit(" %")).otherwise(pl.col("nir_display"))
-         + pl.when(pl.col("top_source").is_null()).then(pl.lit(""))
-         .otherwise(pl.lit("  (first source: ") + pl.col("top_source") + pl.lit(")")))
-        .alias("label"),
+        (pl.when(bound.is_in(["eq", "gt", "lt"])).then(pl.col("nir_display") + pl.lit(" %"))
+         .otherwise(pl.col("nir_display"))
+         + pl.when(source.is_null()).then(pl.lit(""))
+         .otherwise(pl.lit("  (first source: ") + source + pl.lit(")"))).alias("label"),
         pl.col("net_import_reliance_pct").fill_null(-1).alias("sort_key"),
     )
 
@@ -50,34 +46,28 @@ def reliance_bars(table: pl.DataFrame, threshold_pct: float, *, title: str,
     """U.S. net import reliance by mineral; '>' values drawn as open-ended bars with a marker.
     ``period`` is the years of USGS's import-source ranking, ``year`` the year of the values."""
     data = reliance_chart_data(table)
-    order = data.sort(["sort_key", "mineral"], descending=[True, False])["mineral"].to_list()
-    y = alt.Y("mineral:N", title=None, sort=order)
+    y = alt.Y("mineral:N", title=None,
+              sort=data.sort(["sort_key", "mineral"], descending=[True, False])["mineral"]
+              .to_list())
     shown = [k for k in COLOURS if k in set(data["first_source"])]
     colour = alt.Color("first_source:N",
                        title=f"First-ranked U.S. import source {period[0]}–{period[1]}",
                        scale=alt.Scale(domain=shown, range=[COLOURS[k] for k in shown]),
                        legend=alt.Legend(titleLimit=400, labelLimit=300, columns=2))
-    tooltip = [
-        alt.Tooltip("mineral:N", title="Mineral"),
-        alt.Tooltip("nir_display:N", title=f"Net import reliance {year} (%)"),
-        alt.Tooltip("value_kind:N", title="Value is"),
-        alt.Tooltip("top_source:N", title="First import source"),
-    ]
+    tooltip = [alt.Tooltip("mineral:N", title="Mineral"),
+               alt.Tooltip("nir_display:N", title=f"Net import reliance {year} (%)"),
+               alt.Tooltip("value_kind:N", title="Value is"),
+               alt.Tooltip("top_source:N", title="First import source")]
     base = alt.Chart(data)
     bars = base.mark_bar(height=14).encode(
         x=alt.X("bar_pct:Q", title=f"U.S. net import reliance, {year} (% of apparent consumption)",
                 scale=alt.Scale(domain=[0, 130], nice=False),
                 axis=alt.Axis(values=[0, 25, 50, 75, 100])),
-        y=y, color=colour,
-        opacity=alt.condition(alt.datum.nir_bound == "eq", alt.value(1.0), alt.value(0.55)),
-        tooltip=tooltip,
-    )
-    more = base.transform_filter(alt.datum.nir_bound == "gt").mark_point(
-        shape="triangle-right", filled=True, size=90, color="#222222"
-    ).encode(x="bar_pct:Q", y=y, tooltip=tooltip)
-    less = base.transform_filter(alt.datum.nir_bound == "lt").mark_point(
-        shape="triangle-left", filled=True, size=90, color="#222222"
-    ).encode(x="bar_pct:Q", y=y, tooltip=tooltip)
+        y=y, color=colour, tooltip=tooltip,
+        opacity=alt.condition(alt.datum.nir_bound == "eq", alt.value(1.0), alt.value(0.55)))
+    more, less = (base.transform_filter(alt.datum.nir_bound == bound).mark_point(
+        shape=f"triangle-{side}", filled=True, size=90, color="#222222").encode(
+        x="bar_pct:Q", y=y, tooltip=tooltip) for bound, side in (("gt", "right"), ("lt", "left")))
     labels = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(
         x="bar_pct:Q", y=y, text="label:N")
     threshold = alt.Chart(pl.DataFrame({"threshold": [float(threshold_pct)],
