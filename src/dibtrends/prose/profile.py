@@ -1,0 +1,299 @@
+"""The words of an Ally's profile page: overview, section texts, table and chart titles.
+
+``r`` is a :class:`dibtrends.chapters.profile.Result`; every number is one it computed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from ..pledge import EQUIPMENT_GUIDELINE_PCT as EQUIPMENT_PCT
+from ..pledge import GDP_GUIDELINE_PCT as GDP_PCT
+from ..pledge import TARGET_SHARE_PCT, TARGET_YEAR
+from ..profile import guideline_count, has_values, spending
+from . import cap, fmt, join_words, the
+
+#: NATO Table 8's categories in words (the chart's legend), in the order they stack.
+CATEGORIES = {"equipment_share_pct": "Equipment (incl. related R&D)",
+              "personnel_share_pct": "Personnel", "infrastructure_share_pct": "Infrastructure",
+              "other_share_pct": "Other"}
+#: Why NATO publishes no defence expenditure for an Ally (NATO's tables; ``load/nato.py``).
+NO_DATA_REASONS = {"ISL": "Iceland has no armed forces"}
+#: What a reader must know to read SIPRI's long-run line (``load/sipri_milex.py``).
+LONG_RUN_NOTES = {"DEU": "before 1991 it covers West Germany, the Federal Republic"}
+
+
+def usd(bn: float) -> str:
+    """'US$ 26.8 bn', or 'US$ 59 million' below a billion."""
+    return f"US$ {fmt(bn * 1000, 0)} million" if bn < 1 else f"US$ {fmt(bn)} bn"
+
+
+def times(ratio: float, year: int) -> str:
+    """'3.14 times as high as in 2014', '14 % higher than in 2014', 'about the same as in ...'."""
+    if ratio >= 1.5:
+        return f"{ratio:.2f} times as high as in {year}"
+    change = (ratio - 1) * 100
+    if round(change) == 0:
+        return f"about the same as in {year}"
+    return f"{abs(change):.0f} % {'higher' if change > 0 else 'lower'} than in {year}"
+
+
+def target_words(p) -> str:
+    """The target in words; a value other than the Hague commitment says so."""
+    if (p.target_share_pct, p.target_year) == (TARGET_SHARE_PCT, TARGET_YEAR):
+        return (f"the core-defence target of {p.target_share_pct:g} % of GDP by {p.target_year} "
+                "that Allies set at The Hague in 2025")
+    return (f"a target of {p.target_share_pct:g} % of GDP by {p.target_year} (set for this "
+            f"report; the Hague commitment for core defence is {TARGET_SHARE_PCT:g} % by "
+            f"{TARGET_YEAR})")
+
+
+def guideline_sentence(the_name: str, status: pl.DataFrame, table_first: int) -> str:
+    """How often the Ally met each guideline in the years it was an Ally in NATO's tables."""
+    counts = [guideline_count(status, c) for c in ("meets_gdp_guideline",
+                                                   "meets_equipment_guideline")]
+    names = (f"the {GDP_PCT:g} % guideline", f"the {EQUIPMENT_PCT:g} % equipment guideline")
+    spans = {(c["n_years"], c["first_year"], c["last_year"]) for c in counts}
+    if len(spans) > 1:  # the two guidelines cover different years: say each
+        return " ".join(
+            f"{cap(the_name)} met {what} in {c['n_meeting']} of the {c['n_years']} years "
+            f"{c['first_year']}–{c['last_year']} with NATO figures as an Ally."
+            for what, c in zip(names, counts, strict=True) if c["n_years"])
+    (n, first, last), (gdp, eq) = spans.pop(), counts
+    if n == 1:
+        met = [w for w, c in zip(names, counts, strict=True) if c["n_meeting"]]
+        missed = [w for w, c in zip(names, counts, strict=True) if not c["n_meeting"]]
+        parts = ([f"met {join_words(met)}"] if met else []) + (
+            [f"did not meet {join_words(missed, 'or')}"] if missed else [])
+        return (f"In {first}, its one year as an Ally in NATO's tables, {the_name} "
+                f"{join_words(parts, 'but')}.")
+
+    def count(c: dict) -> str:
+        if c["n_meeting"] == n:
+            return "both" if n == 2 else f"all {n}"
+        return "none" if c["n_meeting"] == 0 else str(c["n_meeting"])
+
+    lead = (f"In the {n} years of NATO's tables, {first}–{last}," if first == table_first else
+            f"In its {n} years as an Ally in NATO's tables, {first}–{last},")
+    if gdp["n_meeting"] == eq["n_meeting"] == 0:
+        return f"{lead} {the_name} met neither {names[0]} nor {names[1]}."
+    return f"{lead} {the_name} met {names[0]} in {count(gdp)} and {names[1]} in {count(eq)}."
+
+
+def target_sentence(r) -> str:
+    """Where the Ally stands against the target, and the real growth that gets it there."""
+    if not r.gap.height:
+        return ""
+    g, the_name, goal = r.gap.row(0, named=True), the(r.name), target_words(r.params)
+    first = int(r.series["year"].min())
+    past = g["milex_real_growth_pct_past"]
+    past = "" if past is None else (f" (it grew {past:.1f} % a year from {first} to "
+                                    f"{g['latest_year']})")
+    gdp = (f"its real GDP keeps growing at its {first}–{g['latest_year']} average of "
+           f"{g['gdp_growth_pct_assumed']:.1f} % a year"
+           + (f" (leaving out the {g['gdp_break_year']} break in NATO's GDP series)"
+              if g["series_break"] else ""))
+    if g["already_above"]:
+        stay = g["growth_to_stay_pct"]
+        text = (f"{cap(the_name)} is already above {goal}, by {-g['gap_pp']:.2f} percentage "
+                "points" if g["gap_pp"] < 0 else f"{cap(the_name)} is already at {goal}")
+        floor = (f"grows by at least {stay:.1f} % a year" if stay >= 0 else
+                 f"falls by no more than {-stay:.1f} % a year")
+        return (f"{text}. If {gdp}, it stays there as long as its real defence spending "
+                f"{floor}{past}.")
+    return (f"To reach {goal}, {the_name} needs {g['gap_pp']:.2f} percentage points more: "
+            f"real growth of defence spending of {g['required_real_growth_pct']:.1f} % a "
+            f"year{past} if {gdp}.")
+
+
+def break_sentence(the_name: str, brk: dict) -> str:
+    """A break in NATO's GDP series explained: what moved the share, and what it means."""
+    year, gdp, milex = brk["year"], brk["gdp_change_pct"], brk["milex_change_pct"]
+    text = (f"NATO's GDP series for {the_name} breaks in {year}: real GDP at 2015 prices "
+            f"{'falls' if gdp < 0 else 'rises'} by {abs(gdp):.0f} % from {year - 1} to {year}")
+    how = "partly"
+    if milex is not None:
+        text += (f", while defence spending at constant prices "
+                 f"{'rises' if milex >= 0 else 'falls'} by {abs(milex):.0f} %")
+        # The share's log change splits into spending's and GDP's: which one moved it more?
+        gdp_part, milex_part = abs(math.log(1 + gdp / 100)), abs(math.log(1 + milex / 100))
+        how = "mostly" if gdp_part > milex_part else "partly"
+    return (f"{text}. The share of GDP moves from {brk['share_before_pct']:.2f} % to "
+            f"{brk['share_after_pct']:.2f} % {how} because the GDP figure changed: shares before "
+            f"and after {year} are not comparable, and the GDP growth assumed for the target "
+            "leaves that step out.")
+
+
+def definitions_sentence(r) -> str:
+    """NATO's share against SIPRI's in the latest year both publish, why they differ, and
+    SIPRI's own footnote on the Ally where it has one."""
+    c, the_name = r.comparison.row(0, named=True), the(r.name)
+    year, d = c["latest_year"], c["difference_latest_pp"]
+    relation = ("the same to two decimals" if abs(d) < 0.005 else
+                f"{abs(d):.2f} points {'more' if d > 0 else 'less'} on NATO's figure")
+    reasons = ["the two define and source military spending differently (the chapter on NATO's "
+               "guidelines compares the definitions)"]
+    if c["nato_estimate_latest"]:
+        reasons.append(f"NATO's {year} figure is an estimate it published on {r.nato_edition}")
+    breaks = [b["year"] for b in r.breaks.iter_rows(named=True) if b["year"] <= year]
+    if breaks:
+        reasons.append(f"NATO divides by its own GDP series, which breaks in {min(breaks)}")
+    text = (f"For {year}, the latest year both publish, NATO puts defence spending by "
+            f"{the_name} at {c['nato_share_latest_pct']:.2f} % of GDP and SIPRI at "
+            f"{c['sipri_share_latest_pct']:.2f} % ({relation}): {join_words(reasons)}.")
+    return text + (f" SIPRI's note on its figures: \u201c{r.sipri_note}\u201d"
+                   if r.sipri_note else "")
+
+
+def long_run_words(r) -> dict[str, str]:
+    """SIPRI's long run: a sentence for the overview (no NATO data) and one for its section."""
+    share, the_name = r.long_run, the(r.name)
+    if share.is_empty():
+        return {"overview": f"SIPRI publishes no share of GDP for {the_name} either.",
+                "section": f"No chart: SIPRI publishes no share of GDP for {the_name}."}
+    first, last = int(share["year"].min()), int(share["year"].max())
+    if not has_values(share, "share_gdp_pct"):
+        return {"overview": (f"SIPRI records zero military expenditure for {the_name} in every "
+                             f"year from {first} to {last}."),
+                "section": f"No chart: SIPRI's figures for {the_name} are zero in every year."}
+    gaps = (last - first + 1) - share.height
+    peak = share.sort("share_gdp_pct", descending=True).row(0, named=True)
+    low = share.sort("share_gdp_pct").row(0, named=True)
+
+    def at(row: dict) -> str:
+        latest_note = ", the latest year" if row["year"] == last else ""
+        return f"{row['year']} ({row['share_gdp_pct']:.2f} %{latest_note})"
+
+    text = (f"SIPRI's series for {the_name}, on SIPRI's own definition of military "
+            f"expenditure, runs from {first} to {last}"
+            + (f" ({LONG_RUN_NOTES[r.code]})" if r.code in LONG_RUN_NOTES else "")
+            + (f" with {gaps} years missing" if gaps else "")
+            + f". The share of GDP was highest in {at(peak)} and lowest in {at(low)}")
+    more = []
+    joined = share.filter(pl.col("year") == r.accession_year)
+    if joined.height and first < r.accession_year < last:
+        more.append(f"{joined['share_gdp_pct'].item():.2f} % in {r.accession_year}, the year "
+                    f"{the_name} joined NATO")
+    if last not in (peak["year"], low["year"]):
+        more.append(f"{share.row(-1, named=True)['share_gdp_pct']:.2f} % in {last}")
+    text += ("; it was " + ", and ".join(more) if more else "") + "."
+    return {"overview": text, "section": text}
+
+
+def no_nato_data(r, joined: str, sipri: dict[str, str]) -> dict[str, str]:
+    """The page of an Ally for which NATO publishes no expenditure (Iceland)."""
+    the_name, reason = the(r.name), NO_DATA_REASONS.get(r.code)
+    return {"overview": (f"NATO publishes no defence expenditure for {the_name}, {joined}"
+                         + (f": {reason}." if reason else ".") + " " + sipri["overview"]),
+            "long_run": sipri["section"],
+            "spending": f"No chart: NATO publishes no defence expenditure for {the_name}.",
+            "guidelines": (f"No table: with no defence expenditure, {the_name} is never "
+                           "counted as meeting or missing NATO's guidelines.")}
+
+
+def sentences(r) -> dict[str, str]:
+    """The page's number-bearing prose: the overview and one text per section."""
+    the_name = the(r.name)
+    joined = ("a founding Ally (1949)" if r.accession_year == 1949 else
+              f"an Ally since {r.accession_year}")
+    sipri = long_run_words(r)
+    if not r.has_nato_data:
+        return no_nato_data(r, joined, sipri)
+    table_first = int(r.series["year"].min())
+    nato = r.series.drop_nulls(["share_gdp_pct", "milex_usd_bn_const2015"])
+    first, last = nato.row(0, named=True), nato.row(-1, named=True)
+    est = " (a NATO estimate)" if last["estimate"] else ""
+    brk = next((b for b in r.breaks.iter_rows(named=True)
+                if first["year"] < b["year"] <= last["year"]), None)
+    across = (f" (not comparable: NATO's GDP series for {the_name} breaks in {brk['year']}, "
+              "see the guidelines below)" if brk else "")
+    ratio = last["milex_usd_bn_const2015"] / first["milex_usd_bn_const2015"]
+    overview = (
+        f"{cap(the_name)}, {joined}, spent {last['share_gdp_pct']:.2f} % of its GDP on defence "
+        f"in {last['year']} by NATO's count{est}, against {first['share_gdp_pct']:.2f} % in "
+        f"{first['year']}{across}. At constant 2015 prices its defence spending in "
+        f"{last['year']} was {times(ratio, first['year'])}. " + target_sentence(r)).strip()
+    cats = {(row["year"], row["category"]): row["share_pct"]
+            for row in r.categories.iter_rows(named=True)}
+
+    def cat(column: str, year: int) -> str:
+        value = cats.get((year, column))
+        return "n/a" if value is None else f"{fmt(value)} %"
+
+    spent = (f"At 2015 prices and exchange rates, defence spending by {the_name} went from "
+             f"{usd(first['milex_usd_bn_const2015'])} in {first['year']} to "
+             f"{usd(last['milex_usd_bn_const2015'])} in {last['year']}{est}.")
+    if (last["year"], "equipment_share_pct") in cats:
+        eq_first = (f" ({cat('equipment_share_pct', first['year'])} in {first['year']})"
+                    if (first["year"], "equipment_share_pct") in cats else "")
+        y = last["year"]
+        spent += (f" In {y} equipment, including related research and development, took "
+                  f"{cat('equipment_share_pct', y)} of it{eq_first}, personnel "
+                  f"{cat('personnel_share_pct', y)}, infrastructure "
+                  f"{cat('infrastructure_share_pct', y)} and other spending "
+                  f"{cat('other_share_pct', y)}.")
+    long_run = sipri["section"] + (" " + definitions_sentence(r) if r.comparison.height else "")
+    guidelines = guideline_sentence(the_name, r.status, table_first)
+    if brk:
+        guidelines += " " + break_sentence(the_name, brk)
+    return {"overview": overview, "long_run": long_run, "spending": spent,
+            "guidelines": guidelines}
+
+
+def chart_notes(r) -> dict[str, str]:
+    """What a chart needs said under its title beyond the house subtitle."""
+    years = spending(r.series)["year"]
+    joined = (f"{r.name} joined NATO in {r.accession_year}; NATO's tables give its figures for "
+              "the years before too." if years.len() and r.accession_year > years.min() else "")
+    note = LONG_RUN_NOTES.get(r.code)
+    return {"long_run": f"{cap(note)}." if note else "", "spending": joined}
+
+
+def guideline_grid(rows: pl.DataFrame) -> pl.DataFrame:
+    """The guidelines with years across, as NATO prints them: a value in bold where the Ally met
+    the guideline, '–' before it joined (half the height of a row per year, for print)."""
+    def line(value_col: str, meets_col: str, label: str, decimals: int) -> dict:
+        out = {"measure": label}
+        for r in rows.iter_rows(named=True):
+            value = r[value_col]
+            text = "–" if value is None or not r["counted"] else f"{value:.{decimals}f}"
+            out[r["year_label"]] = f"**{text}**" if r[meets_col] and r["counted"] else text
+        return out
+
+    return pl.DataFrame([
+        line("share_gdp_pct", "meets_gdp_guideline", "Defence, % of GDP", 2),
+        line("equipment_share_pct", "meets_equipment_guideline",
+             "Equipment, % of defence spending", 1)])
+
+
+def guidelines_caption(r, rows: pl.DataFrame) -> str:
+    marks = ["e: NATO estimate"]
+    if rows.filter(~pl.col("counted")).height:
+        marks.append(f"–: not yet an Ally (joined in {r.accession_year})")
+    marks.append("bold: at or above the guideline")
+    return (f"{r.name}: NATO's guidelines year by year, {GDP_PCT:g} % of GDP and "
+            f"{EQUIPMENT_PCT:g} % of defence spending on major equipment (NATO, "
+            f"{r.nato_edition}; {'; '.join(marks)})")
+
+
+def long_run_titles(name: str, first: int, last: int, accession: int | None,
+                    guideline_pct: float) -> tuple[str, str]:
+    """The long-run chart's title and subtitle (``accession``: None when it is not marked)."""
+    subtitle = (f"SIPRI's definition of military expenditure. Dashed line: NATO's "
+                f"{guideline_pct:g} % guideline.")
+    if accession is not None:
+        subtitle += f" Orange line: joined NATO ({accession})."
+    return f"{name}: military expenditure as a share of GDP, {first}–{last}", subtitle
+
+
+def nato_titles(name: str, first: int, last: int, guideline_pct: float | None
+                ) -> tuple[str, list[str]]:
+    """The NATO figure's title and subtitle lines (``guideline_pct`` None: no right panel)."""
+    subtitle = ["NATO's definition. Left: US$ billion at 2015 prices and exchange rates "
+                "(lighter bars, e: NATO estimates)."]
+    if guideline_pct is not None:
+        subtitle.append(f"Right: spending by category; dashed line: NATO's {guideline_pct:g} % "
+                        "guideline for equipment.")
+    return f"{name}: defence spending and what it buys, {first}–{last}", subtitle
