@@ -1,8 +1,5 @@
-"""One Ally's frames for the ``country_profile`` page, from the processed tables.
-
-Two sources, two definitions, never mixed in one figure: SIPRI's long-run share of GDP (from
-1949) and NATO's own tables (from 2014: constant-price spending, share of GDP, categories).
-"""
+"""One Ally's frames for its profile page. Two sources, two definitions, never mixed in a figure:
+SIPRI's long-run share of GDP (from 1949) and NATO's own tables (from 2014)."""
 
 from __future__ import annotations
 
@@ -16,8 +13,8 @@ CATEGORIES = ("equipment_share_pct", "personnel_share_pct", "infrastructure_shar
 
 
 def has_values(frame: pl.DataFrame | None, column: str) -> bool:
-    """True when ``column`` holds a value other than null and zero: without one there is nothing
-    to draw (Iceland: NATO publishes nothing, SIPRI publishes zeros)."""
+    """A value other than null and zero, so something to draw (Iceland: NATO publishes nothing,
+    SIPRI publishes zeros)."""
     return (frame is not None and column in frame.columns
             and frame.filter(pl.col(column).is_not_null() & (pl.col(column) != 0)).height > 0)
 
@@ -49,19 +46,12 @@ def spending(series: pl.DataFrame) -> pl.DataFrame:
             .select("year", "estimate", "milex_usd_bn_const2015"))
 
 
-def category_split(nato: pl.DataFrame, code: str) -> pl.DataFrame:
-    """Long table: each category's share of spending per year (``category``: its column)."""
-    return (nato_series(nato, code)
-            .unpivot(index=["year", "estimate"], on=list(CATEGORIES), variable_name="category",
-                     value_name="share_pct")
+def category_split(series: pl.DataFrame) -> pl.DataFrame:
+    """Long: each category's share of spending per year (``category``: its column)."""
+    return (series.unpivot(index=["year", "estimate"], on=list(CATEGORIES),
+                           variable_name="category", value_name="share_pct")
             .select("year", "estimate", "share_pct", "category")
             .drop_nulls("share_pct").sort("year", "category"))
-
-
-def guideline_years(nato: pl.DataFrame, membership: pl.DataFrame, code: str) -> pl.DataFrame:
-    """Per year: the shares and whether the 2 % and 20 % guidelines were met (null before
-    accession or without data)."""
-    return pledge.guideline_status(nato, membership).filter(pl.col("entity") == code)
 
 
 def guideline_count(status: pl.DataFrame, column: str) -> dict:
@@ -71,31 +61,20 @@ def guideline_count(status: pl.DataFrame, column: str) -> dict:
             "first_year": counted["year"].min(), "last_year": counted["year"].max()}
 
 
-def pledge_row(nato: pl.DataFrame, membership: pl.DataFrame, code: str, *,
-               target_share_pct: float, target_year: int) -> pl.DataFrame:
-    """The Ally's gap to the target share and the real growth needed (empty if no data)."""
-    return pledge.pledge_gap(nato, membership, target_share_pct=target_share_pct,
-                             target_year=target_year).filter(pl.col("entity") == code)
-
-
 def gdp_breaks(nato: pl.DataFrame, code: str) -> pl.DataFrame:
     """Breaks in NATO's GDP series (:func:`dibtrends.pledge.gdp_series_breaks`) with real GDP's
     change into the break year, the share either side, and real spending's change (which the
     break does not touch)."""
     series = nato_series(nato, code)
-    rows = []
-    for year in pledge.gdp_series_breaks(nato).filter(pl.col("entity") == code)["year"]:
-        pair = series.filter(pl.col("year").is_in([year - 1, year]))
-        if pair.height == 2:
-            before, after = pair.row(0, named=True), pair.row(1, named=True)
-            change = {c: None if before[c] is None or after[c] is None
-                      else (after[c] / before[c] - 1) * 100
-                      for c in ("gdp_usd_bn_const2015", "milex_usd_bn_const2015")}
-            rows.append({"year": year, "gdp_change_pct": change["gdp_usd_bn_const2015"],
-                         "share_before_pct": before["share_gdp_pct"],
-                         "share_after_pct": after["share_gdp_pct"],
-                         "milex_change_pct": change["milex_usd_bn_const2015"]})
-    return pl.DataFrame(rows, schema={"year": pl.Int64, "gdp_change_pct": pl.Float64,
-                                      "share_before_pct": pl.Float64,
-                                      "share_after_pct": pl.Float64,
-                                      "milex_change_pct": pl.Float64})
+    before = series.select(pl.col("year") + 1, pl.exclude("year").name.suffix("_0"))
+
+    def change(column: str) -> pl.Expr:
+        return (pl.col(column) / pl.col(f"{column}_0") - 1) * 100
+
+    return (pledge.gdp_series_breaks(nato).filter(pl.col("entity") == code).select("year")
+            .join(series, on="year").join(before, on="year")
+            .select("year", change("gdp_usd_bn_const2015").alias("gdp_change_pct"),
+                    pl.col("share_gdp_pct_0").alias("share_before_pct"),
+                    pl.col("share_gdp_pct").alias("share_after_pct"),
+                    change("milex_usd_bn_const2015").alias("milex_change_pct"))
+            .sort("year"))

@@ -1,7 +1,6 @@
 """Ally profiles: one appendix page per Ally (the pipeline sets ``country``; the target is shared
-with chapter 4), worded in :mod:`dibtrends.prose.profile`. Where a source has nothing to draw
-(Iceland), the chart's frame is None, never empty, and the page says why. No claims.
-"""
+with chapter 4). Where a source has nothing to draw (Iceland), a chart's frame is None, never
+empty, and the page says why (:mod:`dibtrends.prose.profile`). No claims."""
 
 from __future__ import annotations
 
@@ -9,10 +8,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .. import data, definitions, profile, sources
+from .. import data, definitions, pledge, profile, sources
 from ..errors import ParameterError
 from ..params import Parameters, describe, param
-from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT
 from ..prose import profile as words
 from ..results import ChapterRecord, Headline, Table, headline
 from . import record
@@ -114,10 +112,7 @@ class Result:
         """The guidelines grid (none for an Ally without NATO figures)."""
         if not self.has_nato_data:
             return {}
-        rows = self.status.filter(pl.col("share_gdp_pct").is_not_null()).with_columns(
-            (pl.col("year").cast(pl.String)
-             + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
-            .alias("year_label"))
+        rows = self.status.filter(pl.col("share_gdp_pct").is_not_null())
         return {"guidelines": Table(
             f"profile_{self.code}_guidelines", words.guideline_grid(rows),
             words.guidelines_caption(self, rows), labels={"measure": ""},
@@ -131,78 +126,72 @@ class Result:
 
     def headlines(self) -> list[Headline]:
         """The same keys for every Ally ('not published' where NATO publishes nothing)."""
-        p, nato = self.params, self.series.drop_nulls("share_gdp_pct")
-        first, last = (nato.row(i, named=True) if nato.height else None for i in (0, -1))
-        years = self.series["year"]
-        first_year, last_year = ((first["year"], last["year"]) if last else
-                                 (int(years.min()), int(years.max())))
+        p, nato, years = self.params, self.series.drop_nulls("share_gdp_pct"), self.series["year"]
+        first, last = _row(nato, 0), _row(nato, -1)
+        y0, y1 = (first["year"], last["year"]) if last else (int(years.min()), int(years.max()))
+        g, cmp, s = _row(self.gap, 0), _row(self.comparison, 0), _row(self.long_run, -1)
+        target = {"target_share_pct": float(p.target_share_pct), "target_year": p.target_year}
 
-        def h(key, label, row, column, unit, *, decimals=1, display=None, **fields):
-            value = None if row is None else column(row) if callable(column) else row[column]
-            return headline(f"profile.{key}", label, value, unit,
+        def h(key, label, row, value, unit, decimals=1, display=None, **fields):
+            return headline(f"profile.{key}", label, None if row is None else value(row), unit,
                             decimals=decimals, display=MISSING if row is None else display,
                             country=self.code, **fields)
 
-        rows = [h("share_gdp", f"Defence spending, % of GDP, {year} (NATO)", row,
-                  "share_gdp_pct", "% of GDP", decimals=2, year=year, which=which)
-                for which, row, year in (("first", first, first_year), ("latest", last, last_year))]
-        rows += [
-            h("spending", f"Defence spending {last_year}, constant 2015 prices", last,
-              "milex_usd_bn_const2015", "US$ bn, constant 2015 prices", year=last_year),
-            h("real_change", f"Defence spending {last_year} ÷ {first_year}, constant 2015 "
-              "prices", last, lambda r: r["milex_usd_bn_const2015"]
-              / first["milex_usd_bn_const2015"], "times", decimals=2, base_year=first_year,
-              end_year=last_year)]
-        for key, column, pct, what in (("gdp", "meets_gdp_guideline", GDP_GUIDELINE_PCT,
-                                        "of GDP"),
-                                       ("equipment", "meets_equipment_guideline",
-                                        EQUIPMENT_GUIDELINE_PCT, "on equipment")):
-            n = profile.guideline_count(self.status, column)
-            row = n if n["n_years"] > 0 else None
-            rows.append(h(f"years_meeting_{key}_guideline", f"Years at or above {pct:g} % "
-                          f"{what} as an Ally", row, "n_meeting", "years", decimals=0,
-                          display=f"{n['n_meeting']} of {n['n_years']}", threshold_pct=float(pct),
+        rows = [h("share_gdp", f"Defence spending, % of GDP, {y} (NATO)", row,
+                  lambda r: r["share_gdp_pct"], "% of GDP", 2, year=y, which=which)
+                for which, row, y in (("first", first, y0), ("latest", last, y1))]
+        rows += [h("spending", f"Defence spending {y1}, constant 2015 prices", last,
+                   lambda r: r["milex_usd_bn_const2015"], "US$ bn, constant 2015 prices",
+                   year=y1),
+                 h("real_change", f"Defence spending {y1} ÷ {y0}, constant 2015 prices", last,
+                   lambda r: r["milex_usd_bn_const2015"] / first["milex_usd_bn_const2015"],
+                   "times", 2, base_year=y0, end_year=y1)]
+        for key, pct, what in (("gdp", pledge.GDP_GUIDELINE_PCT, "of GDP"),
+                               ("equipment", pledge.EQUIPMENT_GUIDELINE_PCT, "on equipment")):
+            n = profile.guideline_count(self.status, f"meets_{key}_guideline")
+            row = n if n["n_years"] else None
+            rows.append(h(f"years_meeting_{key}_guideline", f"Years at or above {pct:g} % {what}"
+                          " as an Ally", row, lambda n: n["n_meeting"], "years", 0,
+                          f"{n['n_meeting']} of {n['n_years']}", threshold_pct=float(pct),
                           first_year=row and n["first_year"], last_year=row and n["last_year"]))
-        g = self.gap.row(0, named=True) if self.gap.height else None
-        target = {"target_share_pct": float(p.target_share_pct), "target_year": p.target_year}
-        rows += [
+        return rows + [
             h("gap_to_target", f"Gap to {p.target_share_pct:g} % of GDP by {p.target_year}", g,
-              "gap_pp", "percentage points", decimals=2, **target),
-            h("required_real_growth", f"Real growth of defence spending needed a year to reach "
-              f"{p.target_share_pct:g} % by {p.target_year}", g, "required_real_growth_pct",
-              "% a year", display=g and ("none: already there" if g["already_above"] else None),
-              **target)]
-        cmp = self.comparison.row(0, named=True) if self.comparison.height else None
-        rows.append(h("nato_minus_sipri", "NATO's share of GDP minus SIPRI's, latest year both "
-                      "publish", cmp, "difference_latest_pp", "percentage points", decimals=2,
-                      year=cmp and cmp["latest_year"]))
-        s = self.long_run.row(-1, named=True) if self.long_run.height else None
-        rows.append(h("sipri_share_gdp", "Military expenditure, % of GDP"
-                      + (f", {s['year']} (SIPRI)" if s else " (SIPRI)"), s, "share_gdp_pct",
-                      "% of GDP", decimals=2, year=s and s["year"]))
-        return rows
+              lambda g: g["gap_pp"], "percentage points", 2, **target),
+            h("required_real_growth", "Real growth of defence spending needed a year to reach "
+              f"{p.target_share_pct:g} % by {p.target_year}", g,
+              lambda g: g["required_real_growth_pct"], "% a year",
+              display=g and ("none: already there" if g["already_above"] else None), **target),
+            h("nato_minus_sipri", "NATO's share of GDP minus SIPRI's, latest year both publish",
+              cmp, lambda c: c["difference_latest_pp"], "percentage points", 2,
+              year=cmp and cmp["latest_year"]),
+            h("sipri_share_gdp", "Military expenditure, % of GDP"
+              + (f", {s['year']} (SIPRI)" if s else " (SIPRI)"), s, lambda s: s["share_gdp_pct"],
+              "% of GDP", 2, year=s and s["year"])]
+
+
+def _row(frame: pl.DataFrame, i: int) -> dict | None:
+    return frame.row(i, named=True) if frame.height else None
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:
     """Compute one Ally's page from the processed NATO, membership and SIPRI tables."""
     p = params or Params()
     p.check_data(processed_dir)
-    nato = data.table("nato_defexp", processed_dir)
+    nato, sipri = data.table("nato_defexp", processed_dir), data.table(SIPRI_SOURCE, processed_dir)
     membership = data.table("nato_membership", processed_dir)
     ally = membership.filter(pl.col("iso3") == p.country)
-    sipri = data.table(SIPRI_SOURCE, processed_dir)
-    note = (definitions.SIPRI_FOOTNOTES.get(p.country)
-            if definitions.SIPRI_FOOTNOTES_SOURCE == SIPRI_SOURCE else None)
+    series, mine = profile.nato_series(nato, p.country), pl.col("entity") == p.country
     result = Result(
         params=p, name=ally["country"].item(),
         accession_year=ally["accession_date"].dt.year().item(),
-        nato_edition=sources.get(nato["source_id"][0]).edition.split(" (")[0], sipri_note=note,
-        long_run=profile.long_run_share(sipri, p.country),
-        series=profile.nato_series(nato, p.country),
-        categories=profile.category_split(nato, p.country),
-        status=profile.guideline_years(nato, membership, p.country),
-        gap=profile.pledge_row(nato, membership, p.country,
-                               target_share_pct=p.target_share_pct, target_year=p.target_year),
+        nato_edition=sources.get(nato["source_id"][0]).edition.split(" (")[0],
+        sipri_note=(definitions.SIPRI_FOOTNOTES.get(p.country)
+                    if definitions.SIPRI_FOOTNOTES_SOURCE == SIPRI_SOURCE else None),
+        long_run=profile.long_run_share(sipri, p.country), series=series,
+        categories=profile.category_split(series),
+        status=pledge.guideline_status(nato, membership).filter(mine),
+        gap=pledge.pledge_gap(nato, membership, target_share_pct=p.target_share_pct,
+                              target_year=p.target_year).filter(mine),
         breaks=profile.gdp_breaks(nato, p.country),
         comparison=definitions.by_ally(definitions.nato_vs_sipri(nato, sipri)).filter(
             pl.col("iso3") == p.country), text={})

@@ -48,7 +48,7 @@ class Result:
     registry: pl.DataFrame
     checksums: pl.DataFrame
     citations: pl.DataFrame
-    downloads: pl.DataFrame  # page, rank_a, rank_b, name, text, href
+    downloads: pl.DataFrame  # name, page, text, href: one row per CSV, in reading order
     text: dict[str, str] = field(default_factory=dict)
 
     @property

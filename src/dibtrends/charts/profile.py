@@ -9,17 +9,12 @@ import altair as alt
 import polars as pl
 
 from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT
-from ..prose.profile import CATEGORIES, long_run_titles, nato_titles
+from ..prose.profile import CATEGORIES, long_run_titles, nato_titles, year_label
 from . import PALETTE, source_line, titled
 
 HEIGHT = 170
 #: Two NATO panels side by side fit the house width.
 PANEL_WIDTH = 270
-
-
-def _year_label() -> pl.Expr:
-    return (pl.col("year").cast(pl.String)
-            + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
 
 
 def _require_data(frame: pl.DataFrame | None, what: str) -> None:
@@ -57,7 +52,7 @@ def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, not
 
 def _spending_panel(spending: pl.DataFrame, width: int, height: int):
     data = spending.with_columns(
-        _year_label().alias("year_label"),
+        year_label().alias("year_label"),
         pl.when(pl.col("estimate")).then(pl.lit("NATO estimate")).otherwise(pl.lit("reported"))
         .alias("status"))
     return alt.Chart(data).mark_bar().encode(
@@ -76,7 +71,7 @@ def _spending_panel(spending: pl.DataFrame, width: int, height: int):
 def _category_panel(split: pl.DataFrame, width: int, height: int, guideline_pct: float):
     order = list(CATEGORIES.values())
     data = split.with_columns(
-        pl.col("category").replace_strict(CATEGORIES), _year_label().alias("year_label"),
+        pl.col("category").replace_strict(CATEGORIES), year_label().alias("year_label"),
         pl.col("category").replace_strict({c: i for i, c in enumerate(CATEGORIES)})
         .alias("stack_order"))
     bars = alt.Chart(data).mark_bar().encode(

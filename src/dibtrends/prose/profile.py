@@ -1,7 +1,5 @@
-"""The words of an Ally's profile page: overview, section texts, table and chart titles.
-
-``r`` is a :class:`dibtrends.chapters.profile.Result`; every number is one it computed.
-"""
+"""The words of an Ally's profile page. ``r`` is a :class:`dibtrends.chapters.profile.Result`;
+every number is one it computed."""
 
 from __future__ import annotations
 
@@ -9,9 +7,7 @@ import math
 
 import polars as pl
 
-from ..pledge import EQUIPMENT_GUIDELINE_PCT as EQUIPMENT_PCT
-from ..pledge import GDP_GUIDELINE_PCT as GDP_PCT
-from ..pledge import TARGET_SHARE_PCT, TARGET_YEAR
+from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT, TARGET_SHARE_PCT, TARGET_YEAR
 from ..profile import guideline_count, has_values, spending
 from . import cap, fmt, join_words, the
 
@@ -23,6 +19,14 @@ CATEGORIES = {"equipment_share_pct": "Equipment (incl. related R&D)",
 NO_DATA_REASONS = {"ISL": "Iceland has no armed forces"}
 #: What a reader must know to read SIPRI's long-run line (``load/sipri_milex.py``).
 LONG_RUN_NOTES = {"DEU": "before 1991 it covers West Germany, the Federal Republic"}
+GUIDELINES = (f"the {GDP_GUIDELINE_PCT:g} % guideline",
+              f"the {EQUIPMENT_GUIDELINE_PCT:g} % equipment guideline")
+
+
+def year_label() -> pl.Expr:
+    """'2024e' for a NATO estimate."""
+    return (pl.col("year").cast(pl.String)
+            + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
 
 
 def usd(bn: float) -> str:
@@ -52,34 +56,33 @@ def target_words(p) -> str:
 
 def guideline_sentence(the_name: str, status: pl.DataFrame, table_first: int) -> str:
     """How often the Ally met each guideline in the years it was an Ally in NATO's tables."""
-    counts = [guideline_count(status, c) for c in ("meets_gdp_guideline",
-                                                   "meets_equipment_guideline")]
-    names = (f"the {GDP_PCT:g} % guideline", f"the {EQUIPMENT_PCT:g} % equipment guideline")
+    counts = [guideline_count(status, f"meets_{g}_guideline") for g in ("gdp", "equipment")]
     spans = {(c["n_years"], c["first_year"], c["last_year"]) for c in counts}
     if len(spans) > 1:  # the two guidelines cover different years: say each
         return " ".join(
             f"{cap(the_name)} met {what} in {c['n_meeting']} of the {c['n_years']} years "
             f"{c['first_year']}–{c['last_year']} with NATO figures as an Ally."
-            for what, c in zip(names, counts, strict=True) if c["n_years"])
-    (n, first, last), (gdp, eq) = spans.pop(), counts
+            for what, c in zip(GUIDELINES, counts, strict=True) if c["n_years"])
+    (n, first, last), met = spans.pop(), [c["n_meeting"] for c in counts]
     if n == 1:
-        met = [w for w, c in zip(names, counts, strict=True) if c["n_meeting"]]
-        missed = [w for w, c in zip(names, counts, strict=True) if not c["n_meeting"]]
-        parts = ([f"met {join_words(met)}"] if met else []) + (
-            [f"did not meet {join_words(missed, 'or')}"] if missed else [])
+        hit = [w for w, m in zip(GUIDELINES, met, strict=True) if m]
+        miss = [w for w in GUIDELINES if w not in hit]
+        parts = ([f"met {join_words(hit)}"] if hit else []) + (
+            [f"did not meet {join_words(miss, 'or')}"] if miss else [])
         return (f"In {first}, its one year as an Ally in NATO's tables, {the_name} "
                 f"{join_words(parts, 'but')}.")
 
-    def count(c: dict) -> str:
-        if c["n_meeting"] == n:
+    def count(m: int) -> str:
+        if m == n:
             return "both" if n == 2 else f"all {n}"
-        return "none" if c["n_meeting"] == 0 else str(c["n_meeting"])
+        return "none" if m == 0 else str(m)
 
     lead = (f"In the {n} years of NATO's tables, {first}–{last}," if first == table_first else
             f"In its {n} years as an Ally in NATO's tables, {first}–{last},")
-    if gdp["n_meeting"] == eq["n_meeting"] == 0:
-        return f"{lead} {the_name} met neither {names[0]} nor {names[1]}."
-    return f"{lead} {the_name} met {names[0]} in {count(gdp)} and {names[1]} in {count(eq)}."
+    if met == [0, 0]:
+        return f"{lead} {the_name} met neither {GUIDELINES[0]} nor {GUIDELINES[1]}."
+    return (f"{lead} {the_name} met {GUIDELINES[0]} in {count(met[0])} and {GUIDELINES[1]} in "
+            f"{count(met[1])}.")
 
 
 def target_sentence(r) -> str:
@@ -87,25 +90,23 @@ def target_sentence(r) -> str:
     if not r.gap.height:
         return ""
     g, the_name, goal = r.gap.row(0, named=True), the(r.name), target_words(r.params)
-    first = int(r.series["year"].min())
-    past = g["milex_real_growth_pct_past"]
+    first, past = int(r.series["year"].min()), g["milex_real_growth_pct_past"]
     past = "" if past is None else (f" (it grew {past:.1f} % a year from {first} to "
                                     f"{g['latest_year']})")
     gdp = (f"its real GDP keeps growing at its {first}–{g['latest_year']} average of "
            f"{g['gdp_growth_pct_assumed']:.1f} % a year"
            + (f" (leaving out the {g['gdp_break_year']} break in NATO's GDP series)"
               if g["series_break"] else ""))
-    if g["already_above"]:
-        stay = g["growth_to_stay_pct"]
-        text = (f"{cap(the_name)} is already above {goal}, by {-g['gap_pp']:.2f} percentage "
-                "points" if g["gap_pp"] < 0 else f"{cap(the_name)} is already at {goal}")
-        floor = (f"grows by at least {stay:.1f} % a year" if stay >= 0 else
-                 f"falls by no more than {-stay:.1f} % a year")
-        return (f"{text}. If {gdp}, it stays there as long as its real defence spending "
-                f"{floor}{past}.")
-    return (f"To reach {goal}, {the_name} needs {g['gap_pp']:.2f} percentage points more: "
-            f"real growth of defence spending of {g['required_real_growth_pct']:.1f} % a "
-            f"year{past} if {gdp}.")
+    if not g["already_above"]:
+        return (f"To reach {goal}, {the_name} needs {g['gap_pp']:.2f} percentage points more: "
+                f"real growth of defence spending of {g['required_real_growth_pct']:.1f} % a "
+                f"year{past} if {gdp}.")
+    stay = g["growth_to_stay_pct"]
+    text = (f"{cap(the_name)} is already above {goal}, by {-g['gap_pp']:.2f} percentage "
+            "points" if g["gap_pp"] < 0 else f"{cap(the_name)} is already at {goal}")
+    floor = (f"grows by at least {stay:.1f} % a year" if stay >= 0 else
+             f"falls by no more than {-stay:.1f} % a year")
+    return f"{text}. If {gdp}, it stays there as long as its real defence spending {floor}{past}."
 
 
 def break_sentence(the_name: str, brk: dict) -> str:
@@ -118,8 +119,8 @@ def break_sentence(the_name: str, brk: dict) -> str:
         text += (f", while defence spending at constant prices "
                  f"{'rises' if milex >= 0 else 'falls'} by {abs(milex):.0f} %")
         # The share's log change splits into spending's and GDP's: which one moved it more?
-        gdp_part, milex_part = abs(math.log(1 + gdp / 100)), abs(math.log(1 + milex / 100))
-        how = "mostly" if gdp_part > milex_part else "partly"
+        if abs(math.log(1 + gdp / 100)) > abs(math.log(1 + milex / 100)):
+            how = "mostly"
     return (f"{text}. The share of GDP moves from {brk['share_before_pct']:.2f} % to "
             f"{brk['share_after_pct']:.2f} % {how} because the GDP figure changed: shares before "
             f"and after {year} are not comparable, and the GDP growth assumed for the target "
@@ -137,34 +138,34 @@ def definitions_sentence(r) -> str:
                "guidelines compares the definitions)"]
     if c["nato_estimate_latest"]:
         reasons.append(f"NATO's {year} figure is an estimate it published on {r.nato_edition}")
-    breaks = [b["year"] for b in r.breaks.iter_rows(named=True) if b["year"] <= year]
+    breaks = [b for b in r.breaks["year"] if b <= year]
     if breaks:
         reasons.append(f"NATO divides by its own GDP series, which breaks in {min(breaks)}")
-    text = (f"For {year}, the latest year both publish, NATO puts defence spending by "
+    return (f"For {year}, the latest year both publish, NATO puts defence spending by "
             f"{the_name} at {c['nato_share_latest_pct']:.2f} % of GDP and SIPRI at "
-            f"{c['sipri_share_latest_pct']:.2f} % ({relation}): {join_words(reasons)}.")
-    return text + (f" SIPRI's note on its figures: \u201c{r.sipri_note}\u201d"
-                   if r.sipri_note else "")
+            f"{c['sipri_share_latest_pct']:.2f} % ({relation}): {join_words(reasons)}."
+            + (f" SIPRI's note on its figures: \u201c{r.sipri_note}\u201d" if r.sipri_note
+               else ""))
 
 
-def long_run_words(r) -> dict[str, str]:
+def long_run_words(r) -> tuple[str, str]:
     """SIPRI's long run: a sentence for the overview (no NATO data) and one for its section."""
     share, the_name = r.long_run, the(r.name)
     if share.is_empty():
-        return {"overview": f"SIPRI publishes no share of GDP for {the_name} either.",
-                "section": f"No chart: SIPRI publishes no share of GDP for {the_name}."}
+        return (f"SIPRI publishes no share of GDP for {the_name} either.",
+                f"No chart: SIPRI publishes no share of GDP for {the_name}.")
     first, last = int(share["year"].min()), int(share["year"].max())
     if not has_values(share, "share_gdp_pct"):
-        return {"overview": (f"SIPRI records zero military expenditure for {the_name} in every "
-                             f"year from {first} to {last}."),
-                "section": f"No chart: SIPRI's figures for {the_name} are zero in every year."}
+        return (f"SIPRI records zero military expenditure for {the_name} in every year from "
+                f"{first} to {last}.",
+                f"No chart: SIPRI's figures for {the_name} are zero in every year.")
     gaps = (last - first + 1) - share.height
     peak = share.sort("share_gdp_pct", descending=True).row(0, named=True)
     low = share.sort("share_gdp_pct").row(0, named=True)
 
     def at(row: dict) -> str:
-        latest_note = ", the latest year" if row["year"] == last else ""
-        return f"{row['year']} ({row['share_gdp_pct']:.2f} %{latest_note})"
+        latest = ", the latest year" if row["year"] == last else ""
+        return f"{row['year']} ({row['share_gdp_pct']:.2f} %{latest})"
 
     text = (f"SIPRI's series for {the_name}, on SIPRI's own definition of military "
             f"expenditure, runs from {first} to {last}"
@@ -177,20 +178,9 @@ def long_run_words(r) -> dict[str, str]:
         more.append(f"{joined['share_gdp_pct'].item():.2f} % in {r.accession_year}, the year "
                     f"{the_name} joined NATO")
     if last not in (peak["year"], low["year"]):
-        more.append(f"{share.row(-1, named=True)['share_gdp_pct']:.2f} % in {last}")
+        more.append(f"{share['share_gdp_pct'][-1]:.2f} % in {last}")
     text += ("; it was " + ", and ".join(more) if more else "") + "."
-    return {"overview": text, "section": text}
-
-
-def no_nato_data(r, joined: str, sipri: dict[str, str]) -> dict[str, str]:
-    """The page of an Ally for which NATO publishes no expenditure (Iceland)."""
-    the_name, reason = the(r.name), NO_DATA_REASONS.get(r.code)
-    return {"overview": (f"NATO publishes no defence expenditure for {the_name}, {joined}"
-                         + (f": {reason}." if reason else ".") + " " + sipri["overview"]),
-            "long_run": sipri["section"],
-            "spending": f"No chart: NATO publishes no defence expenditure for {the_name}.",
-            "guidelines": (f"No table: with no defence expenditure, {the_name} is never "
-                           "counted as meeting or missing NATO's guidelines.")}
+    return text, text
 
 
 def sentences(r) -> dict[str, str]:
@@ -198,102 +188,98 @@ def sentences(r) -> dict[str, str]:
     the_name = the(r.name)
     joined = ("a founding Ally (1949)" if r.accession_year == 1949 else
               f"an Ally since {r.accession_year}")
-    sipri = long_run_words(r)
+    sipri_overview, long_run = long_run_words(r)
     if not r.has_nato_data:
-        return no_nato_data(r, joined, sipri)
-    table_first = int(r.series["year"].min())
+        reason = NO_DATA_REASONS.get(r.code)
+        return {"overview": (f"NATO publishes no defence expenditure for {the_name}, {joined}"
+                             + (f": {reason}." if reason else ".") + " " + sipri_overview),
+                "long_run": long_run,
+                "spending": f"No chart: NATO publishes no defence expenditure for {the_name}.",
+                "guidelines": (f"No table: with no defence expenditure, {the_name} is never "
+                               "counted as meeting or missing NATO's guidelines.")}
     nato = r.series.drop_nulls(["share_gdp_pct", "milex_usd_bn_const2015"])
     first, last = nato.row(0, named=True), nato.row(-1, named=True)
-    est = " (a NATO estimate)" if last["estimate"] else ""
-    brk = next((b for b in r.breaks.iter_rows(named=True)
-                if first["year"] < b["year"] <= last["year"]), None)
+    y0, y1, est = first["year"], last["year"], " (a NATO estimate)" if last["estimate"] else ""
+    brk = next((b for b in r.breaks.iter_rows(named=True) if y0 < b["year"] <= y1), None)
     across = (f" (not comparable: NATO's GDP series for {the_name} breaks in {brk['year']}, "
               "see the guidelines below)" if brk else "")
     ratio = last["milex_usd_bn_const2015"] / first["milex_usd_bn_const2015"]
     overview = (
         f"{cap(the_name)}, {joined}, spent {last['share_gdp_pct']:.2f} % of its GDP on defence "
-        f"in {last['year']} by NATO's count{est}, against {first['share_gdp_pct']:.2f} % in "
-        f"{first['year']}{across}. At constant 2015 prices its defence spending in "
-        f"{last['year']} was {times(ratio, first['year'])}. " + target_sentence(r)).strip()
-    cats = {(row["year"], row["category"]): row["share_pct"]
+        f"in {y1} by NATO's count{est}, against {first['share_gdp_pct']:.2f} % in {y0}{across}. "
+        f"At constant 2015 prices its defence spending in {y1} was {times(ratio, y0)}. "
+        + target_sentence(r)).strip()
+    cats = {(row["year"], row["category"]): f"{fmt(row['share_pct'])} %"
             for row in r.categories.iter_rows(named=True)}
-
-    def cat(column: str, year: int) -> str:
-        value = cats.get((year, column))
-        return "n/a" if value is None else f"{fmt(value)} %"
-
     spent = (f"At 2015 prices and exchange rates, defence spending by {the_name} went from "
-             f"{usd(first['milex_usd_bn_const2015'])} in {first['year']} to "
-             f"{usd(last['milex_usd_bn_const2015'])} in {last['year']}{est}.")
-    if (last["year"], "equipment_share_pct") in cats:
-        eq_first = (f" ({cat('equipment_share_pct', first['year'])} in {first['year']})"
-                    if (first["year"], "equipment_share_pct") in cats else "")
-        y = last["year"]
-        spent += (f" In {y} equipment, including related research and development, took "
-                  f"{cat('equipment_share_pct', y)} of it{eq_first}, personnel "
-                  f"{cat('personnel_share_pct', y)}, infrastructure "
-                  f"{cat('infrastructure_share_pct', y)} and other spending "
-                  f"{cat('other_share_pct', y)}.")
-    long_run = sipri["section"] + (" " + definitions_sentence(r) if r.comparison.height else "")
-    guidelines = guideline_sentence(the_name, r.status, table_first)
-    if brk:
-        guidelines += " " + break_sentence(the_name, brk)
-    return {"overview": overview, "long_run": long_run, "spending": spent,
-            "guidelines": guidelines}
+             f"{usd(first['milex_usd_bn_const2015'])} in {y0} to "
+             f"{usd(last['milex_usd_bn_const2015'])} in {y1}{est}.")
+    if (y1, "equipment_share_pct") in cats:
+        share = {c: cats.get((y1, c), "n/a") for c in CATEGORIES}
+        eq_first = cats.get((y0, "equipment_share_pct"))
+        spent += (f" In {y1} equipment, including related research and development, took "
+                  f"{share['equipment_share_pct']} of it"
+                  + (f" ({eq_first} in {y0})" if eq_first else "")
+                  + f", personnel {share['personnel_share_pct']}, infrastructure "
+                  f"{share['infrastructure_share_pct']} and other spending "
+                  f"{share['other_share_pct']}.")
+    guidelines = guideline_sentence(the_name, r.status, int(r.series["year"].min()))
+    return {"overview": overview,
+            "long_run": long_run + (" " + definitions_sentence(r) if r.comparison.height else ""),
+            "spending": spent,
+            "guidelines": guidelines + (" " + break_sentence(the_name, brk) if brk else "")}
 
 
 def chart_notes(r) -> dict[str, str]:
     """What a chart needs said under its title beyond the house subtitle."""
-    years = spending(r.series)["year"]
-    joined = (f"{r.name} joined NATO in {r.accession_year}; NATO's tables give its figures for "
-              "the years before too." if years.len() and r.accession_year > years.min() else "")
-    note = LONG_RUN_NOTES.get(r.code)
-    return {"long_run": f"{cap(note)}." if note else "", "spending": joined}
+    years, note = spending(r.series)["year"], LONG_RUN_NOTES.get(r.code)
+    return {"long_run": f"{cap(note)}." if note else "",
+            "spending": (f"{r.name} joined NATO in {r.accession_year}; NATO's tables give its "
+                         "figures for the years before too."
+                         if years.len() and r.accession_year > years.min() else "")}
 
 
 def guideline_grid(rows: pl.DataFrame) -> pl.DataFrame:
     """The guidelines with years across, as NATO prints them: a value in bold where the Ally met
     the guideline, '–' before it joined (half the height of a row per year, for print)."""
-    def line(value_col: str, meets_col: str, label: str, decimals: int) -> dict:
+    rows = rows.with_columns(year_label().alias("year_label")).to_dicts()
+
+    def line(key: str, value_col: str, label: str, decimals: int) -> dict:
         out = {"measure": label}
-        for r in rows.iter_rows(named=True):
-            value = r[value_col]
+        for r in rows:
+            value, meets = r[value_col], r[f"meets_{key}_guideline"] and r["counted"]
             text = "–" if value is None or not r["counted"] else f"{value:.{decimals}f}"
-            out[r["year_label"]] = f"**{text}**" if r[meets_col] and r["counted"] else text
+            out[r["year_label"]] = f"**{text}**" if meets else text
         return out
 
-    return pl.DataFrame([
-        line("share_gdp_pct", "meets_gdp_guideline", "Defence, % of GDP", 2),
-        line("equipment_share_pct", "meets_equipment_guideline",
-             "Equipment, % of defence spending", 1)])
+    return pl.DataFrame([line("gdp", "share_gdp_pct", "Defence, % of GDP", 2),
+                         line("equipment", "equipment_share_pct",
+                              "Equipment, % of defence spending", 1)])
 
 
 def guidelines_caption(r, rows: pl.DataFrame) -> str:
-    marks = ["e: NATO estimate"]
-    if rows.filter(~pl.col("counted")).height:
-        marks.append(f"–: not yet an Ally (joined in {r.accession_year})")
-    marks.append("bold: at or above the guideline")
-    return (f"{r.name}: NATO's guidelines year by year, {GDP_PCT:g} % of GDP and "
-            f"{EQUIPMENT_PCT:g} % of defence spending on major equipment (NATO, "
-            f"{r.nato_edition}; {'; '.join(marks)})")
+    joined = ([f"–: not yet an Ally (joined in {r.accession_year})"]
+              if rows.filter(~pl.col("counted")).height else [])
+    marks = "; ".join(["e: NATO estimate", *joined, "bold: at or above the guideline"])
+    return (f"{r.name}: NATO's guidelines year by year, {GDP_GUIDELINE_PCT:g} % of GDP and "
+            f"{EQUIPMENT_GUIDELINE_PCT:g} % of defence spending on major equipment (NATO, "
+            f"{r.nato_edition}; {marks})")
 
 
 def long_run_titles(name: str, first: int, last: int, accession: int | None,
                     guideline_pct: float) -> tuple[str, str]:
     """The long-run chart's title and subtitle (``accession``: None when it is not marked)."""
-    subtitle = (f"SIPRI's definition of military expenditure. Dashed line: NATO's "
-                f"{guideline_pct:g} % guideline.")
-    if accession is not None:
-        subtitle += f" Orange line: joined NATO ({accession})."
-    return f"{name}: military expenditure as a share of GDP, {first}–{last}", subtitle
+    joined = f" Orange line: joined NATO ({accession})." if accession is not None else ""
+    return (f"{name}: military expenditure as a share of GDP, {first}–{last}",
+            f"SIPRI's definition of military expenditure. Dashed line: NATO's "
+            f"{guideline_pct:g} % guideline.{joined}")
 
 
 def nato_titles(name: str, first: int, last: int, guideline_pct: float | None
                 ) -> tuple[str, list[str]]:
     """The NATO figure's title and subtitle lines (``guideline_pct`` None: no right panel)."""
-    subtitle = ["NATO's definition. Left: US$ billion at 2015 prices and exchange rates "
-                "(lighter bars, e: NATO estimates)."]
-    if guideline_pct is not None:
-        subtitle.append(f"Right: spending by category; dashed line: NATO's {guideline_pct:g} % "
-                        "guideline for equipment.")
-    return f"{name}: defence spending and what it buys, {first}–{last}", subtitle
+    right = ([f"Right: spending by category; dashed line: NATO's {guideline_pct:g} % guideline "
+              "for equipment."] if guideline_pct is not None else [])
+    return (f"{name}: defence spending and what it buys, {first}–{last}",
+            ["NATO's definition. Left: US$ billion at 2015 prices and exchange rates (lighter "
+             "bars, e: NATO estimates).", *right])

@@ -86,11 +86,11 @@ def citations_frame(cited: pl.DataFrame) -> pl.DataFrame:
 
 def downloads_frame(pages: dict[str, tuple[str, str, str]], countries: dict[str, str],
                     href: str) -> pl.DataFrame:
-    """One row per CSV (``pages``: name -> :func:`dibtrends.methods.page_of`), in reading
-    order: its page and its name in words, and its link."""
+    """One row per CSV (``pages``: name -> :func:`dibtrends.methods.page_of`) in reading order:
+    chapters, then profiles by the Ally's name, then anything else; its page, words and link."""
     order, titles = {nb: i for i, nb in enumerate(chapters.MODULES)}, chapter_titles()
     rows = []
-    for name, (kind, key, rest) in sorted(pages.items()):
+    for name, (kind, key, rest) in pages.items():
         if kind == "profile":
             country = countries.get(key, "another country")
             page, rank = f"Ally profile: {country}", (len(order), country)
@@ -98,11 +98,9 @@ def downloads_frame(pages: dict[str, tuple[str, str, str]], countries: dict[str,
             page, rank = titles[key], (order[key], "")
         else:
             page, rank = "Other tables", (len(order) + 1, "")
-        rows.append({"page": page, "rank_a": rank[0], "rank_b": rank[1], "name": name,
-                     "text": words(rest), "href": f"{href}{name}.csv"})
-    schema = {"page": pl.String, "rank_a": pl.Int64, "rank_b": pl.String, "name": pl.String,
-              "text": pl.String, "href": pl.String}
-    return pl.DataFrame(rows, schema=schema).sort("rank_a", "rank_b", "name")
+        rows.append((*rank, name, page, words(rest), f"{href}{name}.csv"))
+    return pl.DataFrame([row[2:] for row in sorted(rows)], orient="row",
+                        schema={c: pl.String for c in ("name", "page", "text", "href")})
 
 
 def texts(registry: pl.DataFrame, checksums: pl.DataFrame, uncited: list[str],

@@ -9,6 +9,7 @@ from .. import chapters, facts, sources
 from ..params import describe
 from ..results import ChapterRecord, Claim, Table
 from . import fmt
+from .profile import year_label
 
 
 def chapter_link(record: ChapterRecord, claim: Claim) -> str:
@@ -74,8 +75,7 @@ def tables(r) -> dict[str, Table]:
         out["facts"] = Table(
             "summary_key_facts",
             r.facts.select(
-                "group", pl.format("{}{}", "year", pl.when("estimate").then(pl.lit("e"))
-                                   .otherwise(pl.lit(""))).alias("year"),
+                "group", year_label().alias("year"),
                 "usd_bn_current", "usd_bn_const2015", "share_gdp_pct", "real_change_1y_pct",
                 pl.format("{}–{}", "span_start_year", pl.col("year")).alias("span"),
                 "real_change_span_pct"),
@@ -86,8 +86,7 @@ def tables(r) -> dict[str, Table]:
                     "usd_bn_const2015": "US$ bn, constant 2015", "share_gdp_pct": "% of GDP",
                     "real_change_1y_pct": "Real change on the year, %", "span": "Period",
                     "real_change_span_pct": "Real change over the period, %"},
-            decimals={"usd_bn_current": 1, "usd_bn_const2015": 1, "share_gdp_pct": 2,
-                      "real_change_1y_pct": 1, "real_change_span_pct": 1})
+            decimals={"share_gdp_pct": 2})  # the others: 1
     used = [(s, [rec.title for rec in recs if s.id in rec.sources]) for s in sources.SOURCES]
     return out | {
         "claims": Table("summary_claims", _strings(
