@@ -71,6 +71,7 @@ def test_notebook_parameters_cell_matches_the_chapter_defaults(name):
 @pytest.mark.parametrize("name,param,value", example_cases(), ids=str)
 def test_every_parameter_example_builds_and_the_summary_says_so(name, param, value, processed):
     from dibtrends.chapters import summary
+    from dibtrends.prose.summary import describe_params
 
     record = chapter_record(name, **{param: value})
     assert record.params[param] == params._plain(value)
@@ -79,7 +80,7 @@ def test_every_parameter_example_builds_and_the_summary_says_so(name, param, val
         return
     records = default_records() | {name: record}
     result = summary.summarise(records)
-    described = summary.describe_params(record)
+    described = describe_params(record)
     spec = chapters.module(name).Params.specs()[param]
     shown = params.word(value, spec.metadata["none_means"], spec.metadata["value_words"])
     assert f"**{shown}**" in described, described

@@ -37,7 +37,7 @@ def test_united_states_nato_series_and_categories(tables):
     row = series.filter(pl.col("year") == 2024).row(0, named=True)
     assert row["milex_usd_bn_const2015"] == pytest.approx(raw["milex_usd_m_const2015"] / 1000)
     assert row["share_gdp_pct"] == pytest.approx(raw["share_gdp_pct"])
-    split = profile.category_split(nato, "USA")
+    split = profile.category_split(profile.nato_series(nato, "USA"))
     by_year = split.group_by("year").agg(pl.col("share_pct").sum())
     assert by_year["share_pct"].min() == pytest.approx(100, abs=0.5)  # categories add to 100 %
     assert by_year["share_pct"].max() == pytest.approx(100, abs=0.5)
@@ -45,20 +45,23 @@ def test_united_states_nato_series_and_categories(tables):
 
 def test_united_states_pledge_row(tables):
     nato, membership = tables["nato_defexp"], tables["nato_membership"]
-    gap = profile.pledge_row(nato, membership, "USA", target_share_pct=3.5, target_year=2035)
+    gap = pledge.pledge_gap(nato, membership, target_share_pct=3.5, target_year=2035).filter(
+        pl.col("entity") == "USA")
     latest = profile.nato_series(nato, "USA").filter(pl.col("year") == 2024)["share_gdp_pct"]
     assert gap.height == 1
     assert gap["gap_pp"].item() == pytest.approx(3.5 - latest.item())
 
 
 def test_united_states_guideline_counts(tables):
-    status = profile.guideline_years(tables["nato_defexp"], tables["nato_membership"], "USA")
+    status = pledge.guideline_status(tables["nato_defexp"], tables["nato_membership"]).filter(
+        pl.col("entity") == "USA")
     gdp = profile.guideline_count(status, "meets_gdp_guideline")
     assert gdp == {"n_years": 11, "n_meeting": 11, "first_year": 2014, "last_year": 2024}
 
 
 def test_finland_is_counted_from_accession(tables):
-    status = profile.guideline_years(tables["nato_defexp"], tables["nato_membership"], "FIN")
+    status = pledge.guideline_status(tables["nato_defexp"], tables["nato_membership"]).filter(
+        pl.col("entity") == "FIN")
     gdp = profile.guideline_count(status, "meets_gdp_guideline")
     assert (gdp["first_year"], gdp["last_year"], gdp["n_years"]) == (2023, 2024, 2)
 
@@ -69,7 +72,7 @@ def test_iceland_has_nothing_to_draw(tables):
     assert series.height == 11  # the years are there, with GDP ...
     assert not profile.has_values(series, "milex_usd_bn_const2015")  # ... but no spending
     assert profile.spending(series).is_empty()
-    assert profile.category_split(nato, "ISL").is_empty()
+    assert profile.category_split(series).is_empty()
     share = profile.long_run_share(tables["sipri_milex_2025"], "ISL")
     assert share.height > 0 and not profile.has_values(share, "share_gdp_pct")  # SIPRI: zeros
 

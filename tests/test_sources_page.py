@@ -14,6 +14,7 @@ import yaml
 
 from dibtrends import methods, paths, sources
 from dibtrends.chapters import sources_page as page
+from dibtrends.prose import sources_page as words
 
 
 def test_the_page_reads_files_and_declares_them():
@@ -55,7 +56,7 @@ def test_downloads_name_pages_and_files_in_words(tables_dir):
     assert by_name["profile_ALB_categories"]["page"] == "Ally profile: Albania"
     assert by_name["profile_TUR_long_run"]["text"] == "Long run"
     assert by_name["05_us_reliance"]["text"] == "US reliance"
-    assert by_name["05_us_reliance"]["page"] == page.chapter_titles()["05_critical_minerals"]
+    assert by_name["05_us_reliance"]["page"] == words.chapter_titles()["05_critical_minerals"]
     assert by_name["mystery_table"]["page"] == "Other tables"
     assert by_name["guideline_20pct_heatmap"]["text"] == "Guideline 20 % heatmap"
     # the page's own tables are listed even before it has written them
@@ -82,7 +83,7 @@ def test_registry_shows_every_source_with_edition_address_and_licence(tmp_path):
     shown = " ".join(str(v) for col in reg.columns for v in reg[col].to_list())
     for s in sources.SOURCES:
         assert not re.search(rf"\b{re.escape(s.id)}\b", shown), s.id
-    minerals_title = page.chapter_titles()["05_critical_minerals"]
+    minerals_title = words.chapter_titles()["05_critical_minerals"]
     usgs = reg.filter(reg["title"].str.contains("Mineral Commodity Summaries"))
     assert (usgs["used_in"] == minerals_title).all()
 
@@ -106,7 +107,7 @@ def test_a_changed_or_missing_fetch_record_is_reported(tmp_path):
     methods.provenance_path(second, raw).write_text(json.dumps(
         {"sha256": second.sha256, "origin": "file:///somewhere/x",
          "retrieved_at": "2026-01-02T03:04:05+00:00"}))
-    frame = page.checksums_frame(raw)
+    frame = words.checksums_frame(methods.fetch_records(raw))
     rows = frame.rows(named=True)
     assert rows[0]["matches"].startswith("no") and rows[0]["origin"] == "the publisher's address"
     assert rows[1]["matches"] == "yes" and rows[1]["retrieved_at"] == "2026-01-02 03:04"
@@ -122,7 +123,7 @@ def test_curated_citations_cover_every_cited_table(tmp_path):
     assert set(cited["file"]) == with_citation
     assert cited["citation"].str.contains("http").all()
     assert "country_names.csv" in result.text["lookups"]
-    assert all(t in page.CURATED_WORDS.values() for t in cited["table"]), \
+    assert all(t in words.CURATED_WORDS.values() for t in cited["table"]), \
         "a curated table has no words in CURATED_WORDS"
 
 
@@ -130,7 +131,7 @@ def test_a_curated_table_without_words_is_shown_by_its_name_in_words(tmp_path):
     curated = tmp_path / "curated"
     shutil.copytree(paths.CURATED, curated)
     (curated / "new_facts.csv").write_text("fact,citation\na,https://example.org\n")
-    frame = page.citations_frame(curated)
+    frame = words.citations_frame(methods.curated_citations(curated))
     assert frame.filter(file="new_facts.csv")["table"].item() == "New facts"
 
 
@@ -145,13 +146,12 @@ def test_methods_and_static_text_carry_no_numbers():
 
 
 def test_page_of_reads_the_page_from_a_file_name():
-    notebooks = ["02_equipment_spending", "05_critical_minerals", "country_profile"]
     modules = {"02_equipment_spending": "equipment", "05_critical_minerals": "minerals",
                "country_profile": "profile"}
-    assert methods.page_of("05_us_reliance", notebooks, modules) == (
+    assert methods.page_of("05_us_reliance", modules) == (
         "notebook", "05_critical_minerals", "us_reliance")
-    assert methods.page_of("equipment_totals", notebooks, modules) == (
+    assert methods.page_of("equipment_totals", modules) == (
         "notebook", "02_equipment_spending", "equipment_totals")
-    assert methods.page_of("profile_POL_categories", notebooks, modules) == (
+    assert methods.page_of("profile_POL_categories", modules) == (
         "profile", "POL", "categories")
-    assert methods.page_of("07_unknown", notebooks, modules)[0] == "other"
+    assert methods.page_of("07_unknown", modules)[0] == "other"

@@ -1,8 +1,5 @@
-"""Key facts for the front page, as SIPRI's fact sheets open: the Alliance's spending in the
-latest year, in current and constant prices, its real change, and every Ally's share of GDP.
-
-Pure functions on NATO's processed tables (``nato_defexp``); the summary words them.
-"""
+"""The front page's key facts, as SIPRI's fact sheets open: the Alliance's spending in the latest
+year (current and constant prices), its real change, and every Ally's share of GDP."""
 
 from __future__ import annotations
 
@@ -29,23 +26,19 @@ def key_facts(totals: pl.DataFrame, span: int = 10) -> pl.DataFrame:
     rows = []
     for group in GROUPS.values():
         g = totals.filter(pl.col("group") == group)
+        by_year = {r["year"]: r for r in g.iter_rows(named=True)}
+        now, first_span = by_year[latest], max(latest - span, int(g["year"].min()))
 
-        def at(year: int, column: str, g=g):
-            hit = g.filter(pl.col("year") == year)
-            return hit[column].item() if hit.height else None
+        def real_change(year: int, now=now, by_year=by_year) -> float | None:
+            before = by_year.get(year, {}).get("usd_bn_const2015")
+            return None if before is None else (now["usd_bn_const2015"] / before - 1) * 100
 
-        first_span = max(latest - span, int(g["year"].min()))
-        const, prev, early = (at(latest, "usd_bn_const2015"), at(latest - 1, "usd_bn_const2015"),
-                              at(first_span, "usd_bn_const2015"))
-        rows.append({
-            "group": group, "year": latest,
-            "estimate": bool(g.filter(pl.col("year") == latest)["estimate"].item()),
-            "usd_bn_current": at(latest, "usd_bn_current"), "usd_bn_const2015": const,
-            "share_gdp_pct": at(latest, "share_gdp_pct"),
-            "real_change_1y_pct": None if prev is None else (const / prev - 1) * 100,
-            "span_start_year": first_span,
-            "real_change_span_pct": None if early is None else (const / early - 1) * 100,
-        })
+        rows.append({"group": group, "year": latest, "estimate": bool(now["estimate"]),
+                     **{c: now[c] for c in ("usd_bn_current", "usd_bn_const2015",
+                                            "share_gdp_pct")},
+                     "real_change_1y_pct": real_change(latest - 1),
+                     "span_start_year": first_span,
+                     "real_change_span_pct": real_change(first_span)})
     return pl.DataFrame(rows)
 
 

@@ -1,11 +1,6 @@
-"""What the 'Sources and methods' page lists, read from files: the registry, the fetch records,
-the curated tables' citations, and the CSV files behind every chart and table.
-
-Nothing here is typed in for the reader: the page lists what ``sources.SOURCES`` records, what the
-fetch actually retrieved and verified (``data/raw/*.provenance.json``), and the citation columns
-of every curated table, so the page changes when the data do. The words and links the page shows
-are built in :mod:`dibtrends.chapters.sources_page`.
-"""
+"""What the 'Sources and methods' page lists, read from files so the page changes when they do:
+the fetch records beside the raw files, the curated tables' citations, the CSVs behind every
+chart and table. (Its words: :mod:`dibtrends.prose.sources_page`.)"""
 
 from __future__ import annotations
 
@@ -19,9 +14,8 @@ from . import paths
 from .errors import DataError
 from .sources import SOURCES, Source
 
-#: Curated columns that cite something, and what they support in words. Any other column whose
-#: name ends in ``_citation`` is shown too (its name in words).
-CITATION_COLUMNS = {"citation": "each row", "corroborated_by": "corroboration"}
+#: Curated columns that cite something besides any column named ``*_citation``.
+CITING = ("citation", "corroborated_by")
 
 
 def provenance_path(source: Source, raw_dir: Path | None = None) -> Path:
@@ -30,17 +24,12 @@ def provenance_path(source: Source, raw_dir: Path | None = None) -> Path:
 
 
 def fetch_records(raw_dir: Path | None = None) -> pl.DataFrame:
-    """One row per registered file: the registry's sha256 and what the fetch recorded.
-
-    ``origin`` is where the bytes came from: ``publisher`` (the registered address), ``mirror``
-    (a local copy of the publisher's file: no local path is kept for readers) or ``other`` (a
-    web mirror); ``matches`` is whether the recorded sha256 equals the registry's (null: the
-    file was never fetched here).
-    """
+    """Per registered file, the registry's sha256 and what the fetch recorded: ``origin``
+    ``publisher`` (the registered address), ``mirror`` (a local copy: its path is not kept for
+    readers) or ``other`` (a web mirror); ``matches`` null where the file was never fetched."""
     rows = []
     for s in SOURCES:
-        path = provenance_path(s, raw_dir)
-        record: dict = {}
+        path, record = provenance_path(s, raw_dir), {}
         if path.exists():
             try:
                 record = json.loads(path.read_text())
@@ -51,12 +40,10 @@ def fetch_records(raw_dir: Path | None = None) -> pl.DataFrame:
         origin = record.get("origin")
         rows.append({
             "source_id": s.id, "filename": s.filename, "sha256": s.sha256,
-            "registered_on": s.retrieved,
-            "retrieved_at": record.get("retrieved_at"),
+            "registered_on": s.retrieved, "retrieved_at": record.get("retrieved_at"),
             "origin": (None if origin is None else "publisher" if origin == s.url else
                        "mirror" if str(origin).startswith("file:") else "other"),
-            "matches": None if not record else record.get("sha256") == s.sha256,
-        })
+            "matches": None if not record else record.get("sha256") == s.sha256})
     return pl.DataFrame(rows, schema={
         "source_id": pl.String, "filename": pl.String, "sha256": pl.String,
         "registered_on": pl.String, "retrieved_at": pl.String, "origin": pl.String,
@@ -67,33 +54,22 @@ def curated_files(curated_dir: Path | None = None) -> list[Path]:
     return sorted(Path(curated_dir or paths.CURATED).glob("*.csv"))
 
 
-def citation_columns(columns: list[str]) -> dict[str, str]:
-    """The citing columns of a curated table -> what they support, in words."""
-    out = {}
-    for c in columns:
-        if c in CITATION_COLUMNS:
-            out[c] = CITATION_COLUMNS[c]
-        elif c.endswith("_citation"):
-            out[c] = c.removesuffix("_citation").replace("_", " ")
-    return out
+def citation_columns(columns: list[str]) -> list[str]:
+    return [c for c in columns if c in CITING or c.endswith("_citation")]
 
 
 def curated_citations(curated_dir: Path | None = None) -> pl.DataFrame:
-    """Every distinct citation in every curated table, with what it supports and how many rows.
-
-    Columns: ``file`` (the CSV's name), ``supports`` (words), ``rows``, ``citation``.
-    """
+    """Every distinct citation of every curated table: ``file``, ``column``, ``rows``,
+    ``citation``."""
     frames = []
     for csv in curated_files(curated_dir):
         df = pl.read_csv(csv, infer_schema_length=0)
-        for column, supports in citation_columns(df.columns).items():
-            frames.append(
-                df.filter(pl.col(column).is_not_null())
-                .group_by(pl.col(column).alias("citation")).agg(pl.len().alias("rows"))
-                .select(pl.lit(csv.name).alias("file"), pl.lit(supports).alias("supports"),
-                        pl.col("rows").cast(pl.Int64), "citation")
-                .sort("citation"))
-    schema = {"file": pl.String, "supports": pl.String, "rows": pl.Int64, "citation": pl.String}
+        frames += [df.filter(pl.col(column).is_not_null())
+                   .group_by(pl.col(column).alias("citation")).agg(pl.len().alias("rows"))
+                   .select(pl.lit(csv.name).alias("file"), pl.lit(column).alias("column"),
+                           pl.col("rows").cast(pl.Int64), "citation").sort("citation")
+                   for column in citation_columns(df.columns)]
+    schema = {"file": pl.String, "column": pl.String, "rows": pl.Int64, "citation": pl.String}
     return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
@@ -112,35 +88,20 @@ _PROFILE = re.compile(r"^profile_(?P<code>[A-Z]{3})_(?P<rest>.+)$")
 _NUMBERED = re.compile(r"^(?P<number>\d\d)_(?P<rest>.+)$")
 
 
-def page_of(name: str, notebooks: list[str], modules: dict[str, str]) -> tuple[str, str, str]:
-    """Which page wrote a CSV, from its name: ``(kind, key, rest)``.
-
-    ``kind`` is ``"profile"`` (key: the Ally's ISO code), ``"notebook"`` (key: the notebook
-    stem; names start with its number, ``05_...``, or its chapter module, ``equipment_...``) or
-    ``"other"``; ``rest`` is the name without the page part.
-    """
+def page_of(name: str, modules: dict[str, str]) -> tuple[str, str, str]:
+    """Which page wrote a CSV, from its name: ``(kind, key, rest)``, kind ``"profile"`` (key:
+    the Ally's code), ``"notebook"`` (key: the notebook of ``modules``, notebook -> chapter
+    module, whose number or module starts the name) or ``"other"``; ``rest``: the name
+    without the page part."""
     found = _PROFILE.match(name)
     if found:
         return "profile", found["code"], found["rest"]
     found = _NUMBERED.match(name)
     if found:
-        for nb in notebooks:
+        for nb in modules:
             if nb.startswith(f"{found['number']}_"):
                 return "notebook", nb, found["rest"]
     for nb, module in sorted(modules.items(), key=lambda kv: -len(kv[1])):
         if name.startswith(f"{module}_"):
             return "notebook", nb, name
     return "other", "", name
-
-
-#: Words a file name spells in lower case that readers know in capitals.
-CAPITALS = {"us": "US", "dod": "DoD", "hq": "HQ", "gdp": "GDP", "nato": "NATO", "usgs": "USGS",
-            "sipri": "SIPRI", "headlines": "headline numbers"}
-
-
-def words(name: str) -> str:
-    """A file name as words: 'guideline_20pct_heatmap' -> 'Guideline 20 % heatmap',
-    '05_us_reliance' (after the page part) 'us_reliance' -> 'US reliance'."""
-    text = re.sub(r"(\d+)pct", r"\1 %", name)
-    text = " ".join(CAPITALS.get(w, w) for w in text.split("_") if w)
-    return text[:1].upper() + text[1:]

@@ -1,9 +1,6 @@
-"""Chart builders for the ``country_profile`` page (one Ally).
-
-Each builder takes frames from ``chapters.profile.Result.frames``; the page draws a chart only
-when its frame is not None, a frame is never empty (tested), and a builder given an empty frame
-raises: no profile shows an empty chart. Two figures per Ally keep the appendix short: SIPRI's
-long run, and NATO's years (spending and what it buys, side by side).
+"""An Ally profile's two figures (SIPRI's long run; NATO's years, spending and what it buys),
+from ``chapters.profile.Result.frames``: a builder given an empty frame raises, so no profile
+shows an empty chart. Titles and subtitles are worded in :mod:`dibtrends.prose.profile`.
 """
 
 from __future__ import annotations
@@ -12,17 +9,12 @@ import altair as alt
 import polars as pl
 
 from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT
-from ..profile import CATEGORIES
+from ..prose.profile import CATEGORIES, long_run_titles, nato_titles, year_label
 from . import PALETTE, source_line, titled
 
 HEIGHT = 170
 #: Two NATO panels side by side fit the house width.
 PANEL_WIDTH = 270
-
-
-def _year_label() -> pl.Expr:
-    return (pl.col("year").cast(pl.String)
-            + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
 
 
 def _require_data(frame: pl.DataFrame | None, what: str) -> None:
@@ -33,11 +25,8 @@ def _require_data(frame: pl.DataFrame | None, what: str) -> None:
 
 def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, note: str = "",
              guideline_pct: float = GDP_GUIDELINE_PCT):
-    """SIPRI's share of GDP over its whole series, with the 2 % guideline and accession marked.
-
-    ``share`` is :func:`dibtrends.profile.long_run_share` (a ``segment`` per run of years, so the
-    line breaks where SIPRI has no figure).
-    """
+    """SIPRI's share of GDP (:func:`dibtrends.profile.long_run_share`: the line breaks between
+    segments), with the 2 % guideline and accession marked."""
     _require_data(share, "long-run")
     first, last = int(share["year"].min()), int(share["year"].max())
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
@@ -50,21 +39,20 @@ def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, not
     guideline = alt.Chart(pl.DataFrame({"y": [float(guideline_pct)]})).mark_rule(
         strokeDash=[4, 3], color="#666666").encode(y="y:Q")
     layers = [line, guideline]
-    subtitle = (f"SIPRI's definition of military expenditure. Dashed line: NATO's "
-                f"{guideline_pct:g} % guideline.")
-    if first < accession <= last:
+    marked = first < accession <= last
+    if marked:
         layers.append(alt.Chart(pl.DataFrame({"year": [accession]})).mark_rule(
             color=PALETTE[1], strokeWidth=2).encode(
                 x="year:Q", tooltip=[alt.Tooltip("year:Q", title="Joined NATO", format="d")]))
-        subtitle += f" Orange line: joined NATO ({accession})."
-    chart = alt.layer(*layers).properties(height=HEIGHT)
-    return titled(chart, f"{name}: military expenditure as a share of GDP, {first}–{last}",
+    title, subtitle = long_run_titles(name, first, last, accession if marked else None,
+                                      guideline_pct)
+    return titled(alt.layer(*layers).properties(height=HEIGHT), title,
                   [subtitle, note] if note else subtitle, source_line(source_id))
 
 
 def _spending_panel(spending: pl.DataFrame, width: int, height: int):
     data = spending.with_columns(
-        _year_label().alias("year_label"),
+        year_label().alias("year_label"),
         pl.when(pl.col("estimate")).then(pl.lit("NATO estimate")).otherwise(pl.lit("reported"))
         .alias("status"))
     return alt.Chart(data).mark_bar().encode(
@@ -83,8 +71,9 @@ def _spending_panel(spending: pl.DataFrame, width: int, height: int):
 def _category_panel(split: pl.DataFrame, width: int, height: int, guideline_pct: float):
     order = list(CATEGORIES.values())
     data = split.with_columns(
-        _year_label().alias("year_label"),
-        pl.col("category").replace_strict({c: i for i, c in enumerate(order)}).alias("stack_order"))
+        pl.col("category").replace_strict(CATEGORIES), year_label().alias("year_label"),
+        pl.col("category").replace_strict({c: i for i, c in enumerate(CATEGORIES)})
+        .alias("stack_order"))
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-90)),
         y=alt.Y("share_pct:Q", title="% of defence expenditure", stack="zero",
@@ -104,20 +93,15 @@ def _category_panel(split: pl.DataFrame, width: int, height: int, guideline_pct:
 
 def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, source_id: str,
                note: str = "", guideline_pct: float = EQUIPMENT_GUIDELINE_PCT):
-    """NATO's years in one figure: defence expenditure in US$ billion at constant 2015 prices
-    (left) and the share of each spending category (right, stacked to 100 %, equipment at the
-    bottom so the dashed line at the equipment guideline reads against it). ``split`` may be
-    None (no category shares): the figure then has the left panel only."""
+    """NATO's years: spending at constant 2015 prices (left) and each category's share (right,
+    equipment at the bottom, so the dashed equipment guideline reads against it; no right
+    panel when ``split`` is None)."""
     _require_data(spending, "spending")
-    left = _spending_panel(spending, PANEL_WIDTH, HEIGHT)
-    panels = [left]
-    subtitle = ["NATO's definition. Left: US$ billion at 2015 prices and exchange rates "
-                "(lighter bars, e: NATO estimates)."]
-    if split is not None and not split.is_empty():
+    panels = [_spending_panel(spending, PANEL_WIDTH, HEIGHT)]
+    has_split = split is not None and not split.is_empty()
+    if has_split:
         panels.append(_category_panel(split, PANEL_WIDTH, HEIGHT, guideline_pct))
-        subtitle.append(f"Right: spending by category; dashed line: NATO's {guideline_pct:g} % "
-                        "guideline for equipment.")
     chart = alt.hconcat(*panels, spacing=30).resolve_scale(color="independent")
-    first, last = spending["year"].min(), spending["year"].max()
-    return titled(chart, f"{name}: defence spending and what it buys, {first}–{last}",
-                  [*subtitle, note] if note else subtitle, source_line(source_id))
+    title, subtitle = nato_titles(name, spending["year"].min(), spending["year"].max(),
+                                  guideline_pct if has_split else None)
+    return titled(chart, title, [*subtitle, note] if note else subtitle, source_line(source_id))
