@@ -67,6 +67,10 @@ def dispatch(args: argparse.Namespace) -> int | None:
         return data_command(args)
     if args.command in ("notebooks", "bless"):
         return notebook_command(args)
+    if args.command == "render":
+        from .render import render  # checks its own inputs by content: cheap when current
+
+        return render()
     from . import kernels, nbtools, pipeline
 
     nbtools.sync()

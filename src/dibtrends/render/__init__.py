@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 from .. import paths
-from .pages import RenderFailed, digest, pages, swap_in
+from .pages import RenderFailed, digest, swap_in
 
 QUARTO_MIN = (1, 7)
 QUARTO_PINNED = "1.7.34"  # the version CI renders with
@@ -39,7 +39,8 @@ def quarto_version(exe: str) -> tuple[int, ...]:
 def fingerprint(engine: str) -> str:
     """What the published output was made from: every executed page, the chart data, the
     Quarto project files, the render code and engine. Equal means the render changes nothing."""
-    files = [*pages(), *sorted((paths.GENERATED / paths.TABLES_SUBDIR).glob("*.csv")),
+    files = [*sorted(paths.EXECUTED.rglob("*.ipynb")),
+             *sorted((paths.GENERATED / paths.TABLES_SUBDIR).glob("*.csv")),
              paths.QUARTO_CONFIG, paths.VEGA_HEADER, *sorted(Path(__file__).parent.glob("*.py"))]
     return digest(engine, *(f"{paths.relative(f)}:{digest(f.read_bytes()) if f.exists() else ''}"
                             for f in files))

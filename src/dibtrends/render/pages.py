@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import DibtrendsError
-from ..nbtools import write_if_changed
 
 
 class RenderFailed(DibtrendsError):
@@ -79,4 +78,4 @@ def swap_in(new: Path, target: Path) -> None:
 
 
 __all__ = ["RenderFailed", "pages", "page_title", "profile_pages", "digest", "mirror",
-           "swap_in", "write_if_changed"]
+           "swap_in"]
