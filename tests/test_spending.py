@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from dibtrends import before_nato
 from dibtrends import membership as mb
 from dibtrends import spending as sp
 from dibtrends.errors import DataError
@@ -342,12 +343,12 @@ def test_context_frames_leave_out_implausible_values_and_pounds():
     gmsd = pl.DataFrame({"iso3": ["USA", "USA", "SYR", "GBR"], "year": [1920, 1921, 1946, 1920],
                          "share_gdp_pct": [1.0, 1.2, 94.0, 2.0],
                          "implausible": [False, False, True, False]})  # FIXTURE
-    out = sp.gmsd_context(gmsd, countries=("USA", "GBR", "SYR"))
+    out = before_nato.gmsd_context(gmsd, countries=("USA", "GBR", "SYR"))
     assert out["iso3"].to_list() == ["GBR", "USA", "USA"]
     nmc = pl.DataFrame({"iso3": ["USA", "USA"], "year": [1913, 1914],
                         "milex_thousand_current": [62_825.0, 253_205.0],
                         "milex_currency": ["GBP", "USD"]})  # FIXTURE (NMC's own 1913/1914)
-    spending = sp.nmc_context(nmc, countries=("USA",), first_year=1900)
+    spending = before_nato.nmc_context(nmc, countries=("USA",), first_year=1900)
     assert spending["year"].to_list() == [1914]
     assert spending["milex_usd_bn_current"].item() == pytest.approx(0.253205)
 

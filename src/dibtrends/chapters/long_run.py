@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .. import data, sources
+from .. import before_nato, data, sources
 from .. import spending as sp
 from ..errors import ParameterError
 from ..membership import RULES, membership_panel
@@ -133,7 +133,7 @@ class Result:
     mean_without_zero: float | None  # the lowest simple mean without them
     context_share: pl.DataFrame  # GMSD share of GDP before 1949
     context_spending: pl.DataFrame  # NMC spending, US$ bn at the prices of the year
-    context: dict  # spending.context: what the text says of the years before 1949
+    context: dict  # before_nato.context: what the text says of the years before 1949
     us_share: float | None
     at_2pct: pl.DataFrame  # Allies at 2 % or more in TWO_PCT_YEAR, SIPRI
     estimated: list  # Allies whose end-year figure SIPRI marks as its estimate
@@ -231,7 +231,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
                  ["iso3"].sort().to_list())
     us = milex.filter((pl.col("iso3") == "USA") & (pl.col("year") == sp.US_CLAIM_YEAR))
     eras = sp.eras()
-    context_share, context_spending = sp.gmsd_context(gmsd), sp.nmc_context(nmc)
+    context_share, context_spending = before_nato.gmsd_context(gmsd), before_nato.nmc_context(nmc)
     result = Result(
         params=p, edition=edition, start_year=start, end_year=end, trend_start=trend_start,
         first_complete=sp.first_complete_year(shares), shares_by_rule=by_rule, peaks=peaks,
@@ -240,7 +240,8 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         checks=sp.decline_checks(by_rule, start_year=trend_start, n_boot=p.n_boot), zero=zero,
         mean_without_zero=sp.mean_without(shares, low_year, zero),
         context_share=context_share, context_spending=context_spending,
-        context=sp.context(context_share, context_spending, sp.gmsd_vs_sipri(gmsd, milex)),
+        context=before_nato.context(context_share, context_spending,
+                                    before_nato.gmsd_vs_sipri(gmsd, milex)),
         us_share=us["share_gdp_pct"].item() if us.height else None, at_2pct=at_2pct,
         estimated=estimated, claims=_claims(milex, members, edition, p.n_boot), text={})
     text = words.sentences(result) | long_run_tables.appendix(result)

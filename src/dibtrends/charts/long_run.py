@@ -222,7 +222,7 @@ def _context_lines(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip)
 
 
 def context_share_chart(gmsd: pl.DataFrame, source_id: str = "owid_gmsd"):
-    """GMSD share of GDP before NATO (``spending.gmsd_context``), one line per country."""
+    """GMSD share of GDP before NATO (``before_nato.gmsd_context``), one line per country."""
     chart, top, codes, first, last = _context_lines(
         gmsd, "share_gdp_pct",
         alt.Y("share_gdp_pct:Q", title=f"{Y_TITLE} (GMSD)", scale=alt.Scale(zero=True)),
@@ -241,7 +241,7 @@ def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
 
 
 def context_spending_chart(nmc: pl.DataFrame, source_id: str = "cow_nmc6"):
-    """NMC military spending in US$ bn of each year before NATO (``spending.nmc_context``)."""
+    """NMC military spending in US$ bn of each year before NATO (``before_nato.nmc_context``)."""
     chart, top, codes, first, last = _context_lines(
         nmc, "milex_usd_bn_current",
         alt.Y("milex_usd_bn_current:Q", title="Military expenditure, US$ bn (NMC)",
