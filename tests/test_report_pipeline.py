@@ -148,17 +148,28 @@ def test_one_parameter_change_renders_only_its_pages_and_the_pdf(built_report):
 
 @QUARTO_ONLY
 def test_a_failed_render_keeps_the_last_good_report_and_the_next_one_recovers(built_report):
-    config = built_report / "reports" / "_quarto.yml"
+    """The site renders, the PDF does not (a page Typst refuses): nothing is published, and
+    once the page is mended the next render publishes both."""
+    page = built_report / "reports" / "executed" / "06_revisions.ipynb"
     out = built_report / "reports" / "_output"
     e2e.make(built_report, "report")
     snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    with e2e.put_back(built_report, config):
-        config.write_text(config.read_text().replace("type: website", "type: no-such-type"))
+    good = page.read_bytes()
+    nb = nbformat.reads(good.decode(), as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("```{=typst}\n#no-such-function()\n```"))
+    page.write_text(nbformat.writes(nb))
+    try:
         run = e2e.make(built_report, "report", check=False)
-        assert run.returncode != 0 and "HTML site failed" in run.stderr, run.stderr
+        assert run.returncode != 0 and "06_revisions" in run.stderr, run.stderr
+        assert "no-such-function" in run.stderr, "Typst's own error reaches the user"
+        assert "last good reports/_output was kept" in run.stderr
         assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == snapshot
+    finally:
+        page.write_bytes(good)
     e2e.make(built_report, "report")
     assert (out / "index.html").read_bytes() == snapshot[out / "index.html"]
+    assert (out / "executed" / "06_revisions.html").read_bytes() == snapshot[
+        out / "executed" / "06_revisions.html"]
 
 
 def test_a_module_edit_reexecutes_only_the_chapters_that_import_it(built_report):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from .. import paths
@@ -67,6 +69,18 @@ def mirror(files: dict[str, bytes | Path], stage: Path, keep: tuple[str, ...] = 
     return changed
 
 
+def quarto(exe: str, args: list[str], cwd: Path, what: str) -> None:
+    """Run Quarto quietly; on failure raise with the lines of its output that name the error
+    (Quarto reports Typst's errors as ordinary messages, which ``--quiet`` would hide)."""
+    run = subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True)
+    if run.returncode != 0:
+        lines = [ln.strip() for ln in (run.stdout + run.stderr).splitlines()
+                 if re.search(r"error|unable|not found|invalid", ln, re.I)]
+        raise RenderFailed(f"quarto could not render {what} (exit {run.returncode}): "
+                           f"{' | '.join(lines[-6:]) or 'no message'}. The last good "
+                           "reports/_output was kept.")
+
+
 def swap_in(new: Path, target: Path) -> None:
     """Replace ``target`` by ``new`` in two renames: a reader never sees half a site."""
     old = target.with_name(target.name + ".old")
@@ -78,4 +92,4 @@ def swap_in(new: Path, target: Path) -> None:
 
 
 __all__ = ["RenderFailed", "pages", "page_title", "profile_pages", "digest", "mirror",
-           "swap_in"]
+           "quarto", "swap_in"]

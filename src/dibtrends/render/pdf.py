@@ -14,11 +14,10 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 from .. import paths
-from .pages import RenderFailed, mirror, pages
+from .pages import RenderFailed, mirror, pages, quarto
 
 STAGE = paths.BUILD / "pdf"
 PDF_NAME = "dibtrends-report.pdf"
@@ -78,20 +77,20 @@ def render_pdf(exe: str) -> Path:
     if stale:
         for rel in stale:
             (STAGE / rel.replace(".ipynb", ".typ")).unlink(missing_ok=True)
-        run = subprocess.run([exe, "render", *stale, "--to", "typst", "--quiet"], cwd=STAGE)
-        missing = [r for r in stale if not (STAGE / r.replace(".ipynb", ".typ")).exists()]
-        if run.returncode != 0 or missing:
-            raise RenderFailed(f"quarto could not convert {', '.join(missing) or 'a page'} to "
-                               f"Typst for the PDF (exit {run.returncode}); see its messages "
-                               "above. The last good reports/_output was kept.")
+        try:
+            quarto(exe, ["render", *stale, "--to", "typst"], STAGE,
+                   f"the PDF's pages ({', '.join(rel.removesuffix('.ipynb') for rel in stale)})")
+        except RenderFailed:
+            for rel in stale:  # converted again next time, not taken half-made
+                (STAGE / rel.replace(".ipynb", ".typ")).unlink(missing_ok=True)
+            raise
     book = STAGE / "dibtrends-report.typ"
     book.write_text(bind(order))
     pdf = STAGE / PDF_NAME
     pdf.unlink(missing_ok=True)
-    run = subprocess.run([exe, "typst", "compile", book.name, PDF_NAME], cwd=STAGE)
-    if run.returncode != 0 or not pdf.exists():
-        raise RenderFailed(f"typst could not compile the PDF (exit {run.returncode}); see its "
-                           "messages above. The last good reports/_output was kept.")
+    quarto(exe, ["typst", "compile", book.name, PDF_NAME], STAGE, "the PDF (Typst)")
+    if not pdf.exists():
+        raise RenderFailed("Typst wrote no PDF. The last good reports/_output was kept.")
     return pdf
 
 

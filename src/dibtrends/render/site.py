@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import time
 from pathlib import Path
 
 from .. import paths
-from .pages import RenderFailed, digest, mirror, page_title, profile_pages
+from .pages import RenderFailed, digest, mirror, page_title, profile_pages, quarto
 
 STAGE = paths.BUILD / "site"
 STATE = STAGE / ".rendered.json"
@@ -111,11 +110,11 @@ def render_site(exe: str, engine: str) -> Path:
     output = STAGE / "_output"
     started = time.time()
     if previous.get("site") != whole or not output.is_dir():
-        quarto(exe, [])
+        quarto(exe, ["render"], STAGE, "the HTML site")
     else:
         notebooks = sorted(rel for rel in changed if rel.endswith(".ipynb"))
         if notebooks:
-            quarto(exe, notebooks)
+            quarto(exe, ["render", *notebooks], STAGE, f"the HTML site's pages {notebooks}")
     copy_resources(files, output)
     offline(output, since=started)
     STATE.write_text(json.dumps({"site": whole}))
@@ -136,14 +135,6 @@ def copy_resources(files: dict[str, bytes | Path], output: Path) -> None:
         for path in (output / folder).glob("*"):
             if str(path.relative_to(output)) not in wanted:
                 path.unlink()
-
-
-def quarto(exe: str, inputs: list[str]) -> None:
-    """``quarto render`` of the staging project, or of some of its pages."""
-    run = subprocess.run([exe, "render", *inputs, "--quiet"], cwd=STAGE)
-    if run.returncode != 0:
-        raise RenderFailed(f"quarto render of the HTML site failed (exit {run.returncode}); see "
-                           "its messages above. The last good reports/_output was kept.")
 
 
 def offline(site: Path, since: float = 0) -> None:
