@@ -79,11 +79,6 @@ def curated_tables_without_citation(curated_dir: Path | None = None) -> list[str
             if not citation_columns(pl.read_csv(csv, n_rows=1, infer_schema_length=0).columns)]
 
 
-def download_files(tables_dir: Path) -> list[str]:
-    """The names (without ``.csv``) of the CSV files behind charts and tables."""
-    return sorted(p.stem for p in Path(tables_dir).glob("*.csv"))
-
-
 _PROFILE = re.compile(r"^profile_(?P<code>[A-Z]{3})_(?P<rest>.+)$")
 _NUMBERED = re.compile(r"^(?P<number>\d\d)_(?P<rest>.+)$")
 

@@ -1,11 +1,7 @@
-"""The 'Sources and methods' page: every registered file with its edition, address, licence,
-checksum and fetch record; the curated tables' citations; a link to every chart's CSV.
-
-It reads files, not processed tables: ``READS_FILES`` names them so the pipeline re-runs the
-page when one changes (the chapter modules, for the sources each declares). ``TABLES_HREF`` is
-computed from :mod:`dibtrends.paths` so the links cannot drift from where the site keeps the
-CSVs (``generated/tables/`` beside ``executed/``, see ``reports/_quarto.yml``).
-"""
+"""The 'Sources and methods' page: every registered file with its edition, licence, checksum
+and fetch record; the curated tables' citations; a link to every chart's CSV. It reads files,
+not processed tables: ``READS_FILES`` names them (with the chapter modules, for the sources each
+declares) so the pipeline re-runs the page when one changes."""
 
 from __future__ import annotations
 
@@ -29,7 +25,8 @@ READS: tuple[str, ...] = ()
 SOURCES: tuple[str, ...] = ()
 READS_FILES = (*(methods.provenance_path(s) for s in sources.SOURCES), *methods.curated_files(),
                *sorted(Path(__file__).resolve().parent.glob("*.py")))
-#: From the page (``executed/99_sources_and_methods.html``) to the CSVs in the published site.
+#: From the page (``executed/``) to the CSVs in the site (``generated/tables/``, see
+#: ``reports/_quarto.yml``), computed so the links cannot drift from the folders.
 TABLES_HREF = Path(os.path.relpath(paths.GENERATED / paths.TABLES_SUBDIR,
                                    paths.EXECUTED)).as_posix() + "/"
 #: The tables this page shows (and so writes as CSV): listed even on its first run.
@@ -76,8 +73,8 @@ def run(params: Params | None = None, processed_dir=None, output_dir=None, raw_d
     curated = Path(curated_dir or paths.CURATED)
     countries = dict(load_nato_membership(curated / "nato_membership.csv")
                      .select("iso3", "country").iter_rows())
-    names = {*methods.download_files(paths.output_dir(output_dir) / paths.TABLES_SUBDIR),
-             *OWN_TABLES.values()}
+    tables_dir = paths.output_dir(output_dir) / paths.TABLES_SUBDIR
+    names = {*(csv.stem for csv in tables_dir.glob("*.csv")), *OWN_TABLES.values()}
     downloads = words.downloads_frame({n: methods.page_of(n, chapters.MODULES) for n in names},
                                       countries, TABLES_HREF)
     registry = words.registry_frame(sources_used())
