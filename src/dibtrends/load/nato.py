@@ -330,7 +330,7 @@ def _cross_check_table4(sheet: workbook.Sheet, tidy: pl.DataFrame, edition: Nato
     t4 = edition.table4()
     lay = workbook.Layout(name=edition.source_id, fix=_unit_fix(t4.sheet), where=WHERE,
                           lines=(("title", t4.title), ("units line", t4.units)), search=5,
-                          columns=dict(zip(T4_FIELDS, t4.headers, strict=True)), strict=True,
+                          columns=dict(zip(T4_FIELDS, t4.headers, strict=True)),
                           labels={"label": -1}, stop=STOP)
     long = workbook.read(sheet, lay)
     cols = sheet.columns
