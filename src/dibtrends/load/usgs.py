@@ -1,18 +1,12 @@
 """USGS Mineral Commodity Summaries 2024 data release: four small CSVs -> tidy, validated tables.
 
-All are about the United States in 2023 (UTF-8 with a byte-order mark):
-
-* Fig. 2 ``MCS2024_Fig2_Net_Import_Reliance.csv``: net import reliance (NIR, percent of apparent
-  consumption) for 63 commodities, with the major import sources 2019-2022 in descending order
-  of import share (the shares are not published). NIR is partly text: ``>95``, ``<50``, and in
-  USGS data sheets ``E`` (net exporter), ``W`` (withheld), ``NA`` (not available), ``XX`` (not
-  applicable). Every row is kept: the number in ``net_import_reliance_pct``, the qualifier in
-  ``nir_bound``, the printed text in ``nir_text``; an unknown token stops the load.
-* Fig. 3: per country, how many commodities it is a major import source for (the map's classes).
-* Table 4: the 2022 critical minerals, their applications, and an NIR printed *without* Fig. 2's
-  qualifiers (Titanium ``95`` where Fig. 2 says ``>95``): use Fig. 2 for bounds.
-* Table 5: production, apparent consumption, NIR and the leading import source per critical
-  mineral; ``W`` = withheld, ``NA`` = not available.
+All describe the United States in 2023. Fig. 2: net import reliance (NIR) of 63 commodities and
+their major import sources 2019-2022 in descending order of share (shares unpublished). NIR is
+partly text (``>95``, ``<50``, ``E`` exporter, ``W`` withheld, ``NA``, ``XX``): every row is
+kept, the number in ``net_import_reliance_pct``, the qualifier in ``nir_bound``, the text in
+``nir_text``; an unknown token stops the load. Fig. 3: per country, for how many commodities it
+is a major source. Table 4: critical minerals and their uses, NIR printed *without* Fig. 2's
+qualifiers (use Fig. 2 for bounds). Table 5: production, consumption, NIR and leading source.
 """
 
 from __future__ import annotations
@@ -29,7 +23,7 @@ from ..sources import USGS_FIG2 as FIG2
 from ..sources import USGS_FIG3 as FIG3
 from ..sources import USGS_T4 as T4
 from ..sources import USGS_T5 as T5
-from ..validate import validated
+from ..validate import dtypes, validated
 from . import workbook
 
 WHERE = "src/dibtrends/load/usgs.py"
@@ -264,16 +258,12 @@ def load_import_sources(path: Path | None = None) -> pl.DataFrame:
                 raise DataError(path, f"empty country in {listed!r}", column=SOURCES_COLUMN,
                                 row=where, fix="check for a doubled comma in the USGS file.")
             codes.append(code := iso3(country, file=path, column=SOURCES_COLUMN, row=where))
-            rows.append((name, rank, country, code, hong_kong and code == "CHN"))
+            rows.append((name, rank, country, code, hong_kong and code == "CHN",
+                         *SOURCES_PERIOD, FIG2))
         if hong_kong and "CHN" not in codes:
             raise DataError(path, "Notes mention Hong Kong with China but China is not listed",
                             column="Notes", row=where, fix="check the row in the USGS file.")
-    df = pl.DataFrame(rows, orient="row", schema={
-        "commodity": pl.String, "rank": pl.Int64, "source_country": pl.String,
-        "iso3": pl.String, "includes_hong_kong": pl.Boolean}).with_columns(
-        pl.lit(SOURCES_PERIOD[0], pl.Int64).alias("period_start"),
-        pl.lit(SOURCES_PERIOD[1], pl.Int64).alias("period_end"),
-        pl.lit(FIG2).alias("source_id"))
+    df = pl.DataFrame(rows, orient="row", schema=dtypes(ImportSourcesSchema))
     return validated(df, ImportSourcesSchema, path, key=["commodity", "rank"])
 
 
@@ -347,12 +337,8 @@ def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
                 unit = "pct"
             else:
                 value, flag = parse_quantity(text, file=path, column=column, row=where)
-            rows.append((name, statistic, value, unit, flag, text, top, top_iso3))
-    df = pl.DataFrame(rows, orient="row", schema={
-        "critical_mineral": pl.String, "statistic": pl.String, "value": pl.Float64,
-        "unit": pl.String, "flag": pl.String, "value_text": pl.String,
-        "top_import_source": pl.String, "top_import_source_iso3": pl.String,
-    }).with_columns(pl.lit(DATA_YEAR, pl.Int64).alias("year"), pl.lit(T5).alias("source_id"))
+            rows.append((name, statistic, value, unit, flag, text, top, top_iso3, DATA_YEAR, T5))
+    df = pl.DataFrame(rows, orient="row", schema=dtypes(SalientSchema))
     return validated(df, SalientSchema, path, key=["critical_mineral", "statistic"])
 
 

@@ -182,9 +182,9 @@ def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
     values |= {c: (f, None, False) for f, c in fields.items() if f not in lay.text}
     first = min(values, default=1)
     labels = {n: c if c > 0 else first + c for n, c in lay.labels.items()}
-    labels |= {f: fields.get(f, 0) for f in lay.text}  # an absent optional one: empty
+    labels |= {f: fields.get(f, 0) for f in {**lay.columns, **lay.optional} if f in lay.text}
     sheet.columns = {**labels, **{k: c for c, (k, _, _) in values.items()}}
-    names = list(lay.labels) or list(labels)  # the labels that say whose row it is
+    names = list(lay.labels) or list(labels)[:1]  # the labels that say whose row it is
     rgb = sheet.rgb or {}
     out, sections, section, seen = [], list(lay.sections), None, []
     for r in range(hrow + 1, len(sheet.rows) + 1):
@@ -243,9 +243,11 @@ def check_cells(df: pl.DataFrame, sheet: Sheet, lay: Layout, ident: Sequence[str
     ``ident`` names the columns that say whose value it is."""
     if (bad := df.filter(pl.col("marker") == "bad")).height:
         b = bad.row(0, named=True)
+        allowed = sorted(lay.missing | set(lay.markers))
         raise sheet.error(
-            f"{bad.height} value cell(s) hold something that is neither a number nor a marker "
-            f"{sorted(lay.missing | set(lay.markers))}; the first, for "
+            f"{bad.height} value cell(s) hold something that is "
+            + (f"neither a number nor one of the markers {allowed}" if allowed else "not a number")
+            + "; the first, for "
             f"{' '.join(str(b[k]) for k in ident if b[k] is not None)}, is {b['text']!r}",
             col=b["col"], row=b["row"], fix=CELL_FIX.format(where=lay.where))
 
@@ -344,10 +346,9 @@ def _years(sheet: Sheet, lay: Layout, hrow: int, heads: dict[int, str]) -> dict:
             or cols != list(range(start, start + len(cols)))):
         raise sheet.error(
             f"the year header row should hold {first} to {lay.years[1] or 'the latest year'} "
-            f"({lay.name}) in order in adjacent columns; found {years}"
-            + (f", missing {missing}" if missing else "")
-            + (f", unexpected {extra}" if extra else "")
-            + (f", repeated {dupes}" if dupes else ""),
+            f"({lay.name}) in order in adjacent columns; found {years}" + "".join(
+                f", {what} {v}" for what, v in (("missing", missing), ("unexpected", extra),
+                                                ("repeated", dupes)) if v),
             col=start + missing[0] - first if missing else start, row=hrow,
             fix=lay.fix_years or lay.fix)
     for c in cols:
