@@ -352,8 +352,7 @@ def load_nato_defexp(path: Path | str | None = None, source_id: str | None = Non
     """NATO's tables as one tidy, validated frame: one row per (entity, year). ``source_id``
     names the edition (default: the one registered under ``path``'s name, else the newest)."""
     edition = edition_for(source_id, path)
-    path = workbook.require(path or paths.RAW / sources.get(edition.source_id).filename,
-                            "NATO defence expenditure workbook", edition.source_id)
+    path = workbook.raw_path(edition.source_id, path, "NATO defence expenditure workbook")
     return read_workbook(path, edition)
 
 

@@ -203,7 +203,7 @@ def _check_units(long: pl.DataFrame, sheet: workbook.Sheet, column: str) -> None
 def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
     """One SIPRI release as a tidy (iso3, year) frame, units checked, schema validated."""
     schema, expected_base = SCHEMAS[source_id]
-    path = workbook.require(workbook.raw_path(source_id, path), "raw file for source", source_id)
+    path = workbook.raw_path(source_id, path, "raw file for source")
     sheets = workbook.open_workbook(
         path, [SHEET_SHARE, SHEET_CURRENT, CONSTANT_SHEET_RE], fonts=True,
         fix="check that this is a SIPRI Military Expenditure Database workbook of the edition "

@@ -248,8 +248,7 @@ def edition(source_id: str) -> Edition:
 def load_top100(path: Path | None = None, source_id: str = NEWEST) -> pl.DataFrame:
     """Every company-year of one edition of the SIPRI Top 100, tidy and validated."""
     ed = edition(source_id)
-    path = workbook.require(workbook.raw_path(source_id, path),
-                            f"the SIPRI Top 100 workbook ({ed.edition})", source_id)
+    path = workbook.raw_path(source_id, path, f"the SIPRI Top 100 workbook ({ed.edition})")
     sheets = list(workbook.open_workbook(path, None, fix="").values())
     years = [int(s.name.strip()) for s in sheets if s.name.strip().isdigit()]
     if max(years, default=None) != ed.last_year:
@@ -288,8 +287,7 @@ _SET_YEAR = re.compile(r"except the data for (\d{4}) and (\d{4}), which refers? 
 
 def load_totals(path: Path | None = None) -> pl.DataFrame:
     """SIPRI's published total arms revenue of the Top 100 per year (US$ bn)."""
-    path = workbook.require(workbook.raw_path(TOTALS_SOURCE_ID, path),
-                            "the SIPRI Top 100 totals workbook", TOTALS_SOURCE_ID)
+    path = workbook.raw_path(TOTALS_SOURCE_ID, path, "the SIPRI Top 100 totals workbook")
     sheet = next(iter(workbook.open_workbook(path, None, fix="").values()))
     lay = workbook.Layout(name=TOTALS_SOURCE_ID, where=f"{WHERE} (load_totals)",
                           fix="check the layout of the totals workbook.", years=(2002, None),
@@ -309,7 +307,7 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
                               fix="check the cell in the workbook.")
         return rows.select("year", pl.col("value").alias(column))
 
-    note = " ".join(str(r[0]) for r in sheet.rows if isinstance(r[0], str)
+    note = " ".join(r[0] for r in sheet.rows if r and isinstance(r[0], str)
                     and r[0].startswith("Note"))
     set_year: dict[int, int] = {}
     if "except" in note:

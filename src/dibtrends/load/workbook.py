@@ -51,9 +51,10 @@ def require(path: Path, what: str, source_id: str | None = None, fix: str | None
     return Path(path)
 
 
-def raw_path(source_id: str, path: Path | str | None) -> Path:
-    """``path``, or the registered file of ``source_id`` in data/raw."""
-    return Path(path) if path is not None else paths.RAW / get_source(source_id).filename
+def raw_path(source_id: str, path: Path | str | None, what: str | None = None) -> Path:
+    """``path``, or ``source_id``'s registered file in data/raw; given ``what``, it must exist."""
+    path = Path(path) if path else paths.RAW / get_source(source_id).filename
+    return require(path, what, source_id) if what else path
 
 
 @dataclass
@@ -73,8 +74,7 @@ class Sheet:
 
     def error(self, problem: str, *, col: int | None = None, row=None, column: str | None = None,
               fix: str | None = None) -> DataError:
-        """A DataError at a cell, its column named by its heading (if the layout says so) or as
-        'SHEET!B'; ``column`` overrides."""
+        """A DataError at a cell: its column is its heading (if so read) or 'SHEET!B'."""
         cell = f", cell {letter(col)}{row}" if col and isinstance(row, int) else ""
         if column is None and col:
             column = self.heads.get(col) if self.heads is not None else f"{self.name}!{letter(col)}"
@@ -91,8 +91,8 @@ class Sheet:
 
 def open_workbook(path: Path, sheets: Sequence[str | re.Pattern] | None, *, fix: str = "",
                   fonts: bool = False) -> dict:
-    """The sheets asked for (a name, or a pattern one name matches; None: all), each a
-    :class:`Sheet` keyed as asked; ``fonts`` also reads the colours of numeric cells."""
+    """The sheets asked for (names, or patterns one name matches; None: all) keyed as asked;
+    ``fonts`` also reads the colours of numeric cells."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -239,8 +239,7 @@ def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
 
 
 def check_cells(df: pl.DataFrame, sheet: Sheet, lay: Layout, ident: Sequence[str]) -> None:
-    """Stop at the first value cell that is neither a number nor one of the layout's markers;
-    ``ident`` names the columns that say whose value it is."""
+    """Stop at the first cell neither a number nor a marker; ``ident``: whose value it is."""
     if (bad := df.filter(pl.col("marker") == "bad")).height:
         b = bad.row(0, named=True)
         allowed = sorted(lay.missing | set(lay.markers))
@@ -395,8 +394,8 @@ def csv(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | Se
         required: Mapping[str, str] | None = None, strip: bool = False, what: str = "source file",
         source_id: str | None = None, fix: str | None = None) -> pl.DataFrame:
     """Every cell as text (so '>95' survives), the header checked against ``columns`` (others
-    are an error unless ``extra`` is True or lists them), ``required`` columns (-> fix) filled,
-    ``types`` cast cell by cell; a bad cell is named by its line and the ``key`` columns."""
+    an error unless ``extra`` is True or lists them), ``required`` columns (-> fix) filled,
+    ``types`` cast cell by cell; a bad cell named by its line and ``key`` columns."""
     require(path, what, source_id, fix)
     try:
         df = pl.read_csv(path, infer_schema=False, encoding="utf8")
@@ -444,7 +443,6 @@ def curated(path: Path, types: Mapping[str, pl.DataType], *, columns: Sequence[s
             key: Sequence[str] = ()) -> pl.DataFrame:
     """A table the project transcribed (data/curated), typed cell by cell, every row cited."""
     return csv(path, columns, where=f"the loader of {Path(path).name}", extra=not columns,
-               types=types, key=key, what="curated table",
-               required={"citation": "add the document, page/section and URL the fact comes "
-                                     "from."},
+               types=types, key=key, what="curated table", required={
+                   "citation": "add the document, page/section and URL the fact comes from."},
                fix="restore it from git (data/curated is under version control).")
