@@ -87,9 +87,7 @@ class NmcSchema(pa.DataFrameModel):
 
     @pa.dataframe_check
     def one_abbreviation_per_code(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("stateabb").n_unique().over("ccode") == 1
-        )
+        return data.lazyframe.select(pl.col("stateabb").n_unique().over("ccode") == 1)
 
 
 class GmsdSchema(pa.DataFrameModel):
