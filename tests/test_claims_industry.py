@@ -16,7 +16,7 @@ import pytest
 
 from dibtrends import industry, revisions
 from dibtrends.errors import DataError
-from dibtrends.load import curated_industry, sipri_top100
+from dibtrends.load import curated, sipri_top100
 from dibtrends.membership import load_nato_membership
 from dibtrends.sources import get as get_source
 
@@ -46,7 +46,7 @@ def membership():
 # --- DoD (2022): 51 prime contractors in the 1990s, 5 today ------------------------------------
 
 def test_dod_51_aerospace_and_defense_primes_consolidated_to_5():
-    dod = curated_industry.load_dod_consolidation()
+    dod = curated.load_dod_consolidation()
     primes = dod.filter(pl.col("fact_id") == "primes").row(0, named=True)
     assert (primes["count_before"], primes["count_after"]) == (51, 5)
     assert "51 to 5 aerospace and defense prime contractors" in primes["quote"]
@@ -54,13 +54,13 @@ def test_dod_51_aerospace_and_defense_primes_consolidated_to_5():
 
 
 def test_curated_tables_have_a_citation_on_every_row():
-    for df in (curated_industry.load_dod_consolidation(), curated_industry.load_merger_timeline()):
+    for df in (curated.load_dod_consolidation(), curated.load_merger_timeline()):
         assert df["citation"].null_count() == 0
         assert df["citation"].str.contains("http").all()
 
 
 def test_merger_timeline_holds_the_big_five_and_european_primes():
-    m = curated_industry.load_merger_timeline()
+    m = curated.load_merger_timeline()
     after = set(m["company_after"])
     assert {"Lockheed Martin", "Northrop Grumman", "Boeing", "Raytheon Technologies",
             "General Dynamics"} <= after
@@ -70,7 +70,7 @@ def test_merger_timeline_holds_the_big_five_and_european_primes():
 
 
 def test_curated_row_without_citation_is_rejected(tmp_path):
-    src = curated_industry.paths.CURATED / curated_industry.DOD_FILE
+    src = curated.paths.CURATED / curated.DOD_FILE
     bad = tmp_path / src.name
     shutil.copy(src, bad)
     df = pl.read_csv(bad, infer_schema_length=0).with_columns(
@@ -78,7 +78,7 @@ def test_curated_row_without_citation_is_rejected(tmp_path):
         .alias("citation"))
     df.write_csv(bad)
     with pytest.raises(DataError) as err:
-        curated_industry.load_dod_consolidation(bad)
+        curated.load_dod_consolidation(bad)
     msg = str(err.value)
     assert str(bad) in msg and "column 'citation'" in msg and "row 5" in msg and "Fix:" in msg
 

@@ -98,7 +98,7 @@ def test_unknown_token_in_file_names_file_column_row_and_fix(raw_dir, tmp_path):
     err, message = info.value, str(info.value)
     assert err.file == str(bad) and "MCS2024_Fig2_bad.csv" in message
     assert err.column == "Net_Import_Reliance_pct_2023"
-    assert err.row == "20 (commodity 'RARE EARTHS, compounds and metals')"  # line 20 of the file
+    assert err.row == "20 (Commodity=RARE EARTHS, compounds and metals)"  # line 20 of the file
     assert "'~95'" in message and "Fix:" in message and "NIR_TOKENS" in message
 
 

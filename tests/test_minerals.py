@@ -12,7 +12,8 @@ import pytest
 from dibtrends import minerals
 from dibtrends.prose import minerals as words
 from dibtrends.errors import DataError
-from dibtrends.load import curated_minerals, usgs
+from dibtrends.load import curated as curated_tables
+from dibtrends.load import usgs
 from dibtrends.sources import get
 
 
@@ -28,7 +29,7 @@ def sources(raw_dir):
 
 @pytest.fixture(scope="module")
 def curated():
-    return curated_minerals.load_defence_minerals()
+    return curated_tables.load_defence_minerals()
 
 
 def _table(nir, sources, curated, selection, threshold=50):

@@ -1,11 +1,10 @@
-"""``make data``: turn raw publisher files and curated tables into validated Parquet.
+"""``make data``: raw publisher files and curated tables -> validated Parquet.
 
-Each loader module declares ``TABLES = {name: loader}``; this module collects them. Every raw
-file is checked against its registered sha256 before a loader opens it, and writes are atomic.
-A manifest (``data/processed/.manifest.json``) records the content hash of every input (raw
-files, curated tables, loader code) and every output, so :func:`up_to_date` decides in
-milliseconds, without importing a loader, whether anything must be rebuilt: a deleted or
-changed file on either side is caught, an unchanged mtime is not trusted.
+Each loader module declares ``TABLES = {name: loader}``. Every raw file is checked against its
+registered sha256 before a loader opens it; writes are atomic. A manifest
+(``data/processed/.manifest.json``) records the content hash of every input (raw files, curated
+tables, loader code) and output, so :func:`up_to_date` decides in milliseconds, without importing
+a loader, whether anything must be rebuilt (an unchanged mtime is not trusted).
 """
 
 from __future__ import annotations
@@ -24,30 +23,26 @@ import polars as pl
 
 from . import paths, workers
 
-LOADER_PACKAGES = ("dibtrends.load",)
+#: The modules declaring tables: every loader of dibtrends.load, and these.
+EXTRA_MODULES = ("dibtrends.membership",)
 #: Package files whose code decides the processed tables.
 LOADER_CODE = ("load/*.py", "build.py", "countries.py", "validate.py", "membership.py",
                "sources.py", "errors.py", "paths.py")
-EXTRA_MODULES = ("dibtrends.membership",)
 #: The slow imports of every loader, paid once by the server the data build's workers fork
 #: from. Libraries only: the project's modules build frames at import (see workers.pool).
-LOADER_LIBRARIES = ("polars", "pandera.polars", "openpyxl", "fastexcel")
+LOADER_LIBRARIES = ("polars", "pandera.polars", "openpyxl")
+#: The slow loaders first (parsing the publishers' workbooks), so the workers finish together.
+SLOW_FIRST = ("sipri_milex_2024", "sipri_milex_2025", "sipri_top100", "nato_defexp")
 
 
 def table_loaders() -> dict[str, Callable[[], pl.DataFrame]]:
     """Every processed table the project builds, by name."""
+    from . import load
+
     found: dict[str, Callable[[], pl.DataFrame]] = {}
-    modules = []
-    for pkg_name in LOADER_PACKAGES:
-        pkg = importlib.import_module(pkg_name)
-        for info in pkgutil.iter_modules(pkg.__path__):
-            modules.append(importlib.import_module(f"{pkg_name}.{info.name}"))
-    for name in EXTRA_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError:
-            continue
-    for module in modules:
+    for name in [f"dibtrends.load.{m.name}" for m in pkgutil.iter_modules(load.__path__)] + list(
+            EXTRA_MODULES):
+        module = importlib.import_module(name)
         for table, loader in getattr(module, "TABLES", {}).items():
             if table in found:
                 raise RuntimeError(f"processed table {table!r} declared twice ({module.__name__})")
@@ -78,11 +73,9 @@ def input_state(raw_dir: Path | None = None) -> dict[str, str]:
     """Content hash of every input of the processed tables (relative path -> sha256)."""
     from .sources import SOURCES
 
-    raw_dir = Path(raw_dir or paths.RAW)
-    package = paths.PACKAGE
-    files = [raw_dir / s.filename for s in SOURCES]
+    files = [Path(raw_dir or paths.RAW) / s.filename for s in SOURCES]
     files += sorted(paths.CURATED.glob("*.csv"))
-    files += sorted(f for pattern in LOADER_CODE for f in package.glob(pattern))
+    files += sorted(f for pattern in LOADER_CODE for f in paths.PACKAGE.glob(pattern))
     return {paths.relative(f): _sha(f) if f.exists() else "missing" for f in files}
 
 
@@ -93,10 +86,9 @@ def up_to_date(out_dir: Path | None = None, raw_dir: Path | None = None) -> bool
         manifest = json.loads(manifest_path(out_dir).read_text())
     except (OSError, ValueError):
         return False
-    if manifest.get("inputs") != input_state(raw_dir):
-        return False
-    return all((out_dir / name).exists() and _sha(out_dir / name) == sha
-               for name, sha in manifest.get("outputs", {}).items())
+    return manifest.get("inputs") == input_state(raw_dir) and all(
+        (out_dir / name).exists() and _sha(out_dir / name) == sha
+        for name, sha in manifest.get("outputs", {}).items())
 
 
 def write_manifest(out_dir: Path | None = None, raw_dir: Path | None = None) -> None:
@@ -115,51 +107,43 @@ def build(names: list[str] | None = None, out_dir: Path | None = None,
     from .fetch import verify
     from .sources import SOURCES
 
+    out_dir = Path(out_dir or paths.PROCESSED)
     with workers.pool(LOADER_LIBRARIES) as pool:
         # The loaders are imported by the workers only (a second each), while this verifies.
         known = pool.submit(_table_names) if pool is not None else None
         for source in SOURCES:
             verify(source)
-        out_dir = Path(out_dir or paths.PROCESSED)
         loaders = known.result() if known is not None else _table_names()
-        unknown = set(names or []) - set(loaders)
-        if unknown:
+        if unknown := set(names or []) - set(loaders):
             raise KeyError(f"unknown table(s) {sorted(unknown)}; known: {sorted(loaders)}")
         wanted = [name for name in loaders if not names or name in names]
+        # Independent loaders, in worker processes where there are any (parsing the workbooks
+        # is most of `make data`); reported in the order asked, the first error raised whole.
+        submit = pool.submit if pool is not None else workers.Done
+        futures = {n: submit(_load_one, n, out_dir) for n in sorted(wanted, key=_slow_first)}
         written = []
-        for name, shape in _load_all(wanted, out_dir, pool):
+        for name in wanted:
+            rows, cols = futures[name].result()
             target = out_dir / f"{name}.parquet"
-            stream.write(f"  built      {name}: {shape[0]:,} rows x {shape[1]} columns -> "
-                         f"{target}\n")
+            stream.write(f"  built      {name}: {rows:,} rows x {cols} columns -> {target}\n")
             written.append(target)
     if not names:
         write_manifest(out_dir)
     return written
 
 
-#: The slow loaders first (parsing the publishers' workbooks), so the workers finish together.
-SLOW_FIRST = ("sipri_milex_2024", "sipri_milex_2025", "sipri_top100", "nato_defexp")
+def _slow_first(name: str) -> int:
+    return next((i for i, s in enumerate(SLOW_FIRST) if name.startswith(s)), len(SLOW_FIRST))
 
 
 def _table_names() -> list[str]:
     return list(table_loaders())
 
 
-def _load_one(name: str, out_dir: Path) -> tuple[str, tuple[int, int]]:
+def _load_one(name: str, out_dir: Path) -> tuple[int, int]:
     df = table_loaders()[name]()
     write_parquet_atomic(df, out_dir / f"{name}.parquet")
-    return name, df.shape
-
-
-def _load_all(names: list[str], out_dir: Path, pool) -> list[tuple[str, tuple[int, int]]]:
-    """Each table loaded and written (the loaders are independent, and parsing the workbooks
-    is most of ``make data``); returned in the order asked, the first error raised whole."""
-    if pool is None:
-        return [_load_one(name, out_dir) for name in names]
-    order = sorted(names, key=lambda n: next((i for i, s in enumerate(SLOW_FIRST)
-                                              if n.startswith(s)), len(SLOW_FIRST)))
-    futures = {name: pool.submit(_load_one, name, out_dir) for name in order}
-    return [futures[name].result() for name in names]
+    return df.shape
 
 
 def ensure(stamp: Path | None = None, stream=sys.stderr) -> bool:

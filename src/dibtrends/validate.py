@@ -34,6 +34,12 @@ def validated(df: pl.DataFrame, schema, file: str | Path, *, key: Sequence[str] 
         raise DataError(file, f"schema check failed: {exc}", fix=fix) from None
 
 
+def dtypes(schema) -> dict[str, pl.DataType]:
+    """Column -> Polars type as ``schema`` declares them, to build a frame of its shape."""
+    schema = schema.to_schema() if hasattr(schema, "to_schema") else schema
+    return {name: column.dtype.type for name, column in schema.columns.items()}
+
+
 def _first_column(cases: pl.DataFrame, df: pl.DataFrame) -> str | None:
     cols = [c for c in cases["column"].to_list() if c is not None and c in df.columns]
     return cols[0] if cols else (cases["column"][0] if cases.height else None)

@@ -87,9 +87,7 @@ class NmcSchema(pa.DataFrameModel):
 
     @pa.dataframe_check
     def one_abbreviation_per_code(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("stateabb").n_unique().over("ccode") == 1
-        )
+        return data.lazyframe.select(pl.col("stateabb").n_unique().over("ccode") == 1)
 
 
 class GmsdSchema(pa.DataFrameModel):
@@ -121,7 +119,8 @@ def load_nmc(path: Path | None = None) -> pl.DataFrame:
             row = odd.row(0, named=True)
             raise DataError(path, f"negative value {row[column]} other than the missing code -9",
                             column=column,
-                            row=f"{row['i'] + 2} ({row['stateabb']} {row['year']:.0f})",
+                            row=workbook.line(row["i"], {"stateabb": row["stateabb"],
+                                                         "year": int(row["year"])}),
                             fix="check the cell; the codebook's only missing code is -9.")
     value = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
              for c in measures}
@@ -150,7 +149,7 @@ def load_gmsd(path: Path | None = None) -> pl.DataFrame:
     if (empty := df.with_row_index("i").filter(pl.col("Code").is_null())).height:
         row = empty.row(0, named=True)
         raise DataError(path, "entity without a code", column="Code",
-                        row=f"{row['i'] + 2} ({row['Entity']})",
+                        row=workbook.line(row["i"], {"Entity": row["Entity"]}),
                         fix="OWID added a region or aggregate: decide whether to keep it, then "
                             "map its code in OWID_CODES or skip it in load_gmsd.")
     code, value = pl.col("Code"), pl.col(share)

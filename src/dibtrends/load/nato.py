@@ -1,25 +1,16 @@
 """NATO, "Defence Expenditure of NATO Countries", press-release tables: one edition a year.
 
 Each edition is a registry record (``nato_defexp_<last data year>``) and a :class:`NatoEdition`
-in :data:`EDITIONS` (its years, the years it marks ``e`` as estimates, its layout). The workbook
-is nine printed pages (TABLE1-TABLE8b): a title, a units line, the years in one header row, then
-one or two blocks (a heading in column B names the price basis or measure) with a row per Ally
-and, in most tables, the aggregates "NATO Europe and Canada" and "NATO Total". They become ONE
-tidy frame, a row per (entity, year) and a column per measure, units in the column names.
-
-What is checked: titles, units lines and block headings word for word against the edition's
-layout (a new unit under an old column name would corrupt every number downstream); the years
-and their ``e`` suffixes against the edition; a ``#REF!`` or text in a labelled row. Unlabelled
-rows of ``#REF!``/zeros are spreadsheet debris and skipped. Table 4 (constant US$ and share of
-GDP, first and last year, and the real change) is not stored but cross-checked against Tables 2
-and 3. Finland and Sweden keep their rows before they joined (the membership table decides who
-counts when); Iceland has no armed forces and appears only in the GDP tables (5 and 6).
-
-A new edition (e.g. ``def-exp-2025-en.xlsx``): register it in ``sources.py``, then add
-``NatoEdition("nato_defexp_2025", first_year=2014, last_year=2025, estimate_years=(...))``; a
-changed layout gets its own ``tables=`` (a copy of ``TABLE_SPECS`` in the publisher's words, a
-new column name for a new unit) and ``table4_units=``. The build loads the newest registered
-edition; one without a :class:`NatoEdition` stops the build with that instruction.
+in :data:`EDITIONS` (its years, the years it marks ``e`` as estimates, its layout). The nine
+sheets (TABLE1-TABLE8b) each hold a title, a units line, a row of years, and one or two blocks
+(a heading names the price basis or measure) of a row per Ally and, mostly, the two aggregates;
+they become ONE frame, a row per (entity, year), a column per measure, units in the names.
+Titles, units lines and block headings are checked word for word (a new unit under an old column
+name would corrupt every number downstream), the years and their ``e`` against the edition; rows
+of ``#REF!``/zeros without a label are debris. Table 4 is not stored but cross-checked against
+Tables 2 and 3. Iceland appears only in the GDP tables. A new edition is a registry record plus
+a ``NatoEdition`` (a changed layout: its own ``tables=``, a copy of ``TABLE_SPECS`` in the
+publisher's words); a registered edition without one stops the build saying so.
 """
 
 from __future__ import annotations
@@ -265,7 +256,7 @@ def _unit_fix(sheet: str) -> str:
 def _layout(edition: NatoEdition, spec: TableSpec) -> workbook.Layout:
     first, last = edition.first_year, edition.last_year
     return workbook.Layout(
-        name=edition.source_id, fix=_unit_fix(spec.sheet), where=f"{WHERE} (STRAY)",
+        name=edition.source_id, fix=_unit_fix(spec.sheet), where=WHERE,
         fix_years=(f"restore the year headings as published (one column per year, {first} to "
                    f"{edition.label(last)}); if NATO changed which years of this edition are "
                    f"estimates, correct estimate_years of {edition.source_id} in EDITIONS in "
@@ -330,7 +321,7 @@ def _cross_check_table4(sheet: workbook.Sheet, tidy: pl.DataFrame, edition: Nato
     t4 = edition.table4()
     lay = workbook.Layout(name=edition.source_id, fix=_unit_fix(t4.sheet), where=WHERE,
                           lines=(("title", t4.title), ("units line", t4.units)), search=5,
-                          columns=dict(zip(T4_FIELDS, t4.headers, strict=True)), strict=True,
+                          columns=dict(zip(T4_FIELDS, t4.headers, strict=True)),
                           labels={"label": -1}, stop=STOP)
     long = workbook.read(sheet, lay)
     cols = sheet.columns
@@ -361,8 +352,7 @@ def load_nato_defexp(path: Path | str | None = None, source_id: str | None = Non
     """NATO's tables as one tidy, validated frame: one row per (entity, year). ``source_id``
     names the edition (default: the one registered under ``path``'s name, else the newest)."""
     edition = edition_for(source_id, path)
-    path = workbook.require(path or paths.RAW / sources.get(edition.source_id).filename,
-                            "NATO defence expenditure workbook", edition.source_id)
+    path = workbook.raw_path(edition.source_id, path, "NATO defence expenditure workbook")
     return read_workbook(path, edition)
 
 

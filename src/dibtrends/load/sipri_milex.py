@@ -1,28 +1,18 @@
 """SIPRI Military Expenditure Database: share of GDP, current US$ and constant US$ by country-year.
 
-Two releases are read, never mixed: v1.2 of the 1949-2025 database (constant 2024 US$) and the
-April 2025 release, 1949-2024 (constant 2023 US$). Each sheet has the same wide layout: title
-and notes, the header on row 6 (``Country``, ``Notes``, a column per year from 1949), a row per
-country with region headings ("Africa", "North Africa", ...) interleaved.
-
-What is checked: the title lines must say what the column name claims, and the constant-price
-base year (read from the sheet name) must be the release's. "Share of GDP" is published as a
-*fraction* (0.0343 = 3.43 %) although its title says "percentage": no value may exceed
-``MAX_SHARE_FRACTION`` except the whitelisted ``SHARE_OUTLIERS``, and :func:`fraction_to_pct`
-converts. The largest US$ m value (the US budget) must lie in ``PLAUSIBLE_MAX_USD_M``. Markers:
-``...``/``…``/``. .`` = unavailable -> null; ``xxx`` = the state did not exist or was not
-independent -> null and ``not_independent``. Font colours are SIPRI's flags: blue = estimate,
-red = highly uncertain, True when so marked in any of the three sheets. Region headings must
-carry no numbers; ``AGGREGATE_ROWS`` are skipped with the reason; every other name with content
-must map to ISO3 (``data/curated/country_names.csv``), never dropped.
-
-Historical states keep their codes (``countries.EXTRA_CODES``): USSR -> SUN (1987/88-1990;
-Russia from 1992), GDR -> DDR (to 1989, ``xxx`` from 1990), YUG (to 1991), CSK (to 1992),
-"Yemen, North" -> YAR (to 1989); "Yemen" (YEM) starts in 1990. SIPRI's "Germany" row (DEU) runs
-from 1953 without a break: before unification it is the Federal Republic (the GDR has its own
-row), as the fall in the share of GDP from 2.51 % (1990) to 1.97 % (1991, v1.2) shows when East
-German GDP enters the denominator; the analysis uses DEU before 1991 as the Federal Republic,
-the state that was a NATO Ally (from 1955).
+Two releases, never mixed: v1.2 of 1949-2025 (constant 2024 US$) and April 2025, 1949-2024
+(constant 2023 US$). Each sheet: title lines, the header on row 6 (``Country``, ``Notes``, a
+column per year from 1949), a row per country with region headings interleaved. The title lines
+must say what the column name claims and the constant-price base year (in the sheet name) must be
+the release's; share of GDP is published as a *fraction* (checked: none above
+``MAX_SHARE_FRACTION`` but ``SHARE_OUTLIERS``; :func:`fraction_to_pct` converts); the largest
+US$ m value must lie in ``PLAUSIBLE_MAX_USD_M``. ``...`` is null; ``xxx`` (the state did not
+exist) is null and ``not_independent``. Font colours are SIPRI's flags: blue = estimate, red =
+highly uncertain (in any of the three sheets). Region headings carry no numbers; every other
+named row with content maps to ISO3, never dropped (historical states keep their codes:
+``countries.EXTRA_CODES``). SIPRI's "Germany" row is the Federal Republic before 1991 (the GDR
+has its own row; the share falls from 2.51 % to 1.97 % when East German GDP enters), the state
+that was a NATO Ally. See docs/DATA_LOG.md.
 """
 
 from __future__ import annotations
@@ -213,7 +203,7 @@ def _check_units(long: pl.DataFrame, sheet: workbook.Sheet, column: str) -> None
 def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
     """One SIPRI release as a tidy (iso3, year) frame, units checked, schema validated."""
     schema, expected_base = SCHEMAS[source_id]
-    path = workbook.require(workbook.raw_path(source_id, path), "raw file for source", source_id)
+    path = workbook.raw_path(source_id, path, "raw file for source")
     sheets = workbook.open_workbook(
         path, [SHEET_SHARE, SHEET_CURRENT, CONSTANT_SHEET_RE], fonts=True,
         fix="check that this is a SIPRI Military Expenditure Database workbook of the edition "

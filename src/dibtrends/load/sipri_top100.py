@@ -1,31 +1,17 @@
 """SIPRI Arms Industry Database: the Top 100 arms-producing and military services companies.
 
-Two editions of the company workbook, each its own id and processed table: ``sipri_top100_2023``
-(December 2024, 2002-2023, constant 2023 US$) and ``sipri_top100_2024`` (December 2025,
-2002-2024, constant 2024 US$). SIPRI revises earlier years between editions (figures, ranks,
-which companies make the list), so they are never mixed; :mod:`dibtrends.industry` compares them.
-
-Each workbook has a sheet per year (some names end in a space, ``'2010 '``): three title lines,
-the header on row 4, 100 ranked rows, then notes. Columns are found by their heading, never by
-position, since the layout differs by year and edition: 2002 has no previous-year columns; the
-edition's last year adds ``Notes (Y)`` and has no constant-price column (its prices *are* the
-constant prices, so ``arms_revenue_usd_m_constant`` is the current value). Headings are
-normalised (spacing, ``*Note (b)``, ``(c)``) before matching. A heading wrong in the published
-file is corrected only through ``header_fixes`` of the edition, which fails once the publisher
-corrects it: the December 2025 edition's 2023 sheet heads both constant-price columns "Arms
-revenues 2023 (constant 2024 prices)"; the second holds 2022 (the tests check it against the
-2022 sheet).
-
-Values are US$ m at current prices, rounded to US$ 10 m; ``. .`` (not available) and ``-`` (not
-in the previous Top 100) become null. The arms share is a fraction in the file, percent here.
-Rows of ``#REF!`` are debris; the 2019 ``CSIC - MERGED!``/``CSSC - MERGED!`` keep the marker in
-``sipri_notes``. ``Trans-European`` (control in several European countries) has no ``hq_iso3``.
-Chinese companies are included from 2015 only: totals break between 2014 and 2015.
-
-``sipri_top100_totals`` (December 2024) gives the published total per year in current and
-constant 2023 US$ bn; its note says 2022's total covers the companies of the 2023 list, parsed
-into ``company_set_year``. The December 2025 edition has no totals file: its totals are the sums
-of the 100 rows (``industry.annual_totals``), which is how SIPRI made the 2024 ones (tested).
+Two editions, each its own id and processed table (``sipri_top100_2023``: December 2024,
+constant 2023 US$; ``sipri_top100_2024``: December 2025, constant 2024 US$), never mixed: SIPRI
+revises earlier years between editions (``industry`` compares them). A sheet per year: title
+lines, the header on row 4, 100 ranked rows, notes. Columns are found by their normalised
+heading, since the layout differs by year (2002 has no previous-year columns; the last year has
+``Notes (Y)`` and no constant-price column, its prices *being* the constant ones). A heading the
+publisher got wrong is corrected only through the edition's ``header_fixes``, which fail once it
+is corrected (the December 2025 2023 sheet heads both constant-price columns "2023"; the second
+holds 2022). Values are US$ m rounded to 10 m; ``. .`` and ``-`` are null; the arms share is a
+fraction in the file, percent here; ``Trans-European`` companies have no ``hq_iso3``.
+``sipri_top100_totals`` (December 2024) gives the published totals; its note (2022's total
+covers the 2023 list) becomes ``company_set_year``. See docs/DATA_LOG.md.
 """
 
 from __future__ import annotations
@@ -69,10 +55,6 @@ class Edition:
     share_outliers: dict = field(default_factory=dict)
 
     @property
-    def table(self) -> str:
-        return self.source_id
-
-    @property
     def edition(self) -> str:
         return get_source(self.source_id).edition
 
@@ -87,9 +69,7 @@ EDITIONS = {e.source_id: e for e in (
             header_fixes={("2023", 10): ("Arms revenues 2023 (constant 2024 prices) note (d)",
                                          "Arms revenues 2022 (constant 2024 prices) note (d)")}),
 )}
-#: The newest edition: what the report's industry chapter reads.
-NEWEST = "sipri_top100_2024"
-PREVIOUS = "sipri_top100_2023"
+NEWEST = "sipri_top100_2024"  # what the report's industry chapter reads
 
 
 class Top100Schema(pa.DataFrameModel):
@@ -245,7 +225,7 @@ def _read_sheet(sheet: workbook.Sheet, first_year: int, ed: Edition) -> list[dic
         out.append({
             "source_id": ed.source_id, "edition": ed.edition, "year": year,
             **{name: r.get(f) for f, name in _FIELDS.items()},
-            "rank": int(r["rank"]), "rank_prev": r.get("rank_prev") and int(r["rank_prev"]),
+            **{f: None if r.get(f) is None else int(r[f]) for f in ("rank", "rank_prev")},
             "company": company, "sipri_notes": notes, "country_published": country,
             "hq_iso3": None if trans_european else sheet.iso3(
                 country, col=cols["country"], row=r["row"], column=country_head),
@@ -254,17 +234,6 @@ def _read_sheet(sheet: workbook.Sheet, first_year: int, ed: Edition) -> list[dic
             "constant_prices_year": ed.const_base_year, "sheet": sheet.name,
             "source_row": r["row"]})
     return out
-
-
-_TOP100_TYPES = {
-    "source_id": pl.String, "edition": pl.String, "year": pl.Int64, "rank": pl.Int64,
-    "rank_prev": pl.Int64, "company": pl.String, "sipri_notes": pl.String,
-    "country_published": pl.String, "hq_iso3": pl.String, "trans_european": pl.Boolean,
-    "arms_revenue_usd_m_current": pl.Float64, "arms_revenue_prev_usd_m_current": pl.Float64,
-    "total_revenue_usd_m_current": pl.Float64, "arms_share_of_revenue_pct": pl.Float64,
-    "constant_prices_year": pl.Int64, "arms_revenue_usd_m_constant": pl.Float64,
-    "arms_revenue_prev_usd_m_constant": pl.Float64, "sheet": pl.String, "source_row": pl.Int64,
-}
 
 
 def edition(source_id: str) -> Edition:
@@ -279,8 +248,7 @@ def edition(source_id: str) -> Edition:
 def load_top100(path: Path | None = None, source_id: str = NEWEST) -> pl.DataFrame:
     """Every company-year of one edition of the SIPRI Top 100, tidy and validated."""
     ed = edition(source_id)
-    path = workbook.require(workbook.raw_path(source_id, path),
-                            f"the SIPRI Top 100 workbook ({ed.edition})", source_id)
+    path = workbook.raw_path(source_id, path, f"the SIPRI Top 100 workbook ({ed.edition})")
     sheets = list(workbook.open_workbook(path, None, fix="").values())
     years = [int(s.name.strip()) for s in sheets if s.name.strip().isdigit()]
     if max(years, default=None) != ed.last_year:
@@ -289,7 +257,7 @@ def load_top100(path: Path | None = None, source_id: str = NEWEST) -> pl.DataFra
                         fix=("check that the file is the registered edition; a new edition "
                              "needs its own registry record and entry in EDITIONS."))
     rows = [r for s in sheets for r in _read_sheet(s, min(years), ed)]
-    df = pl.DataFrame(rows, schema=_TOP100_TYPES).sort("year", "rank")
+    df = pl.DataFrame(rows, schema=validate.dtypes(Top100Schema)).sort("year", "rank")
     # The base year has no constant-price column: its current prices are the constant prices.
     df = df.with_columns(
         pl.when(pl.col("year") == ed.const_base_year).then(pl.col("arms_revenue_usd_m_current"))
@@ -319,8 +287,7 @@ _SET_YEAR = re.compile(r"except the data for (\d{4}) and (\d{4}), which refers? 
 
 def load_totals(path: Path | None = None) -> pl.DataFrame:
     """SIPRI's published total arms revenue of the Top 100 per year (US$ bn)."""
-    path = workbook.require(workbook.raw_path(TOTALS_SOURCE_ID, path),
-                            "the SIPRI Top 100 totals workbook", TOTALS_SOURCE_ID)
+    path = workbook.raw_path(TOTALS_SOURCE_ID, path, "the SIPRI Top 100 totals workbook")
     sheet = next(iter(workbook.open_workbook(path, None, fix="").values()))
     lay = workbook.Layout(name=TOTALS_SOURCE_ID, where=f"{WHERE} (load_totals)",
                           fix="check the layout of the totals workbook.", years=(2002, None),
@@ -340,7 +307,7 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
                               fix="check the cell in the workbook.")
         return rows.select("year", pl.col("value").alias(column))
 
-    note = " ".join(str(r[0]) for r in sheet.rows if isinstance(r[0], str)
+    note = " ".join(r[0] for r in sheet.rows if r and isinstance(r[0], str)
                     and r[0].startswith("Note"))
     set_year: dict[int, int] = {}
     if "except" in note:

@@ -1,18 +1,12 @@
 """USGS Mineral Commodity Summaries 2024 data release: four small CSVs -> tidy, validated tables.
 
-All are about the United States in 2023 (UTF-8 with a byte-order mark):
-
-* Fig. 2 ``MCS2024_Fig2_Net_Import_Reliance.csv``: net import reliance (NIR, percent of apparent
-  consumption) for 63 commodities, with the major import sources 2019-2022 in descending order
-  of import share (the shares are not published). NIR is partly text: ``>95``, ``<50``, and in
-  USGS data sheets ``E`` (net exporter), ``W`` (withheld), ``NA`` (not available), ``XX`` (not
-  applicable). Every row is kept: the number in ``net_import_reliance_pct``, the qualifier in
-  ``nir_bound``, the printed text in ``nir_text``; an unknown token stops the load.
-* Fig. 3: per country, how many commodities it is a major import source for (the map's classes).
-* Table 4: the 2022 critical minerals, their applications, and an NIR printed *without* Fig. 2's
-  qualifiers (Titanium ``95`` where Fig. 2 says ``>95``): use Fig. 2 for bounds.
-* Table 5: production, apparent consumption, NIR and the leading import source per critical
-  mineral; ``W`` = withheld, ``NA`` = not available.
+All describe the United States in 2023. Fig. 2: net import reliance (NIR) of 63 commodities and
+their major import sources 2019-2022 in descending order of share (shares unpublished). NIR is
+partly text (``>95``, ``<50``, ``E`` exporter, ``W`` withheld, ``NA``, ``XX``): every row is
+kept, the number in ``net_import_reliance_pct``, the qualifier in ``nir_bound``, the text in
+``nir_text``; an unknown token stops the load. Fig. 3: per country, for how many commodities it
+is a major source. Table 4: critical minerals and their uses, NIR printed *without* Fig. 2's
+qualifiers (use Fig. 2 for bounds). Table 5: production, consumption, NIR and leading source.
 """
 
 from __future__ import annotations
@@ -29,7 +23,7 @@ from ..sources import USGS_FIG2 as FIG2
 from ..sources import USGS_FIG3 as FIG3
 from ..sources import USGS_T4 as T4
 from ..sources import USGS_T5 as T5
-from ..validate import validated
+from ..validate import dtypes, validated
 from . import workbook
 
 WHERE = "src/dibtrends/load/usgs.py"
@@ -172,10 +166,12 @@ class SalientSchema(pa.DataFrameModel):
         return data.lazyframe.select(~is_nir | pl.col("value").is_null() | (pl.col("value") <= 100))
 
 
-def _read(source_id: str, path: Path | None, columns: list[str], **kw) -> tuple[Path, pl.DataFrame]:
-    """The file's cells as stripped text, its header checked against ``columns``."""
+def _read(source_id: str, path: Path | None, columns: list[str], key: str,
+          **kw) -> tuple[Path, pl.DataFrame]:
+    """The file's cells as stripped text, its header checked; ``key`` names a row."""
     path = workbook.raw_path(source_id, path)
-    return path, workbook.csv(path, columns, where=WHERE, strip=True, source_id=source_id, **kw)
+    return path, workbook.csv(path, columns, where=WHERE, strip=True, source_id=source_id,
+                              key=[key], **kw)
 
 
 def parse_nir(text: str | None, *, file, column: str, row) -> tuple[float | None, str]:
@@ -211,39 +207,28 @@ def parse_quantity(text: str | None, *, file, column: str, row) -> tuple[float |
     return float(match["num"].replace(",", "")), ("lt" if match["op"] else "reported")
 
 
-def _row(i: int, label: str, name: str) -> str:
-    """A row reference a person can find: the file line (header = line 1) and its name."""
-    return f"{i + 2} ({label} {name!r})"
-
-
 def _fig2(path: Path | None) -> tuple[Path, pl.DataFrame]:
     path, df = _read(FIG2, path, ["Source", "Import_Share_Order", "Commodity", NIR,
-                                  SOURCES_COLUMN, "Notes"])
-    for i, (edition, order, name) in enumerate(
-            df.select("Source", "Import_Share_Order", "Commodity").iter_rows()):
-        if edition != "MCS2024":
-            raise DataError(path, f"edition {edition!r} is not MCS2024", column="Source",
-                            row=_row(i, "commodity", name),
-                            fix="this loader reads the MCS 2024 release; register the new edition "
-                                "in src/dibtrends/sources.py first.")
-        if order is None or not order.isdigit():
-            raise DataError(path, f"order {order!r} is not a whole number",
-                            column="Import_Share_Order", row=_row(i, "commodity", name),
-                            fix="check the value in the USGS file.")
-        if not name:
-            raise DataError(path, "empty commodity name", column="Commodity", row=i + 2,
-                            fix="check the row in the USGS file.")
+                                  SOURCES_COLUMN, "Notes"], "Commodity",
+                     required={"Commodity": "check the row in the USGS file."},
+                     types={"Import_Share_Order": pl.Int64})
+    if (other := df.with_row_index("i").filter(pl.col("Source") != "MCS2024")).height:
+        i, edition, name = other.select("i", "Source", "Commodity").row(0)
+        raise DataError(path, f"edition {edition!r} is not MCS2024", column="Source",
+                        row=workbook.line(i, {"Commodity": name}),
+                        fix="this loader reads the MCS 2024 release; register the new edition in "
+                            "src/dibtrends/sources.py first.")
     return path, df
 
 
 def load_net_import_reliance(path: Path | None = None) -> pl.DataFrame:
     """U.S. net import reliance 2023, with the qualifier kept (Fig. 2)."""
     path, raw = _fig2(path)
-    parsed = [parse_nir(text, file=path, column=NIR, row=_row(i, "commodity", name))
+    parsed = [parse_nir(text, file=path, column=NIR, row=workbook.line(i, {"Commodity": name}))
               for i, (name, text) in enumerate(raw.select("Commodity", NIR).iter_rows())]
     df = raw.select(
         pl.col("Commodity").alias("commodity"),
-        pl.col("Import_Share_Order").cast(pl.Int64).alias("fig2_order"),
+        pl.col("Import_Share_Order").alias("fig2_order"),
         pl.lit(DATA_YEAR, pl.Int64).alias("year"),
         pl.Series("net_import_reliance_pct", [p[0] for p in parsed], pl.Float64),
         pl.Series("nir_bound", [p[1] for p in parsed], pl.String),
@@ -262,7 +247,7 @@ def load_import_sources(path: Path | None = None) -> pl.DataFrame:
     rows = []
     for i, (name, listed, notes) in enumerate(
             raw.select("Commodity", SOURCES_COLUMN, "Notes").iter_rows()):
-        where = _row(i, "commodity", name)
+        where = workbook.line(i, {"Commodity": name})
         if not listed:
             raise DataError(path, "no import sources listed", column=SOURCES_COLUMN, row=where,
                             fix="check the row in the USGS file.")
@@ -273,45 +258,43 @@ def load_import_sources(path: Path | None = None) -> pl.DataFrame:
                 raise DataError(path, f"empty country in {listed!r}", column=SOURCES_COLUMN,
                                 row=where, fix="check for a doubled comma in the USGS file.")
             codes.append(code := iso3(country, file=path, column=SOURCES_COLUMN, row=where))
-            rows.append((name, rank, country, code, hong_kong and code == "CHN"))
+            rows.append((name, rank, country, code, hong_kong and code == "CHN",
+                         *SOURCES_PERIOD, FIG2))
         if hong_kong and "CHN" not in codes:
             raise DataError(path, "Notes mention Hong Kong with China but China is not listed",
                             column="Notes", row=where, fix="check the row in the USGS file.")
-    df = pl.DataFrame(rows, orient="row", schema={
-        "commodity": pl.String, "rank": pl.Int64, "source_country": pl.String,
-        "iso3": pl.String, "includes_hong_kong": pl.Boolean}).with_columns(
-        pl.lit(SOURCES_PERIOD[0], pl.Int64).alias("period_start"),
-        pl.lit(SOURCES_PERIOD[1], pl.Int64).alias("period_end"),
-        pl.lit(FIG2).alias("source_id"))
+    df = pl.DataFrame(rows, orient="row", schema=dtypes(ImportSourcesSchema))
     return validated(df, ImportSourcesSchema, path, key=["commodity", "rank"])
 
 
 def load_import_source_counts(path: Path | None = None) -> pl.DataFrame:
     """Fig. 3: number of commodities for which each country is a major U.S. import source."""
-    path, raw = _read(FIG3, path, ["Country", "Commodity_Count", "Map_Class"])
-    rows = []
-    for i, (country, count, klass) in enumerate(raw.iter_rows()):
-        where = _row(i, "country", country)
-        if count is None or not count.isdigit():
-            raise DataError(path, f"count {count!r} is not a whole number",
-                            column="Commodity_Count", row=where, fix="check the USGS file.")
-        if (bounds := re.fullmatch(r"(\d+) to (\d+)", klass or "")) is None:
-            raise DataError(path, f"map class {klass!r} is not 'N to M'", column="Map_Class",
-                            row=where, fix="update load_import_source_counts for the new format.")
-        rows.append((country, iso3(country, file=path, column="Country", row=where), int(count),
-                     klass, int(bounds[1]), int(bounds[2])))
-    df = pl.DataFrame(rows, orient="row", schema={
-        "country": pl.String, "iso3": pl.String, "commodity_count": pl.Int64,
-        "map_class": pl.String, "map_class_min": pl.Int64, "map_class_max": pl.Int64,
-    }).with_columns(pl.lit(FIG3).alias("source_id"))
+    path, raw = _read(FIG3, path, ["Country", "Commodity_Count", "Map_Class"], "Country",
+                      types={"Commodity_Count": pl.Int64})
+    bounds = pl.col("Map_Class").str.extract_groups(r"^(\d+) to (\d+)$")
+    df = raw.with_row_index("i").with_columns(bounds.struct.field("1").cast(pl.Int64).alias("lo"),
+                                              bounds.struct.field("2").cast(pl.Int64).alias("hi"))
+    if (odd := df.filter(pl.col("lo").is_null())).height:
+        i, country, klass = odd.select("i", "Country", "Map_Class").row(0)
+        raise DataError(path, f"map class {klass!r} is not 'N to M'", column="Map_Class",
+                        row=workbook.line(i, {"Country": country}),
+                        fix="update load_import_source_counts for the new format.")
+    codes = [iso3(c, file=path, column="Country", row=workbook.line(i, {"Country": c}))
+             for i, c in enumerate(df["Country"])]
+    df = df.select(pl.col("Country").alias("country"), pl.Series("iso3", codes, pl.String),
+                   pl.col("Commodity_Count").alias("commodity_count"),
+                   pl.col("Map_Class").alias("map_class"), pl.col("lo").alias("map_class_min"),
+                   pl.col("hi").alias("map_class_max"), pl.lit(FIG3).alias("source_id"))
     return validated(df, ImportSourceCountsSchema, path, key=["country"])
 
 
 def load_critical_minerals_end_use(path: Path | None = None) -> pl.DataFrame:
     """Table 4: critical minerals, primary applications, NIR as printed there (no qualifiers)."""
-    path, raw = _read(T4, path, ["Critical Mineral", "Primary Applications", NIR])
+    path, raw = _read(T4, path, ["Critical Mineral", "Primary Applications", NIR],
+                      "Critical Mineral")
     values = [None if text in (None, "") else  # USGS leaves single rare-earth elements blank
-              parse_nir(text, file=path, column=NIR, row=_row(i, "mineral", name))[0]
+              parse_nir(text, file=path, column=NIR,
+                        row=workbook.line(i, {"Critical Mineral": name}))[0]
               for i, (name, text) in enumerate(raw.select("Critical Mineral", NIR).iter_rows())]
     df = raw.select(
         pl.col("Critical Mineral").alias("critical_mineral"),
@@ -335,14 +318,12 @@ def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
     project carries someone else's classification under USGS's name.
     """
     path, raw = _read(T5, path, ["Critical_mineral", *SALIENT_STATISTICS, "Source"],
-                      extra=("Alliance",))
+                      "Critical_mineral", extra=("Alliance",),
+                      required={"Source": "name the leading import source, as USGS does."})
     rows = []
     for i, record in enumerate(raw.iter_rows(named=True)):
         name, top = record["Critical_mineral"], record["Source"]
-        where = _row(i, "mineral", name)
-        if not top:
-            raise DataError(path, "no leading import source", column="Source", row=where,
-                            fix="check the row in the USGS file.")
+        where = workbook.line(i, {"Critical_mineral": name})
         top_iso3 = iso3(top, file=path, column="Source", row=where)
         for column, statistic in SALIENT_STATISTICS.items():
             text, unit = record[column], QUANTITY_UNIT
@@ -356,12 +337,8 @@ def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
                 unit = "pct"
             else:
                 value, flag = parse_quantity(text, file=path, column=column, row=where)
-            rows.append((name, statistic, value, unit, flag, text, top, top_iso3))
-    df = pl.DataFrame(rows, orient="row", schema={
-        "critical_mineral": pl.String, "statistic": pl.String, "value": pl.Float64,
-        "unit": pl.String, "flag": pl.String, "value_text": pl.String,
-        "top_import_source": pl.String, "top_import_source_iso3": pl.String,
-    }).with_columns(pl.lit(DATA_YEAR, pl.Int64).alias("year"), pl.lit(T5).alias("source_id"))
+            rows.append((name, statistic, value, unit, flag, text, top, top_iso3, DATA_YEAR, T5))
+    df = pl.DataFrame(rows, orient="row", schema=dtypes(SalientSchema))
     return validated(df, SalientSchema, path, key=["critical_mineral", "statistic"])
 
 

@@ -1,8 +1,7 @@
 """The one reader of the publishers' workbooks and CSVs: a declarative :class:`Layout` in, a tidy
-long Polars frame out. Every way a file can differ from its layout (a sheet, line, heading, year
-or cell that is not what the layout says) raises :class:`DataError` naming the file, the sheet,
-the cell, what was expected, what was found, and the fix; the publisher modules hold only their
-layouts and the tidying that truly differs."""
+long frame out. Every way a file differs from its layout (a sheet, line, heading, year or cell)
+is a :class:`DataError` naming the file, sheet, cell, what was expected, what was found, and the
+fix; the publisher modules hold their layouts and only the tidying that truly differs."""
 
 from __future__ import annotations
 
@@ -30,34 +29,32 @@ def norm(text) -> str:
     return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
 
 
-def squash(text) -> str:
-    """Unit phrases compared without spaces or dots ('US $m.' reads 'us$m')."""
-    return re.sub(r"[\s.]+", "", str(text).lower())
-
-
 def text(v) -> str | None:
     """A cell as a heading or label reads: whole numbers without '.0', None when empty."""
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer():
+    if _number(v) and float(v).is_integer():
         return str(int(v))
     return (str(v).strip() or None) if v is not None else None
 
 
 def letter(col: int) -> str:
     """Excel's name of a column: 1 -> 'A', 28 -> 'AB'."""
-    name = ""
-    while col > 0:
-        col, rest = divmod(col - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+    from openpyxl.utils import get_column_letter  # openpyxl only where a workbook is read
+
+    return get_column_letter(col)
 
 
 def require(path: Path, what: str, source_id: str | None = None, fix: str | None = None) -> Path:
     """``path``, or a DataError saying how to get the missing file."""
-    path = Path(path)
-    if not path.exists():
+    if not Path(path).exists():
         raise DataError(path, f"{what}{f' ({source_id})' if source_id else ''} is missing",
                         fix=fix or FETCH_FIX.format(id=source_id or ""))
-    return path
+    return Path(path)
+
+
+def raw_path(source_id: str, path: Path | str | None, what: str | None = None) -> Path:
+    """``path``, or ``source_id``'s registered file in data/raw; given ``what``, it must exist."""
+    path = Path(path) if path else paths.RAW / get_source(source_id).filename
+    return require(path, what, source_id) if what else path
 
 
 @dataclass
@@ -69,6 +66,7 @@ class Sheet:
     rows: list[tuple]
     rgb: dict[tuple[int, int], str] | None = None  # font colour of numeric cells, if read
     columns: dict[str, int] = field(default_factory=dict)  # field -> column, once read
+    heads: dict[int, str] | None = None  # column -> heading, where messages name headings
 
     def cell(self, r: int, c: int):
         row = self.rows[r - 1] if 0 < r <= len(self.rows) else ()
@@ -76,11 +74,12 @@ class Sheet:
 
     def error(self, problem: str, *, col: int | None = None, row=None, column: str | None = None,
               fix: str | None = None) -> DataError:
-        """A DataError at a cell; ``column`` (a heading) replaces the 'SHEET!B' reference."""
+        """A DataError at a cell: its column is its heading (if so read) or 'SHEET!B'."""
         cell = f", cell {letter(col)}{row}" if col and isinstance(row, int) else ""
-        ref = column if column is not None else f"{self.name}!{letter(col)}" if col else None
-        return DataError(self.file, f"sheet {self.name!r}{cell}: {problem}", column=ref, row=row,
-                         fix=fix)
+        if column is None and col:
+            column = self.heads.get(col) if self.heads is not None else f"{self.name}!{letter(col)}"
+        return DataError(self.file, f"sheet {self.name!r}{cell}: {problem}", column=column,
+                         row=row, fix=fix)
 
     def iso3(self, name: str, *, col: int, row: int, column: str | None = None) -> str:
         try:
@@ -90,50 +89,43 @@ class Sheet:
                              column=column, fix=exc.fix) from None
 
 
-def open_workbook(path: Path, sheets: Sequence[str | re.Pattern] | None, *, fix: str,
+def open_workbook(path: Path, sheets: Sequence[str | re.Pattern] | None, *, fix: str = "",
                   fonts: bool = False) -> dict:
-    """The sheets asked for (a name, or a pattern exactly one name matches; None: all), each a
-    :class:`Sheet` keyed as asked; a missing sheet names the workbook's sheets."""
-    import openpyxl  # here, not at import: the chapters read curated tables without it
+    """The sheets asked for (names, or patterns one name matches; None: all) keyed as asked;
+    ``fonts`` also reads the colours of numeric cells."""
+    import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         names = wb.sheetnames
         found = {w: [n for n in names if (w.fullmatch(n.strip()) if isinstance(w, re.Pattern)
                                           else n == w)] for w in sheets or names}
-        absent = [getattr(w, "pattern", w) for w, hits in found.items() if len(hits) != 1]
-        if absent:
+        if absent := [getattr(w, "pattern", w) for w, hits in found.items() if len(hits) != 1]:
             raise DataError(path, f"sheet(s) {', '.join(map(repr, absent))} not found (or found "
                             f"twice); the workbook has {', '.join(map(repr, names))}",
                             column="sheet", fix=fix)
-        return {w: _sheet(Path(path), wb[hits[0]], fonts) for w, hits in found.items()}
+        out = {}
+        for w, (name, *_) in found.items():
+            rows, rgb = [], {} if fonts else None
+            for r, cells in enumerate(wb[name].iter_rows(values_only=not fonts), start=1):
+                rows.append(tuple(c.value for c in cells) if fonts else tuple(cells))
+                for c, cell in enumerate(cells if fonts else (), start=1):
+                    if _number(cell.value) and (colour := _rgb(cell)):
+                        rgb[r, c] = colour
+            out[w] = Sheet(Path(path), name, rows, rgb)
+        return out
     finally:
         wb.close()
 
 
-def _sheet(path: Path, ws, fonts: bool) -> Sheet:
-    if not fonts:
-        return Sheet(path, ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)])
-    rows, rgb = [], {}
-    for r, cells in enumerate(ws.iter_rows(), start=1):
-        rows.append(tuple(c.value for c in cells))
-        for c, cell in enumerate(cells, start=1):
-            if isinstance(cell.value, (int, float)) and (colour := _rgb(cell)):
-                rgb[r, c] = colour
-    return Sheet(path, ws.title, rows, rgb)
-
-
 def _rgb(cell) -> str | None:
-    color = getattr(getattr(cell, "font", None), "color", None)
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    color = cell.font.color
     if color is not None and color.type == "rgb" and isinstance(color.rgb, str):
         return color.rgb[-6:].upper()
-    if color is not None and color.type == "indexed" and color.indexed is not None:
-        from openpyxl.styles.colors import COLOR_INDEX
-
-        try:
-            return COLOR_INDEX[color.indexed][-6:].upper()
-        except IndexError:
-            return None
+    if color is not None and color.type == "indexed" and (i := color.indexed) is not None:
+        return COLOR_INDEX[i][-6:].upper() if 0 <= i < len(COLOR_INDEX) else None
     return None
 
 
@@ -145,10 +137,10 @@ class Layout:
     fix: str                       # what to do when the file differs from this layout
     where: str = "the loader"      # the module holding the layout, for fixes
     fix_years: str | None = None   # ... when the year headings differ (default: fix)
-    measure: str | None = None     # the tidy column the values become (named in unit errors)
+    measure: str | None = None     # the tidy column the values become, named in unit errors
     unit: str = ""                 # what the values are, in words
     lines: tuple[tuple[str, str], ...] = ()  # (what, text): lines above the header, in order
-    words: tuple[str, ...] = ()    # phrases (squash) the text above the header must contain
+    words: tuple[str, ...] = ()    # phrases the text above the header holds (no spaces, dots)
     header: int | None = None      # the header's row; None: the first with years (or headings)
     header_cell: tuple[int, str] | None = None  # (column, text) marking the header row
     search: int = 40               # rows searched for the header
@@ -160,12 +152,9 @@ class Layout:
     optional: Mapping[str, str] = field(default_factory=dict)  # field -> heading, if present
     text: frozenset[str] = frozenset()      # fields holding text (labels), not numbers
     required: frozenset[str] = frozenset()  # fields no data row may leave empty
-    renames: Mapping[int, tuple[str, str]] = field(default_factory=dict)  # col -> (as published,
-    #                                         corrected): a heading wrong in the published file
-    strict: bool = False           # every heading must be a year or a field
+    renames: Mapping[int, tuple[str, str]] = field(default_factory=dict)  # col -> (wrong, right)
     heading: Callable[[object], str] = norm  # how headings are compared
-    labels: Mapping[str, int] = field(default_factory=dict)  # label -> column; < 0: left of the
-    #                                         first value column
+    labels: Mapping[str, int] = field(default_factory=dict)  # label -> col (< 0: left of values)
     sections: tuple[str, ...] = ()  # headings in the first label column, in this order
     stop: str | None = None        # a row whose first text matches this (norm) ends the table
     stray: frozenset = frozenset()  # unlabelled rows holding only these are spreadsheet debris
@@ -177,14 +166,14 @@ class Layout:
 def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
     """The table ``lay`` describes, long: one row per value cell (``row``, ``col``, the labels,
     ``section``, ``key`` (field or year), ``year``, ``flag``, ``value``, ``marker``, ``text``,
-    ``rgb``). ``check=False`` leaves text cells marked 'bad' for :func:`check_cells`."""
-    top = _lines(sheet, lay)
-    hrow = _header_row(sheet, lay, top)
+    ``rgb``); ``check=False`` leaves text cells marked 'bad' for :func:`check_cells`."""
+    hrow = _header_row(sheet, lay, _lines(sheet, lay))
     heads = _headings(sheet, lay, hrow)
+    sheet.heads = heads if lay.refs == "heading" else None
     if lay.words:
         above = " ".join(t for row in sheet.rows[:hrow - 1] for v in row if (t := text(v)))
-        absent = [w for w in lay.words if w not in squash(above)]
-        if absent:
+        # unit phrases compared without spaces or dots: 'US $m.' reads 'us$m'
+        if absent := [w for w in lay.words if w not in re.sub(r"[\s.]+", "", above.lower())]:
             raise sheet.error(f"the lines above the header do not say the values are {lay.unit} "
                               f"(expected words {absent!r} in {above[:160]!r})",
                               column=lay.measure, row=f"1-{hrow - 1}", fix=lay.fix)
@@ -193,52 +182,49 @@ def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
     values |= {c: (f, None, False) for f, c in fields.items() if f not in lay.text}
     first = min(values, default=1)
     labels = {n: c if c > 0 else first + c for n, c in lay.labels.items()}
-    labels |= {f: fields.get(f, 0) for f in lay.text}  # an absent optional one: empty
+    labels |= {f: fields.get(f, 0) for f in {**lay.columns, **lay.optional} if f in lay.text}
     sheet.columns = {**labels, **{k: c for c, (k, _, _) in values.items()}}
-    names = list(lay.labels) or list(labels)  # the labels that say whose row it is
-    ref, rgb = _refs(lay, heads), sheet.rgb or {}
+    names = list(lay.labels) or list(labels)[:1]  # the labels that say whose row it is
+    rgb = sheet.rgb or {}
     out, sections, section, seen = [], list(lay.sections), None, []
     for r in range(hrow + 1, len(sheet.rows) + 1):
-        lead = next((t for v in sheet.rows[r - 1] if isinstance(v, str) and (t := v.strip())), "")
+        lead = next((v.strip() for v in sheet.rows[r - 1] if isinstance(v, str) and v.strip()), "")
         if lay.stop and lead and re.match(lay.stop, norm(lead)):
             break
-        labs = {n: _label(sheet.cell(r, c), lay) for n, c in labels.items()}
+        labs = {n: None if (t := text(sheet.cell(r, c))) in lay.missing else t
+                for n, c in labels.items()}
         cells = {c: sheet.cell(r, c) for c in values}
-        filled = [v for v in [sheet.cell(r, c) for c in labels.values()] + list(cells.values())
-                  if not _empty(v, lay)]
-        if not filled or all((v.strip() if isinstance(v, str) else v) in lay.stray
-                             for v in filled):
+        given = [sheet.cell(r, c) for c in labels.values()] + list(cells.values())
+        if all((v.strip() if isinstance(v, str) else v) in lay.stray
+               for v in given if not _empty(v, lay)):
             continue  # a blank row, or debris left in the publisher's spreadsheet
-        if (lay.sections and labs[names[0]] and not any(labs[n] for n in names[1:])
-                and all(_empty(v, lay) for v in cells.values())):
+        named = [labs[n] for n in names]
+        if lay.sections and named[0] and not any(named[1:]) and all(
+                _empty(v, lay) for v in cells.values()):
             want = sections[0] if sections else "(no further heading)"
-            if norm(labs[names[0]]) != norm(want):
-                raise sheet.error(f"the heading reads {labs[names[0]]!r}, expected {want!r}",
+            if norm(named[0]) != norm(want):
+                raise sheet.error(f"the heading reads {named[0]!r}, expected {want!r}",
                                   col=labels[names[0]], row=r, fix=lay.fix)
-            section = sections.pop(0)
-            seen.append(section)
+            seen.append(section := sections.pop(0))
             continue
-        if not any(labs[n] for n in names):
+        if not any(named):
             if any(_number(v) for v in cells.values()):
                 col = labels[names[-1]] if names else first
                 raise sheet.error(f"a row holds numbers but no {' or '.join(names) or 'label'}",
-                                  col=col, row=r, column=ref(col),
+                                  col=col, row=r,
                                   fix="label the row (a name cell may have been emptied), or "
                                       "delete it if it is not data (a total row added).")
             continue
         if lay.sections and section is None:
             raise sheet.error(f"a data row comes before the first heading {lay.sections[0]!r}",
                               col=labels[names[0]], row=r, fix=lay.fix)
-        for f in lay.required:
-            c = fields.get(f) or labels.get(f)
-            if c and _empty(sheet.cell(r, c), lay):
-                raise sheet.error(f"the {heads.get(c, f)!r} cell is empty in a row with data "
-                                  f"({', '.join(map(str, filter(None, labs.values())))})",
-                                  col=c, row=r, column=ref(c),
-                                  fix="check the row in the workbook: every row needs one.")
+        for c in sorted(sheet.columns[f] for f in lay.required if sheet.columns.get(f)):
+            if _empty(sheet.cell(r, c), lay):
+                raise sheet.error(f"the {heads.get(c)!r} cell is empty in a row with data "
+                                  f"({', '.join(filter(None, labs.values()))})", col=c, row=r,
+                                  fix="check the row: every row needs one.")
         for c, (key, year, flag) in values.items():
-            value, marker, shown = _classify(cells[c], lay)
-            out.append((r, c, *labs.values(), section, key, year, flag, value, marker, shown,
+            out.append((r, c, *labs.values(), section, key, year, flag, *_classify(cells[c], lay),
                         rgb.get((r, c))))
     if lay.sections and seen != list(lay.sections):
         raise sheet.error(f"found headings {seen}, expected {list(lay.sections)}",
@@ -248,40 +234,29 @@ def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
         "section": pl.String, "key": pl.String, "year": pl.Int64, "flag": pl.Boolean,
         "value": pl.Float64, "marker": pl.String, "text": pl.String, "rgb": pl.String})
     if check:
-        check_cells(df, sheet, lay, ident=[*names, "key"], heads=heads)
+        check_cells(df, sheet, lay, ident=[*names, "key"])
     return df
 
 
-def check_cells(df: pl.DataFrame, sheet: Sheet, lay: Layout, ident: Sequence[str] = (),
-                heads: Mapping[int, str] | None = None) -> None:
-    """Stop at the first value cell that is neither a number nor one of the layout's markers;
-    ``ident`` names the columns that say whose value it is."""
-    bad = df.filter(pl.col("marker") == "bad")
-    if bad.height:
+def check_cells(df: pl.DataFrame, sheet: Sheet, lay: Layout, ident: Sequence[str]) -> None:
+    """Stop at the first cell neither a number nor a marker; ``ident``: whose value it is."""
+    if (bad := df.filter(pl.col("marker") == "bad")).height:
         b = bad.row(0, named=True)
-        who = " ".join(str(b[k]) for k in ident if b[k] is not None)
         allowed = sorted(lay.missing | set(lay.markers))
         raise sheet.error(
-            f"{bad.height} value cell(s) hold something that is neither a number nor a marker "
-            f"{allowed}; the first, for {who}, is {b['text']!r}", col=b["col"], row=b["row"],
-            column=_refs(lay, heads or {})(b["col"]), fix=CELL_FIX.format(where=lay.where))
-
-
-def _refs(lay: Layout, heads: Mapping[int, str]) -> Callable[[int], str | None]:
-    return lambda c: heads.get(c) if lay.refs == "heading" else None
-
-
-def _empty(v, lay: Layout) -> bool:
-    return v is None or isinstance(v, str) and (not v.strip() or v.strip() in lay.missing)
+            f"{bad.height} value cell(s) hold something that is "
+            + (f"neither a number nor one of the markers {allowed}" if allowed else "not a number")
+            + "; the first, for "
+            f"{' '.join(str(b[k]) for k in ident if b[k] is not None)}, is {b['text']!r}",
+            col=b["col"], row=b["row"], fix=CELL_FIX.format(where=lay.where))
 
 
 def _number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _label(v, lay: Layout) -> str | None:
-    t = text(v) if not isinstance(v, str) else v.strip() or None
-    return None if t in lay.missing else t
+def _empty(v, lay: Layout) -> bool:
+    return v is None or isinstance(v, str) and (not v.strip() or v.strip() in lay.missing)
 
 
 def _classify(v, lay: Layout) -> tuple[float | None, str | None, str | None]:
@@ -297,49 +272,45 @@ def _classify(v, lay: Layout) -> tuple[float | None, str | None, str | None]:
 
 
 def _lines(sheet: Sheet, lay: Layout) -> int:
-    """The row of the last of ``lay.lines`` (title, units...), each checked word for word."""
+    """The row of the last of ``lay.lines``, each the first text below the one before."""
     r = 0
     for i, (what, expected) in enumerate(lay.lines):
         rows = range(1, 25) if i == 0 else range(r + 1, r + 4)
-        for r in rows:
-            c, found = next(((c, t) for c, v in enumerate(sheet.rows[r - 1] if r <= len(
-                sheet.rows) else (), start=1) if isinstance(v, str) and (t := v.strip())),
-                (None, None))
-            if found is not None:
-                if norm(found) != norm(expected):
-                    raise sheet.error(f"the {what} reads {found!r}, expected {expected!r}",
-                                      col=c, row=r, fix=lay.fix)
-                break
-        else:
+        hit = next(((r, c, t) for r in rows for c, v in enumerate(
+            sheet.rows[r - 1] if r <= len(sheet.rows) else (), start=1)
+            if isinstance(v, str) and (t := v.strip())), None)
+        if hit is None:
             raise sheet.error(f"no {what} found (expected {expected!r})", col=2,
                               row=f"{rows.start}-{rows.stop - 1}", fix=lay.fix)
+        r, c, found = hit
+        if norm(found) != norm(expected):
+            raise sheet.error(f"the {what} reads {found!r}, expected {expected!r}", col=c, row=r,
+                              fix=lay.fix)
     return r
 
 
 def _header_row(sheet: Sheet, lay: Layout, top: int) -> int:
     if lay.header_cell:
         c, marker = lay.header_cell
-        end = min(lay.search, len(sheet.rows))
-        found = next((r for r in range(1, end + 1) if text(sheet.cell(r, c)) == marker), None)
-        if lay.header is None or found == lay.header:
-            if found:
-                return found
+        found = next((r for r in range(1, min(lay.search, len(sheet.rows)) + 1)
+                      if text(sheet.cell(r, c)) == marker), None)
+        if found and lay.header in (None, found):
+            return found
         where = f"found on row {found}" if found else f"not found in the first {lay.search} rows"
         raise sheet.error(f"header cell {marker!r} expected on row {lay.header}, {where}",
                           col=c, row=lay.header, fix=lay.fix,
                           column=marker if lay.refs == "heading" else None)
     if lay.header:
         return lay.header
-    span = range(top + 1, min(top + lay.search, len(sheet.rows)) + 1)
-    for r in span:
+    span = range(top + 1, top + lay.search + 1)
+    for r in span[:len(sheet.rows) - top]:
         heads = [t for v in sheet.rows[r - 1] if (t := text(v))]
-        if (len([t for t in heads if _year(t, lay)]) >= 2) if lay.years else heads:
+        if len([t for t in heads if _year(t, lay)]) >= 2 if lay.years else heads:
             return r
     want = (f"the years {lay.years[0]} to {lay.years[1] or 'the latest'}" if lay.years
             else f"the headings {list(lay.columns.values())}")
     raise sheet.error(f"no header row found below row {top} (expected {want})", col=4,
-                      row=f"{span.start}-{span.start + lay.search - 1}",
-                      fix=lay.fix_years or lay.fix)
+                      row=f"{span.start}-{span.stop - 1}", fix=lay.fix_years or lay.fix)
 
 
 def _year(t: str, lay: Layout) -> tuple[int, bool] | None:
@@ -351,10 +322,10 @@ def _year(t: str, lay: Layout) -> tuple[int, bool] | None:
 def _headings(sheet: Sheet, lay: Layout, hrow: int) -> dict[int, str]:
     heads = {c: t for c, v in enumerate(sheet.rows[hrow - 1], start=1) if (t := text(v))}
     for c, (published, corrected) in lay.renames.items():
-        if sheet.cell(hrow, c) != published:
+        if (found := sheet.cell(hrow, c)) != published:
             raise sheet.error(
                 f"the header fix for column {c} expects {published!r} but the file has "
-                f"{sheet.cell(hrow, c)!r}", col=c, row=hrow, column=str(sheet.cell(hrow, c)),
+                f"{found!r}", col=c, row=hrow, column=str(found),
                 fix="the publisher changed this header: check what the column holds and update "
                     f"or remove the correction (header_fixes) in {lay.where}.")
         heads[c] = corrected
@@ -366,71 +337,65 @@ def _years(sheet: Sheet, lay: Layout, hrow: int, heads: dict[int, str]) -> dict:
     found = {c: y for c, t in heads.items() if (y := _year(t, lay))}
     cols, first = sorted(found), lay.years[0]
     years = [found[c][0] for c in cols]
-    last = lay.years[1] or max(years, default=first)
-    missing = sorted(set(range(first, last + 1)) - set(years))
-    extra = sorted(set(years) - set(range(first, last + 1)))
+    want = set(range(first, (lay.years[1] or max(years, default=first)) + 1))
+    missing, extra = sorted(want - set(years)), sorted(set(years) - want)
     dupes = sorted({y for y in years if years.count(y) > 1})
     start = cols[0] if cols else 1
     if (missing or extra or dupes or years != sorted(years)
             or cols != list(range(start, start + len(cols)))):
         raise sheet.error(
             f"the year header row should hold {first} to {lay.years[1] or 'the latest year'} "
-            f"({lay.name}) in order in adjacent columns; found {years}"
-            + (f", missing {missing}" if missing else "")
-            + (f", unexpected {extra}" if extra else "")
-            + (f", repeated {dupes}" if dupes else ""),
+            f"({lay.name}) in order in adjacent columns; found {years}" + "".join(
+                f", {what} {v}" for what, v in (("missing", missing), ("unexpected", extra),
+                                                ("repeated", dupes)) if v),
             col=start + missing[0] - first if missing else start, row=hrow,
-            column=heads.get(start) if lay.refs == "heading" else None,
             fix=lay.fix_years or lay.fix)
     for c in cols:
-        year, flagged = found[c]
-        if lay.suffix and flagged != (year in lay.suffixed):
-            raise sheet.error(f"the heading for {year} reads {heads[c]!r}, but {lay.name} marks "
-                              f"{lay.suffix_means} (suffix {lay.suffix!r}) and no other year",
-                              col=c, row=hrow, fix=lay.fix_years or lay.fix)
+        if lay.suffix and found[c][1] != (found[c][0] in lay.suffixed):
+            raise sheet.error(f"the heading for {found[c][0]} reads {heads[c]!r}, but {lay.name} "
+                              f"marks {lay.suffix_means} (suffix {lay.suffix!r}) and no other "
+                              "year", col=c, row=hrow, fix=lay.fix_years or lay.fix)
     return {c: (str(found[c][0]), *found[c]) for c in cols}
 
 
 def _fields(sheet: Sheet, lay: Layout, hrow: int, heads: dict[int, str], years) -> dict:
-    """{field: column} for the named columns, each heading once; required ones present."""
+    """{field: column} for the named columns, each heading once, the required ones present."""
     keyed: dict[str, int] = {}
     for c, h in heads.items():
-        if c in years:
-            continue
-        if (k := lay.heading(h)) in keyed:
+        if c not in years and (k := lay.heading(h)) in keyed:
             raise sheet.error(f"header {k!r} appears twice (columns {keyed[k]} and {c})", col=c,
                               row=hrow, column=h, fix=lay.fix)
-        keyed[k] = c
-    fields = {}
-    for f, h in {**lay.columns, **lay.optional}.items():
-        if (c := keyed.get(lay.heading(h))) is not None:
-            fields[f] = c
-        elif f in lay.columns:
-            raise sheet.error(
-                f"expected a column headed {lay.heading(h)!r} (field {f!r}) in row {hrow} but "
-                f"found only: {', '.join(repr(t) for t in heads.values())}", col=None, row=hrow,
-                column=lay.heading(h), fix=lay.fix)
-    if lay.strict and (extra := [h for c, h in heads.items()
-                                 if c not in years and c not in fields.values()]):
-        raise sheet.error(f"unexpected heading(s) {extra}; expected {list(lay.columns.values())}",
-                          col=min(heads), row=hrow, fix=lay.fix)
+        keyed[lay.heading(h)] = c
+    fields = {f: keyed[lay.heading(h)] for f, h in {**lay.columns, **lay.optional}.items()
+              if lay.heading(h) in keyed}
+    if missing := [f for f in lay.columns if f not in fields]:
+        want = lay.heading(lay.columns[missing[0]])
+        raise sheet.error(f"expected a column headed {want!r} (field {missing[0]!r}) in row "
+                          f"{hrow} but found only: {', '.join(map(repr, heads.values()))}",
+                          row=hrow, column=want, fix=lay.fix)
     return fields
 
 
 # --------------------------------------------------------------------------------------------
-# CSV files: the same checks, with lines for rows
+# CSV files: the same checks, a line for a row
 # --------------------------------------------------------------------------------------------
 
 _TYPE_WORDS = {pl.Int64: "a whole number", pl.Float64: "a number", pl.Date: "a date (YYYY-MM-DD)",
                pl.Boolean: "true or false"}
 
 
+def line(i: int, ident: Mapping) -> str:
+    """A CSV row as a person finds it: its line (the header is line 1) and what names it."""
+    return f"{i + 2}" + (f" ({', '.join(f'{k}={v}' for k, v in ident.items())})" if ident else "")
+
+
 def csv(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | Sequence = (),
         types: Mapping[str, pl.DataType] | None = None, key: Sequence[str] = (),
-        strip: bool = False, what: str = "source file", source_id: str | None = None,
-        fix: str | None = None) -> pl.DataFrame:
+        required: Mapping[str, str] | None = None, strip: bool = False, what: str = "source file",
+        source_id: str | None = None, fix: str | None = None) -> pl.DataFrame:
     """Every cell as text (so '>95' survives), the header checked against ``columns`` (others
-    are an error unless ``extra`` is True or lists them), ``types`` cast cell by cell."""
+    an error unless ``extra`` is True or lists them), ``required`` columns (-> fix) filled,
+    ``types`` cast cell by cell; a bad cell named by its line and ``key`` columns."""
     require(path, what, source_id, fix)
     try:
         df = pl.read_csv(path, infer_schema=False, encoding="utf8")
@@ -441,30 +406,34 @@ def csv(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | Se
     layout_fix = (f"the file's layout changed (a column renamed, added or removed): compare its "
                   f"header with the columns {where} expects, and update them and the schema "
                   "together.")
-    if missing := [c for c in columns if c not in df.columns]:
+    if missing := [c for c in [*columns, *(required or ())] if c not in df.columns]:
         raise DataError(path, f"expected column {missing[0]!r} is missing (found {df.columns})",
                         column=missing[0], fix=layout_fix)
     allowed = () if extra is False else extra
-    if extra is not True and (odd := [c for c in df.columns if c not in columns
-                                      and c not in allowed]):
+    if extra is not True and (odd := [c for c in df.columns
+                                      if c not in columns and c not in allowed]):
         raise DataError(path, f"unexpected column {odd[0]!r} (expected {list(columns)})",
                         column=odd[0], fix=layout_fix)
     df = df.select(columns or df.columns)
     if strip:
         df = df.with_columns(pl.all().str.strip_chars())
-    raw = df.with_row_index("i")  # cells as printed, for messages
+    raw = df.with_row_index("i")  # the cells as printed, for messages
+    for c, need in (required or {}).items():
+        if (empty := raw.filter(pl.col(c).is_null() | (pl.col(c) == ""))).height:
+            raise DataError(path, f"the {c} cell is empty in {empty.height} row(s)", column=c,
+                            row=", ".join(line(b["i"], {k: b[k] for k in key})
+                                          for b in empty.head(5).iter_rows(named=True)),
+                            fix=f"every row needs one: {need}")
     for c, dtype in (types or {}).items():
         t = pl.col(c).str.strip_chars()
         cast = (t.str.to_date("%Y-%m-%d", strict=False) if dtype == pl.Date
                 else t.str.to_lowercase().replace_strict({"true": True, "false": False},
                                                          default=None, return_dtype=pl.Boolean)
                 if dtype == pl.Boolean else t.cast(dtype, strict=False))
-        bad = raw.filter(cast.is_null() & pl.col(c).is_not_null())
-        if bad.height:
+        if (bad := raw.filter(cast.is_null() & pl.col(c).is_not_null())).height:
             b = bad.row(0, named=True)
-            ident = ", ".join(f"{k}={b[k]}" for k in key)
             raise DataError(path, f"value {b[c]!r} is not {_TYPE_WORDS[dtype]}", column=c,
-                            row=f"{b['i'] + 2}" + (f" ({ident})" if ident else ""),
+                            row=line(b["i"], {k: b[k] for k in key}),
                             fix=f"check the cell in the file: {c} holds {_TYPE_WORDS[dtype]}.")
         df = df.with_columns(cast.alias(c))
     return df
@@ -473,17 +442,7 @@ def csv(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | Se
 def curated(path: Path, types: Mapping[str, pl.DataType], *, columns: Sequence[str] = (),
             key: Sequence[str] = ()) -> pl.DataFrame:
     """A table the project transcribed (data/curated), typed cell by cell, every row cited."""
-    df = csv(path, columns, where=f"the loader of {Path(path).name}", extra=not columns,
-             types=types, key=key, what="curated table",
-             fix="restore it from git (data/curated is under version control).")
-    if "citation" in df.columns and df["citation"].null_count():
-        rows = df.with_row_index("i").filter(pl.col("citation").is_null())["i"].to_list()
-        raise DataError(path, "every curated row needs a citation", column="citation",
-                        row=", ".join(str(r + 2) for r in rows),
-                        fix="add the document, page/section and URL the fact comes from.")
-    return df
-
-
-def raw_path(source_id: str, path: Path | str | None) -> Path:
-    """``path``, or the registered file of ``source_id`` in data/raw."""
-    return Path(path) if path is not None else paths.RAW / get_source(source_id).filename
+    return csv(path, columns, where=f"the loader of {Path(path).name}", extra=not columns,
+               types=types, key=key, what="curated table", required={
+                   "citation": "add the document, page/section and URL the fact comes from."},
+               fix="restore it from git (data/curated is under version control).")

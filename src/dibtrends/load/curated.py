@@ -1,17 +1,15 @@
-"""Curated, cited facts on defence-industry consolidation (``data/curated/``).
+"""Curated, cited tables the project transcribed from public documents (``data/curated/``).
 
-These are facts the project transcribed from public documents, not data it computed:
+* ``dod_consolidation_2022.csv``: supplier counts "1990s -> 2022" from the US DoD report *State
+  of Competition within the Defense Industrial Base* (February 2022), only figures quoted by at
+  least two independent outlets (``corroborated_by``; the PDF's ``page`` is "not verified").
+* ``merger_timeline.csv``: the events that formed the US "Big Five" and Europe's multinational
+  primes; ``date`` only where the source gives the day, else the year alone.
+* ``defence_critical_minerals.csv``: NATO's 12 defence-critical raw materials (11 December 2024),
+  the three named for joint stockpiling (June 2025), each matched to its USGS rows with the
+  reason; ``defence_use`` only where a cited source states it.
 
-* ``dod_consolidation_2022.csv``: supplier counts "1990s -> 2022" from the US Department of
-  Defense (OUSD(A&S)) report *State of Competition within the Defense Industrial Base*,
-  February 2022. Only figures quoted from the report by at least two independent outlets are
-  kept; the primary PDF could not be opened from this environment, so ``page`` says
-  ``not verified`` and ``corroborated_by`` names the outlets that quote the report.
-* ``merger_timeline.csv``: dated events that formed the US "Big Five" and Europe's
-  multinational primes. ``date`` is given only where the cited source gives the day of
-  completion (or of the named event); otherwise the year alone.
-
-Every row carries a ``citation``; the schemas below reject a row without one.
+Every row carries a ``citation`` (the reader rejects a row without one).
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ import pandera.polars as pa
 import polars as pl
 
 from .. import paths, validate
+from ..minerals import CURATED_FILE as MINERALS_FILE
 from . import workbook
 
 DOD_FILE = "dod_consolidation_2022.csv"
@@ -30,6 +29,13 @@ DOD_SOURCE_ID = "curated_dod_competition_2022"
 MERGER_SOURCE_ID = "curated_merger_timeline"
 EVENT_TYPES = ["merger", "acquisition", "renaming", "joint venture", "spin-off"]
 REGIONS = ["United States", "Europe"]
+MINERAL_COLUMNS = {
+    "mineral": pl.String, "usgs_commodity": pl.String, "usgs_critical_mineral": pl.String,
+    "match_note": pl.String, "defence_use": pl.String, "defence_use_citation": pl.String,
+    "in_nato_defence_critical": pl.Boolean, "in_nato_stockpiling_2025": pl.Boolean,
+    "citation": pl.String,
+}
+
 
 
 class DodConsolidationSchema(pa.DataFrameModel):
@@ -97,7 +103,37 @@ def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
                               key=["year", "company_after", "event_type"])
 
 
+class DefenceMineralsSchema(pa.DataFrameModel):
+    mineral: pl.String = pa.Field(unique=True)
+    usgs_commodity: pl.String = pa.Field(nullable=True, unique=True)
+    usgs_critical_mineral: pl.String = pa.Field(unique=True)
+    match_note: pl.String = pa.Field(nullable=True)
+    defence_use: pl.String = pa.Field(nullable=True)
+    defence_use_citation: pl.String = pa.Field(nullable=True)
+    in_nato_defence_critical: pl.Boolean
+    in_nato_stockpiling_2025: pl.Boolean
+    citation: pl.String = pa.Field(str_contains="http")
+
+    class Config:
+        strict = True
+
+    @pa.dataframe_check
+    def every_use_is_cited(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("defence_use").is_null() | pl.col("defence_use_citation").str.contains("http")
+        )
+
+
+def load_defence_minerals(path: Path | None = None) -> pl.DataFrame:
+    """NATO's defence-critical materials, matched to USGS commodity names, with citations."""
+    path = Path(path or MINERALS_FILE)
+    df = workbook.curated(path, {c: t for c, t in MINERAL_COLUMNS.items() if t != pl.String},
+                          columns=list(MINERAL_COLUMNS), key=["mineral"])
+    return validate.validated(df, DefenceMineralsSchema, path, key=["mineral"])
+
+
 TABLES = {
     "dod_consolidation_2022": load_dod_consolidation,
     "merger_timeline": load_merger_timeline,
+    "defence_critical_minerals": load_defence_minerals,
 }
