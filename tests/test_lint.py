@@ -3,6 +3,7 @@ form, so a save in JupyterLab without a content change is no diff and no re-run.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -56,3 +57,80 @@ def test_the_git_filter_is_declared_for_notebooks():
     assert "notebooks/*.ipynb filter=dibtrends-notebook" in attributes
     script = (paths.ROOT / "scripts" / "git-notebook-filter.sh").read_text()
     assert "dibtrends notebooks clean" in script
+
+
+# ---------------------------------------------------------------- the shape of the package
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 450, 80
+
+
+def _modules() -> dict[str, Path]:
+    root = paths.PACKAGE.parent
+    return {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): p
+            for p in sorted(paths.PACKAGE.rglob("*.py"))}
+
+
+def _top_level_imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """The package modules ``name`` imports when it is imported (not inside functions)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.If):  # `if TYPE_CHECKING:` blocks import nothing at run time
+            continue
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            found |= {base, *(f"{base}.{a.name}" for a in node.names)}
+    return {m for m in found if m in known and m != name}
+
+
+def test_no_module_or_function_is_over_the_limits():
+    too_long = []
+    for name, path in _modules().items():
+        text = path.read_text()
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            too_long.append(f"{name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{name}.{node.name}: {length} lines")
+    assert not too_long, ("split these (modules <= 450 lines, functions <= 80): "
+                          + "; ".join(too_long))
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of ``graph`` (module -> modules it imports), or None."""
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        state[node] = 1
+        for dep in sorted(graph[node]):
+            if state.get(dep) == 1:
+                return trail + [node, dep]
+            if dep not in state and (cycle := visit(dep, trail + [node])):
+                return cycle
+        state[node] = 2
+        return None
+
+    return next((c for start in graph if start not in state and (c := visit(start, []))), None)
+
+
+def test_the_package_has_no_import_cycles():
+    modules = _modules()
+    graph = {n: _top_level_imports(n, p, set(modules)) for n, p in modules.items()}
+    # a package's __init__ is imported with its submodules: that edge is not a cycle
+    graph = {n: {m for m in deps if not n.startswith(m + ".")} for n, deps in graph.items()}
+    cycle = _cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_shape_checks_can_fail(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("from . import n\n")
+    assert _top_level_imports("dibtrends.m", path, {"dibtrends.n"}) == {"dibtrends.n"}
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None

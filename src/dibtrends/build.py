@@ -74,7 +74,7 @@ def input_state(raw_dir: Path | None = None) -> dict[str, str]:
     from .sources import SOURCES
 
     files = [Path(raw_dir or paths.RAW) / s.filename for s in SOURCES]
-    files += sorted(paths.CURATED.glob("*.csv"))
+    files += [paths.SOURCES_FILE, *sorted(paths.CURATED.glob("*.csv"))]
     files += sorted(f for pattern in LOADER_CODE for f in paths.PACKAGE.glob(pattern))
     return {paths.relative(f): _sha(f) if f.exists() else "missing" for f in files}
 

@@ -65,7 +65,7 @@ def _default_fix(cases: pl.DataFrame) -> str:
     checks = " ".join(str(c) for c in cases["check"].to_list())
     if "column_in_dataframe" in checks or "column_in_schema" in checks:
         return ("the upstream layout changed (a column was renamed, added or removed): compare the "
-                "file with the layout described in src/dibtrends/sources.py and update the loader.")
+                "file with its layout spec in src/dibtrends/load/ and update the spec.")
     if "uniqueness" in checks:
         return "the file has duplicate rows for one key: check the source for repeated entries."
     return ("check the value in the source file; if the publisher changed units or codes, update "

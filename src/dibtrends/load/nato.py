@@ -200,7 +200,7 @@ def edition_for(source_id: str | None = None, path: Path | str | None = None) ->
         raise DataError(
             path or paths.RAW / source.filename,
             f"NATO edition {source.id!r} ({source.edition}, {source.filename}) is registered in "
-            f"src/dibtrends/sources.py, but the loader has no spec for it (specs: "
+            f"data/sources.yml, but the loader has no spec for it (specs: "
             f"{', '.join(EDITIONS)})",
             fix=f"add a NatoEdition for {source.id} to EDITIONS in {WHERE}; if the layout is "
                 "unchanged, its years and estimate years are all it needs.")
@@ -261,7 +261,7 @@ def _layout(edition: NatoEdition, spec: TableSpec) -> workbook.Layout:
                    f"{edition.label(last)}); if NATO changed which years of this edition are "
                    f"estimates, correct estimate_years of {edition.source_id} in EDITIONS in "
                    f"{WHERE} (and the registry's edition text); if this is another edition, "
-                   "check that its registry record in src/dibtrends/sources.py and its "
+                   "check that its registry record in data/sources.yml and its "
                    f"NatoEdition (now {edition.source_id}: {first}-{last}) give its years."),
         lines=(("title", spec.title), ("units line", spec.units)), search=8, years=(first, last),
         suffix="e", suffixed=edition.estimate_years, suffix_means=edition.estimates_in_words(),
@@ -362,7 +362,7 @@ def read_workbook(path: Path, edition: NatoEdition) -> pl.DataFrame:
     sheets = workbook.open_workbook(
         path, [s.sheet for s in edition.tables] + [t4],
         fix=f"check that this is the workbook of {edition.source_id} (its file is named in "
-            "src/dibtrends/sources.py); if the publisher renamed the sheets, give its "
+            "data/sources.yml); if the publisher renamed the sheets, give its "
             f"NatoEdition its own tables= in {WHERE}.")
     long = pl.concat([_read_sheet(sheets[s.sheet], s, edition) for s in edition.tables])
     if (dup := long.filter(pl.struct("entity", "year", "measure").is_duplicated())).height:

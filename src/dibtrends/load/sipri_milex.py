@@ -207,7 +207,7 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
     sheets = workbook.open_workbook(
         path, [SHEET_SHARE, SHEET_CURRENT, CONSTANT_SHEET_RE], fonts=True,
         fix="check that this is a SIPRI Military Expenditure Database workbook of the edition "
-            "registered in src/dibtrends/sources.py; if SIPRI renamed a sheet, update "
+            "registered in data/sources.yml; if SIPRI renamed a sheet, update "
             f"SHEET_SHARE / SHEET_CURRENT / CONSTANT_SHEET_RE in {WHERE}.")
     base = int(CONSTANT_SHEET_RE.match(sheets[CONSTANT_SHEET_RE].name.strip())[1])
     parts = []
@@ -220,7 +220,7 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
         raise DataError(
             path, f"constant-price sheet is in {base} US$, but source {source_id!r} is registered "
                   f"with constant {expected_base} US$", column=f"milex_usd_m_const{expected_base}",
-            fix="this is another SIPRI edition: register it in src/dibtrends/sources.py with its "
+            fix="this is another SIPRI edition: register it in data/sources.yml with its "
                 "own id and schema rather than overwriting this one.")
     # Same countries and years in every sheet, or the join would invent gaps.
     ref_name, _, ref = parts[0]

@@ -217,7 +217,7 @@ def _fig2(path: Path | None) -> tuple[Path, pl.DataFrame]:
         raise DataError(path, f"edition {edition!r} is not MCS2024", column="Source",
                         row=workbook.line(i, {"Commodity": name}),
                         fix="this loader reads the MCS 2024 release; register the new edition in "
-                            "src/dibtrends/sources.py first.")
+                            "data/sources.yml first.")
     return path, df
 
 
