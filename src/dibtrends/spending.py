@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 import polars as pl
 
+from .membership import membership_panel
 from .stats import breaks
 
 GROUPS = ("NATO Europe and Canada", "United States", "NATO total")
@@ -48,33 +49,22 @@ CONTEXT_PERIODS = {"before the First World War": (1900, 1913),
 WAR_YEARS = (1939, 1945)
 
 
-def _require(df: pl.DataFrame, columns, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{what} lacks column(s) {missing}; it has {df.columns}")
-
-
 def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
                           group: str = "NATO total") -> pl.DataFrame:
     """Per year: GDP-weighted and simple-mean share of ``group``'s Allies, with coverage.
 
     ``n_weighted`` Allies have spending and a positive share (Iceland's zero share gives no GDP:
-    ``missing_weighted``); ``n_mean`` have a share; ``n_missing`` none (``missing_mean``);
-    ``n_estimated`` have a figure SIPRI marks as its own estimate.
+    ``missing_weighted``); ``n_mean`` have a share; ``n_missing`` none (``missing_mean``).
     """
     if group not in _GROUP_FILTER:
         raise ValueError(f"group={group!r} is not one of {GROUPS}")
-    _require(milex, ("iso3", "year", "share_gdp_pct", "milex_usd_m_current"), "milex")
-    _require(membership_panel, ("iso3", "year", "is_member"), "membership_panel")
     members = membership_panel.filter(pl.col("is_member") & _GROUP_FILTER[group]).select(
         "iso3", pl.col("year").cast(pl.Int64))
-    estimate = pl.col("estimate") if "estimate" in milex.columns else pl.lit(False)
     gdp = (pl.when(pl.col("share_gdp_pct") > 0)
            .then(pl.col("milex_usd_m_current") / (pl.col("share_gdp_pct") / 100.0)))
     rows = members.join(milex.select(
         "iso3", pl.col("year").cast(pl.Int64), "share_gdp_pct", "milex_usd_m_current",
-        gdp.alias("gdp_usd_m_current"), estimate.alias("estimate")), on=["iso3", "year"],
-        how="left")
+        gdp.alias("gdp_usd_m_current")), on=["iso3", "year"], how="left")
     in_weighted = (pl.col("gdp_usd_m_current").is_not_null()
                    & pl.col("milex_usd_m_current").is_not_null())
     in_mean = pl.col("share_gdp_pct").is_not_null()
@@ -87,7 +77,6 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
         in_weighted.sum().cast(pl.Int64).alias("n_weighted"),
         in_mean.sum().cast(pl.Int64).alias("n_mean"),
         (~in_mean).sum().cast(pl.Int64).alias("n_missing"),
-        (pl.col("estimate").fill_null(False) & in_mean).sum().cast(pl.Int64).alias("n_estimated"),
         pl.col("iso3").filter(~in_weighted).sort().str.join(",").alias("missing_weighted"),
         pl.col("iso3").filter(~in_mean).sort().str.join(",").alias("missing_mean"),
     )
@@ -95,7 +84,7 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
         pl.when(pl.col("n_weighted") > 0).then(pl.col("share_gdp_pct_weighted"))
         .alias("share_gdp_pct_weighted"), pl.lit(group).alias("group"),
     ).select("group", "year", *MEASURES.values(), "n_allies", "n_weighted", "n_mean",
-             "n_missing", "n_estimated", "missing_weighted", "missing_mean").sort("year")
+             "n_missing", "missing_weighted", "missing_mean").sort("year")
 
 
 def alliance_shares(milex: pl.DataFrame, membership_panel: pl.DataFrame) -> pl.DataFrame:
@@ -106,8 +95,6 @@ def alliance_shares(milex: pl.DataFrame, membership_panel: pl.DataFrame) -> pl.D
 def shares_by_rule(milex: pl.DataFrame, membership: pl.DataFrame, years,
                    rules=("accession", "cold_war_16")) -> dict[str, pl.DataFrame]:
     """:func:`alliance_shares` under each membership rule."""
-    from .membership import membership_panel
-
     return {rule: alliance_shares(milex, membership_panel(membership, years, rule))
             for rule in rules}
 
@@ -133,13 +120,6 @@ def first_complete_year(shares: pl.DataFrame, group: str = "NATO total") -> int:
     if later.height == 0:
         raise ValueError(f"{group}: no year with complete SIPRI coverage")
     return int(later["year"].min())
-
-
-def coverage_gaps(shares: pl.DataFrame, group: str = "NATO total") -> pl.DataFrame:
-    """The years in which some Allies of ``group`` have no SIPRI share, and which ones."""
-    return (shares.filter((pl.col("group") == group) & (pl.col("n_missing") > 0))
-            .select("year", "n_allies", "n_missing", "missing_mean", "n_estimated")
-            .rename({"missing_mean": "allies_without_data"}))
 
 
 def _codes(values) -> set[str]:
@@ -401,7 +381,6 @@ def decline_checks(shares_by_rule: dict[str, pl.DataFrame], group: str = "NATO t
 def gmsd_context(gmsd: pl.DataFrame, countries=CONTEXT_COUNTRIES, first_year: int = 1900,
                  last_year: int = CONTEXT_LAST_YEAR) -> pl.DataFrame:
     """GMSD share of GDP (OWID export) per country and year, implausible values left out."""
-    _require(gmsd, ("iso3", "year", "share_gdp_pct", "implausible"), "owid_gmsd")
     return (gmsd.filter(pl.col("iso3").is_in(list(countries))
                         & pl.col("year").is_between(first_year, last_year)
                         & ~pl.col("implausible") & pl.col("share_gdp_pct").is_not_null())
@@ -412,7 +391,6 @@ def nmc_context(nmc: pl.DataFrame, countries=CONTEXT_COUNTRIES, first_year: int 
                 last_year: int = CONTEXT_LAST_YEAR) -> pl.DataFrame:
     """NMC military expenditure, US$ bn at the prices of each year, in the years NMC records in
     US dollars (from 1914), per country and year."""
-    _require(nmc, ("iso3", "year", "milex_thousand_current", "milex_currency"), "cow_nmc6")
     return (nmc.filter(pl.col("iso3").is_in(list(countries))
                        & pl.col("year").is_between(max(first_year, NMC_USD_FROM), last_year)
                        & (pl.col("milex_currency") == "USD")
@@ -422,51 +400,33 @@ def nmc_context(nmc: pl.DataFrame, countries=CONTEXT_COUNTRIES, first_year: int 
             .sort("iso3", "year"))
 
 
-def gmsd_vs_sipri(gmsd: pl.DataFrame, milex: pl.DataFrame, countries=CONTEXT_COUNTRIES,
-                  first_year: int = 1949) -> pl.DataFrame:
-    """Both shares and their difference where both sources give one (a comparison of
-    definitions, never a joined series), per country and year."""
-    g = gmsd.filter(~pl.col("implausible") & pl.col("iso3").is_in(list(countries))
-                    & (pl.col("year") >= first_year)).select(
-        "iso3", "year", pl.col("share_gdp_pct").alias("gmsd"))
-    s = milex.filter(pl.col("iso3").is_in(list(countries))).select(
-        "iso3", "year", pl.col("share_gdp_pct").alias("sipri"))
-    return (g.join(s, on=["iso3", "year"], how="inner").drop_nulls()
-            .with_columns((pl.col("gmsd") - pl.col("sipri")).alias("difference"))
-            .sort("iso3", "year"))
+def context(share: pl.DataFrame, spending: pl.DataFrame, gmsd: pl.DataFrame,
+            milex: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """What the chapter says of the years before 1949 (``share``: :func:`gmsd_context`,
+    ``spending``: :func:`nmc_context`): GMSD's period means and war highs, how GMSD's shares
+    differ from SIPRI's where both give one (a comparison of definitions, never a joined
+    series), NMC's first year and highs."""
+    def highs(frame: pl.DataFrame, value: str) -> pl.DataFrame:
+        return frame.sort(value, descending=True).unique("iso3", keep="first",
+                                                         maintain_order=True)
 
-
-def period_summary(frame: pl.DataFrame, value: str, periods: dict[str, tuple[int, int]]
-                   ) -> pl.DataFrame:
-    """Per named period and country: the mean, the highest value and its year."""
-    rows = []
-    for name, (lo, hi) in periods.items():
-        part = frame.filter(pl.col("year").is_between(lo, hi))
-        for iso3 in part["iso3"].unique(maintain_order=True).to_list():
-            c = part.filter(pl.col("iso3") == iso3).sort(value, descending=True)
-            rows.append({"period": name, "iso3": iso3, "from": lo, "to": hi,
-                         "n_years": c.height, "mean": float(c[value].mean()),
-                         "max": float(c[value][0]), "max_year": int(c["year"][0])})
-    return pl.DataFrame(rows)
-
-
-def country_highs(frame: pl.DataFrame, value: str) -> pl.DataFrame:
-    """Each country's row with its highest ``value``, highest first."""
-    return frame.sort(value, descending=True).unique("iso3", keep="first", maintain_order=True)
-
-
-def context(share: pl.DataFrame, spending: pl.DataFrame, comparison: pl.DataFrame
-            ) -> dict[str, pl.DataFrame]:
-    """What the chapter says of the years before 1949: GMSD's period means and war highs, how
-    GMSD differs from SIPRI per country, NMC's first year and highs."""
+    countries = pl.col("iso3").is_in(list(CONTEXT_COUNTRIES))
+    both = gmsd.filter(~pl.col("implausible") & countries & (pl.col("year") >= 1949)).select(
+        "iso3", "year", pl.col("share_gdp_pct").alias("gmsd")).join(
+        milex.filter(countries).select("iso3", "year", pl.col("share_gdp_pct").alias("sipri")),
+        on=["iso3", "year"], how="inner").drop_nulls().sort("iso3", "year")
+    periods = [(name, share.filter(pl.col("year").is_between(lo, hi)))
+               for name, (lo, hi) in CONTEXT_PERIODS.items()]
     return {
-        "periods": period_summary(share, "share_gdp_pct", CONTEXT_PERIODS),
-        "war": country_highs(share.filter(pl.col("year").is_between(*WAR_YEARS)),
-                             "share_gdp_pct"),
-        "difference": comparison.group_by("iso3", maintain_order=True).agg(
-            pl.col("difference").median().alias("median"),
-            pl.col("difference").abs().max().alias("largest"),
+        "periods": pl.DataFrame(
+            [{"period": name, "iso3": iso3,
+              "mean": float(part.filter(pl.col("iso3") == iso3)["share_gdp_pct"].mean())}
+             for name, part in periods for iso3 in part["iso3"].unique(maintain_order=True)]),
+        "war": highs(share.filter(pl.col("year").is_between(*WAR_YEARS)), "share_gdp_pct"),
+        "difference": both.group_by("iso3", maintain_order=True).agg(
+            (pl.col("gmsd") - pl.col("sipri")).median().alias("median"),
+            (pl.col("gmsd") - pl.col("sipri")).abs().max().alias("largest"),
             pl.col("year").min().alias("first"), pl.col("year").max().alias("last")),
         "first_spending": spending.filter(pl.col("year") == spending["year"].min()),
-        "spending_highs": country_highs(spending, "milex_usd_bn_current"),
+        "spending_highs": highs(spending, "milex_usd_bn_current"),
     }

@@ -127,7 +127,8 @@ class Result:
     peaks: pl.DataFrame  # spending.peaks_and_troughs, every group
     eras: pl.DataFrame
     by_era: pl.DataFrame  # NATO total, GDP-weighted, by period
-    fits: dict  # measure -> SegmentedTrend: chosen rule, from trend_start
+    fit: SegmentedTrend  # chosen rule, GDP-weighted, from trend_start
+    fit_mean: SegmentedTrend  # chosen rule, simple mean, from trend_start
     checks: pl.DataFrame  # spending.decline_checks, both rules, window
     zero: list  # Allies SIPRI records at 0 % of GDP (in the mean, not the weighted share)
     mean_without_zero: float | None  # the lowest simple mean without them
@@ -148,16 +149,8 @@ class Result:
     def nato_total(self) -> pl.DataFrame:
         return self.shares.filter(pl.col("group") == "NATO total")
 
-    @property
-    def fit(self) -> SegmentedTrend:
-        return self.fits["weighted"]
-
-    @property
-    def fit_mean(self) -> SegmentedTrend:
-        return self.fits["mean"]
-
     def fit_of(self, measure: str) -> SegmentedTrend:
-        return self.fits[measure]
+        return self.fit if measure == "weighted" else self.fit_mean
 
     def peak(self, measure: str = "weighted", group: str = "NATO total") -> dict:
         return self.peaks.filter(group=group, measure=measure).row(0, named=True)
@@ -165,10 +158,6 @@ class Result:
     def check(self, measure: str, rule: str | None = None) -> dict:
         rule = rule or self.params.membership_rule
         return self.checks.filter(rule=rule, measure=measure).row(0, named=True)
-
-    @property
-    def claim(self) -> Claim:
-        return self.claims[0]
 
     @property
     def tables(self) -> dict[str, Table]:
@@ -232,15 +221,16 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     us = milex.filter((pl.col("iso3") == "USA") & (pl.col("year") == sp.US_CLAIM_YEAR))
     eras = sp.eras()
     context_share, context_spending = sp.gmsd_context(gmsd), sp.nmc_context(nmc)
+    fits = _fits(shares, trend_start, p.n_boot)
     result = Result(
         params=p, edition=edition, start_year=start, end_year=end, trend_start=trend_start,
         first_complete=sp.first_complete_year(shares), shares_by_rule=by_rule, peaks=peaks,
         eras=eras, by_era=sp.trend_by_era(shares.filter(pl.col("group") == "NATO total"), eras),
-        fits=_fits(shares, trend_start, p.n_boot),
+        fit=fits["weighted"], fit_mean=fits["mean"],
         checks=sp.decline_checks(by_rule, start_year=trend_start, n_boot=p.n_boot), zero=zero,
         mean_without_zero=sp.mean_without(shares, low_year, zero),
         context_share=context_share, context_spending=context_spending,
-        context=sp.context(context_share, context_spending, sp.gmsd_vs_sipri(gmsd, milex)),
+        context=sp.context(context_share, context_spending, gmsd, milex),
         us_share=us["share_gdp_pct"].item() if us.height else None, at_2pct=at_2pct,
         estimated=estimated, claims=_claims(milex, members, edition, p.n_boot), text={})
     text = words.sentences(result) | long_run_tables.appendix(result)
