@@ -355,3 +355,24 @@ def test_context_frames_leave_out_implausible_values_and_pounds():
 def test_era_of_names_the_band():
     assert sp.era_of(sp.eras(), 1952) == "Korean War"
     assert sp.era_of(sp.eras(), 1962) is None
+
+
+def test_t_intervals_and_bootstrap_p_values_by_hand():
+    """The 95 % intervals of OLS slopes agree with statsmodels; a bootstrap p-value counts the
+    draws at or above the observed statistic and never falls below 1 / (n_boot + 1)."""
+    import statsmodels.api as sm
+
+    from dibtrends.stats import bootstrap
+
+    series = kinked_series(noise_sd=0.2, seed=4)
+    x = breaks.design(series["year"].to_numpy().astype(float), (1990,))
+    fit = sm.OLS(series["v"].to_numpy(), x).fit()
+    slope = iv.t_intervals(np.array([[0.0, 1.0, 1.0]]), fit.params, fit.cov_params(),
+                           int(fit.df_resid))[0]
+    expected = fit.t_test(np.array([[0.0, 1.0, 1.0]]))
+    assert slope[:2] == pytest.approx((expected.effect[0], expected.sd[0][0]))
+    assert slope[2:4] == pytest.approx(tuple(expected.conf_int()[0]))
+    assert slope[4] == pytest.approx(float(expected.pvalue))
+    draws = np.arange(12.0).reshape(1, 12)  # FIXTURE: statistics 0..11, one per draw
+    assert bootstrap.p_values(draws, lambda c: [c[0]], [9.0]) == [(1 + 3) / 13]
+    assert bootstrap.p_values(draws, lambda c: [c[0]], [99.0]) == [1 / 13]

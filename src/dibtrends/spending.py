@@ -109,6 +109,14 @@ def allies_at_or_above(milex: pl.DataFrame, membership_panel: pl.DataFrame, year
             .sort("share_gdp_pct", descending=True, nulls_last=True))
 
 
+def estimated_allies(milex: pl.DataFrame, membership_panel: pl.DataFrame, year: int
+                     ) -> list[str]:
+    """Allies counted in ``year`` whose figure SIPRI marks as its own estimate."""
+    members = membership_panel.filter(pl.col("is_member") & (pl.col("year") == year))["iso3"]
+    return (milex.filter((pl.col("year") == year) & pl.col("estimate")
+                         & pl.col("iso3").is_in(members.to_list()))["iso3"].sort().to_list())
+
+
 def first_complete_year(shares: pl.DataFrame, group: str = "NATO total") -> int:
     """First year from which every Ally counted in ``group`` has a share in every year: a trend
     across the change would partly measure the arrival of data, not spending."""

@@ -175,7 +175,8 @@ def _fits(shares: pl.DataFrame, start: int, n_boot: int) -> dict[str, SegmentedT
             for m, col in sp.MEASURES.items()}
 
 
-def _claims(milex, members, edition: str, n_boot: int) -> tuple[Claim, Claim]:
+def _claims(milex, members, us_share: float | None, edition: str, n_boot: int
+            ) -> tuple[Claim, Claim]:
     """Both claims, checked one way whatever the parameters: CLAIM_RULE, every year, trends from
     the first complete year (the fits are cached: at the defaults this costs nothing more)."""
     years = milex["year"].to_list()
@@ -191,12 +192,11 @@ def _claims(milex, members, edition: str, n_boot: int) -> tuple[Claim, Claim]:
     sixty = Claim(id="sixty_years", verdict=verdict, chapter=NOTEBOOK, section=SECTION,
                   **words.sixty_years_claim(rows, fits, edition, n_boot,
                                             sp.zero_share_allies(shares[sp.CLAIM_RULE])))
-    us = milex.filter((pl.col("iso3") == "USA") & (pl.col("year") == sp.US_CLAIM_YEAR))
-    share = us["share_gdp_pct"].item() if us.height else None
-    holds = share is not None and abs(share - sp.US_CLAIM_PCT) <= sp.US_CLAIM_TOLERANCE + 1e-9
+    holds = (us_share is not None
+             and abs(us_share - sp.US_CLAIM_PCT) <= sp.US_CLAIM_TOLERANCE + 1e-9)
     return sixty, Claim(id="us_share", verdict=REPRODUCED if holds else NOT_SUPPORTED,
                         chapter=NOTEBOOK, section=SECTION,
-                        **words.us_share_claim(share, holds, edition))
+                        **words.us_share_claim(us_share, holds, edition))
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:
@@ -214,11 +214,8 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     low_year = peaks.filter(group="NATO total", measure="mean")["trough_year"].item()
     at_2pct = sp.allies_at_or_above(milex, membership_panel(members, [sp.TWO_PCT_YEAR]),
                                     sp.TWO_PCT_YEAR, sp.TWO_PCT).filter(pl.col("meets_threshold"))
-    end_panel = membership_panel(members, [end], p.membership_rule).filter(pl.col("is_member"))
-    estimated = (milex.filter((pl.col("year") == end) & pl.col("estimate")
-                              & pl.col("iso3").is_in(end_panel["iso3"].to_list()))
-                 ["iso3"].sort().to_list())
     us = milex.filter((pl.col("iso3") == "USA") & (pl.col("year") == sp.US_CLAIM_YEAR))
+    us_share = us["share_gdp_pct"].item() if us.height else None
     eras = sp.eras()
     context_share, context_spending = sp.gmsd_context(gmsd), sp.nmc_context(nmc)
     fits = _fits(shares, trend_start, p.n_boot)
@@ -231,7 +228,8 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         mean_without_zero=sp.mean_without(shares, low_year, zero),
         context_share=context_share, context_spending=context_spending,
         context=sp.context(context_share, context_spending, gmsd, milex),
-        us_share=us["share_gdp_pct"].item() if us.height else None, at_2pct=at_2pct,
-        estimated=estimated, claims=_claims(milex, members, edition, p.n_boot), text={})
+        us_share=us_share, at_2pct=at_2pct, estimated=sp.estimated_allies(
+            milex, membership_panel(members, [end], p.membership_rule), end),
+        claims=_claims(milex, members, us_share, edition, p.n_boot), text={})
     text = words.sentences(result) | long_run_tables.appendix(result)
     return Result(**{**result.__dict__, "text": text})
