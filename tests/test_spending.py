@@ -11,7 +11,6 @@ import numpy as np
 import polars as pl
 import pytest
 
-from dibtrends import before_nato
 from dibtrends import membership as mb
 from dibtrends import spending as sp
 from dibtrends.errors import DataError
@@ -343,12 +342,12 @@ def test_context_frames_leave_out_implausible_values_and_pounds():
     gmsd = pl.DataFrame({"iso3": ["USA", "USA", "SYR", "GBR"], "year": [1920, 1921, 1946, 1920],
                          "share_gdp_pct": [1.0, 1.2, 94.0, 2.0],
                          "implausible": [False, False, True, False]})  # FIXTURE
-    out = before_nato.gmsd_context(gmsd, countries=("USA", "GBR", "SYR"))
+    out = sp.gmsd_context(gmsd, countries=("USA", "GBR", "SYR"))
     assert out["iso3"].to_list() == ["GBR", "USA", "USA"]
     nmc = pl.DataFrame({"iso3": ["USA", "USA"], "year": [1913, 1914],
                         "milex_thousand_current": [62_825.0, 253_205.0],
                         "milex_currency": ["GBP", "USD"]})  # FIXTURE (NMC's own 1913/1914)
-    spending = before_nato.nmc_context(nmc, countries=("USA",), first_year=1900)
+    spending = sp.nmc_context(nmc, countries=("USA",), first_year=1900)
     assert spending["year"].to_list() == [1914]
     assert spending["milex_usd_bn_current"].item() == pytest.approx(0.253205)
 
@@ -356,3 +355,24 @@ def test_context_frames_leave_out_implausible_values_and_pounds():
 def test_era_of_names_the_band():
     assert sp.era_of(sp.eras(), 1952) == "Korean War"
     assert sp.era_of(sp.eras(), 1962) is None
+
+
+def test_t_intervals_and_bootstrap_p_values_by_hand():
+    """The 95 % intervals of OLS slopes agree with statsmodels; a bootstrap p-value counts the
+    draws at or above the observed statistic and never falls below 1 / (n_boot + 1)."""
+    import statsmodels.api as sm
+
+    from dibtrends.stats import bootstrap
+
+    series = kinked_series(noise_sd=0.2, seed=4)
+    x = breaks.design(series["year"].to_numpy().astype(float), (1990,))
+    fit = sm.OLS(series["v"].to_numpy(), x).fit()
+    slope = iv.t_intervals(np.array([[0.0, 1.0, 1.0]]), fit.params, fit.cov_params(),
+                           int(fit.df_resid))[0]
+    expected = fit.t_test(np.array([[0.0, 1.0, 1.0]]))
+    assert slope[:2] == pytest.approx((expected.effect[0], expected.sd[0][0]))
+    assert slope[2:4] == pytest.approx(tuple(expected.conf_int()[0]))
+    assert slope[4] == pytest.approx(float(expected.pvalue))
+    draws = np.arange(12.0).reshape(1, 12)  # FIXTURE: statistics 0..11, one per draw
+    assert bootstrap.p_values(draws, lambda c: [c[0]], [9.0]) == [(1 + 3) / 13]
+    assert bootstrap.p_values(draws, lambda c: [c[0]], [99.0]) == [1 / 13]

@@ -5,8 +5,8 @@ answer different questions: the GDP-weighted share (sum of spending / sum of GDP
 economy, dominated by the United States) and the simple mean of Allies' shares (the typical
 Ally). SIPRI publishes no GDP; it is recovered as spending / share (both at the same exchange
 rate, so this is the GDP SIPRI used). An Ally without a figure is left out of that year's
-aggregate and reported (``n_missing``, ``missing_*``), never silently dropped. The years before
-1949 are :mod:`dibtrends.before_nato`'s.
+aggregate and reported (``n_missing``, ``missing_*``), never silently dropped. Context before
+1949 (OWID's GMSD, Correlates of War NMC) is compared with SIPRI, never joined to it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 import polars as pl
 
+from .membership import membership_panel
 from .stats import breaks
 
 GROUPS = ("NATO Europe and Canada", "United States", "NATO total")
@@ -40,12 +41,14 @@ CLAIM_RULE, CLAIM_TURN_YEAR, CLAIM_TURN_TOLERANCE = "accession", 2014, 2
 #: threshold of the "Allies at 2 %" count (the Wales pledge).
 US_CLAIM_PCT, US_CLAIM_YEAR, US_CLAIM_TOLERANCE = 3.4, 2024, 0.05
 TWO_PCT_YEAR, TWO_PCT = 2014, 2.0
-
-
-def _require(df: pl.DataFrame, columns, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{what} lacks column(s) {missing}; it has {df.columns}")
+#: Context before NATO: the founding Allies that were great powers, NMC's first year in US$
+#: (pounds sterling before), and the periods summarised.
+# (NMC_USD_FROM is also the loader's, dibtrends.load.context: not imported here, so the
+# kernels that run the chapters never import pandera.)
+CONTEXT_COUNTRIES, NMC_USD_FROM, CONTEXT_LAST_YEAR = ("USA", "GBR", "FRA"), 1914, 1948
+CONTEXT_PERIODS = {"before the First World War": (1900, 1913),
+                   "between the world wars": (1920, 1938)}
+WAR_YEARS = (1939, 1945)
 
 
 def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
@@ -53,22 +56,17 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
     """Per year: GDP-weighted and simple-mean share of ``group``'s Allies, with coverage.
 
     ``n_weighted`` Allies have spending and a positive share (Iceland's zero share gives no GDP:
-    ``missing_weighted``); ``n_mean`` have a share; ``n_missing`` none (``missing_mean``);
-    ``n_estimated`` have a figure SIPRI marks as its own estimate.
+    ``missing_weighted``); ``n_mean`` have a share; ``n_missing`` none (``missing_mean``).
     """
     if group not in _GROUP_FILTER:
         raise ValueError(f"group={group!r} is not one of {GROUPS}")
-    _require(milex, ("iso3", "year", "share_gdp_pct", "milex_usd_m_current"), "milex")
-    _require(membership_panel, ("iso3", "year", "is_member"), "membership_panel")
     members = membership_panel.filter(pl.col("is_member") & _GROUP_FILTER[group]).select(
         "iso3", pl.col("year").cast(pl.Int64))
-    estimate = pl.col("estimate") if "estimate" in milex.columns else pl.lit(False)
     gdp = (pl.when(pl.col("share_gdp_pct") > 0)
            .then(pl.col("milex_usd_m_current") / (pl.col("share_gdp_pct") / 100.0)))
     rows = members.join(milex.select(
         "iso3", pl.col("year").cast(pl.Int64), "share_gdp_pct", "milex_usd_m_current",
-        gdp.alias("gdp_usd_m_current"), estimate.alias("estimate")), on=["iso3", "year"],
-        how="left")
+        gdp.alias("gdp_usd_m_current")), on=["iso3", "year"], how="left")
     in_weighted = (pl.col("gdp_usd_m_current").is_not_null()
                    & pl.col("milex_usd_m_current").is_not_null())
     in_mean = pl.col("share_gdp_pct").is_not_null()
@@ -81,7 +79,6 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
         in_weighted.sum().cast(pl.Int64).alias("n_weighted"),
         in_mean.sum().cast(pl.Int64).alias("n_mean"),
         (~in_mean).sum().cast(pl.Int64).alias("n_missing"),
-        (pl.col("estimate").fill_null(False) & in_mean).sum().cast(pl.Int64).alias("n_estimated"),
         pl.col("iso3").filter(~in_weighted).sort().str.join(",").alias("missing_weighted"),
         pl.col("iso3").filter(~in_mean).sort().str.join(",").alias("missing_mean"),
     )
@@ -89,7 +86,7 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
         pl.when(pl.col("n_weighted") > 0).then(pl.col("share_gdp_pct_weighted"))
         .alias("share_gdp_pct_weighted"), pl.lit(group).alias("group"),
     ).select("group", "year", *MEASURES.values(), "n_allies", "n_weighted", "n_mean",
-             "n_missing", "n_estimated", "missing_weighted", "missing_mean").sort("year")
+             "n_missing", "missing_weighted", "missing_mean").sort("year")
 
 
 def alliance_shares(milex: pl.DataFrame, membership_panel: pl.DataFrame) -> pl.DataFrame:
@@ -100,8 +97,6 @@ def alliance_shares(milex: pl.DataFrame, membership_panel: pl.DataFrame) -> pl.D
 def shares_by_rule(milex: pl.DataFrame, membership: pl.DataFrame, years,
                    rules=("accession", "cold_war_16")) -> dict[str, pl.DataFrame]:
     """:func:`alliance_shares` under each membership rule."""
-    from .membership import membership_panel
-
     return {rule: alliance_shares(milex, membership_panel(membership, years, rule))
             for rule in rules}
 
@@ -116,6 +111,14 @@ def allies_at_or_above(milex: pl.DataFrame, membership_panel: pl.DataFrame, year
             .sort("share_gdp_pct", descending=True, nulls_last=True))
 
 
+def estimated_allies(milex: pl.DataFrame, membership_panel: pl.DataFrame, year: int
+                     ) -> list[str]:
+    """Allies counted in ``year`` whose figure SIPRI marks as its own estimate."""
+    members = membership_panel.filter(pl.col("is_member") & (pl.col("year") == year))["iso3"]
+    return (milex.filter((pl.col("year") == year) & pl.col("estimate")
+                         & pl.col("iso3").is_in(members.to_list()))["iso3"].sort().to_list())
+
+
 def first_complete_year(shares: pl.DataFrame, group: str = "NATO total") -> int:
     """First year from which every Ally counted in ``group`` has a share in every year: a trend
     across the change would partly measure the arrival of data, not spending."""
@@ -127,13 +130,6 @@ def first_complete_year(shares: pl.DataFrame, group: str = "NATO total") -> int:
     if later.height == 0:
         raise ValueError(f"{group}: no year with complete SIPRI coverage")
     return int(later["year"].min())
-
-
-def coverage_gaps(shares: pl.DataFrame, group: str = "NATO total") -> pl.DataFrame:
-    """The years in which some Allies of ``group`` have no SIPRI share, and which ones."""
-    return (shares.filter((pl.col("group") == group) & (pl.col("n_missing") > 0))
-            .select("year", "n_allies", "n_missing", "missing_mean", "n_estimated")
-            .rename({"missing_mean": "allies_without_data"}))
 
 
 def _codes(values) -> set[str]:
@@ -388,3 +384,59 @@ def decline_checks(shares_by_rule: dict[str, pl.DataFrame], group: str = "NATO t
                         f"slope_{end}_ci_high": seg["ci95_high"]}
             rows.append(row | claim_tests(row))
     return pl.DataFrame(rows)
+
+
+# -------------------------------------------------------------------- before 1949
+
+def gmsd_context(gmsd: pl.DataFrame, countries=CONTEXT_COUNTRIES, first_year: int = 1900,
+                 last_year: int = CONTEXT_LAST_YEAR) -> pl.DataFrame:
+    """GMSD share of GDP (OWID export) per country and year, implausible values left out."""
+    return (gmsd.filter(pl.col("iso3").is_in(list(countries))
+                        & pl.col("year").is_between(first_year, last_year)
+                        & ~pl.col("implausible") & pl.col("share_gdp_pct").is_not_null())
+            .select("iso3", "year", "share_gdp_pct").sort("iso3", "year"))
+
+
+def nmc_context(nmc: pl.DataFrame, countries=CONTEXT_COUNTRIES, first_year: int = NMC_USD_FROM,
+                last_year: int = CONTEXT_LAST_YEAR) -> pl.DataFrame:
+    """NMC military expenditure, US$ bn at the prices of each year, in the years NMC records in
+    US dollars (from 1914), per country and year."""
+    return (nmc.filter(pl.col("iso3").is_in(list(countries))
+                       & pl.col("year").is_between(max(first_year, NMC_USD_FROM), last_year)
+                       & (pl.col("milex_currency") == "USD")
+                       & pl.col("milex_thousand_current").is_not_null())
+            .select("iso3", "year",
+                    (pl.col("milex_thousand_current") / 1e6).alias("milex_usd_bn_current"))
+            .sort("iso3", "year"))
+
+
+def context(share: pl.DataFrame, spending: pl.DataFrame, gmsd: pl.DataFrame,
+            milex: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """What the chapter says of the years before 1949 (``share``: :func:`gmsd_context`,
+    ``spending``: :func:`nmc_context`): GMSD's period means and war highs, how GMSD's shares
+    differ from SIPRI's where both give one (a comparison of definitions, never a joined
+    series), NMC's first year and highs."""
+    def highs(frame: pl.DataFrame, value: str) -> pl.DataFrame:
+        return frame.sort(value, descending=True).unique("iso3", keep="first",
+                                                         maintain_order=True)
+
+    countries = pl.col("iso3").is_in(list(CONTEXT_COUNTRIES))
+    both = gmsd.filter(~pl.col("implausible") & countries & (pl.col("year") >= 1949)).select(
+        "iso3", "year", pl.col("share_gdp_pct").alias("gmsd")).join(
+        milex.filter(countries).select("iso3", "year", pl.col("share_gdp_pct").alias("sipri")),
+        on=["iso3", "year"], how="inner").drop_nulls().sort("iso3", "year")
+    periods = [(name, share.filter(pl.col("year").is_between(lo, hi)))
+               for name, (lo, hi) in CONTEXT_PERIODS.items()]
+    return {
+        "periods": pl.DataFrame(
+            [{"period": name, "iso3": iso3,
+              "mean": float(part.filter(pl.col("iso3") == iso3)["share_gdp_pct"].mean())}
+             for name, part in periods for iso3 in part["iso3"].unique(maintain_order=True)]),
+        "war": highs(share.filter(pl.col("year").is_between(*WAR_YEARS)), "share_gdp_pct"),
+        "difference": both.group_by("iso3", maintain_order=True).agg(
+            (pl.col("gmsd") - pl.col("sipri")).median().alias("median"),
+            (pl.col("gmsd") - pl.col("sipri")).abs().max().alias("largest"),
+            pl.col("year").min().alias("first"), pl.col("year").max().alias("last")),
+        "first_spending": spending.filter(pl.col("year") == spending["year"].min()),
+        "spending_highs": highs(spending, "milex_usd_bn_current"),
+    }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .. import before_nato, data, sources
+from .. import data, sources
 from .. import spending as sp
 from ..errors import ParameterError
 from ..membership import RULES, membership_panel
@@ -127,13 +127,14 @@ class Result:
     peaks: pl.DataFrame  # spending.peaks_and_troughs, every group
     eras: pl.DataFrame
     by_era: pl.DataFrame  # NATO total, GDP-weighted, by period
-    fits: dict  # measure -> SegmentedTrend: chosen rule, from trend_start
+    fit: SegmentedTrend  # chosen rule, GDP-weighted, from trend_start
+    fit_mean: SegmentedTrend  # chosen rule, simple mean, from trend_start
     checks: pl.DataFrame  # spending.decline_checks, both rules, window
     zero: list  # Allies SIPRI records at 0 % of GDP (in the mean, not the weighted share)
     mean_without_zero: float | None  # the lowest simple mean without them
     context_share: pl.DataFrame  # GMSD share of GDP before 1949
     context_spending: pl.DataFrame  # NMC spending, US$ bn at the prices of the year
-    context: dict  # before_nato.context: what the text says of the years before 1949
+    context: dict  # spending.context: what the text says of the years before 1949
     us_share: float | None
     at_2pct: pl.DataFrame  # Allies at 2 % or more in TWO_PCT_YEAR, SIPRI
     estimated: list  # Allies whose end-year figure SIPRI marks as its estimate
@@ -148,16 +149,8 @@ class Result:
     def nato_total(self) -> pl.DataFrame:
         return self.shares.filter(pl.col("group") == "NATO total")
 
-    @property
-    def fit(self) -> SegmentedTrend:
-        return self.fits["weighted"]
-
-    @property
-    def fit_mean(self) -> SegmentedTrend:
-        return self.fits["mean"]
-
     def fit_of(self, measure: str) -> SegmentedTrend:
-        return self.fits[measure]
+        return self.fit if measure == "weighted" else self.fit_mean
 
     def peak(self, measure: str = "weighted", group: str = "NATO total") -> dict:
         return self.peaks.filter(group=group, measure=measure).row(0, named=True)
@@ -165,10 +158,6 @@ class Result:
     def check(self, measure: str, rule: str | None = None) -> dict:
         rule = rule or self.params.membership_rule
         return self.checks.filter(rule=rule, measure=measure).row(0, named=True)
-
-    @property
-    def claim(self) -> Claim:
-        return self.claims[0]
 
     @property
     def tables(self) -> dict[str, Table]:
@@ -186,7 +175,8 @@ def _fits(shares: pl.DataFrame, start: int, n_boot: int) -> dict[str, SegmentedT
             for m, col in sp.MEASURES.items()}
 
 
-def _claims(milex, members, edition: str, n_boot: int) -> tuple[Claim, Claim]:
+def _claims(milex, members, us_share: float | None, edition: str, n_boot: int
+            ) -> tuple[Claim, Claim]:
     """Both claims, checked one way whatever the parameters: CLAIM_RULE, every year, trends from
     the first complete year (the fits are cached: at the defaults this costs nothing more)."""
     years = milex["year"].to_list()
@@ -202,12 +192,11 @@ def _claims(milex, members, edition: str, n_boot: int) -> tuple[Claim, Claim]:
     sixty = Claim(id="sixty_years", verdict=verdict, chapter=NOTEBOOK, section=SECTION,
                   **words.sixty_years_claim(rows, fits, edition, n_boot,
                                             sp.zero_share_allies(shares[sp.CLAIM_RULE])))
-    us = milex.filter((pl.col("iso3") == "USA") & (pl.col("year") == sp.US_CLAIM_YEAR))
-    share = us["share_gdp_pct"].item() if us.height else None
-    holds = share is not None and abs(share - sp.US_CLAIM_PCT) <= sp.US_CLAIM_TOLERANCE + 1e-9
+    holds = (us_share is not None
+             and abs(us_share - sp.US_CLAIM_PCT) <= sp.US_CLAIM_TOLERANCE + 1e-9)
     return sixty, Claim(id="us_share", verdict=REPRODUCED if holds else NOT_SUPPORTED,
                         chapter=NOTEBOOK, section=SECTION,
-                        **words.us_share_claim(share, holds, edition))
+                        **words.us_share_claim(us_share, holds, edition))
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:
@@ -225,24 +214,22 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     low_year = peaks.filter(group="NATO total", measure="mean")["trough_year"].item()
     at_2pct = sp.allies_at_or_above(milex, membership_panel(members, [sp.TWO_PCT_YEAR]),
                                     sp.TWO_PCT_YEAR, sp.TWO_PCT).filter(pl.col("meets_threshold"))
-    end_panel = membership_panel(members, [end], p.membership_rule).filter(pl.col("is_member"))
-    estimated = (milex.filter((pl.col("year") == end) & pl.col("estimate")
-                              & pl.col("iso3").is_in(end_panel["iso3"].to_list()))
-                 ["iso3"].sort().to_list())
     us = milex.filter((pl.col("iso3") == "USA") & (pl.col("year") == sp.US_CLAIM_YEAR))
+    us_share = us["share_gdp_pct"].item() if us.height else None
     eras = sp.eras()
-    context_share, context_spending = before_nato.gmsd_context(gmsd), before_nato.nmc_context(nmc)
+    context_share, context_spending = sp.gmsd_context(gmsd), sp.nmc_context(nmc)
+    fits = _fits(shares, trend_start, p.n_boot)
     result = Result(
         params=p, edition=edition, start_year=start, end_year=end, trend_start=trend_start,
         first_complete=sp.first_complete_year(shares), shares_by_rule=by_rule, peaks=peaks,
         eras=eras, by_era=sp.trend_by_era(shares.filter(pl.col("group") == "NATO total"), eras),
-        fits=_fits(shares, trend_start, p.n_boot),
+        fit=fits["weighted"], fit_mean=fits["mean"],
         checks=sp.decline_checks(by_rule, start_year=trend_start, n_boot=p.n_boot), zero=zero,
         mean_without_zero=sp.mean_without(shares, low_year, zero),
         context_share=context_share, context_spending=context_spending,
-        context=before_nato.context(context_share, context_spending,
-                                    before_nato.gmsd_vs_sipri(gmsd, milex)),
-        us_share=us["share_gdp_pct"].item() if us.height else None, at_2pct=at_2pct,
-        estimated=estimated, claims=_claims(milex, members, edition, p.n_boot), text={})
+        context=sp.context(context_share, context_spending, gmsd, milex),
+        us_share=us_share, at_2pct=at_2pct, estimated=sp.estimated_allies(
+            milex, membership_panel(members, [end], p.membership_rule), end),
+        claims=_claims(milex, members, us_share, edition, p.n_boot), text={})
     text = words.sentences(result) | long_run_tables.appendix(result)
     return Result(**{**result.__dict__, "text": text})

@@ -1,12 +1,6 @@
-"""Chart builders for chapter 1 (the long run of NATO military spending, SIPRI data, with
-context before 1949 from GMSD and NMC).
-
-Inputs are the small frames :func:`dibtrends.chapters.long_run.run` computes (a few hundred
-rows); no builder reads data or aggregates country rows itself. Titles and subtitles are
-computed from the data they draw (they become the figures' captions). Each chart has a
-``*_table`` function returning exactly the rows it plots: the notebook passes it to
-``charts.show(..., table=...)`` so the downloadable CSV is the plotted series, not a layer such
-as the era bands.
+"""Chapter 1's charts (SIPRI shares of GDP since 1949; GMSD and NMC before), drawn from the small
+frames the chapter computes, titles computed from the data. Each chart's ``*_table`` is exactly
+the rows it plots, so the CSV download is the plotted series, not a layer such as the era bands.
 """
 
 from __future__ import annotations
@@ -15,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from ..countries import name_of
-from ..spending import MEASURES
+from ..spending import MEASURES, zero_share_allies
 from . import PALETTE, source_line, titled
 
 MEASURE_WORDS = {
@@ -84,15 +78,10 @@ def _rule_words(shares: pl.DataFrame, rule: str) -> str:
 def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "weighted",
                    rule: str = "accession", groups=tuple(GROUP_COLOURS),
                    reference_pct: float = 2.0, source_id: str = "sipri_milex_2025"):
-    """Share of GDP by group and year, era bands shaded, the 2 % guideline as a dashed rule.
-
-    ``shares`` is :func:`dibtrends.spending.alliance_shares`; ``eras`` is
-    :func:`dibtrends.spending.eras`.
-    """
+    """Share of GDP by group and year (``spending.alliance_shares``), era bands shaded, the 2 %
+    guideline as a dashed rule."""
     short, words = MEASURE_WORDS[measure]
-    nt = shares.filter(pl.col("group") == "NATO total")
-    zero = sorted({c for v in nt["missing_weighted"].to_list() for c in v.split(",") if c}
-                  - {c for v in nt["missing_mean"].to_list() for c in v.split(",") if c})
+    zero = zero_share_allies(shares)
     words = words.format(zero=f" ({', '.join(name_of(c) for c in zero)} at 0 %)" if zero else "")
     data = long_run_table(shares, measure, groups)
     first, last = int(data["year"].min()), int(data["year"].max())
@@ -150,11 +139,8 @@ def trend_table(fitted: pl.DataFrame) -> pl.DataFrame:
 
 def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str, robustness: str,
                     source_id: str = "sipri_milex_2025"):
-    """Observed series, fitted segmented trend and estimated break years.
-
-    ``fitted`` and ``breaks`` are attributes of :class:`dibtrends.spending.SegmentedTrend`;
-    ``robustness`` says in words how the break fares under other error models.
-    """
+    """Observed series, fitted segmented trend and break years (a ``SegmentedTrend``'s frames);
+    ``robustness`` says in words how the break fares under other error models."""
     data = trend_table(fitted).unpivot(
         index="year", on=["sipri_share_gdp_pct", "trend_share_gdp_pct"], variable_name="series",
         value_name="share")
@@ -199,15 +185,24 @@ def _country_colour(codes: list[str]) -> alt.Color:
         domain=labels, range=[COUNTRY_COLOURS.get(c, PALETTE[7]) for c in codes]))
 
 
+def _by_country(frame: pl.DataFrame, value: str) -> pl.DataFrame:
+    return frame.select(pl.col("iso3").map_elements(name_of, return_dtype=pl.String)
+                        .alias("country"), "year", value)
+
+
 def context_share_table(gmsd: pl.DataFrame) -> pl.DataFrame:
     """The rows :func:`context_share_chart` plots (GMSD share of GDP by country and year)."""
-    return gmsd.select(pl.col("iso3").map_elements(name_of, return_dtype=pl.String)
-                       .alias("country"), "year", "share_gdp_pct")
+    return _by_country(gmsd, "share_gdp_pct")
 
 
-def _context_lines(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip):
-    """One line per country, broken where the source has gaps: the frame of both context
-    charts. Returns the chart, its data, the country codes and the first and last year."""
+def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
+    """The rows :func:`context_spending_chart` plots (NMC spending, US$ bn of each year)."""
+    return _by_country(nmc, "milex_usd_bn_current")
+
+
+def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip, title,
+                   source: str, source_id: str, note: str):
+    """One line per country, broken where the source has gaps; ``title`` of the highest row."""
     codes = [c for c in COUNTRY_COLOURS if c in df["iso3"].unique().to_list()]
     data = _runs(df).with_columns(
         pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("country"),
@@ -217,38 +212,29 @@ def _context_lines(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip)
         x=_x(first, last), y=y, color=_country_colour(codes), detail="piece:N",
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
                  tooltip])
-    top = data.sort(value, descending=True).row(0, named=True)
-    return chart, top, codes, first, last
+    subtitle = [f"{', '.join(name_of(c) for c in codes)}, {first}-{last}: {source}, not SIPRI."]
+    return titled(chart, title(data.sort(value, descending=True).row(0, named=True)), subtitle,
+                  source_line(source_id, note=note))
 
 
 def context_share_chart(gmsd: pl.DataFrame, source_id: str = "owid_gmsd"):
-    """GMSD share of GDP before NATO (``before_nato.gmsd_context``), one line per country."""
-    chart, top, codes, first, last = _context_lines(
+    """GMSD share of GDP before NATO (``spending.gmsd_context``), one line per country."""
+    return _context_chart(
         gmsd, "share_gdp_pct",
         alt.Y("share_gdp_pct:Q", title=f"{Y_TITLE} (GMSD)", scale=alt.Scale(zero=True)),
-        alt.Tooltip("share_gdp_pct:Q", title="% of GDP (GMSD)", format=".1f"))
-    title = (f"Before NATO: military spending reached {top['share_gdp_pct']:.0f} % of GDP "
-             f"({top['country']}, {top['year']}) on another source's definition")
-    subtitle = [f"{', '.join(name_of(c) for c in codes)}, {first}-{last}: OWID's Global "
-                "Military Spending Dataset (GMSD), not SIPRI."]
-    return titled(chart, title, subtitle, source_line(source_id, note=GMSD_NOTE))
-
-
-def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
-    """The rows :func:`context_spending_chart` plots (NMC spending, US$ bn of each year)."""
-    return nmc.select(pl.col("iso3").map_elements(name_of, return_dtype=pl.String)
-                      .alias("country"), "year", "milex_usd_bn_current")
+        alt.Tooltip("share_gdp_pct:Q", title="% of GDP (GMSD)", format=".1f"),
+        lambda top: f"Before NATO: military spending reached {top['share_gdp_pct']:.0f} % of GDP "
+                    f"({top['country']}, {top['year']}) on another source's definition",
+        "OWID's Global Military Spending Dataset (GMSD)", source_id, GMSD_NOTE)
 
 
 def context_spending_chart(nmc: pl.DataFrame, source_id: str = "cow_nmc6"):
-    """NMC military spending in US$ bn of each year before NATO (``before_nato.nmc_context``)."""
-    chart, top, codes, first, last = _context_lines(
+    """NMC military spending in US$ bn of each year before NATO (``spending.nmc_context``)."""
+    return _context_chart(
         nmc, "milex_usd_bn_current",
         alt.Y("milex_usd_bn_current:Q", title="Military expenditure, US$ bn (NMC)",
               scale=alt.Scale(type="log")),
-        alt.Tooltip("milex_usd_bn_current:Q", title="US$ bn (of that year)", format=",.2f"))
-    title = (f"Before NATO: military spending in US dollars of each year, up to "
-             f"US$ {top['milex_usd_bn_current']:.0f} bn ({top['country']}, {top['year']})")
-    subtitle = [f"{', '.join(name_of(c) for c in codes)}, {first}-{last}: Correlates of War, "
-                "National Material Capabilities (NMC), not SIPRI."]
-    return titled(chart, title, subtitle, source_line(source_id, note=NMC_NOTE))
+        alt.Tooltip("milex_usd_bn_current:Q", title="US$ bn (of that year)", format=",.2f"),
+        lambda top: f"Before NATO: military spending in US dollars of each year, up to "
+                    f"US$ {top['milex_usd_bn_current']:.0f} bn ({top['country']}, {top['year']})",
+        "Correlates of War, National Material Capabilities (NMC)", source_id, NMC_NOTE)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from .. import before_nato
 from .. import spending as sp
 from ..stats.intervals import AR_CLIP
 from . import cap, country, fmt_p, join_words, pct, plural, possessive, signed
@@ -357,7 +356,7 @@ def _context(r) -> dict[str, str]:
     periods = "; ".join(
         f"{p} ({lo}–{hi}) " + _each(ctx["periods"].filter(pl.col("period") == p),
                                     lambda x: f"{x['mean']:.1f} % for {country(x['iso3'])}")
-        for p, (lo, hi) in before_nato.CONTEXT_PERIODS.items())
+        for p, (lo, hi) in sp.CONTEXT_PERIODS.items())
     war = _each(ctx["war"], lambda x: f"{possessive(country(x['iso3']))} to "
                                       f"{x['share_gdp_pct']:.0f} % ({x['year']})"
                 ).replace("'s to", "'s share to", 1)
@@ -377,8 +376,8 @@ def _context(r) -> dict[str, str]:
         f"Correlates of War's National Material Capabilities (NMC) record military spending but "
         f"no GDP, so they show levels, not shares. In US dollars of each year (not adjusted for "
         f"prices), {spent} in {first['year'].min()}; the highest figures before "
-        f"{before_nato.CONTEXT_LAST_YEAR + 1} were {highs}. NMC records spending in pounds "
-        f"sterling before {before_nato.NMC_USD_FROM}; those years are not shown.")}
+        f"{sp.CONTEXT_LAST_YEAR + 1} were {highs}. NMC records spending in pounds sterling "
+        f"before {sp.NMC_USD_FROM}; those years are not shown.")}
 
 
 def _summary_break(words: str, c: dict, trend_start: int) -> str:
