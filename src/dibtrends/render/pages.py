@@ -74,8 +74,10 @@ def quarto(exe: str, args: list[str], cwd: Path, what: str) -> None:
     (Quarto reports Typst's errors as ordinary messages, which ``--quiet`` would hide)."""
     run = subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True)
     if run.returncode != 0:
-        lines = [ln.strip() for ln in (run.stdout + run.stderr).splitlines()
-                 if re.search(r"error|unable|not found|invalid", ln, re.I)]
+        said = [ln.strip() for ln in (run.stdout + run.stderr).splitlines() if ln.strip()]
+        lines = [ln for ln in said
+                 if re.search(r"error|unable|not found|invalid|does not exist", ln, re.I)]
+        lines = lines or said[-2:]
         raise RenderFailed(f"quarto could not render {what} (exit {run.returncode}): "
                            f"{' | '.join(lines[-6:]) or 'no message'}. The last good "
                            "reports/_output was kept.")

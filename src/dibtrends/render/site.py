@@ -112,9 +112,9 @@ def render_site(exe: str, engine: str) -> Path:
     if previous.get("site") != whole or not output.is_dir():
         quarto(exe, ["render"], STAGE, "the HTML site")
     else:
-        notebooks = sorted(rel for rel in changed if rel.endswith(".ipynb"))
-        if notebooks:
-            quarto(exe, ["render", *notebooks], STAGE, f"the HTML site's pages {notebooks}")
+        # `quarto render` takes one input: a second name would be handed to pandoc as input
+        for notebook in sorted(rel for rel in changed if rel.endswith(".ipynb")):
+            quarto(exe, ["render", notebook], STAGE, f"the HTML site's page {notebook}")
     copy_resources(files, output)
     offline(output, since=started)
     STATE.write_text(json.dumps({"site": whole}))
