@@ -209,12 +209,22 @@ class Job:
                            for p in self.inputs}}
 
     def is_current(self) -> bool:
-        if not self.output.exists() or not self.stamp.exists():
+        if not (self.output.exists() and self.stamp.exists() and self.tables_present()):
             return False
         try:
             return json.loads(self.stamp.read_text()) == self.fingerprint()
         except ValueError:
             return False
+
+    def tables_present(self) -> bool:
+        """The CSVs the page wrote in its last run are all still there (its list included):
+        a page whose chart data went missing runs again instead of linking to nothing."""
+        from .report import PAGE_MANIFESTS
+
+        tables = paths.output_dir(self.params.get("output_dir")) / paths.TABLES_SUBDIR
+        manifest = tables / PAGE_MANIFESTS / f"{self.name}.json"
+        return manifest.exists() and all((tables / n).exists()
+                                         for n in json.loads(manifest.read_text()))
 
     def record_inputs(self, fingerprint: dict) -> None:
         self.stamp.parent.mkdir(parents=True, exist_ok=True)
@@ -312,7 +322,8 @@ def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
     jobs.append(Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
                     chapter_inputs(name, processed), after=tuple(pages),
                     state=lambda: {"tables": sorted(p.name for p in tables.glob("*.csv"))},
-                    before=(lambda: prune_tables(tables, pages)) if only is None else None))
+                    before=(lambda: prune_tables(tables, [*pages, name])) if only is None
+                    else None))
     if only is not None:
         wanted = set(only)
         jobs = [j for j in jobs if j.name in wanted or j.notebook in wanted]
