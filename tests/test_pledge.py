@@ -67,8 +67,8 @@ def tiny_trend() -> pl.DataFrame:
 
 # ----------------------------------------------------------------------------- trend model
 def test_trend_projection_on_a_straight_line(tiny_trend):
-    proj, _ = pledge.fit_trends(tiny_trend, _members("AAA"), window_start=2014,
-                                target_year=2035)
+    proj, residuals = pledge.fit_trends(tiny_trend, _members("AAA"), window_start=2014,
+                                        target_year=2035)
     row = proj.row(0, named=True)
     assert row["slope_pp_per_year"] == pytest.approx(0.1, abs=0.005)
     # 1.0 + 0.1 x 21 = 3.1; the noise moves the intercept by less than 0.01
@@ -76,8 +76,8 @@ def test_trend_projection_on_a_straight_line(tiny_trend):
     assert row["pi_lower_pct"] < row["projected_share_pct"] < row["pi_upper_pct"]
     assert row["pi_upper_pct"] - row["pi_lower_pct"] < 0.2
     assert row["break_year"] is None and row["series_break"] is False
-    reach = counts.trend_reach_counts(proj, 3.0)
-    assert reach["point"] == 1 and reach["n_allies"] == 1
+    reach = counts.trend_count_interval(proj, residuals, 3.0, n_draws=100, seed=1)
+    assert reach["point"] == 1 and reach["n_allies"] == 1 and reach["allies_point"] == ["AAA"]
 
 
 def test_a_gdp_break_shifts_the_level_not_the_slope(tiny_trend):
@@ -298,8 +298,7 @@ def test_joint_count_interval_on_the_real_trends(nato, membership):
     assert ci["mean"] == pytest.approx(6.19, abs=0.05)
     assert ci["median_residual_autocorrelation"] == pytest.approx(0.320, abs=1e-3)
     assert ci["mean_residual_correlation"] == pytest.approx(0.2195, abs=1e-3)
-    reach = counts.trend_reach_counts(projection, 3.5)
-    assert (reach["lower_pi"], reach["upper_pi"]) == (2, 13)
+    assert (ci["lower_pi"], ci["upper_pi"]) == (2, 13)
 
 
 def test_charts_build_with_units_and_estimates(nato, membership):

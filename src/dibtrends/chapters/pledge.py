@@ -10,7 +10,6 @@ functions below, so both pages take the same values, words and limits.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import partial
 
 import polars as pl
 
@@ -19,9 +18,10 @@ from . import record
 from ..errors import ParameterError
 from ..params import Parameters, check_number, param
 from ..prose import pledge as prose
+from ..prose import pledge_tables
 from ..prose.equipment import edition_words
 from ..results import (NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table, headline)
+                       Table)
 from ..stats import counts
 
 NOTEBOOK = "04_guidelines_and_pledge"
@@ -142,8 +142,7 @@ class Result:
     gap: pl.DataFrame  # pledge.pledge_gap
     faster_if_breaks_ignored: int  # pledge.faster_growth_if_breaks_ignored
     projection: pl.DataFrame  # pledge.fit_trends, projection
-    reach: counts.ReachCounts  # the point count and the separate intervals
-    count_interval: counts.CountInterval  # the joint simulation
+    count_interval: counts.CountInterval  # the count on trend and its joint interval
     breaks: pl.DataFrame  # pledge.gdp_series_breaks, with the shares either side
     ordinary_gdp_change: dict  # pledge.largest_ordinary_gdp_change
     comparison: pl.DataFrame  # definitions.nato_vs_sipri, every Ally and year
@@ -154,72 +153,17 @@ class Result:
     price_effect: dict  # definitions.price_basis_effect
     claim: Claim
     text: dict[str, str]
-    tables: dict[str, Table]
 
     def headlines(self) -> list[Headline]:
-        return headlines(self)
+        return pledge_tables.headlines(self)
+
+    @property
+    def tables(self) -> dict[str, Table]:
+        return pledge_tables.tables(self)
 
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self, claims=(self.claim,),
                       sources=(self.nato_source, self.sipri_source))
-
-
-def _allies(key: str, label: str, n: int, of: int, **fields) -> Headline:
-    return headline(key, label, n, "Allies", decimals=0, display=f"{n} of {of}", **fields)
-
-
-def headlines(r: Result) -> list[Headline]:
-    """The chapter's record: its counts and differences, under stable keys."""
-    p, ci, fy, ly = r.params, r.count_interval, r.first_year, r.latest_year
-    t, ty, label = f"{p.target_share_pct:g}", p.target_year, partial(prose.year_label, r)
-    target = {"target_share_pct": float(p.target_share_pct), "target_year": ty}
-    gdp, rows = "pledge.allies_meeting_gdp_guideline", []
-    for which, year in (("first", fy), ("latest", ly)):
-        c = r.counts.filter(pl.col("year") == year).row(0, named=True)
-        at = {"year": year, "which": which}
-        rows.append(_allies(gdp, f"Allies at or above 2 % of GDP, {label(year)} (NATO's figures)",
-                            c["n_meeting_gdp"], c["n_allies_with_data"],
-                            note=prose.listed(pledge.allies_meeting(r.status, year, "gdp")),
-                            **at, source=r.nato_source))
-        s = r.comparison_by_year.filter(pl.col("year") == year)
-        if s.height:
-            rows.append(_allies(gdp, f"Allies at or above 2 % of GDP, {year} (SIPRI's figures)",
-                                s["n_at_threshold_sipri"][0], s["n_allies"][0], **at,
-                                source=r.sipri_source))
-        rows.append(_allies("pledge.allies_meeting_equipment_guideline", "Allies at or above "
-                            f"20 % of defence spending on major equipment, {label(year)}",
-                            c["n_meeting_equipment"], c["n_allies_with_data"], **at,
-                            source=r.nato_source))
-    above, below = r.gap.filter("already_above"), r.gap.filter(~pl.col("already_above"))
-    rows.append(_allies("pledge.allies_at_target", f"Allies already at {t} % of GDP or more, "
-                        f"{label(ly)}", above.height, r.gap.height,
-                        note=prose.listed(above["entity"]), year=ly, **target))
-    basis = "own average" if p.gdp_growth_pct is None else float(p.gdp_growth_pct)
-    for breaks, n in (("left out", int(below["needs_faster_growth"].sum())),
-                      ("included", r.faster_if_breaks_ignored)):
-        rows.append(_allies(
-            "pledge.allies_needing_faster_growth", f"Allies below {t} % whose real growth needed "
-            f"to {ty} exceeds their {fy}–{ly} rate"
-            + (" (GDP growth taken across the series breaks)" if breaks == "included" else ""),
-            n, below.height, gdp_growth=basis, gdp_breaks=breaks, **target))
-    for estimate, what in (("point", "straight-line projection"),
-                           ("low", "95 % interval of the count, low"),
-                           ("high", "95 % interval of the count, high")):
-        rows.append(_allies(
-            "pledge.allies_reaching_target_on_trend", f"Allies at {t} % or more in {ty} on "
-            f"their {r.window_start}–{ly} trends ({what})", ci[estimate], ci["n_allies"],
-            note=prose.listed(r.reach["allies_point"]) if estimate == "point" else "",
-            estimate=estimate, level=ci["level"], window_start=r.window_start, window_end=ly,
-            **target))
-    for start in (ly, fy):
-        diff = r.comparison.filter(pl.col("year").is_between(start, ly))["difference_pp"]
-        if diff.len():
-            rows.append(headline(
-                "pledge.nato_sipri_difference", "Share of GDP, NATO against SIPRI: mean absolute "
-                f"difference, {label(start) if start == ly else f'{start}–{ly}'}",
-                diff.abs().mean(), "percentage points", decimals=2, first_year=start,
-                last_year=ly))
-    return rows
 
 
 def claim_verdict(status: pl.DataFrame, comparison: pl.DataFrame, edition: str,
@@ -248,7 +192,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     sipri = data.table("sipri_milex_2025", processed_dir)
     first, latest = int(nato["year"].min()), int(nato["year"].max())
     window_start = p.trend_window_start or first
-    nato_source, sipri_source = _source_id(nato, NATO_SOURCE), _source_id(sipri, SIPRI_SOURCE)
+    nato_source, sipri_source = nato["source_id"][0], sipri["source_id"][0]
     edition = edition_words(nato_source)
     sipri_edition = prose.release_words(sipri_source)
     breaks = pledge.gdp_series_breaks(nato)
@@ -267,7 +211,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         estimate_years=tuple(equipment.estimate_years(nato)), window_start=window_start,
         status=status, counts=pledge.guideline_counts(status), gap=gap,
         faster_if_breaks_ignored=pledge.faster_growth_if_breaks_ignored(gap),
-        projection=projection, reach=counts.trend_reach_counts(projection, p.target_share_pct),
+        projection=projection,
         count_interval=counts.trend_count_interval(
             projection, residuals, p.target_share_pct, n_draws=pledge.TREND_DRAWS,
             seed=pledge.TREND_SEED),
@@ -279,14 +223,6 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
                                           CLAIM_THRESHOLD_PCT),
         price_effect=definitions.price_basis_effect(comparison),
         break_differences=definitions.break_differences(comparison, breaks),
-        claim=claim_verdict(status, comparison, edition, sipri_edition), text={}, tables={})
-    return replace(result, text=prose.sentences(result, CLOSE_PP), tables=prose.tables(result))
+        claim=claim_verdict(status, comparison, edition, sipri_edition), text={})
+    return replace(result, text=prose.sentences(result, CLOSE_PP))
 
-
-def _source_id(frame: pl.DataFrame, fallback: str) -> str:
-    """The registry id the processed table says it was built from."""
-    if "source_id" in frame.columns and frame.height:
-        ids = frame["source_id"].unique().to_list()
-        if len(ids) == 1:
-            return ids[0]
-    return fallback

@@ -30,36 +30,43 @@ def _label(year: int, estimate_years) -> str:
     return f"{year}e" if year in set(estimate_years) else str(year)
 
 
+def _name(code_column: str) -> pl.Expr:
+    return pl.col(code_column).map_elements(name_of, return_dtype=pl.String).alias("name")
+
+
+def _grid(data: pl.DataFrame, order: list[str], colour: alt.Color, tooltip: list, text,
+          **text_mark):
+    """Allies (rows, in ``order``) by years (columns, labelled on top): coloured cells with
+    their values written in."""
+    base = alt.Chart(data).encode(
+        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("name:N", sort=order, title=None))
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(color=colour, tooltip=tooltip)
+    return alt.layer(cells, base.mark_text(**text_mark).encode(**text)).properties(
+        width=600, height=15 * len(order))
+
+
 def guideline_heatmap(status: pl.DataFrame, guideline: str,
                       source_id: str, estimate_years=()):
     """Allies x years: cell colour says met / not met / not yet an Ally, text gives the value."""
     value, meets, axis_title, label = GUIDELINES[guideline]
     data = status.filter(pl.col(value).is_not_null()).select(
-        "entity", "year", "estimate", value,
-        pl.col("entity").map_elements(name_of, return_dtype=pl.String).alias("name"),
-        year_label().alias("year_label"),
+        "entity", "year", "estimate", value, _name("entity"), year_label().alias("year_label"),
         pl.when(~pl.col("counted")).then(pl.lit(NOT_MEMBER))
         .when(pl.col(meets)).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
         pl.col(value).round(2 if guideline == "gdp" else 0).alias("value_label"),
     )
     latest = int(data["year"].max())
     order = (data.filter(pl.col("year") == latest).sort(value, descending=True)["name"].to_list())
-    base = alt.Chart(data).encode(
-        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("name:N", sort=order, title=None),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("status:N", title=None, scale=alt.Scale(
+    chart = _grid(
+        data, order, alt.Color("status:N", title=None, scale=alt.Scale(
             domain=[MEETS, MISSES, NOT_MEMBER], range=[PALETTE[0], "#f0c987", "#eeeeee"])),
-        tooltip=[alt.Tooltip("name:N", title="Ally"), alt.Tooltip("year_label:N", title="Year"),
-                 alt.Tooltip(f"{value}:Q", title=axis_title, format=".2f"),
-                 alt.Tooltip("status:N", title="Status")],
-    )
-    text = base.mark_text(fontSize=9).encode(
-        text=alt.Text("value_label:Q", format=".2f" if guideline == "gdp" else ".0f"),
-        color=alt.condition(alt.datum.status == MEETS, alt.value("white"), alt.value("#333333")),
-    )
-    chart = alt.layer(cells, text).properties(width=600, height=15 * len(order))
+        [alt.Tooltip("name:N", title="Ally"), alt.Tooltip("year_label:N", title="Year"),
+         alt.Tooltip(f"{value}:Q", title=axis_title, format=".2f"),
+         alt.Tooltip("status:N", title="Status")],
+        {"text": alt.Text("value_label:Q", format=".2f" if guideline == "gdp" else ".0f"),
+         "color": alt.condition(alt.datum.status == MEETS, alt.value("white"),
+                                alt.value("#333333"))}, fontSize=9)
     first = int(data["year"].min())
     n_first = data.filter(pl.col("year") == first, pl.col("status") == MEETS).height
     n_last = data.filter(pl.col("year") == latest, pl.col("status") == MEETS).height
@@ -84,8 +91,7 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
                       "required_real_growth_pct", "gdp_growth_pct_assumed").join(
         projection.select("entity", "projected_share_pct", "pi_lower_pct", "pi_upper_pct",
                           "break_year"),
-        on="entity").with_columns(
-        pl.col("entity").map_elements(name_of, return_dtype=pl.String).alias("name"))
+        on="entity").with_columns(_name("entity"))
     order = data.sort("share_gdp_pct_latest", descending=True)["name"].to_list()
     y = alt.Y("name:N", sort=order, title=None)
     tooltip = [alt.Tooltip("name:N", title="Ally"),
@@ -134,8 +140,7 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_yea
     data = gap.select(
         "entity", "milex_real_growth_pct_past", "gdp_growth_pct_assumed", "share_gdp_pct_latest",
         pl.coalesce("required_real_growth_pct", "growth_to_stay_pct").alias("needed_pct"),
-        "already_above",
-        pl.col("entity").map_elements(name_of, return_dtype=pl.String).alias("name"))
+        "already_above", _name("entity"))
     order = data.sort("needed_pct", descending=True)["name"].to_list()
     if gap["gdp_growth_basis"][0] == "common":
         y_text = f"real GDP growing {gap['gdp_growth_pct_assumed'][0]:g} % a year for every Ally"
@@ -215,8 +220,7 @@ def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
     with the 2 % guideline."""
     year = int(by_ally["latest_year"].max())
     label = _label(year, estimate_years)
-    data = by_ally.filter(pl.col("latest_year") == year).with_columns(
-        pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("name"))
+    data = by_ally.filter(pl.col("latest_year") == year).with_columns(_name("iso3"))
     order = data.sort("nato_share_latest_pct", descending=True)["name"].to_list()
     long = data.unpivot(index=["iso3", "name", "difference_latest_pp"],
                         on=["nato_share_latest_pct", "sipri_share_latest_pct"],
@@ -250,26 +254,20 @@ def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
 def difference_heatmap(comparison: pl.DataFrame, nato_source: str, sipri_source: str,
                        estimate_years=()):
     """Allies x years: NATO's share of GDP minus SIPRI's, in percentage points."""
-    data = comparison.with_columns(
-        pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("name"),
-        pl.col("nato_estimate").alias("estimate")).with_columns(
-        year_label().alias("year_label"), pl.col("difference_pp").round(2).alias("label"))
+    data = comparison.with_columns(_name("iso3"), pl.col("nato_estimate").alias("estimate"))
+    data = data.with_columns(year_label().alias("year_label"),
+                             pl.col("difference_pp").round(2).alias("label"))
     order = (data.group_by("name").agg(pl.col("difference_pp").mean())
              .sort("difference_pp")["name"].to_list())
     limit = max(0.5, float(data["difference_pp"].abs().max()))
-    base = alt.Chart(data).encode(
-        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("name:N", sort=order, title=None))
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("difference_pp:Q", title="NATO minus SIPRI, points",
-                        scale=alt.Scale(scheme="blueorange", domain=[-limit, limit])),
-        tooltip=[alt.Tooltip("name:N", title="Ally"), alt.Tooltip("year_label:N", title="Year"),
-                 alt.Tooltip("nato_share_pct:Q", title="NATO, % of GDP", format=".2f"),
-                 alt.Tooltip("sipri_share_pct:Q", title="SIPRI, % of GDP", format=".2f"),
-                 alt.Tooltip("difference_pp:Q", title="NATO minus SIPRI", format="+.2f")])
-    text = base.mark_text(fontSize=8, color="#222222").encode(
-        text=alt.Text("label:Q", format="+.2f"))
-    chart = alt.layer(cells, text).properties(width=600, height=15 * len(order))
+    chart = _grid(
+        data, order, alt.Color("difference_pp:Q", title="NATO minus SIPRI, points",
+                               scale=alt.Scale(scheme="blueorange", domain=[-limit, limit])),
+        [alt.Tooltip("name:N", title="Ally"), alt.Tooltip("year_label:N", title="Year"),
+         alt.Tooltip("nato_share_pct:Q", title="NATO, % of GDP", format=".2f"),
+         alt.Tooltip("sipri_share_pct:Q", title="SIPRI, % of GDP", format=".2f"),
+         alt.Tooltip("difference_pp:Q", title="NATO minus SIPRI", format="+.2f")],
+        {"text": alt.Text("label:Q", format="+.2f")}, fontSize=8, color="#222222")
     first, last = int(data["year"].min()), int(data["year"].max())
     return titled(chart, f"NATO's share of GDP minus SIPRI's, {first}–"
                   f"{_label(last, estimate_years)}",

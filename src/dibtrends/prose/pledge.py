@@ -11,7 +11,7 @@ from ..countries import name_of
 from ..definitions import (COMMON_GROUND, NATO_DEFINITION, SIPRI_DEFINITION, SIPRI_FOOTNOTES,
                            SIPRI_FOOTNOTES_SOURCE)
 from ..pledge import BREAK_THRESHOLD_PCT, TARGET_SHARE_PCT, TARGET_YEAR, allies_meeting
-from ..results import NOT_CHECKABLE, REPRODUCED, Claim, Table
+from ..results import NOT_CHECKABLE, REPRODUCED, Claim
 from . import cap, country, join_words, pct, plural, the
 
 def _names(codes) -> str:
@@ -81,107 +81,6 @@ def claim(verdict: str, year_rows: pl.DataFrame, meeting: pl.DataFrame,
     return Claim(**base, condition=condition, finding=(
         f"{meeting.height} of {year_rows.height} Allies with NATO figures in {year} were at "
         f"{at} of GDP or more: {shares}"))
-
-
-def tables(r) -> dict[str, Table]:
-    """Each table's columns are its labels' keys: the result's own, or words and names."""
-    above, dash = pl.when("already_above"), pl.lit("–")
-    words = {
-        "year": pl.col("year").map_elements(lambda y: year_label(r, y), return_dtype=pl.String),
-        "position": above.then(pl.lit("already above")).otherwise(pl.lit("below")),
-        "faster": above.then(dash).when("needs_faster_growth").then(pl.lit("yes"))
-        .otherwise(pl.lit("no")),
-        "gdp_break": pl.col("gdp_break_year").cast(pl.String).fill_null(dash),
-        "level_shift": pl.col("break_year").cast(pl.String).fill_null(dash),
-        "reaches": pl.when(pl.col("projected_share_pct") >= r.params.target_share_pct)
-        .then(pl.lit("yes")).otherwise(pl.lit("no"))}
-    out = {}
-    for key, (name, frame, code, order, caption, labels, decimals) in _table_specs(r).items():
-        # a table of Allies names them; one of years marks NATO's estimates
-        named = ({"ally": pl.col(code).map_elements(name_of, return_dtype=pl.String),
-                  "year": pl.col("year")} if code else {})
-        frame = frame.sort(order, descending=True) if order else frame
-        out[key] = Table(name, frame.select([(words | named).get(c, pl.col(c)).alias(c)
-                                             for c in labels]), caption, labels, decimals)
-    return out
-
-
-def _table_specs(r) -> dict[str, tuple]:
-    """key: name, frame, ISO code column, sorted by (descending), caption, labels, decimals."""
-    t, ty, ly = f"{r.params.target_share_pct:g}", r.params.target_year, r.latest_year
-    latest, span = year_label(r, ly), f"{r.first_year}–{ly}"
-    pi = round(r.projection["pi_level"][0] * 100)
-    nato, both = f"NATO, {r.edition}", f"NATO, {r.edition}; SIPRI, {r.sipri_edition}"
-    share, two = {"ally": "Ally", "share_gdp_pct_latest": f"{latest}, % of GDP"}, dict.fromkeys
-    return {
-        "counts": ("04_guideline_counts", r.counts, None, None,
-                   f"Allies meeting NATO's 2 % and 20 % guidelines, counted from their year of "
-                   f"accession ({nato}; e: NATO estimate)",
-                   {"year": "Year", "n_allies_with_data": "Allies with NATO figures",
-                    "n_meeting_gdp": "At 2 % of GDP or more",
-                    "n_meeting_equipment": "At 20 % on equipment or more",
-                    "n_meeting_both": "Meeting both"}, 1),
-        "gap": ("04_pledge_gap", r.gap, "entity", "share_gdp_pct_latest",
-                f"Distance to {t} % of GDP by {ty} and the real growth of defence spending that "
-                f"closes it ({nato}; {estimate_words(r.estimate_years)}; shares of GDP at 2015 "
-                f"prices)",
-                share | {"gap_pp": f"Gap to {t} %, points", "position": "Position",
-                         "gdp_growth_pct_assumed": "Real GDP growth assumed, % a year",
-                         "required_real_growth_pct": f"Real growth needed to {ty}, % a year",
-                         "growth_to_stay_pct": "Lowest real growth that keeps it at the target, "
-                                               "% a year",
-                         "milex_real_growth_pct_past": f"Real growth achieved {span}, % a year",
-                         "faster": "Needs faster growth than achieved",
-                         "gdp_break": "Break in NATO's GDP series (year)"},
-                two(("share_gdp_pct_latest", "gap_pp"), 2)),
-        "trend": ("04_pledge_trend", r.projection, "entity", "projected_share_pct",
-                  f"Each Ally's share of GDP on its straight-line trend {r.window_start}–{ly}, "
-                  f"projected to {ty} with its own {pi} % prediction interval (ordinary least "
-                  f"squares; a level shift where NATO's GDP series breaks; {nato}). A "
-                  f"description of the past, not a forecast.",
-                  share | {"slope_pp_per_year": "Trend, points a year",
-                           "level_shift": "Level shift from (year)",
-                           "projected_share_pct": f"{ty} on trend, % of GDP",
-                           "pi_lower_pct": f"{pi} % interval, low",
-                           "pi_upper_pct": f"{pi} % interval, high",
-                           "reaches": f"At {t} % or more on trend"},
-                  {"share_gdp_pct_latest": 2, "slope_pp_per_year": 3, "projected_share_pct": 2,
-                   "pi_lower_pct": 2, "pi_upper_pct": 2}),
-        "count_distribution": (
-            "04_trend_count_distribution", r.count_interval["distribution"], None, None,
-            f"How many Allies reach {t} % by {ty} on their trends: share of "
-            f"{r.count_interval['n_draws']:,} joint draws of the trends' errors",
-            {"n_allies_reaching": "Allies at the target", "share_of_draws": "Share of draws"},
-            {"share_of_draws": 3}),
-        "definitions": (
-            "04_nato_vs_sipri_by_ally", r.comparison_by_ally, "iso3", None,
-            f"Share of GDP on NATO's and SIPRI's figures, per Ally ({both}); difference = NATO "
-            f"minus SIPRI, percentage points; {span}",
-            {"ally": "Ally", "nato_share_latest_pct": f"NATO {latest}, % of GDP",
-             "sipri_share_latest_pct": f"SIPRI {ly}, % of GDP",
-             "difference_latest_pp": f"Difference {ly}", "mean_difference_pp":
-             f"Mean difference {span}", "largest_difference_pp": "Largest difference",
-             "largest_difference_year": "in"},
-            two(("nato_share_latest_pct", "sipri_share_latest_pct", "difference_latest_pp",
-                 "mean_difference_pp", "largest_difference_pp"), 2)),
-        "definitions_all": (
-            "04_nato_vs_sipri_all", r.comparison, "iso3", None,
-            f"Share of GDP on NATO's and SIPRI's figures, every Ally and year ({both}); "
-            f"difference = NATO minus SIPRI",
-            {"ally": "Ally", "iso3": "ISO code", "year": "Year", "nato_estimate": "NATO estimate",
-             "nato_share_pct": "NATO, % of GDP", "sipri_share_pct": "SIPRI, % of GDP",
-             "difference_pp": "Difference, points", "sipri_estimate": "SIPRI estimate"},
-            two(("nato_share_pct", "sipri_share_pct", "difference_pp"), 2)),
-        "definitions_by_year": (
-            "04_nato_vs_sipri_by_year", r.comparison_by_year, None, None,
-            f"Allies at 2 % of GDP or more on each publisher's figures, and the average size of "
-            f"the difference ({both}; e: NATO estimate)",
-            {"year": "Year", "n_allies": "Allies counted",
-             "mean_abs_difference_pp": "Mean absolute difference, points",
-             "n_at_threshold_nato": "At 2 % on NATO's figures",
-             "n_at_threshold_sipri": "At 2 % on SIPRI's figures"},
-            {"mean_abs_difference_pp": 2}),
-    }
 
 
 def sentences(r, close_pp: float) -> dict[str, str]:
@@ -317,9 +216,9 @@ def break_words(r) -> str:
 
 
 def trend_words(r) -> str:
-    p, ci, reach = r.params, r.count_interval, r.reach
+    p, ci = r.params, r.count_interval
     t, level = f"{p.target_share_pct:g} %", pct(ci["level"])
-    listed = f": {_names(reach['allies_point'])}" if 0 < reach["point"] <= 8 else ""
+    listed = f": {_names(ci['allies_point'])}" if 0 < ci["point"] <= 8 else ""
     text = (f"If each Ally's share of GDP kept to the straight line fitted to its "
             f"{r.window_start}–{r.latest_year} figures ({estimate_words(r.estimate_years)}), "
             f"{ci['point']} of {ci['n_allies']} Allies would be at {t} or more in "
@@ -329,7 +228,7 @@ def trend_words(r) -> str:
             f"{pct(ci['coverage'])} of the draws; mean {ci['mean']:.1f}). A straight line "
             f"describes the past; it is not a forecast and knows nothing of budgets already "
             f"announced. Each Ally's own {level} prediction interval is in the table: "
-            f"{reach['lower_pi']} lie wholly at or above {t} and {reach['upper_pi']} reach it, "
+            f"{ci['lower_pi']} lie wholly at or above {t} and {ci['upper_pi']} reach it, "
             f"but these two numbers do not bound the count, because Allies do not all land at "
             f"the same end of their intervals.")
     ac, corr = ci["median_residual_autocorrelation"], ci["mean_residual_correlation"]
@@ -433,7 +332,7 @@ def summary_words(r) -> str:
              f" In {ly}{est} {_share_list(above)} {'was' if above.height == 1 else 'were'} "
              f"already at {t} or more." if above.height <= 5 else
              f" In {ly}{est} {above.height} Allies were already at {t} or more.")
-    listed = f" ({_names(r.reach['allies_point'])})" if 0 < ci["point"] <= 5 else ""
+    listed = f" ({_names(ci['allies_point'])})" if 0 < ci["point"] <= 5 else ""
     text += (f" If each Ally's {r.window_start}–{ly} straight-line trend continued, "
              f"{ci['point']} of {ci['n_allies']} would be there by {p.target_year}{listed}; "
              f"allowing for the trends' uncertainty, between {ci['low']} and {ci['high']} "

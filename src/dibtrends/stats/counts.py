@@ -19,26 +19,19 @@ class OLSPrediction:
     params: np.ndarray
     resid: np.ndarray
     df_resid: int
-    scale: float
     r_squared: float
     mean: float
-    mean_se: float
     obs_se: float
     pi_lower: float
     pi_upper: float
 
 
-class ReachCounts(TypedDict):
-    n_allies: int
-    point: int
-    lower_pi: int
-    upper_pi: int
-    allies_point: list[str]
-
-
 class CountInterval(TypedDict):
     n_allies: int
     point: int
+    allies_point: list[str]
+    lower_pi: int  # separate prediction intervals wholly at or above the target: bound no count
+    upper_pi: int  # separate prediction intervals reaching the target
     low: int
     high: int
     level: float
@@ -65,8 +58,8 @@ def ols_prediction(x: np.ndarray, y: np.ndarray, x0: np.ndarray,
     obs_se = float(np.sqrt(scale + mean_se ** 2))
     q = float(special.stdtrit(df_resid, 1 - alpha / 2))
     centred = y - y.mean()
-    return OLSPrediction(params, resid, int(df_resid), scale,
-                         float(1 - resid @ resid / (centred @ centred)), mean, mean_se, obs_se,
+    r_squared = float(1 - resid @ resid / (centred @ centred))
+    return OLSPrediction(params, resid, int(df_resid), r_squared, mean, obs_se,
                          mean - q * obs_se, mean + q * obs_se)
 
 
@@ -101,21 +94,10 @@ def trend_lines(data: pl.DataFrame, start: int, end: int, target_year: int,
     return projection.sort("projected_share_pct", descending=True), pl.concat(residuals)
 
 
-def trend_reach_counts(projection: pl.DataFrame, target: float) -> ReachCounts:
-    """Units at ``target`` or more on the point projection, and how many separate prediction
-    intervals lie wholly above it or reach it (these two bound no count)."""
-    def count(col: str) -> int:
-        return int((projection[col] >= target).sum())
-
-    return {"n_allies": projection.height, "point": count("projected_share_pct"),
-            "lower_pi": count("pi_lower_pct"), "upper_pi": count("pi_upper_pct"),
-            "allies_point": sorted(projection.filter(
-                pl.col("projected_share_pct") >= target)["entity"].to_list())}
-
-
 def trend_count_interval(projection: pl.DataFrame, residuals: pl.DataFrame, target: float,
                          *, n_draws: int, seed: int, level: float = 0.95) -> CountInterval:
-    """An interval for the number of units at ``target`` or more on their trends.
+    """An interval for the number of units at ``target`` or more on their trends (and the point
+    count, with how many separate prediction intervals lie wholly above it or reach it).
 
     Each unit's error is Student t with its residual df and its own prediction interval's scale
     (so it reproduces that interval); the errors move together as the residuals did (a Gaussian
@@ -141,9 +123,12 @@ def trend_count_interval(projection: pl.DataFrame, residuals: pl.DataFrame, targ
     ac1 = [float(np.corrcoef(c[:-1], c[1:])[0, 1]) for c in r.T if np.std(c[:-1]) > 0]
     c = u.T @ u
     k = c.shape[0]
+    reach = {col: projection.filter(pl.col(col) >= target)["entity"]
+             for col in ("projected_share_pct", "pi_lower_pct", "pi_upper_pct")}
     return {
-        "n_allies": len(entities),
-        "point": int((projection["projected_share_pct"] >= target).sum()),
+        "n_allies": len(entities), "point": reach["projected_share_pct"].len(),
+        "allies_point": sorted(reach["projected_share_pct"].to_list()),
+        "lower_pi": reach["pi_lower_pct"].len(), "upper_pi": reach["pi_upper_pct"].len(),
         "low": lo, "high": hi, "level": level,
         "coverage": float(((counts >= lo) & (counts <= hi)).mean()),
         "mean": float(counts.mean()), "n_draws": n_draws, "seed": seed,

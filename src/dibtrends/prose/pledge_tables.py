@@ -1,0 +1,176 @@
+"""Chapter 4's tables (captions, column labels) and headline labels; its sentences are in
+:mod:`.pledge`."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..countries import name_of
+from ..pledge import allies_meeting
+from ..results import Headline, Table, headline
+from .pledge import estimate_words, listed, year_label
+
+
+def tables(r) -> dict[str, Table]:
+    """Each table's columns are its labels' keys: the result's own, or words and names."""
+    above, dash = pl.when("already_above"), pl.lit("–")
+    words = {
+        "year": pl.col("year").map_elements(lambda y: year_label(r, y), return_dtype=pl.String),
+        "position": above.then(pl.lit("already above")).otherwise(pl.lit("below")),
+        "faster": above.then(dash).when("needs_faster_growth").then(pl.lit("yes"))
+        .otherwise(pl.lit("no")),
+        "gdp_break": pl.col("gdp_break_year").cast(pl.String).fill_null(dash),
+        "level_shift": pl.col("break_year").cast(pl.String).fill_null(dash),
+        "reaches": pl.when(pl.col("projected_share_pct") >= r.params.target_share_pct)
+        .then(pl.lit("yes")).otherwise(pl.lit("no"))}
+    out = {}
+    for key, (name, frame, code, order, caption, labels, decimals) in _table_specs(r).items():
+        # a table of Allies names them; one of years marks NATO's estimates
+        named = ({"ally": pl.col(code).map_elements(name_of, return_dtype=pl.String),
+                  "year": pl.col("year")} if code else {})
+        frame = frame.sort(order, descending=True) if order else frame
+        out[key] = Table(name, frame.select([(words | named).get(c, pl.col(c)).alias(c)
+                                             for c in labels]), caption, labels, decimals)
+    return out
+
+
+def _table_specs(r) -> dict[str, tuple]:
+    """key: name, frame, ISO code column, sorted by (descending), caption, labels, decimals."""
+    t, ty, ly = f"{r.params.target_share_pct:g}", r.params.target_year, r.latest_year
+    latest, span = year_label(r, ly), f"{r.first_year}–{ly}"
+    pi = round(r.projection["pi_level"][0] * 100)
+    nato, both = f"NATO, {r.edition}", f"NATO, {r.edition}; SIPRI, {r.sipri_edition}"
+    share, two = {"ally": "Ally", "share_gdp_pct_latest": f"{latest}, % of GDP"}, dict.fromkeys
+    return {
+        "counts": ("04_guideline_counts", r.counts, None, None,
+                   f"Allies meeting NATO's 2 % and 20 % guidelines, counted from their year of "
+                   f"accession ({nato}; e: NATO estimate)",
+                   {"year": "Year", "n_allies_with_data": "Allies with NATO figures",
+                    "n_meeting_gdp": "At 2 % of GDP or more",
+                    "n_meeting_equipment": "At 20 % on equipment or more",
+                    "n_meeting_both": "Meeting both"}, 1),
+        "gap": ("04_pledge_gap", r.gap, "entity", "share_gdp_pct_latest",
+                f"Distance to {t} % of GDP by {ty} and the real growth of defence spending that "
+                f"closes it ({nato}; {estimate_words(r.estimate_years)}; shares of GDP at 2015 "
+                f"prices)",
+                share | {"gap_pp": f"Gap to {t} %, points", "position": "Position",
+                         "gdp_growth_pct_assumed": "Real GDP growth assumed, % a year",
+                         "required_real_growth_pct": f"Real growth needed to {ty}, % a year",
+                         "growth_to_stay_pct": "Lowest real growth that keeps it at the target, "
+                                               "% a year",
+                         "milex_real_growth_pct_past": f"Real growth achieved {span}, % a year",
+                         "faster": "Needs faster growth than achieved",
+                         "gdp_break": "Break in NATO's GDP series (year)"},
+                two(("share_gdp_pct_latest", "gap_pp"), 2)),
+        "trend": ("04_pledge_trend", r.projection, "entity", "projected_share_pct",
+                  f"Each Ally's share of GDP on its straight-line trend {r.window_start}–{ly}, "
+                  f"projected to {ty} with its own {pi} % prediction interval (ordinary least "
+                  f"squares; a level shift where NATO's GDP series breaks; {nato}). A "
+                  f"description of the past, not a forecast.",
+                  share | {"slope_pp_per_year": "Trend, points a year",
+                           "level_shift": "Level shift from (year)",
+                           "projected_share_pct": f"{ty} on trend, % of GDP",
+                           "pi_lower_pct": f"{pi} % interval, low",
+                           "pi_upper_pct": f"{pi} % interval, high",
+                           "reaches": f"At {t} % or more on trend"},
+                  {"share_gdp_pct_latest": 2, "slope_pp_per_year": 3, "projected_share_pct": 2,
+                   "pi_lower_pct": 2, "pi_upper_pct": 2}),
+        "count_distribution": (
+            "04_trend_count_distribution", r.count_interval["distribution"], None, None,
+            f"How many Allies reach {t} % by {ty} on their trends: share of "
+            f"{r.count_interval['n_draws']:,} joint draws of the trends' errors",
+            {"n_allies_reaching": "Allies at the target", "share_of_draws": "Share of draws"},
+            {"share_of_draws": 3}),
+        "definitions": (
+            "04_nato_vs_sipri_by_ally", r.comparison_by_ally, "iso3", None,
+            f"Share of GDP on NATO's and SIPRI's figures, per Ally ({both}); difference = NATO "
+            f"minus SIPRI, percentage points; {span}",
+            {"ally": "Ally", "nato_share_latest_pct": f"NATO {latest}, % of GDP",
+             "sipri_share_latest_pct": f"SIPRI {ly}, % of GDP",
+             "difference_latest_pp": f"Difference {ly}", "mean_difference_pp":
+             f"Mean difference {span}", "largest_difference_pp": "Largest difference",
+             "largest_difference_year": "in"},
+            two(("nato_share_latest_pct", "sipri_share_latest_pct", "difference_latest_pp",
+                 "mean_difference_pp", "largest_difference_pp"), 2)),
+        "definitions_all": (
+            "04_nato_vs_sipri_all", r.comparison, "iso3", None,
+            f"Share of GDP on NATO's and SIPRI's figures, every Ally and year ({both}); "
+            f"difference = NATO minus SIPRI",
+            {"ally": "Ally", "iso3": "ISO code", "year": "Year", "nato_estimate": "NATO estimate",
+             "nato_share_pct": "NATO, % of GDP", "sipri_share_pct": "SIPRI, % of GDP",
+             "difference_pp": "Difference, points", "sipri_estimate": "SIPRI estimate"},
+            two(("nato_share_pct", "sipri_share_pct", "difference_pp"), 2)),
+        "definitions_by_year": (
+            "04_nato_vs_sipri_by_year", r.comparison_by_year, None, None,
+            f"Allies at 2 % of GDP or more on each publisher's figures, and the average size of "
+            f"the difference ({both}; e: NATO estimate)",
+            {"year": "Year", "n_allies": "Allies counted",
+             "mean_abs_difference_pp": "Mean absolute difference, points",
+             "n_at_threshold_nato": "At 2 % on NATO's figures",
+             "n_at_threshold_sipri": "At 2 % on SIPRI's figures"},
+            {"mean_abs_difference_pp": 2}),
+    }
+
+
+def _allies(key: str, label: str, n: int, of: int, **fields) -> Headline:
+    return headline(key, label, n, "Allies", decimals=0, display=f"{n} of {of}", **fields)
+
+
+def headlines(r) -> list[Headline]:
+    """The chapter's record: its counts and differences, under stable keys."""
+    p, ci, fy, ly = r.params, r.count_interval, r.first_year, r.latest_year
+    t, ty = f"{p.target_share_pct:g}", p.target_year
+
+    def label(year: int) -> str:
+        return year_label(r, year)
+
+    target = {"target_share_pct": float(p.target_share_pct), "target_year": ty}
+    gdp, rows = "pledge.allies_meeting_gdp_guideline", []
+    for which, year in (("first", fy), ("latest", ly)):
+        c = r.counts.filter(pl.col("year") == year).row(0, named=True)
+        at = {"year": year, "which": which}
+        rows.append(_allies(gdp, f"Allies at or above 2 % of GDP, {label(year)} (NATO's figures)",
+                            c["n_meeting_gdp"], c["n_allies_with_data"],
+                            note=listed(allies_meeting(r.status, year, "gdp")),
+                            **at, source=r.nato_source))
+        s = r.comparison_by_year.filter(pl.col("year") == year)
+        if s.height:
+            rows.append(_allies(gdp, f"Allies at or above 2 % of GDP, {year} (SIPRI's figures)",
+                                s["n_at_threshold_sipri"][0], s["n_allies"][0], **at,
+                                source=r.sipri_source))
+        rows.append(_allies("pledge.allies_meeting_equipment_guideline", "Allies at or above "
+                            f"20 % of defence spending on major equipment, {label(year)}",
+                            c["n_meeting_equipment"], c["n_allies_with_data"], **at,
+                            source=r.nato_source))
+    above, below = r.gap.filter("already_above"), r.gap.filter(~pl.col("already_above"))
+    rows.append(_allies("pledge.allies_at_target", f"Allies already at {t} % of GDP or more, "
+                        f"{label(ly)}", above.height, r.gap.height,
+                        note=listed(above["entity"]), year=ly, **target))
+    basis = "own average" if p.gdp_growth_pct is None else float(p.gdp_growth_pct)
+    for breaks, n in (("left out", int(below["needs_faster_growth"].sum())),
+                      ("included", r.faster_if_breaks_ignored)):
+        rows.append(_allies(
+            "pledge.allies_needing_faster_growth", f"Allies below {t} % whose real growth needed "
+            f"to {ty} exceeds their {fy}–{ly} rate"
+            + (" (GDP growth taken across the series breaks)" if breaks == "included" else ""),
+            n, below.height, gdp_growth=basis, gdp_breaks=breaks, **target))
+    for estimate, what in (("point", "straight-line projection"),
+                           ("low", "95 % interval of the count, low"),
+                           ("high", "95 % interval of the count, high")):
+        rows.append(_allies(
+            "pledge.allies_reaching_target_on_trend", f"Allies at {t} % or more in {ty} on "
+            f"their {r.window_start}–{ly} trends ({what})", ci[estimate], ci["n_allies"],
+            note=listed(ci["allies_point"]) if estimate == "point" else "",
+            estimate=estimate, level=ci["level"], window_start=r.window_start, window_end=ly,
+            **target))
+    for start in (ly, fy):
+        diff = r.comparison.filter(pl.col("year").is_between(start, ly))["difference_pp"]
+        if diff.len():
+            rows.append(headline(
+                "pledge.nato_sipri_difference", "Share of GDP, NATO against SIPRI: mean absolute "
+                f"difference, {label(start) if start == ly else f'{start}–{ly}'}",
+                diff.abs().mean(), "percentage points", decimals=2, first_year=start,
+                last_year=ly))
+    return rows
+
+
