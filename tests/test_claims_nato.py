@@ -72,9 +72,9 @@ def test_but_not_in_constant_2015_dollars(nato, membership):
 def test_and_not_for_the_same_allies_in_current_dollars(nato, membership):
     """The current-dollar doubling needs the Allies that joined after 2014 (Montenegro, North
     Macedonia, Finland, Sweden): the 27 Allies counted in both years reach 1.999 times."""
-    eq = equipment.equipment_spending(nato, membership, "current")
-    fixed = equipment.alliance_growth_same_allies(eq, 2014, 2024).row(0, named=True)
-    assert fixed["n_allies"] == 27
+    fixed = equipment.growth_by_grouping(nato, membership, 2014, 2024).filter(
+        grouping="same_allies", price_basis="current").row(0, named=True)
+    assert fixed["n_allies_base"] == fixed["n_allies_end"] == 27
     assert fixed["ratio"] == pytest.approx(1.999093, rel=1e-6)
     assert fixed["ratio"] < 2
 

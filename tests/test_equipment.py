@@ -61,8 +61,13 @@ def test_growth_ratio_and_fixed_composition(tiny_nato, tiny_membership):
     eq = equipment.equipment_spending(tiny_nato, tiny_membership, "constant2015")
     r = equipment.growth_ratio(eq, 2014, 2015)
     assert r.filter(pl.col("entity") == "NATO_TOTAL")["ratio"].item() == pytest.approx(72.5 / 22)
-    fixed = equipment.alliance_growth_same_allies(eq, 2014, 2015)
-    assert fixed["ratio"].item() == pytest.approx(45 / 22) and fixed["n_allies"].item() == 1
+    # with a copy of A as the United States: the Allies counted in both years are A and the US
+    usa = tiny_nato.filter(pl.col("entity") == "AAA").with_columns(entity=pl.lit("USA"))
+    members = pl.concat([tiny_membership, pl.DataFrame({"iso3": ["USA"],
+                                                        "accession_date": [date(1949, 8, 24)]})])
+    growth = equipment.growth_by_grouping(pl.concat([tiny_nato, usa]), members, 2014, 2015)
+    fixed = growth.filter(grouping="same_allies", price_basis="constant2015")
+    assert fixed["ratio"].item() == pytest.approx(45 / 22) and fixed["n_allies_base"].item() == 2
 
 
 def test_guideline_counts_counted_allies(tiny_nato, tiny_membership):

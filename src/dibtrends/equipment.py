@@ -74,17 +74,10 @@ def equipment_spending(nato: pl.DataFrame, membership: pl.DataFrame,
     ).sort("is_aggregate", "entity", "year")
 
 
-def _value_column(df: pl.DataFrame) -> str:
-    cols = [c for c in df.columns if c.startswith("equipment_usd_m_")]
-    if len(cols) != 1:
-        raise ValueError(f"expected one equipment_usd_m_* column, found {cols}")
-    return cols[0]
-
-
 def growth_ratio(df: pl.DataFrame, base_year: int = 2014, end_year: int = 2024) -> pl.DataFrame:
     """Equipment spending in ``end_year`` over ``base_year``, per Ally (its own rows, counted or
     not) and aggregate (the Alliance as it was in each year)."""
-    eq = _value_column(df)
+    eq = equipment_column(df["price_basis"][0])
     wide = (df.filter(pl.col("year").is_in([base_year, end_year]))
             .pivot(on="year", index=["entity", "is_aggregate"], values=eq))
     base, end = str(base_year), str(end_year)
@@ -95,27 +88,6 @@ def growth_ratio(df: pl.DataFrame, base_year: int = 2014, end_year: int = 2024) 
         (pl.col(end) / pl.col(base)).alias("ratio"),
         pl.lit(df["price_basis"][0]).alias("price_basis"),
     ).sort("ratio", descending=True, nulls_last=True)
-
-
-def alliance_growth_same_allies(df: pl.DataFrame, base_year: int = 2014,
-                                end_year: int = 2024) -> pl.DataFrame:
-    """The Alliance ratio over the Allies counted in BOTH years: without the composition effect
-    of Allies that joined in between."""
-    eq = _value_column(df)
-    allies = df.filter(~pl.col("is_aggregate"))
-    both = (allies.filter(pl.col("year") == base_year, pl.col("counted")).select("entity")
-            .join(allies.filter(pl.col("year") == end_year, pl.col("counted")).select("entity"),
-                  on="entity"))
-    sums = (allies.join(both, on="entity").filter(pl.col("year").is_in([base_year, end_year]))
-            .group_by("year").agg(pl.col(eq).sum()))
-    b = sums.filter(pl.col("year") == base_year)[eq][0]
-    e = sums.filter(pl.col("year") == end_year)[eq][0]
-    return pl.DataFrame({
-        "entity": ["NATO_TOTAL_FIXED_ALLIES"], "n_allies": [both.height],
-        "base_year": [base_year], "end_year": [end_year],
-        f"{eq}_base": [b], f"{eq}_end": [e], "ratio": [e / b],
-        "price_basis": [df["price_basis"][0]],
-    })
 
 
 def meets_equipment_guideline(df: pl.DataFrame, threshold_pct: float = 20) -> pl.DataFrame:
@@ -144,33 +116,28 @@ def equipment_both_bases(nato: pl.DataFrame, membership: pl.DataFrame,
 def growth_by_grouping(nato: pl.DataFrame, membership: pl.DataFrame, base_year: int = 2014,
                        end_year: int = 2024) -> pl.DataFrame:
     """Equipment spending in both years and their ratio for every reading of "Allies"
-    (:data:`GROUPINGS`) on both price bases: the claim names neither, and the verdict differs."""
+    (:data:`GROUPINGS`) on both price bases: the claim names neither, and the verdict differs.
+    "same_allies" sums the Allies counted in both years: no composition effect of accessions."""
     rows = []
     for basis in PRICE_BASES:
-        eq = equipment_spending(nato, membership, basis)
         col = equipment_column(basis)
-        ratios = growth_ratio(eq, base_year, end_year)
-        fixed = alliance_growth_same_allies(eq, base_year, end_year).row(0, named=True)
-        counted = eq.filter(pl.col("counted"), ~pl.col("is_aggregate"))
-        n = {(year, europe): counted.filter(pl.col("year") == year,
-                                            *([pl.col("entity") != "USA"] if europe else [])
-                                            ).height
-             for year in (base_year, end_year) for europe in (False, True)}
-        picks = {"all_allies": (ALLIANCE, n[base_year, False], n[end_year, False]),
-                 "europe_canada": (EUROPE_CANADA, n[base_year, True], n[end_year, True]),
-                 "united_states": ("USA", 1, 1)}
+        eq = equipment_spending(nato, membership, basis).filter(
+            pl.col("year").is_in([base_year, end_year]))
+        counted = eq.filter(~pl.col("is_aggregate"), pl.col("counted"))
+        both = counted.group_by("entity").len().filter(pl.col("len") == 2)["entity"]
+        picks = {"all_allies": eq.filter(pl.col("entity") == ALLIANCE),
+                 "same_allies": counted.filter(pl.col("entity").is_in(both)).group_by("year")
+                 .agg(pl.col(col).sum(), pl.len().alias("n_allies")),
+                 "europe_canada": eq.filter(pl.col("entity") == EUROPE_CANADA),
+                 "united_states": eq.filter(pl.col("entity") == "USA")}
         for grouping in GROUPINGS:
-            if grouping == "same_allies":
-                base, end = fixed[f"{col}_base"], fixed[f"{col}_end"]
-                n0 = n1 = fixed["n_allies"]
-            else:
-                entity, n0, n1 = picks[grouping]
-                r = ratios.filter(pl.col("entity") == entity).row(0, named=True)
-                base, end = r[f"{col}_base"], r[f"{col}_end"]
+            at = {r["year"]: r for r in picks[grouping].iter_rows(named=True)}
+            base, end = at[base_year], at[end_year]
             rows.append({"grouping": grouping, "price_basis": basis, "base_year": base_year,
-                         "end_year": end_year, "n_allies_base": n0, "n_allies_end": n1,
-                         "equipment_usd_bn_base": base / 1000,
-                         "equipment_usd_bn_end": end / 1000, "ratio": end / base})
+                         "end_year": end_year, "n_allies_base": base["n_allies"],
+                         "n_allies_end": end["n_allies"],
+                         "equipment_usd_bn_base": base[col] / 1000,
+                         "equipment_usd_bn_end": end[col] / 1000, "ratio": end[col] / base[col]})
     return pl.DataFrame(rows)
 
 

@@ -15,7 +15,7 @@ from . import record
 from ..params import Parameters, check_choice, check_number, check_year_range, param
 from ..prose import equipment as prose
 from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table, headline)
+                       Table)
 
 NOTEBOOK = "02_equipment_spending"
 TITLE = "Equipment spending by NATO Allies"
@@ -73,37 +73,10 @@ class Result:
         return self.growth.filter(grouping=grouping, price_basis=basis)["ratio"].item()
 
     def headlines(self) -> list[Headline]:
-        return headlines(self)
+        return prose.headlines(self)
 
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self, claims=(self.claim,), sources=(self.nato_source,))
-
-
-def headlines(r: Result) -> list[Headline]:
-    """The chapter's record: spending, ratios and guideline counts, under stable keys."""
-    p = r.params
-    years = (("base", p.base_year), ("end", p.end_year))
-    rows = []
-    for g in r.growth.iter_rows(named=True):
-        basis = g["price_basis"]
-        unit = "US$ bn, " + ("current prices" if basis == "current" else "constant 2015 prices")
-        common = {"grouping": g["grouping"], "basis": basis}
-        if g["grouping"] == "all_allies":
-            rows += [headline("equipment.spending", f"All Allies: equipment spending {year}",
-                              g[f"equipment_usd_bn_{which}"], unit, year=year, which=which,
-                              **common) for which, year in years]
-        rows.append(headline("equipment.ratio", f"{prose.GROUPING_LABELS[g['grouping']]}: "
-                             f"{p.end_year} ÷ {p.base_year}", g["ratio"], "times", decimals=3,
-                             base_year=p.base_year, end_year=p.end_year, **common))
-    for which, year in years:
-        g = r.guideline.filter(pl.col("year") == year).row(0, named=True)
-        rows.append(headline(
-            "equipment.allies_meeting_guideline",
-            f"Allies spending at least {p.guideline_pct:g} % on major equipment, {year}",
-            g["n_meeting"], "Allies", decimals=0, display=f"{g['n_meeting']} of {g['n_allies']}",
-            year=year, which=which, threshold_pct=float(p.guideline_pct),
-            n_allies=g["n_allies"]))
-    return rows
 
 
 def growth(nato: pl.DataFrame, membership: pl.DataFrame, years: tuple[int, int]) -> pl.DataFrame:

@@ -8,8 +8,7 @@ import polars as pl
 
 from ..countries import name_of
 from ..equipment import estimate_years
-from ..prose import join_words
-from ..prose.equipment import BASIS_WORDS
+from ..prose.equipment import BASIS_WORDS, estimate_words
 from . import PALETTE, WIDTH, source_line, titled
 
 EQUIPMENT_NOTE = "Equipment: major equipment incl. related R&D."
@@ -19,11 +18,8 @@ AGGREGATE_NAMES = {"NATO_TOTAL": "NATO (all Allies)",
 
 def source_note(df: pl.DataFrame) -> str:
     """'2023 and 2024 are NATO estimates (e).' from the rows' own estimate flags."""
-    years = [str(y) for y in estimate_years(df)]
-    if not years:
-        return EQUIPMENT_NOTE
-    verb = "is a NATO estimate" if len(years) == 1 else "are NATO estimates"
-    return f"{join_words(years)} {verb} (e). {EQUIPMENT_NOTE}"
+    years = estimate_years(df)
+    return f"{estimate_words(years)} (e). {EQUIPMENT_NOTE}" if years else EQUIPMENT_NOTE
 
 
 def year_label() -> pl.Expr:

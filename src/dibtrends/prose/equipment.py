@@ -7,7 +7,7 @@ import polars as pl
 
 from .. import sources
 from ..equipment import GROUPINGS, PRICE_BASES
-from ..results import Claim, Table
+from ..results import Claim, Headline, Table, headline
 from . import cap, fmt, join_words
 
 #: The groupings in a table, and inside a sentence.
@@ -27,6 +27,13 @@ def edition_words(source_id: str) -> str:
     """'17 June 2024': the registry's edition without its bracketed note (which says which
     years are estimates: the chapters read that from the data)."""
     return sources.get(source_id).edition.split(" (")[0]
+
+
+def estimate_words(years) -> str:
+    """'2023 and 2024 are NATO estimates' ('' for no year)."""
+    years = [str(y) for y in years]
+    verb = "is a NATO estimate" if len(years) == 1 else "are NATO estimates"
+    return f"{join_words(years)} {verb}" if years else ""
 
 
 def estimate_note(totals: pl.DataFrame, year: int) -> str:
@@ -146,3 +153,30 @@ def sentences(r, claim_years: tuple[int, int]) -> dict[str, str]:
         f"{g0['n_meeting']} Allies met the {p.guideline_pct:g} % equipment guideline in {b}, "
         f"{g1['n_meeting']} in {e}.")
     return {"finding": finding, "guideline": guideline, "summary": summary}
+
+
+def headlines(r) -> list[Headline]:
+    """The chapter's record: spending, ratios and guideline counts, under stable keys."""
+    p = r.params
+    years = (("base", p.base_year), ("end", p.end_year))
+    rows = []
+    for g in r.growth.iter_rows(named=True):
+        basis = g["price_basis"]
+        unit = "US$ bn, " + ("current prices" if basis == "current" else "constant 2015 prices")
+        common = {"grouping": g["grouping"], "basis": basis}
+        if g["grouping"] == "all_allies":
+            rows += [headline("equipment.spending", f"All Allies: equipment spending {year}",
+                              g[f"equipment_usd_bn_{which}"], unit, year=year, which=which,
+                              **common) for which, year in years]
+        rows.append(headline("equipment.ratio", f"{GROUPING_LABELS[g['grouping']]}: "
+                             f"{p.end_year} ÷ {p.base_year}", g["ratio"], "times", decimals=3,
+                             base_year=p.base_year, end_year=p.end_year, **common))
+    for which, year in years:
+        g = r.guideline.filter(pl.col("year") == year).row(0, named=True)
+        rows.append(headline(
+            "equipment.allies_meeting_guideline",
+            f"Allies spending at least {p.guideline_pct:g} % on major equipment, {year}",
+            g["n_meeting"], "Allies", decimals=0, display=f"{g['n_meeting']} of {g['n_allies']}",
+            year=year, which=which, threshold_pct=float(p.guideline_pct),
+            n_allies=g["n_allies"]))
+    return rows

@@ -13,6 +13,7 @@ from ..definitions import (COMMON_GROUND, NATO_DEFINITION, SIPRI_DEFINITION, SIP
 from ..pledge import BREAK_THRESHOLD_PCT, TARGET_SHARE_PCT, TARGET_YEAR, allies_meeting
 from ..results import NOT_CHECKABLE, REPRODUCED, Claim
 from . import cap, country, join_words, pct, plural, the
+from .equipment import estimate_words
 
 def _names(codes) -> str:
     """Readers' names, alphabetical, with 'the' where English needs it."""
@@ -35,13 +36,6 @@ def _row(frame: pl.DataFrame, year: int) -> dict:
 
 def _of_allies(n: int) -> str:
     return plural(n, "Ally", "Allies")
-
-
-def estimate_words(years) -> str:
-    """'2023 and 2024 are NATO estimates'."""
-    years = [str(y) for y in years]
-    verb = "is a NATO estimate" if len(years) == 1 else "are NATO estimates"
-    return f"{join_words(years)} {verb}" if years else ""
 
 
 def release_words(source_id: str) -> str:

@@ -8,7 +8,8 @@ import polars as pl
 from ..countries import name_of
 from ..pledge import allies_meeting
 from ..results import Headline, Table, headline
-from .pledge import estimate_words, listed, year_label
+from .equipment import estimate_words
+from .pledge import listed, year_label
 
 
 def tables(r) -> dict[str, Table]:
