@@ -292,22 +292,17 @@ def rise_episodes(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
                   year: str = "year", min_rise_pp: float = MIN_RISE_PP) -> pl.DataFrame:
     """Runs of consecutive year-on-year increases adding up to at least ``min_rise_pp``, from
     the low they started at to the high they reached: the counter-evidence to "progressive"."""
-    s = series.select(year, value).drop_nulls().sort(year)
-    ys, vs = s[year].to_list(), s[value].to_list()
-    rows, i = [], 1
-    while i < len(vs):
-        if vs[i] > vs[i - 1]:
-            j = i
-            while j + 1 < len(vs) and vs[j + 1] > vs[j]:
-                j += 1
-            if vs[j] - vs[i - 1] >= min_rise_pp:
-                rows.append((ys[i - 1], ys[j], vs[i - 1], vs[j], vs[j] - vs[i - 1]))
-            i = j + 1
-        else:
-            i += 1
-    return pl.DataFrame(rows, schema={"from_year": pl.Int64, "to_year": pl.Int64,
-                                      "from_value": pl.Float64, "to_value": pl.Float64,
-                                      "rise_pp": pl.Float64}, orient="row")
+    rising = pl.col(value).diff() > 0
+    runs = (series.select(year, value).drop_nulls().sort(year)
+            .with_columns(rising.alias("up"), rising.rle_id().alias("run"),
+                          pl.col(year).shift().alias("from_year"),
+                          pl.col(value).shift().alias("from_value"))
+            .filter("up").group_by("run", maintain_order=True)
+            .agg(pl.col("from_year", "from_value").first(), pl.col(year).last().alias("to_year"),
+                 pl.col(value).last().alias("to_value")))
+    return runs.select(pl.col("from_year", "to_year").cast(pl.Int64), "from_value", "to_value",
+                       (pl.col("to_value") - pl.col("from_value")).alias("rise_pp")
+                       ).filter(pl.col("rise_pp") >= min_rise_pp)
 
 
 def is_progressive(row: dict, min_share_of_falls: float = PROGRESSIVE_MIN_SHARE_OF_FALLS

@@ -80,16 +80,9 @@ class Params(Parameters):
     def window(self, processed_dir=None) -> tuple[int, int, int]:
         """(first year, last year, first year of the trend fits), checked against the data."""
         milex = data.table(SIPRI_SOURCE, processed_dir)
-        years = milex["year"].to_list()
-        start, end = check_year_range(self.start_year, self.end_year, years)
+        start, end = check_year_range(self.start_year, self.end_year, milex["year"].to_list(),
+                                      min_span=MIN_TREND_YEARS)
         latest_start = end - MIN_TREND_YEARS
-        if start > latest_start:
-            other = (f", or an end_year from {start + MIN_TREND_YEARS}"
-                     if start + MIN_TREND_YEARS <= max(years) else "")
-            raise ParameterError(
-                f"parameters start_year={start} and end_year={end} span {end - start} years; a "
-                f"trend needs {MIN_TREND_YEARS}. Values allowed: a start_year up to "
-                f"{latest_start}{other} (data cover {min(years)} to {max(years)}).")
         if self.trend_start_year is not None:
             if not start <= self.trend_start_year <= latest_start:
                 raise ParameterError(

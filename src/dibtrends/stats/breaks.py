@@ -233,8 +233,7 @@ def _final(years, y, breaks, line, seq_f, seq_p, p_ud, selection, error_models, 
     resid = y - fitted_values
     auto_lags, rho_sel, bandwidth = iv.andrews_lags(resid)
     thumb_lags = iv.newey_west_lags(n)
-    cov_ar1 = iv.ar1_covariance(x, resid)
-    covs = {"ar1": (cov_ar1, None),
+    covs = {"ar1": (iv.ar1_covariance(x, resid), None),
             "hac_automatic": (iv.hac_covariance(x, resid, auto_lags), auto_lags),
             "hac_rule_of_thumb": (iv.hac_covariance(x, resid, thumb_lags), thumb_lags)}
     df_resid = n - x.shape[1]
@@ -252,14 +251,8 @@ def _final(years, y, breaks, line, seq_f, seq_p, p_ud, selection, error_models, 
                   for k, (_, lags) in covs.items() for j, s in enumerate(slopes[k])],
                  "method:s lags:i segment:i start_year:i end_year:i slope_pp_per_year:f se:f "
                  "ci95_low:f ci95_high:f se_ratio:f")
-    kinks = []
-    for j, b in enumerate(breaks):
-        se_kink = float(np.sqrt(cov_ar1[2 + j, 2 + j]))
-        kinks.append((j + 1, b, float(coef[2 + j]),
-                      iv.t_two_sided_p(coef[2 + j] / se_kink, df_resid), seq_f[j + 1],
-                      seq_p[j + 1], p_ud))
-    breaks_df = _frame(kinks, "break:i year:i slope_change_pp_per_year:f p_value_conditional:f "
-                              "sup_f_vs_one_fewer:f p_value_bootstrap:f p_value_udmax:f")
+    breaks_df = _frame([(j + 1, b, seq_f[j + 1], seq_p[j + 1], p_ud) for j, b in enumerate(breaks)],
+                       "break:i year:i sup_f_vs_one_fewer:f p_value_bootstrap:f p_value_udmax:f")
     cus_lin = iv.cusum_ols(y - line, ddof=2)
     lb_lag = min(5, n // 4)
     diag = {"n_years": n, "ar1_residuals": rho_sel, "durbin_watson": iv.durbin_watson(resid),

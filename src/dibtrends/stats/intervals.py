@@ -1,6 +1,7 @@
 """Slope intervals and residual checks of trend regressions: AR(1) and HAC (Newey-West) covariances,
-t quantiles, Durbin-Watson, Ljung-Box and CUSUM. Computed here because importing statsmodels costs
-seconds; the tests check every one against statsmodels."""
+t intervals, Durbin-Watson, Ljung-Box and CUSUM. HAC is statsmodels' own kernel sum; the checks are
+computed here because statsmodels' versions import scipy.stats (half a second in every kernel) and
+its Ljung-Box and CUSUM give other last digits. The tests check every one against statsmodels."""
 
 from __future__ import annotations
 
@@ -53,24 +54,22 @@ def ar1_covariance(x: np.ndarray, resid: np.ndarray) -> np.ndarray:
 def hac_covariance(x: np.ndarray, resid: np.ndarray, lags: int) -> np.ndarray:
     """Newey-West (Bartlett) covariance as statsmodels' ``cov_type="HAC"`` (no small-sample
     factor)."""
-    scores = x * resid[:, None]
-    s = scores.T @ scores
-    for j in range(1, lags + 1):
-        gamma = scores[j:].T @ scores[:-j]
-        s += (1 - j / (lags + 1)) * (gamma + gamma.T)
+    from statsmodels.stats.sandwich_covariance import S_hac_simple  # only the fits pay its import
+
     xtx_inv = np.linalg.inv(x.T @ x)
-    return xtx_inv @ s @ xtx_inv
+    return xtx_inv @ S_hac_simple(x * resid[:, None], nlags=lags) @ xtx_inv
 
 
 def t_intervals(contrasts: np.ndarray, coef: np.ndarray, cov: np.ndarray, df: int
                 ) -> list[tuple[float, float, float, float, float]]:
     """(estimate, s.e., 95 % low and high, two-sided p) of r @ coef for each row r of
     ``contrasts``, with t(df) quantiles."""
-    t_crit = t_quantile(0.975, df)
+    t_crit = float(special.stdtrit(df, 0.975))
     rows = []
     for r in contrasts:
         est, se = float(r @ coef), float(np.sqrt(r @ cov @ r))
-        rows.append((est, se, est - t_crit * se, est + t_crit * se, t_two_sided_p(est / se, df)))
+        p = float(2 * special.stdtr(df, -abs(est / se)))
+        rows.append((est, se, est - t_crit * se, est + t_crit * se, p))
     return rows
 
 
@@ -95,11 +94,3 @@ def cusum_ols(resid: np.ndarray, ddof: int = 0) -> tuple[float, float]:
     scale = float(resid @ resid) / (n - ddof) * n
     sup_b = float(np.abs(np.cumsum(resid) / np.sqrt(scale)).max())
     return sup_b, float(special.kolmogorov(sup_b))
-
-
-def t_quantile(p: float, df: int) -> float:
-    return float(special.stdtrit(df, p))
-
-
-def t_two_sided_p(t_value: float, df: int) -> float:
-    return float(2 * special.stdtr(df, -abs(t_value)))
