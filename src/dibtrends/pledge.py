@@ -111,16 +111,10 @@ def shares_across_breaks(nato: pl.DataFrame, breaks: pl.DataFrame) -> pl.DataFra
 
 
 def breaks_by_entity(breaks: pl.DataFrame | Breaks | None) -> dict[str, tuple[int, ...]]:
-    """entity -> break years, from :func:`gdp_series_breaks` or a plain mapping."""
-    if breaks is None:
-        return {}
+    """entity -> break years, from :func:`gdp_series_breaks` or a mapping entity -> year(s)."""
     if isinstance(breaks, pl.DataFrame):
-        out: dict[str, list[int]] = {}
-        for entity, year in breaks.select("entity", "year").iter_rows():
-            out.setdefault(entity, []).append(int(year))
-        return {k: tuple(sorted(v)) for k, v in out.items()}
-    return {k: (int(v),) if isinstance(v, (int, np.integer)) else tuple(sorted(int(y) for y in v))
-            for k, v in breaks.items()}
+        breaks = dict(breaks.group_by("entity", maintain_order=True).agg("year").rows())
+    return {e: tuple(sorted(int(y) for y in np.atleast_1d(ys))) for e, ys in (breaks or {}).items()}
 
 
 def average_growth_pct(nato: pl.DataFrame, column: str, start_year: int | None = None,

@@ -91,8 +91,8 @@ def claim_verdict(growth: pl.DataFrame, base_year: int, end_year: int) -> Claim:
     side = {(g, b): s for g, b, s in growth.select("grouping", "price_basis", "side").iter_rows()}
     verdict = (REPRODUCED if side["all_allies", "current"] == side["all_allies", "constant2015"]
                == 1 else CONDITIONAL if max(side.values()) >= 0 else NOT_SUPPORTED)
-    return prose.claim(growth, side, verdict, base_year, end_year, ROUNDING_TOLERANCE, NOTEBOOK,
-                       SECTION)
+    return Claim(id="equipment_doubling", verdict=verdict, chapter=NOTEBOOK, section=SECTION,
+                 **prose.claim(growth, side, base_year, end_year, ROUNDING_TOLERANCE))
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:

@@ -179,8 +179,9 @@ def claim_verdict(status: pl.DataFrame, comparison: pl.DataFrame, edition: str,
                             ["iso3"]) if sipri.height else None)
     same = sorted(meeting["entity"].to_list()) == sorted(CLAIM_ALLIES)
     verdict = (NOT_CHECKABLE if year_rows.is_empty() else REPRODUCED if same else NOT_SUPPORTED)
-    return prose.claim(verdict, year_rows, meeting, sipri_meeting, CLAIM_ALLIES, CLAIM_YEAR,
-                       CLAIM_THRESHOLD_PCT, edition, sipri_edition, NOTEBOOK, SECTION)
+    return Claim(id="three_at_two_percent", verdict=verdict, chapter=NOTEBOOK, section=SECTION,
+                 **prose.claim(verdict, year_rows, meeting, sipri_meeting, CLAIM_ALLIES,
+                               CLAIM_YEAR, CLAIM_THRESHOLD_PCT, edition, sipri_edition))
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:

@@ -22,10 +22,10 @@ def source_note(df: pl.DataFrame) -> str:
     return f"{estimate_words(years)} (e). {EQUIPMENT_NOTE}" if years else EQUIPMENT_NOTE
 
 
-def year_label() -> pl.Expr:
-    """'2024e' for a year NATO marks as an estimate."""
-    return (pl.col("year").cast(pl.String)
-            + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
+def year_labels() -> pl.Expr:
+    """``year_label``: '2024e' for a year NATO marks as an estimate."""
+    return (pl.col("year").cast(pl.String) + pl.when(pl.col("estimate")).then(pl.lit("e"))
+            .otherwise(pl.lit(""))).alias("year_label")
 
 
 def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: int,
@@ -33,7 +33,7 @@ def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: in
     """Alliance equipment spending per year, one line per price basis, estimates hollow; the
     subtitle gives the end/base ``ratios`` so the claim and its answer sit together."""
     data = both.with_columns(
-        year_label().alias("year_label"),
+        year_labels(),
         pl.when(pl.col("estimate")).then(pl.lit("NATO estimate")).otherwise(pl.lit("reported"))
         .alias("status"),
     ).select("year", "year_label", "estimate", "status", "price_basis", "price_basis_label",
@@ -114,7 +114,7 @@ def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float, source_id
     """Allies meeting the equipment guideline per year, against Allies counted."""
     data = counts.select(
         "year", "estimate", "n_allies", "n_meeting",
-        year_label().alias("year_label"),
+        year_labels(),
     )
     base = alt.Chart(data).encode(x=alt.X("year_label:O", title=None, sort=None,
                                           axis=alt.Axis(labelAngle=0)))

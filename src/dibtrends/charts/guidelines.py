@@ -8,7 +8,8 @@ import polars as pl
 
 from ..countries import name_of
 from . import PALETTE, source_line, titled
-from .equipment import year_label
+from ..prose.equipment import year_label
+from .equipment import year_labels
 
 NOT_MEMBER = "not yet an Ally"
 MEETS = "meets guideline"
@@ -24,10 +25,6 @@ GUIDELINES = {
 def estimate_note(estimate_years) -> str:
     """'e: NATO estimate.' when the table marks any year as an estimate."""
     return "e: NATO estimate." if list(estimate_years) else ""
-
-
-def _label(year: int, estimate_years) -> str:
-    return f"{year}e" if year in set(estimate_years) else str(year)
 
 
 def _name(code_column: str) -> pl.Expr:
@@ -51,7 +48,7 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
     """Allies x years: cell colour says met / not met / not yet an Ally, text gives the value."""
     value, meets, axis_title, label = GUIDELINES[guideline]
     data = status.filter(pl.col(value).is_not_null()).select(
-        "entity", "year", "estimate", value, _name("entity"), year_label().alias("year_label"),
+        "entity", "year", "estimate", value, _name("entity"), year_labels(),
         pl.when(~pl.col("counted")).then(pl.lit(NOT_MEMBER))
         .when(pl.col(meets)).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
         pl.col(value).round(2 if guideline == "gdp" else 0).alias("value_label"),
@@ -70,7 +67,7 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
     first = int(data["year"].min())
     n_first = data.filter(pl.col("year") == first, pl.col("status") == MEETS).height
     n_last = data.filter(pl.col("year") == latest, pl.col("status") == MEETS).height
-    last_label = _label(latest, estimate_years)
+    last_label = year_label(latest, estimate_years)
     return titled(chart, f"NATO's {label} guideline, Ally by Ally, {first}–{last_label}",
                   [(f"Cells: {axis_title}. Allies meeting it: {n_first} in {first}, "
                     f"{n_last} in {last_label}. Grey: years before accession."),
@@ -83,9 +80,9 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
               target_year: int, source_id: str, estimate_years=()):
     """Per Ally: share of GDP in the latest year (dot) and on trend in ``target_year`` (diamond
     with its prediction interval), against the target (dashed)."""
-    latest = _label(int(gap["latest_year"][0]), estimate_years)
+    latest = year_label(int(gap["latest_year"][0]), estimate_years)
     window = (f"{int(projection['window_start'][0])}–"
-              f"{_label(int(projection['window_end'][0]), estimate_years)}")
+              f"{year_label(int(projection['window_end'][0]), estimate_years)}")
     pi = round(projection["pi_level"][0] * 100)
     data = gap.select("entity", "share_gdp_pct_latest", "gap_pp", "already_above",
                       "required_real_growth_pct", "gdp_growth_pct_assumed").join(
@@ -136,7 +133,7 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_yea
     """Real growth of defence spending needed per year (or, for an Ally already at the target,
     the lowest growth that keeps it there) against the Ally's own past growth."""
     latest_year = int(gap["latest_year"][0])
-    latest = _label(latest_year, estimate_years)
+    latest = year_label(latest_year, estimate_years)
     data = gap.select(
         "entity", "milex_real_growth_pct_past", "gdp_growth_pct_assumed", "share_gdp_pct_latest",
         pl.coalesce("required_real_growth_pct", "growth_to_stay_pct").alias("needed_pct"),
@@ -219,7 +216,7 @@ def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
     """Per Ally, the latest common year: NATO's share of GDP and SIPRI's, joined by a line,
     with the 2 % guideline."""
     year = int(by_ally["latest_year"].max())
-    label = _label(year, estimate_years)
+    label = year_label(year, estimate_years)
     data = by_ally.filter(pl.col("latest_year") == year).with_columns(_name("iso3"))
     order = data.sort("nato_share_latest_pct", descending=True)["name"].to_list()
     long = data.unpivot(index=["iso3", "name", "difference_latest_pp"],
@@ -255,7 +252,7 @@ def difference_heatmap(comparison: pl.DataFrame, nato_source: str, sipri_source:
                        estimate_years=()):
     """Allies x years: NATO's share of GDP minus SIPRI's, in percentage points."""
     data = comparison.with_columns(_name("iso3"), pl.col("nato_estimate").alias("estimate"))
-    data = data.with_columns(year_label().alias("year_label"),
+    data = data.with_columns(year_labels(),
                              pl.col("difference_pp").round(2).alias("label"))
     order = (data.group_by("name").agg(pl.col("difference_pp").mean())
              .sort("difference_pp")["name"].to_list())
@@ -270,7 +267,7 @@ def difference_heatmap(comparison: pl.DataFrame, nato_source: str, sipri_source:
         {"text": alt.Text("label:Q", format="+.2f")}, fontSize=8, color="#222222")
     first, last = int(data["year"].min()), int(data["year"].max())
     return titled(chart, f"NATO's share of GDP minus SIPRI's, {first}–"
-                  f"{_label(last, estimate_years)}",
+                  f"{year_label(last, estimate_years)}",
                   ["Orange: NATO's figure higher; blue: SIPRI's higher (percentage points).",
                    "Allies sorted by the mean difference."],
                   source_line(nato_source, sipri_source, note=estimate_note(estimate_years)))

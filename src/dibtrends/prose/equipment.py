@@ -7,7 +7,7 @@ import polars as pl
 
 from .. import sources
 from ..equipment import GROUPINGS, PRICE_BASES
-from ..results import Claim, Headline, Table, headline
+from ..results import Headline, Table, headline
 from . import cap, fmt, join_words
 
 #: The groupings in a table, and inside a sentence.
@@ -36,14 +36,19 @@ def estimate_words(years) -> str:
     return f"{join_words(years)} {verb}" if years else ""
 
 
+def year_label(year: int, estimate_years) -> str:
+    """'2024e' for a year NATO marks as an estimate."""
+    return f"{year}e" if year in set(estimate_years) else str(year)
+
+
 def estimate_note(totals: pl.DataFrame, year: int) -> str:
     """' (a NATO estimate)' when NATO marks that year's figures as estimates."""
     row = totals.filter(pl.col("year") == year)
     return " (a NATO estimate)" if row.height and row["estimate"].any() else ""
 
 
-def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], verdict: str, base_year: int,
-          end_year: int, tolerance: float, chapter: str, section: str) -> Claim:
+def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], base_year: int,
+          end_year: int, tolerance: float) -> dict[str, str]:
     """The doubling claim, its finding and its condition, grouping by grouping."""
     def group_words(grouping: str) -> str:
         rows = growth.filter(grouping=grouping).sort("price_basis", descending=True)
@@ -74,14 +79,11 @@ def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], verdict: str, 
                       f"on NATO estimates): {join_words(rounding)}.")
     ratio = {b: growth.filter(grouping="all_allies", price_basis=b)["ratio"].item()
              for b in PRICE_BASES}
-    return Claim(
-        id="equipment_doubling",
-        claim=(f"Allies spent more than twice as much on defence equipment in {end_year} as in "
-               f"{base_year}"),
-        source="NATO Review 2025, Graphic 2",
-        finding=(f"{ratio['current']:.2f}× in current and {ratio['constant2015']:.2f}× in "
-                 f"constant 2015 US$, all Allies, {base_year}–{end_year}"),
-        verdict=verdict, condition=cap(condition), chapter=chapter, section=section)
+    return {"claim": f"Allies spent more than twice as much on defence equipment in {end_year} as "
+                     f"in {base_year}", "source": "NATO Review 2025, Graphic 2",
+            "finding": f"{ratio['current']:.2f}× in current and {ratio['constant2015']:.2f}× in "
+                       f"constant 2015 US$, all Allies, {base_year}–{end_year}",
+            "condition": cap(condition)}
 
 
 def tables(r) -> dict[str, Table]:

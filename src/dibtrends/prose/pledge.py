@@ -11,7 +11,7 @@ from ..countries import name_of
 from ..definitions import (COMMON_GROUND, NATO_DEFINITION, SIPRI_DEFINITION, SIPRI_FOOTNOTES,
                            SIPRI_FOOTNOTES_SOURCE)
 from ..pledge import BREAK_THRESHOLD_PCT, TARGET_SHARE_PCT, TARGET_YEAR, allies_meeting
-from ..results import NOT_CHECKABLE, REPRODUCED, Claim
+from ..results import NOT_CHECKABLE, REPRODUCED
 from . import cap, country, join_words, pct, plural, the
 from .equipment import estimate_words
 
@@ -43,20 +43,15 @@ def release_words(source_id: str) -> str:
     return sources.get(source_id).edition.replace(" (", ", ").replace(")", "")
 
 
-def year_label(r, year: int) -> str:
-    return f"{year}e" if year in r.estimate_years else str(year)
-
-
 def claim(verdict: str, year_rows: pl.DataFrame, meeting: pl.DataFrame,
           sipri_meeting: list[str] | None, allies: tuple[str, ...], year: int, threshold: float,
-          edition: str, sipri_edition: str, chapter: str, section: str) -> Claim:
+          edition: str, sipri_edition: str) -> dict[str, str]:
     """The three-Allies claim: the finding and the condition, on NATO's figures then SIPRI's."""
-    base = dict(id="three_at_two_percent", claim="In 2014 only Greece, the United Kingdom and "
-                "the United States spent 2 % of GDP or more", verdict=verdict, chapter=chapter,
-                source="NATO, on the 2014 Defence Investment Pledge", section=section)
+    base = {"claim": "In 2014 only Greece, the United Kingdom and the United States spent 2 % of "
+                     "GDP or more", "source": "NATO, on the 2014 Defence Investment Pledge"}
     if verdict == NOT_CHECKABLE:
-        return Claim(**base, finding=f"NATO's tables ({edition}) have no figures for {year}",
-                     condition=f"The NATO edition used does not cover {year}.")
+        return base | {"finding": f"NATO's tables ({edition}) have no figures for {year}",
+                       "condition": f"The NATO edition used does not cover {year}."}
     at = f"{threshold:g} %"
     shares = join_words([f"{country(x['entity'])} ({x['share_gdp_pct']:.2f} %)" for x in
                          sorted(meeting.iter_rows(named=True), key=lambda x: name_of(x["entity"]))])
@@ -72,9 +67,9 @@ def claim(verdict: str, year_rows: pl.DataFrame, meeting: pl.DataFrame,
     elif sipri_meeting is not None:
         condition += (f" On SIPRI's figures ({sipri_edition}) the Allies at {at} or more in "
                       f"{year} were {_names(sipri_meeting) or 'none'}.")
-    return Claim(**base, condition=condition, finding=(
-        f"{meeting.height} of {year_rows.height} Allies with NATO figures in {year} were at "
-        f"{at} of GDP or more: {shares}"))
+    return base | {"finding": f"{meeting.height} of {year_rows.height} Allies with NATO figures "
+                              f"in {year} were at {at} of GDP or more: {shares}",
+                   "condition": condition}
 
 
 def sentences(r, close_pp: float) -> dict[str, str]:

@@ -8,15 +8,16 @@ import polars as pl
 from ..countries import name_of
 from ..pledge import allies_meeting
 from ..results import Headline, Table, headline
-from .equipment import estimate_words
-from .pledge import listed, year_label
+from .equipment import estimate_words, year_label
+from .pledge import listed
 
 
 def tables(r) -> dict[str, Table]:
     """Each table's columns are its labels' keys: the result's own, or words and names."""
     above, dash = pl.when("already_above"), pl.lit("–")
     words = {
-        "year": pl.col("year").map_elements(lambda y: year_label(r, y), return_dtype=pl.String),
+        "year": pl.col("year").map_elements(lambda y: year_label(y, r.estimate_years),
+                                            return_dtype=pl.String),
         "position": above.then(pl.lit("already above")).otherwise(pl.lit("below")),
         "faster": above.then(dash).when("needs_faster_growth").then(pl.lit("yes"))
         .otherwise(pl.lit("no")),
@@ -38,7 +39,7 @@ def tables(r) -> dict[str, Table]:
 def _table_specs(r) -> dict[str, tuple]:
     """key: name, frame, ISO code column, sorted by (descending), caption, labels, decimals."""
     t, ty, ly = f"{r.params.target_share_pct:g}", r.params.target_year, r.latest_year
-    latest, span = year_label(r, ly), f"{r.first_year}–{ly}"
+    latest, span = year_label(ly, r.estimate_years), f"{r.first_year}–{ly}"
     pi = round(r.projection["pi_level"][0] * 100)
     nato, both = f"NATO, {r.edition}", f"NATO, {r.edition}; SIPRI, {r.sipri_edition}"
     share, two = {"ally": "Ally", "share_gdp_pct_latest": f"{latest}, % of GDP"}, dict.fromkeys
@@ -123,7 +124,7 @@ def headlines(r) -> list[Headline]:
     t, ty = f"{p.target_share_pct:g}", p.target_year
 
     def label(year: int) -> str:
-        return year_label(r, year)
+        return year_label(year, r.estimate_years)
 
     target = {"target_share_pct": float(p.target_share_pct), "target_year": ty}
     gdp, rows = "pledge.allies_meeting_gdp_guideline", []
