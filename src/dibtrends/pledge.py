@@ -120,8 +120,8 @@ def breaks_by_entity(breaks: pl.DataFrame | Breaks | None) -> dict[str, tuple[in
 def average_growth_pct(nato: pl.DataFrame, column: str, start_year: int | None = None,
                        end_year: int | None = None,
                        breaks: pl.DataFrame | Breaks | None = None) -> pl.DataFrame:
-    """Compound average annual growth of ``column`` per entity (percent), the ``y`` and ``g``
-    of :func:`required_real_growth_pct`; the step into a break year is left out."""
+    """Compound average annual growth of ``column`` per entity (``{column}_cagr_pct``), the
+    ``y`` and ``g`` of :func:`required_real_growth_pct`; the step into a break year is left out."""
     start = int(nato["year"].min()) if start_year is None else start_year
     end = int(nato["year"].max()) if end_year is None else end_year
     steps = (nato.filter(pl.col("year").is_between(start, end))
@@ -134,8 +134,7 @@ def average_growth_pct(nato: pl.DataFrame, column: str, start_year: int | None =
         brk = pl.DataFrame(skip, schema={"entity": pl.String, "year": pl.Int64}, orient="row")
         steps = steps.join(brk, on=["entity", "year"], how="anti")
     return steps.group_by("entity").agg(
-        pl.len().alias(f"{column}_n_steps"),
-        ((pl.col("_ratio").log().mean().exp() - 1) * 100).alias(f"{column}_cagr_pct"),
+        ((pl.col("_ratio").log().mean().exp() - 1) * 100).alias(f"{column}_cagr_pct")
     ).sort("entity")
 
 
@@ -165,12 +164,10 @@ def pledge_gap(nato: pl.DataFrame, membership: pl.DataFrame,
     brk = breaks_by_entity(gdp_series_breaks(nato) if breaks is None else breaks)
     brk = {e: tuple(y for y in ys if first < y <= latest) for e, ys in brk.items()}
     brk = {e: ys for e, ys in brk.items() if ys}
-    gdp_g = average_growth_pct(nato, "gdp_usd_m_const2015", first, latest,
-                               breaks=brk).drop("gdp_usd_m_const2015_n_steps")
+    gdp_g = average_growth_pct(nato, "gdp_usd_m_const2015", first, latest, breaks=brk)
     gdp_raw = average_growth_pct(nato, "gdp_usd_m_const2015", first, latest).select(
         "entity", pl.col("gdp_usd_m_const2015_cagr_pct").alias("_gdp_across"))
-    mil_g = average_growth_pct(nato, "milex_usd_m_const2015", first,
-                               latest).drop("milex_usd_m_const2015_n_steps")
+    mil_g = average_growth_pct(nato, "milex_usd_m_const2015", first, latest)
     brk_frame = pl.DataFrame(
         {"entity": list(brk), "gdp_break_year": [max(v) for v in brk.values()]},
         schema={"entity": pl.String, "gdp_break_year": pl.Int64})

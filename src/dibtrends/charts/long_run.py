@@ -179,12 +179,6 @@ def _runs(frame: pl.DataFrame) -> pl.DataFrame:
         .alias("run"))
 
 
-def _country_colour(codes: list[str]) -> alt.Color:
-    labels = [name_of(c) for c in codes]
-    return alt.Color("country:N", title=None, sort=labels, scale=alt.Scale(
-        domain=labels, range=[COUNTRY_COLOURS.get(c, PALETTE[7]) for c in codes]))
-
-
 def _by_country(frame: pl.DataFrame, value: str) -> pl.DataFrame:
     return frame.select(pl.col("iso3").map_elements(name_of, return_dtype=pl.String)
                         .alias("country"), "year", value)
@@ -204,15 +198,18 @@ def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip,
                    source: str, source_id: str, note: str):
     """One line per country, broken where the source has gaps; ``title`` of the highest row."""
     codes = [c for c in COUNTRY_COLOURS if c in df["iso3"].unique().to_list()]
+    labels = [name_of(c) for c in codes]
     data = _runs(df).with_columns(
         pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("country"),
         pl.format("{}-{}", "iso3", "run").alias("piece"))
     first, last = int(data["year"].min()), int(data["year"].max())
     chart = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=_x(first, last), y=y, color=_country_colour(codes), detail="piece:N",
+        x=_x(first, last), y=y, detail="piece:N",
+        color=alt.Color("country:N", title=None, sort=labels, scale=alt.Scale(
+            domain=labels, range=[COUNTRY_COLOURS.get(c, PALETTE[7]) for c in codes])),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
                  tooltip])
-    subtitle = [f"{', '.join(name_of(c) for c in codes)}, {first}-{last}: {source}, not SIPRI."]
+    subtitle = [f"{', '.join(labels)}, {first}-{last}: {source}, not SIPRI."]
     return titled(chart, title(data.sort(value, descending=True).row(0, named=True)), subtitle,
                   source_line(source_id, note=note))
 
