@@ -126,7 +126,8 @@ def test_charts_build_and_state_the_claim_price_basis_and_estimates(nato, member
     growth = equipment.growth_by_grouping(nato, membership, 2014, 2024)
     ratios = {r["price_basis"]: r["ratio"]
               for r in growth.filter(grouping="all_allies").iter_rows(named=True)}
-    both = equipment.equipment_both_bases(nato, membership, prose.PRICE_BASIS_LABELS)
+    both = equipment.equipment_both_bases(nato, membership).with_columns(
+        pl.col("price_basis").replace_strict(prose.PRICE_BASIS_LABELS).alias("price_basis_label"))
     totals = charts.equipment_totals(both, ratios, 2014, 2024, "nato_defexp_2024")
     spec = json.dumps(totals.to_dict())
     assert "twice as much" in spec and "2.04x in current US$" in spec and "1.68x" in spec

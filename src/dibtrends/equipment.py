@@ -8,8 +8,6 @@ inflation and exchange rates into growth; constant 2015 US$ remove both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import polars as pl
 
 from .membership import membership_panel
@@ -102,15 +100,13 @@ def meets_equipment_guideline(df: pl.DataFrame, threshold_pct: float = 20) -> pl
 
 
 def equipment_both_bases(nato: pl.DataFrame, membership: pl.DataFrame,
-                         labels: Mapping[str, str], entity: str = ALLIANCE) -> pl.DataFrame:
-    """One entity's equipment spending on both price bases, long, with ``labels`` (price basis
-    -> words) as ``price_basis_label``."""
+                         entity: str = ALLIANCE) -> pl.DataFrame:
+    """One entity's equipment spending (US$ bn) on both price bases, long."""
     return pl.concat([
         equipment_spending(nato, membership, basis).filter(pl.col("entity") == entity)
         .select("entity", "year", "estimate", "price_basis",
                 (pl.col(equipment_column(basis)) / 1000).alias("equipment_usd_bn"))
-        for basis in PRICE_BASES
-    ]).with_columns(pl.col("price_basis").replace_strict(dict(labels)).alias("price_basis_label"))
+        for basis in PRICE_BASES])
 
 
 def growth_by_grouping(nato: pl.DataFrame, membership: pl.DataFrame, base_year: int = 2014,

@@ -109,7 +109,9 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     result = Result(
         params=p, edition=prose.edition_words(nato_source), nato_source=nato_source,
         growth=chosen, claim_growth=claim_growth,
-        totals=equipment.equipment_both_bases(nato, membership, prose.PRICE_BASIS_LABELS),
+        totals=equipment.equipment_both_bases(nato, membership).with_columns(
+            pl.col("price_basis").replace_strict(prose.PRICE_BASIS_LABELS)
+            .alias("price_basis_label")),
         by_ally=equipment.growth_ratio(spending, *years),
         guideline=equipment.meets_equipment_guideline(spending, p.guideline_pct),
         claim=claim_verdict(claim_growth, *CLAIM_YEARS), text={}, tables={})

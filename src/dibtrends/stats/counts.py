@@ -47,7 +47,8 @@ class CountInterval(TypedDict):
 def ols_prediction(x: np.ndarray, y: np.ndarray, x0: np.ndarray,
                    alpha: float = 0.05) -> OLSPrediction:
     """OLS and the prediction interval for a new observation at ``x0``: the textbook formulas of
-    statsmodels' ``get_prediction(x0).summary_frame(alpha)``, without its 4 s import."""
+    statsmodels' ``get_prediction(x0).summary_frame(alpha)``, without its import (seconds in every
+    kernel) and its pseudo-inverse (other last digits in the published projections)."""
     params, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
     resid = y - x @ params
     df_resid = len(y) - rank
