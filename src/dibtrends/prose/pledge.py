@@ -1,6 +1,6 @@
-"""The words of chapter 4 (guidelines and the 2035 pledge): its sentences, the claim's wording,
-the tables' captions and column labels and the headlines' labels. The publishers' definitions
-and SIPRI's footnotes, quoted reference texts, are in :mod:`dibtrends.definitions`."""
+"""The words of chapter 4 (guidelines and the 2035 pledge): its sentences and the claim's wording
+(tables and headline labels: :mod:`.pledge_tables`). The publishers' definitions and SIPRI's
+footnotes, quoted reference texts, are in :mod:`dibtrends.definitions`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..pledge import BREAK_THRESHOLD_PCT, TARGET_SHARE_PCT, TARGET_YEAR, allies_
 from ..results import NOT_CHECKABLE, REPRODUCED
 from . import cap, country, join_words, pct, plural, the
 from .equipment import estimate_words
+
 
 def _names(codes) -> str:
     """Readers' names, alphabetical, with 'the' where English needs it."""
