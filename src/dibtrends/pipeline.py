@@ -286,6 +286,14 @@ def prune_tables(tables: Path, pages: list[str]) -> list[str]:
     return removed
 
 
+def other_pages_tables(tables: Path, page: str) -> list[str]:
+    """The CSVs the sources page lists, less its own (which exist only once it has run)."""
+    from .report import written_by
+
+    own = written_by(tables, page)
+    return sorted(p.name for p in tables.glob("*.csv") if p.name not in own)
+
+
 def ally_names(processed_dir: Path | None = None) -> dict[str, str]:
     from . import data
 
@@ -321,7 +329,7 @@ def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
     pages = [j.name for j in jobs]
     jobs.append(Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
                     chapter_inputs(name, processed), after=tuple(pages),
-                    state=lambda: {"tables": sorted(p.name for p in tables.glob("*.csv"))},
+                    state=lambda: {"tables": other_pages_tables(tables, name)},
                     before=(lambda: prune_tables(tables, [*pages, name])) if only is None
                     else None))
     if only is not None:
