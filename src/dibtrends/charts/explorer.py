@@ -52,10 +52,11 @@ def explorer_chart(table: pl.DataFrame, measure: str, names: list[str],
     pick = alt.selection_point(name="pick", fields=["name"], toggle="true", clear=False,
                                value=[{"name": n} for n in names])
     base = alt.Chart(table).transform_filter("datum.measure == measure")
-    shown = base.transform_filter({"param": "pick", "empty": False}).transform_calculate(
+    shown = base.transform_filter({"param": pick.name, "empty": False}).transform_calculate(
         label=_per_measure("label"), unit=_per_measure("unit"))
     colour = alt.Color("name:N", title=None, legend=alt.Legend(columns=4, labelLimit=180))
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"), scale=alt.Scale(zero=False))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
+              scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value:Q", title=None)
     lines = shown.mark_line(strokeWidth=1.5).encode(x=x, y=y, color=colour)
     # every figure has a point (its tooltip); only estimates show one, as a hollow circle
