@@ -122,3 +122,31 @@ def timed(fn, *args, **kwargs):
 
 __all__ = ["copy_checkout", "make", "start_make", "executed", "mtimes", "changed_since",
            "timed", "put_back", "paths"]
+
+
+#: Headless Chromium's flags that matter on this machine (no sandbox, no GPU, no background
+#: requests of its own).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+async def open_offline(browser, page_path: Path):
+    """``page_path`` opened in a context of its own with every request but the report's own
+    files refused: (context, page, requests to other hosts, console errors), both lists
+    filled as the page runs."""
+    context = await browser.new_context()  # a renderer process of its own
+    page = await context.new_page()
+    remote, errors = [], []
+
+    async def route(r):
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            await r.continue_()
+        else:
+            remote.append(r.request.url)
+            await r.abort()
+
+    await page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await page.goto(page_path.as_uri())
+    return context, page, remote, errors

@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from . import e2e
+
 PDF_PAGE_BUDGET = 100
 #: A snake_case word such as a headline key or a column name, never meant for a reader.
 SNAKE = re.compile(r"[a-z]+(?:_[a-z0-9]+)+")
@@ -145,21 +147,7 @@ async def _open_offline(browser, page_path: Path, gate) -> int:
     """Open one page with every request but its own files refused; returns the charts drawn
     (after checking each has its data link, no other host was asked, no console error)."""
     async with gate:
-        context = await browser.new_context()  # a renderer process of its own
-        page = await context.new_page()
-        remote, errors = [], []
-
-        async def route(r):
-            if r.request.url.startswith(("file:", "data:", "blob:")):
-                await r.continue_()
-            else:
-                remote.append(r.request.url)
-                await r.abort()
-
-        await page.route("**/*", route)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        await page.goto(page_path.as_uri())
+        context, page, remote, errors = await e2e.open_offline(browser, page_path)
         charts = await page.evaluate("document.querySelectorAll('.dibtrends-chart').length")
         if charts:
             await page.wait_for_function(
@@ -168,6 +156,9 @@ async def _open_offline(browser, page_path: Path, gate) -> int:
             links = await page.evaluate(
                 "document.querySelectorAll('.dibtrends-chart-links').length")
             assert links == charts, f"{page_path.name}: a chart without its data link"
+            cited = await page.evaluate(
+                "document.querySelectorAll('.dibtrends-chart-cite').length")
+            assert cited == charts, f"{page_path.name}: a chart without its citation"
         assert not remote, f"{page_path.name} requested {remote}"
         assert not errors, f"{page_path.name}: console errors {errors}"
         await context.close()
@@ -193,9 +184,7 @@ def test_html_draws_every_chart_offline_in_headless_chromium(built_report):
 
     async def open_all() -> list[int]:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=exe, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            browser = await pw.chromium.launch(executable_path=exe, args=e2e.CHROMIUM_ARGS)
             try:
                 gate = asyncio.Semaphore(3)
                 return await asyncio.gather(*(_open_offline(browser, p, gate) for p in pages))

@@ -27,14 +27,16 @@ MODULES = {
     "04_guidelines_and_pledge": "pledge",
     "05_critical_minerals": "minerals",
     "06_revisions": "revisions",
+    "98_explorer": "explorer",
     "99_sources_and_methods": "sources_page",
     "country_profile": "profile",
 }
 SUMMARY = "00_executive_summary"
 SOURCES_PAGE = "99_sources_and_methods"
 PROFILE = "country_profile"
+EXPLORER = "98_explorer"
 #: The analysis chapters: what the summary reads.
-ANALYSES = tuple(n for n in MODULES if n not in (SUMMARY, SOURCES_PAGE, PROFILE))
+ANALYSES = tuple(n for n in MODULES if n not in (SUMMARY, SOURCES_PAGE, PROFILE, EXPLORER))
 
 
 def module(notebook: str) -> ModuleType:

@@ -50,7 +50,13 @@ alt.theme.register("dibtrends", enable=True)(house_theme)
 alt.data_transformers.disable_max_rows()  # we aggregate before charting; see tests
 
 
-def source_line(*source_ids: str, note: str = "") -> str:
+class SourceLine(str):
+    """A chart's source line that knows the registry records it names (for "Cite this")."""
+
+    source_ids: tuple[str, ...] = ()
+
+
+def source_line(*source_ids: str, note: str = "") -> SourceLine:
     """'Source: SIPRI, ... (edition).' for the chart footer, from the registry."""
     parts = []
     for sid in source_ids:
@@ -58,14 +64,28 @@ def source_line(*source_ids: str, note: str = "") -> str:
         short = s.publisher.split(" (")[-1].rstrip(")") if "(" in s.publisher else s.publisher
         parts.append(f"{short}, {s.title}, {s.edition}")
     text = "Source: " + "; ".join(parts) + "."
-    return f"{text} {note}".strip()
+    line = SourceLine(f"{text} {note}".strip())
+    line.source_ids = source_ids
+    return line
+
+
+def cite_line(title: str, source: str) -> str:
+    """How to cite a chart: its title, this project, and each source with its edition and the
+    date its file was retrieved (from the registry); a source outside the registry (a curated
+    table) as the chart's source line words it."""
+    registered = map(get_source, getattr(source, "source_ids", ()))
+    cited = "; ".join(f"{s.publisher}, {s.title}, {s.edition}, data retrieved {s.retrieved}, "
+                      f"{s.landing_url}" for s in registered)
+    return f"“{title}”, dibtrends, from {cited or source.split(': ', 1)[-1]}"
 
 
 def titled(chart, title: str, subtitle: str | list[str], source: str):
-    """Title, the claim being tested as subtitle, and the source line as a bottom caption."""
+    """Title, the claim being tested as subtitle, and the source line as a bottom caption; the
+    page shows the citation (``usermeta``) under the chart."""
     subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
     return _with_caption(chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle)),
-                         source)
+                         source).properties(
+        usermeta={"dibtrends": {"cite": cite_line(title, source)}})
 
 
 def _with_caption(chart, source: str):

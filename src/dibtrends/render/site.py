@@ -58,8 +58,8 @@ def sidebar_text() -> str:
     import yaml
 
     main = sorted(paths.EXECUTED.glob("[0-9][0-9]_*.ipynb"))
-    analyses = [f"executed/{p.name}" for p in main if not p.name.startswith(("00_", "99_"))]
-    sources = [f"executed/{p.name}" for p in main if p.name.startswith("99_")]
+    analyses = [f"executed/{p.name}" for p in main if not p.name.startswith(("00_", "98_", "99_"))]
+    sources = [f"executed/{p.name}" for p in main if p.name.startswith(("98_", "99_"))]
     profiles = [{"href": f"executed/profiles/{p.name}", "text": title}
                 for p, title in profile_pages()]
     sidebar = {"website": {"sidebar": {"style": "docked", "contents": [

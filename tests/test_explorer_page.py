@@ -1,0 +1,108 @@
+"""The explorer page as a reader uses it, offline in headless Chromium: choosing two more Allies
+changes the chart, the table and the CSV; the CSV downloaded is the rows the table shows, which
+are the rows :func:`dibtrends.explorer.shown` gives from the processed tables; changing the
+measure changes them again; no other host is asked for anything and the console stays clean."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dibtrends import explorer
+from dibtrends.chapters import explorer as chapter
+
+from . import e2e
+
+TABLE_ROWS = ".dibtrends-shown tbody tr"
+
+
+async def _rows(page) -> list[list[str]]:
+    return await page.eval_on_selector_all(
+        TABLE_ROWS, "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+
+
+async def _legend(page) -> set[str]:
+    return set(await page.eval_on_selector_all(
+        ".dibtrends-chart .role-legend-label text", "ts => ts.map(t => t.textContent)"))
+
+
+async def _download(page) -> list[list[str]]:
+    """The rows of "What is shown (CSV)", after checking its header."""
+    async with page.expect_download() as info:
+        await page.click("a.dibtrends-shown-csv")
+    path = await (await info.value).path()
+    header, *rows = csv.reader(io.StringIO(Path(path).read_text()))
+    assert header == list(explorer.SHOWN.values())
+    return rows
+
+
+def _same_rows(got: list[list[str]], want: pl.DataFrame) -> bool:
+    """Rows equal as a reader reads them: numbers as numbers (JavaScript writes 2.0 as 2)."""
+    def norm(row):
+        return [float(v) if i in (1, 3) else v for i, v in enumerate(row)]
+    expected = [[str(v) for v in row] for row in want.iter_rows()]
+    return [norm(r) for r in got] == [norm(r) for r in expected]
+
+
+async def _explore(page_path: Path, browser, table: pl.DataFrame) -> None:
+    context, page, remote, errors = await e2e.open_offline(browser, page_path)
+    await page.wait_for_selector(TABLE_ROWS, timeout=30000)
+
+    opening = chapter.Params()
+    before = await _rows(page)
+    assert _same_rows(before, explorer.shown(table, opening.measure, opening.allies))
+    assert _same_rows(await _download(page), explorer.shown(table, opening.measure,
+                                                             opening.allies))
+    legend = await _legend(page)
+
+    for name in ("France", "Italy"):  # the list of names to click: "□ France" until chosen
+        await page.locator(".dibtrends-chart svg text", has_text=f"\u25a1 {name}").click()
+    allies = (*opening.allies, "FRA", "ITA")
+    want = explorer.shown(table, opening.measure, allies)
+    await page.wait_for_function(f"document.querySelectorAll('{TABLE_ROWS}').length === "
+                                 f"{want.height}", timeout=10000)
+    assert await _legend(page) == legend | {"France", "Italy"}, "the chart did not change"
+    shown, downloaded = await _rows(page), await _download(page)
+    assert shown != before and _same_rows(shown, want) and _same_rows(downloaded, want)
+
+    await page.select_option(".dibtrends-chart .vega-bindings select", "sipri_usd_const")
+    want = explorer.shown(table, "sipri_usd_const", allies)
+    await page.wait_for_function(f"document.querySelectorAll('{TABLE_ROWS}').length === "
+                                 f"{want.height}", timeout=10000)
+    assert _same_rows(await _rows(page), want) and _same_rows(await _download(page), want)
+
+    cite = await page.text_content(".dibtrends-chart-cite")
+    assert cite.startswith("Cite this:") and "release v1.2 (April 2026)" in cite
+    assert not remote, f"the explorer requested {remote}"
+    assert not errors, f"console errors: {errors}"
+    await context.close()
+
+
+@pytest.mark.chromium
+def test_explorer_choices_change_the_chart_and_the_csv_is_what_is_shown(built_report):
+    import asyncio
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("headless Chromium not installed (Debian package `chromium`)")
+    page = built_report / "reports" / "_output" / "executed" / f"{chapter.NOTEBOOK}.html"
+    if not page.exists():
+        pytest.skip("Quarto is not installed here: the site was not rendered")
+    from playwright.async_api import async_playwright
+
+    result = chapter.run(processed_dir=built_report / "data" / "processed")
+
+    async def run() -> None:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=exe, args=e2e.CHROMIUM_ARGS)
+            try:
+                await _explore(page, browser, result.table)
+            finally:
+                await browser.close()
+
+    asyncio.run(run())
