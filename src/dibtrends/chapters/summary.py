@@ -56,7 +56,7 @@ def summarise(records: dict[str, ChapterRecord], nato: pl.DataFrame | None = Non
     text = words.texts(records, claims)
     if nato is None:
         return Result(records=records, claims=claims, text=text)
-    key = facts.key_facts(facts.alliance_totals(nato))
+    key = facts.key_facts(nato)
     ranked = facts.ranked_shares(nato, membership)
     source = nato["source_id"][0]
     text["facts"] = words.facts_sentence(key, source)
