@@ -18,7 +18,7 @@ from . import record
 from ..params import Parameters, check_choice, check_int, check_year_range, param
 from ..prose import industry as words
 from ..prose.industry import CLAIM_COUNT, CLAIM_K, CLAIM_PRIMES, CLAIM_YEAR
-from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline
+from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim
 
 NOTEBOOK = "03_industry_consolidation"
 TITLE = "Defence-industry consolidation"
@@ -73,10 +73,12 @@ class Result:
     dod: pl.DataFrame
     mergers: pl.DataFrame
     claims: tuple[Claim, ...]
+    source_id = TOP100  # the edition the headlines name
 
     text = cached_property(words.sentences)
     titles = cached_property(words.titles)  # chart -> title and subtitle
     tables = cached_property(words.tables)
+    headlines = words.headlines
 
     @property
     def series(self) -> str:
@@ -88,9 +90,6 @@ class Result:
 
     def value(self, measure: str, year: int, series: str | None = None) -> float | None:
         return industry.value_at(self.measures, measure, year, series or self.series)
-
-    def headlines(self) -> list[Headline]:
-        return words.headlines(self, TOP100)
 
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self, claims=self.claims)

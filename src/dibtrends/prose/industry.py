@@ -323,9 +323,10 @@ def tables(r) -> dict[str, Table]:
 
 
 # ---------------------------------------------------------------- headlines
-def headlines(r, edition: str) -> list[Headline]:
-    """What the summary and the baseline read; ``edition`` is the Top 100's registry id."""
-    p, s, e, series, dod = r.params, r.start_year, r.end_year, r.series, primes(r.dod)
+def headlines(r) -> list[Headline]:
+    """What the summary and the baseline read; every SIPRI figure names its edition's id."""
+    p, s, e, series, dod, edition = (r.params, r.start_year, r.end_year, r.series, primes(r.dod),
+                                     r.source_id)
     rows = [headline("industry.dod_primes",
                      f"DoD: aerospace and defense prime contractors, {dod[f'period_{w}']}",
                      dod[f"count_{w}"], "companies", decimals=0,
