@@ -104,13 +104,15 @@ def test_with_series_adds_excluding_china_only_from_2015(fixture_top100):
 
 
 def test_trans_european_counts_as_nato(fixture_top100, fixture_membership):
-    n = industry.top10_nato_count(fixture_top100, fixture_membership, k=2)
+    n = industry.top10_nato_count(
+        industry.top_k_by_region(fixture_top100, fixture_membership, k=2))
     assert _value(n, 2014, "n_nato") == 2  # D (USA) and E (Trans-European)
     assert _value(n, 2020, "n_nato") == 2  # A, B; C (China) is third
 
 
 def test_nato_membership_is_by_year(fixture_top100, fixture_membership):
-    n = industry.top10_nato_count(fixture_top100, fixture_membership, k=10)
+    n = industry.top10_nato_count(
+        industry.top_k_by_region(fixture_top100, fixture_membership, k=10))
     assert _value(n, 2022, "n_nato") == 0  # Finland joined 2023, Sweden 2024
     assert _value(n, 2023, "n_nato") == 2  # Finland (2023) and Türkiye; not Sweden, not Russia
     assert sorted(n.filter(pl.col("year") == 2023)["nato_companies"].item()) == ["F", "T"]
@@ -138,8 +140,8 @@ def test_regional_shares_excluding_china(fixture_top100, fixture_membership):
     assert _value(r, 2020, "share_pct", region="China") == 0.0
 
 
-def test_value_at_uses_published_series_before_the_break(fixture_top100, fixture_membership):
-    measures = industry.headline_measures(fixture_top100, fixture_membership, k=2)
+def test_value_at_uses_published_series_before_the_break(fixture_top100):
+    measures = industry.headline_measures(fixture_top100, k=2)
     assert industry.value_at(measures, "HHI", 2014, industry.SERIES_EXCL_CHINA) == (
         pytest.approx(5200.0))
     assert industry.value_at(measures, "HHI", 2020, industry.SERIES_EXCL_CHINA) == (
@@ -148,8 +150,8 @@ def test_value_at_uses_published_series_before_the_break(fixture_top100, fixture
     assert industry.value_at(measures, "HHI", 1990) is None
 
 
-def test_headline_measures_k5_does_not_duplicate_cr5(fixture_top100, fixture_membership):
-    measures = industry.headline_measures(fixture_top100, fixture_membership, k=5)
+def test_headline_measures_k5_does_not_duplicate_cr5(fixture_top100):
+    measures = industry.headline_measures(fixture_top100, k=5)
     assert sorted(measures["measure"].unique()) == ["CR5", "HHI"]
     assert not measures.select("year", "series", "measure").is_duplicated().any()
 

@@ -14,6 +14,7 @@ from dibtrends.prose import minerals as words
 from dibtrends.errors import DataError
 from dibtrends.load import curated as curated_tables
 from dibtrends.load import usgs
+from dibtrends.membership import load_nato_membership
 from dibtrends.sources import get
 
 
@@ -33,11 +34,9 @@ def curated():
 
 
 def _table(nir, sources, curated, selection, threshold=50):
-    chosen = minerals.defence_minerals(curated, selection)
-    table = minerals.mineral_table(minerals.us_reliance(nir, chosen),
-                                   minerals.china_share(sources, chosen))
-    return minerals.meets_threshold(table, threshold).with_columns(
-        words.nir_display().alias("nir_display"))
+    table = minerals.mineral_table(nir, sources, load_nato_membership(),
+                                   minerals.defence_minerals(curated, selection))
+    return minerals.meets_threshold(table, threshold).with_columns(words.nir_display())
 
 
 def _by_mineral(table):
@@ -96,12 +95,13 @@ def test_nato_twelve_summary_counts(nir, sources, curated):
         "n_china_top": 3,              # graphite, rare earths, tungsten
         "n_china_among_major": 6,      # + gallium (2nd), germanium (2nd), lithium (3rd)
         "n_meets_threshold_china_top": 3,
+        "n_ally_top": 3,               # aluminium (Canada), cobalt (Norway), germanium (Belgium)
     }
 
 
 def test_china_rank_not_share(nir, sources, curated):
     table = _table(nir, sources, curated, "nato_defence_critical")
-    assert not [c for c in table.columns if "share" in c and c != "china_share"]
+    assert not [c for c in table.columns if "share" in c]
     rows = _by_mineral(table)
     china_top = {m for m, r in rows.items() if r["china_is_top"]}
     assert china_top == {"Graphite", "Rare earth elements", "Tungsten"}
@@ -119,8 +119,8 @@ def test_threshold_at_100_pct(nir, sources, curated):
     assert counts["n_threshold_unknown"].item() == 6    # four '>' bounds, lithium, beryllium
 
 
-def test_all_fig2_commodities_summary_matches_usgs(nir, sources):
-    counts = minerals.all_commodities_summary(nir, sources, 50).row(0, named=True)
+def test_all_fig2_commodities_summary_matches_usgs(nir, sources, membership):
+    counts = minerals.all_commodities_summary(nir, sources, membership, 50).row(0, named=True)
     assert counts["n_minerals"] == 63
     assert counts["n_meets_threshold"] == 49  # MCS 2024: imports > half of consumption for 49
     assert counts["n_china_top"] == 16
@@ -147,7 +147,7 @@ def test_meets_threshold_three_valued(bounds_fixture):
 
 
 def test_display_text(bounds_fixture):
-    out = bounds_fixture.with_columns(words.nir_display().alias("d"))["d"].to_list()
+    out = bounds_fixture.with_columns(words.nir_display())["nir_display"].to_list()
     assert out == ["60", "40", ">50", ">25", "<50", "<75", "net exporter", "withheld",
                    "not in USGS Fig. 2"]
 
@@ -215,7 +215,7 @@ def test_stockpiling_three_come_from_the_curated_flag(curated):
         "Lithium", "Rare earth elements", "Titanium"]
 
 
-def test_chart_builds_from_the_table(nir, sources, curated, membership):
+def test_chart_builds_from_the_table(nir, sources, curated):
     from dibtrends.charts import minerals as chart
 
     table = _table(nir, sources, curated, "nato_defence_critical")
@@ -225,10 +225,5 @@ def test_chart_builds_from_the_table(nir, sources, curated, membership):
     spec = chart.reliance_bars(table, 50, title="t", subtitle="s", period=(2019, 2022),
                                year=2023).to_dict()
     assert "vconcat" in spec
-    with_allies = table.join(
-        minerals.first_source_is_ally(minerals.china_share(
-            sources, minerals.defence_minerals(curated)), membership)
-        .select("mineral", "top_source_is_ally"), on="mineral")
-    data = chart.reliance_chart_data(with_allies)
     assert sorted(data.filter(pl.col("first_source") == chart.ALLY_FIRST)["mineral"]) == [
         "Aluminium", "Cobalt", "Germanium"]

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 import yaml
 
-from dibtrends import methods, paths, sources
+from dibtrends import paths, sources
 from dibtrends.chapters import sources_page as page
 from dibtrends.prose import sources_page as words
 
@@ -22,7 +22,7 @@ def test_the_page_reads_files_and_declares_them():
     assert page.Params.specs() == {}
     declared = set(page.READS_FILES)
     for s in sources.SOURCES:
-        assert methods.provenance_path(s) in declared, s.id
+        assert page.provenance_path(s) in declared, s.id
     for csv in paths.CURATED.glob("*.csv"):
         assert csv in declared, csv.name
 
@@ -102,12 +102,12 @@ def test_a_changed_or_missing_fetch_record_is_reported(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     first, second = sources.SOURCES[:2]
-    methods.provenance_path(first, raw).write_text(json.dumps(
+    page.provenance_path(first, raw).write_text(json.dumps(
         {"sha256": "0" * 64, "origin": first.url, "retrieved_at": "2026-01-01T00:00:00+00:00"}))
-    methods.provenance_path(second, raw).write_text(json.dumps(
+    page.provenance_path(second, raw).write_text(json.dumps(
         {"sha256": second.sha256, "origin": "file:///somewhere/x",
          "retrieved_at": "2026-01-02T03:04:05+00:00"}))
-    frame = words.checksums_frame(methods.fetch_records(raw))
+    frame = words.checksums_frame(page.fetch_records(raw))
     rows = frame.rows(named=True)
     assert rows[0]["matches"].startswith("no") and rows[0]["origin"] == "the publisher's address"
     assert rows[1]["matches"] == "yes" and rows[1]["retrieved_at"] == "2026-01-02 03:04"
@@ -118,8 +118,7 @@ def test_a_changed_or_missing_fetch_record_is_reported(tmp_path):
 def test_curated_citations_cover_every_cited_table(tmp_path):
     result = page.run(output_dir=tmp_path)
     cited = result.tables["citations"].frame
-    with_citation = {p.name for p in paths.CURATED.glob("*.csv")} - set(
-        methods.curated_tables_without_citation())
+    with_citation = {p.name for p in page.curated_files() if page.citation_columns(p)}
     assert set(cited["file"]) == with_citation
     assert cited["citation"].str.contains("http").all()
     assert "country_names.csv" in result.text["lookups"]
@@ -131,7 +130,7 @@ def test_a_curated_table_without_words_is_shown_by_its_name_in_words(tmp_path):
     curated = tmp_path / "curated"
     shutil.copytree(paths.CURATED, curated)
     (curated / "new_facts.csv").write_text("fact,citation\na,https://example.org\n")
-    frame = words.citations_frame(methods.curated_citations(curated))
+    frame = words.citations_frame(page.curated_citations(curated))
     assert frame.filter(file="new_facts.csv")["table"].item() == "New facts"
 
 
@@ -146,12 +145,11 @@ def test_methods_and_static_text_carry_no_numbers():
 
 
 def test_page_of_reads_the_page_from_a_file_name():
-    modules = {"02_equipment_spending": "equipment", "05_critical_minerals": "minerals",
-               "country_profile": "profile"}
-    assert methods.page_of("05_us_reliance", modules) == (
-        "notebook", "05_critical_minerals", "us_reliance")
-    assert methods.page_of("equipment_totals", modules) == (
-        "notebook", "02_equipment_spending", "equipment_totals")
-    assert methods.page_of("profile_POL_categories", modules) == (
-        "profile", "POL", "categories")
-    assert methods.page_of("07_unknown", modules)[0] == "other"
+    titles = words.chapter_titles()
+    assert words.page_of("05_us_reliance", {}) == (
+        (5, ""), titles["05_critical_minerals"], "us_reliance")
+    assert words.page_of("equipment_totals", {})[1:] == (
+        titles["02_equipment_spending"], "equipment_totals")
+    assert words.page_of("profile_POL_categories", {"POL": "Poland"})[1:] == (
+        "Ally profile: Poland", "categories")
+    assert words.page_of("07_unknown", {})[1] == "Other tables"

@@ -9,37 +9,32 @@ import polars as pl
 GROUPS = {"NATO_TOTAL": "NATO total", "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
 
 
-def alliance_totals(nato: pl.DataFrame) -> pl.DataFrame:
-    """NATO's aggregate rows: spending in US$ bn (current and constant 2015), share of GDP."""
-    return (nato.filter(pl.col("entity").is_in(list(GROUPS)))
-            .select(pl.col("entity").replace_strict(GROUPS).alias("group"), "year", "estimate",
-                    (pl.col("milex_usd_m_current") / 1000).alias("usd_bn_current"),
-                    (pl.col("milex_usd_m_const2015") / 1000).alias("usd_bn_const2015"),
-                    "share_gdp_pct")
-            .sort("group", "year"))
-
-
-def key_facts(totals: pl.DataFrame, span: int = 10) -> pl.DataFrame:
-    """Per group, the latest year's spending and its real change on the year before and over
-    ``span`` years (constant prices remove inflation and exchange-rate movements)."""
+def key_facts(nato: pl.DataFrame, span: int = 10) -> pl.DataFrame:
+    """Per NATO aggregate (GROUPS), the latest year's spending in US$ bn (current and constant
+    2015 prices), share of GDP, and real change on the year before and over ``span`` years
+    (constant prices remove inflation and exchange-rate movements)."""
+    totals = (nato.filter(pl.col("entity").is_in(list(GROUPS)))
+              .select(pl.col("entity").replace_strict(GROUPS).alias("group"), "year", "estimate",
+                      (pl.col("milex_usd_m_current") / 1000).alias("usd_bn_current"),
+                      (pl.col("milex_usd_m_const2015") / 1000).alias("usd_bn_const2015"),
+                      "share_gdp_pct"))
     latest = int(totals["year"].max())
-    rows = []
-    for group in GROUPS.values():
-        g = totals.filter(pl.col("group") == group)
-        by_year = {r["year"]: r for r in g.iter_rows(named=True)}
-        now, first_span = by_year[latest], max(latest - span, int(g["year"].min()))
-
-        def real_change(year: int, now=now, by_year=by_year) -> float | None:
-            before = by_year.get(year, {}).get("usd_bn_const2015")
-            return None if before is None else (now["usd_bn_const2015"] / before - 1) * 100
-
-        rows.append({"group": group, "year": latest, "estimate": bool(now["estimate"]),
-                     **{c: now[c] for c in ("usd_bn_current", "usd_bn_const2015",
-                                            "share_gdp_pct")},
-                     "real_change_1y_pct": real_change(latest - 1),
-                     "span_start_year": first_span,
-                     "real_change_span_pct": real_change(first_span)})
-    return pl.DataFrame(rows)
+    before = totals.select("group", "year", pl.col("usd_bn_const2015").alias("before"))
+    facts = totals.with_columns(
+        (pl.col("year") - 1).alias("previous_year"), pl.max_horizontal(
+            pl.col("year").min().over("group"), latest - span).alias("span_start_year")
+    ).filter(pl.col("year") == latest)
+    for year, change in (("previous_year", "real_change_1y_pct"),
+                         ("span_start_year", "real_change_span_pct")):
+        facts = facts.join(before, left_on=["group", year], right_on=["group", "year"],
+                           how="left").with_columns(
+            ((pl.col("usd_bn_const2015") / pl.col("before") - 1) * 100).alias(change))
+        facts = facts.drop("before")
+    return facts.select(
+        "group", "year", pl.col("estimate").fill_null(False), "usd_bn_current",
+        "usd_bn_const2015", "share_gdp_pct", "real_change_1y_pct", "span_start_year",
+        "real_change_span_pct").sort(pl.col("group").replace_strict(
+            {g: i for i, g in enumerate(GROUPS.values())}))
 
 
 def ranked_shares(nato: pl.DataFrame, membership: pl.DataFrame, year: int | None = None

@@ -25,21 +25,22 @@ SERIES_PUBLISHED = "published (incl. China from 2015)"
 SERIES_EXCL_CHINA = "excluding Chinese firms"
 #: First year with Chinese companies in the Top 100 (SIPRI footnote a).
 CHINA_FROM = 2015
+REGION_ORDER = pl.col("region").replace_strict({r: i for i, r in enumerate(REGIONS)},
+                                               return_dtype=pl.Int64).alias("region_order")
 
 
 def _lists(top100: pl.DataFrame, exclude_china: bool) -> pl.DataFrame:
     return top100.filter(pl.col("hq_iso3").fill_null("") != "CHN") if exclude_china else top100
 
 
-def _region_order() -> pl.Expr:
-    return pl.col("region").replace_strict({r: i for i, r in enumerate(REGIONS)},
-                                           return_dtype=pl.Int64).alias("region_order")
+def _share_of_year() -> pl.Expr:
+    return (100 * pl.col(ARMS) / pl.col(ARMS).sum().over("year")).alias("share_pct")
 
 
 def shares(top100: pl.DataFrame, exclude_china: bool = False) -> pl.DataFrame:
     """Each company's share (percent) of the year's Top-100 arms revenue, ranked by revenue."""
     return (_lists(top100, exclude_china).with_columns(
-                (100 * pl.col(ARMS) / pl.col(ARMS).sum().over("year")).alias("share_pct"),
+                _share_of_year(),
                 # SIPRI's own order (it breaks ties), renumbered after any exclusion.
                 pl.col("rank").rank("ordinal").over("year").cast(pl.Int64).alias("position"))
             .sort("year", "position"))
@@ -49,12 +50,9 @@ def concentration(top100: pl.DataFrame, k: int = 5, exclude_china: bool = False)
     """CR_k: the share (percent) of the Top 100's arms revenue held by its k largest companies."""
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive whole number, got {k!r}")
-    top = pl.col("position") <= k
     return (shares(top100, exclude_china).group_by("year")
-            .agg(pl.lit(k).cast(pl.Int64).alias("k"),
-                 pl.col(ARMS).filter(top).sum().alias("top_k_" + ARMS),
-                 pl.col(ARMS).sum().alias("all_" + ARMS),
-                 pl.col("share_pct").filter(top).sum().alias("cr_pct"),
+            .agg(pl.col(ARMS).sum().alias("all_" + ARMS),
+                 pl.col("share_pct").filter(pl.col("position") <= k).sum().alias("cr_pct"),
                  pl.len().cast(pl.Int64).alias("n_companies"))
             .sort("year"))
 
@@ -63,18 +61,16 @@ def hhi(top100: pl.DataFrame, exclude_china: bool = False) -> pl.DataFrame:
     """Herfindahl-Hirschman index of shares within the Top 100 (0-10,000 points): how unequal
     the top of the industry is, not a market HHI (arms revenue spans many product markets)."""
     return (shares(top100, exclude_china).group_by("year")
-            .agg((pl.col("share_pct") ** 2).sum().alias("hhi_points"),
-                 pl.len().cast(pl.Int64).alias("n_companies"))
+            .agg((pl.col("share_pct") ** 2).sum().alias("hhi_points"))
             .sort("year"))
 
 
-def with_series(fn: Callable[..., pl.DataFrame], top100: pl.DataFrame, **kwargs) -> pl.DataFrame:
+def with_series(fn: Callable[..., pl.DataFrame], top100: pl.DataFrame) -> pl.DataFrame:
     """``fn`` on the published lists and, from 2015, without Chinese firms, with a ``series``."""
-    published = fn(top100, exclude_china=False, **kwargs).with_columns(
-        pl.lit(SERIES_PUBLISHED).alias("series"))
-    excl = (fn(top100, exclude_china=True, **kwargs).filter(pl.col("year") >= CHINA_FROM)
-            .with_columns(pl.lit(SERIES_EXCL_CHINA).alias("series")))
-    return pl.concat([published, excl], how="vertical").sort("series", "year")
+    return pl.concat([
+        fn(top100, exclude_china=False).with_columns(pl.lit(SERIES_PUBLISHED).alias("series")),
+        fn(top100, exclude_china=True).filter(pl.col("year") >= CHINA_FROM)
+        .with_columns(pl.lit(SERIES_EXCL_CHINA).alias("series"))]).sort("series", "year")
 
 
 def classify_regions(top100: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
@@ -100,14 +96,13 @@ def regional_shares(top100: pl.DataFrame, membership: pl.DataFrame,
                     exclude_china: bool = False) -> pl.DataFrame:
     """Share (percent) of Top-100 arms revenue by HQ region, every region in every year."""
     df = classify_regions(_lists(top100, exclude_china), membership)
-    grid = pl.DataFrame({"year": sorted(df["year"].unique().to_list())}).join(
-        pl.DataFrame({"region": REGIONS}), how="cross")
+    grid = df.select(pl.col("year").unique().sort()).join(pl.DataFrame({"region": REGIONS}),
+                                                          how="cross")
     out = (df.group_by("year", "region")
            .agg(pl.col(ARMS).sum(), pl.len().cast(pl.Int64).alias("n_companies")))
     return (grid.join(out, on=["year", "region"], how="left")
             .with_columns(pl.col(ARMS).fill_null(0.0), pl.col("n_companies").fill_null(0))
-            .with_columns((100 * pl.col(ARMS) / pl.col(ARMS).sum().over("year")).alias("share_pct"),
-                          _region_order())
+            .with_columns(_share_of_year(), REGION_ORDER)
             .sort("year", "region_order"))
 
 
@@ -120,31 +115,38 @@ def top_k_by_region(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 10,
         ARMS, "share_pct").sort("year", "position")
 
 
-def top10_nato_count(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 10,
-                     exclude_china: bool = False) -> pl.DataFrame:
-    """How many of the k largest companies are headquartered in NATO (Trans-European counted)."""
+def top10_nato_count(top: pl.DataFrame) -> pl.DataFrame:
+    """How many of :func:`top_k_by_region`'s companies are headquartered in NATO (Trans-European
+    counted), and which, in rank order."""
     nato = pl.col("nato")
-    return (top_k_by_region(top100, membership, k, exclude_china).group_by("year")
-            .agg(pl.lit(k).cast(pl.Int64).alias("k"),
-                 nato.sum().cast(pl.Int64).alias("n_nato"),
+    return (top.group_by("year")
+            .agg(nato.sum().cast(pl.Int64).alias("n_nato"),
                  pl.col("company").filter(nato).alias("nato_companies"),
                  pl.col("company").filter(~nato).alias("other_companies"))
             .sort("year"))
 
 
-def headline_measures(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 10
-                      ) -> pl.DataFrame:
-    """CR5, CR_k and HHI per year, both series, long: year, series, measure, value, unit."""
-    def ratio(kk: int) -> tuple:
-        return (lambda d, exclude_china: concentration(d, kk, exclude_china), f"CR{kk}",
-                "cr_pct", "% of Top-100 arms revenue")
+def top_k_region_counts(top: pl.DataFrame) -> pl.DataFrame:
+    """Per year and region, how many of :func:`top_k_by_region`'s companies and their names."""
+    return (top.group_by("year", "region")
+            .agg(pl.len().cast(pl.Int64).alias("companies"),
+                 pl.col("company").sort().str.join(", ").alias("names"))
+            .with_columns(REGION_ORDER)
+            .sort("year", "region_order"))
 
-    rows = [with_series(fn, top100).select(
-                "year", "series", pl.lit(measure).alias("measure"), pl.col(value).alias("value"),
-                pl.lit(unit).alias("unit"))
-            for fn, measure, value, unit in (*map(ratio, sorted({5, k})),
-                                             (hhi, "HHI", "hhi_points", "points (0-10,000)"))]
-    return pl.concat(rows).sort("measure", "series", "year")
+
+def headline_measures(top100: pl.DataFrame, k: int = 10) -> pl.DataFrame:
+    """CR5, CR_k and HHI per year, both series, long: year, series, measure, value, unit."""
+    def measures(df: pl.DataFrame, exclude_china: bool) -> pl.DataFrame:
+        ratios = [concentration(df, kk, exclude_china).select(
+                      "year", pl.lit(f"CR{kk}").alias("measure"), pl.col("cr_pct").alias("value"),
+                      pl.lit("% of Top-100 arms revenue").alias("unit")) for kk in sorted({5, k})]
+        return pl.concat([*ratios, hhi(df, exclude_china).select(
+            "year", pl.lit("HHI").alias("measure"), pl.col("hhi_points").alias("value"),
+            pl.lit("points (0-10,000)").alias("unit"))])
+
+    return (with_series(measures, top100).select("year", "series", "measure", "value", "unit")
+            .sort("measure", "series", "year"))
 
 
 def annual_totals(top100: pl.DataFrame, exclude_china: bool = False) -> pl.DataFrame:
@@ -156,18 +158,9 @@ def annual_totals(top100: pl.DataFrame, exclude_china: bool = False) -> pl.DataF
             .sort("year"))
 
 
-def top_k_region_counts(top: pl.DataFrame) -> pl.DataFrame:
-    """Per year and region, how many of :func:`top_k_by_region`'s companies and their names."""
-    return (top.group_by("year", "region")
-            .agg(pl.len().cast(pl.Int64).alias("companies"),
-                 pl.col("company").sort().str.join(", ").alias("names"))
-            .with_columns(_region_order())
-            .sort("year", "region_order"))
-
-
 def value_at(measures: pl.DataFrame, measure: str, year: int,
              series: str = SERIES_PUBLISHED) -> float | None:
     """One value from ``headline_measures``; before 2015 both series are the published one."""
-    which = series if year >= CHINA_FROM else SERIES_PUBLISHED
-    row = measures.filter(measure=measure, year=year, series=which)
+    row = measures.filter(measure=measure, year=year,
+                          series=series if year >= CHINA_FROM else SERIES_PUBLISHED)
     return row["value"].item() if row.height else None

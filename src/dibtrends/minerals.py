@@ -75,11 +75,18 @@ def meets_threshold(reliance: pl.DataFrame, threshold_pct: float,
     return reliance.with_columns(flag.alias("meets_threshold"))
 
 
-def china_share(sources: pl.DataFrame, minerals: pl.DataFrame) -> pl.DataFrame:
+def _allies(membership: pl.DataFrame, as_of: date) -> pl.Series:
+    return membership.filter(pl.col("accession_date") <= as_of)["iso3"].implode()
+
+
+def source_ranks(sources: pl.DataFrame, minerals: pl.DataFrame, membership: pl.DataFrame,
+                 as_of: date = ALLY_AS_OF) -> pl.DataFrame:
     """Where China ranks among each mineral's major U.S. import sources (2019-2022): its rank,
-    whether it is first or listed at all, and whether it includes Hong Kong. USGS ranks the
-    sources by import share without giving the shares, so no percentage can be computed."""
-    listed = pl.col("usgs_commodity").is_not_null()
+    whether it is first or listed at all, and whether it includes Hong Kong; and whether the
+    first-ranked source was a NATO member at ``as_of`` (``top_source_is_ally``, by the project's
+    cited membership table, not USGS's 'Alliance' column). USGS ranks the sources by import
+    share without giving the shares, so no percentage can be computed."""
+    listed, top = pl.col("usgs_commodity").is_not_null(), pl.col("top_source_iso3")
     first, china = pl.col("rank") == 1, pl.col("iso3") == "CHN"
     return (
         minerals.select("mineral", "usgs_commodity")
@@ -94,28 +101,19 @@ def china_share(sources: pl.DataFrame, minerals: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             pl.when(listed).then((pl.col("china_rank") == 1).fill_null(False))
             .alias("china_is_top"),
-            pl.when(listed).then(pl.col("china_rank").is_not_null()).alias("china_among_major"))
+            pl.when(listed).then(pl.col("china_rank").is_not_null()).alias("china_among_major"),
+            pl.when(top.is_not_null()).then(top.is_in(_allies(membership, as_of)))
+            .alias("top_source_is_ally"))
         .sort("mineral"))
 
 
-def _allies(membership: pl.DataFrame, as_of: date) -> pl.Series:
-    return membership.filter(pl.col("accession_date") <= as_of)["iso3"].implode()
-
-
-def first_source_is_ally(china: pl.DataFrame, membership: pl.DataFrame,
-                         as_of: date = ALLY_AS_OF) -> pl.DataFrame:
-    """Add ``top_source_is_ally``: whether the first-ranked source was a NATO member at
-    ``as_of``, by the project's cited membership table (not USGS's 'Alliance' column)."""
-    return china.with_columns(
-        pl.when(pl.col("top_source_iso3").is_not_null())
-        .then(pl.col("top_source_iso3").is_in(_allies(membership, as_of)))
-        .alias("top_source_is_ally"))
-
-
-def mineral_table(reliance: pl.DataFrame, china: pl.DataFrame) -> pl.DataFrame:
-    """One row per mineral: NIR with its bound and China's rank, most reliant first."""
-    return reliance.join(china.drop("usgs_commodity"), on="mineral", how="left").sort(
-        "net_import_reliance_pct", "mineral", descending=[True, False], nulls_last=True)
+def mineral_table(nir: pl.DataFrame, sources: pl.DataFrame, membership: pl.DataFrame,
+                  minerals: pl.DataFrame) -> pl.DataFrame:
+    """One row per mineral: NIR with its bound and its import sources, most reliant first."""
+    return us_reliance(nir, minerals).join(
+        source_ranks(sources, minerals, membership).drop("usgs_commodity"), on="mineral",
+        how="left").sort("net_import_reliance_pct", "mineral", descending=[True, False],
+                         nulls_last=True)
 
 
 def summary_counts(table: pl.DataFrame) -> pl.DataFrame:
@@ -130,18 +128,17 @@ def summary_counts(table: pl.DataFrame) -> pl.DataFrame:
         china_top.sum().alias("n_china_top"),
         pl.col("china_among_major").fill_null(False).sum().alias("n_china_among_major"),
         (meets & china_top).sum().alias("n_meets_threshold_china_top"),
-        *([pl.col("top_source_is_ally").fill_null(False).sum().alias("n_ally_top")]
-          if "top_source_is_ally" in table.columns else []),
+        pl.col("top_source_is_ally").fill_null(False).sum().alias("n_ally_top"),
     ).with_columns(pl.all().cast(pl.Int64))
 
 
-def all_commodities_summary(nir: pl.DataFrame, sources: pl.DataFrame,
+def all_commodities_summary(nir: pl.DataFrame, sources: pl.DataFrame, membership: pl.DataFrame,
                             threshold_pct: float) -> pl.DataFrame:
     """:func:`summary_counts` over every Fig. 2 commodity: the backdrop for the selection."""
     every = nir.select(pl.col("commodity").alias("mineral"),
                        pl.col("commodity").alias("usgs_commodity"))
-    table = mineral_table(us_reliance(nir, every), china_share(sources, every))
-    return summary_counts(meets_threshold(table, threshold_pct))
+    return summary_counts(meets_threshold(mineral_table(nir, sources, membership, every),
+                                          threshold_pct))
 
 
 def usgs_reliance_counts(nir: pl.DataFrame, threshold_pct: float = 50) -> pl.DataFrame:

@@ -87,15 +87,6 @@ def _in_common_years(older: pl.DataFrame, newer: pl.DataFrame) -> list[pl.DataFr
     return [df.filter(pl.col("year").is_in(years)) for df in (older, newer)]
 
 
-def _edition_of(df: pl.DataFrame) -> str:
-    return df["source_id"][0] if "source_id" in df.columns and df.height else "unknown"
-
-
-def _editions(older: pl.DataFrame, newer: pl.DataFrame) -> list[pl.Expr]:
-    return [pl.lit(_edition_of(df)).alias(f"source_id_{w}")
-            for df, w in ((older, "older"), (newer, "newer"))]
-
-
 def compare_totals(older: pl.DataFrame, newer: pl.DataFrame) -> pl.DataFrame:
     """Each year both editions cover: the Top-100 total (sum of its rows, US$ bn, current
     prices) in each, the revision, and how many companies the two lists share."""
@@ -106,14 +97,11 @@ def compare_totals(older: pl.DataFrame, newer: pl.DataFrame) -> pl.DataFrame:
     return (annual_totals(old).join(annual_totals(new), on="year", suffix="_newer")
             .rename({"total_usd_bn": "total_usd_bn_older", "n_companies": "n_companies_older"})
             .join(shared, on="year", how="left")
-            .with_columns(pl.col("n_companies_in_both").fill_null(0), *_editions(older, newer),
+            .with_columns(pl.col("n_companies_in_both").fill_null(0),
                           (pl.col("total_usd_bn_newer") - pl.col("total_usd_bn_older"))
                           .alias("revision_usd_bn"))
             .with_columns((100 * pl.col("revision_usd_bn") / pl.col("total_usd_bn_older"))
                           .alias("revision_pct"))
-            .select("year", "source_id_older", "source_id_newer", "total_usd_bn_older",
-                    "total_usd_bn_newer", "revision_usd_bn", "revision_pct",
-                    "n_companies_older", "n_companies_newer", "n_companies_in_both")
             .sort("year"))
 
 
@@ -130,17 +118,15 @@ def compare_ranks(older: pl.DataFrame, newer: pl.DataFrame,
     return (old.join(new, on=["year", "company"], how="full", coalesce=True, suffix="_newer")
             .rename({"rank": "rank_older", ARMS: "arms_usd_m_older",
                      f"{ARMS}_newer": "arms_usd_m_newer"})
-            .with_columns(
-                pl.coalesce("country_published_newer", "country_published").alias("country"),
-                pl.when(rank_old.is_null()).then(pl.lit(ONLY_NEWER))
-                .when(rank_new.is_null()).then(pl.lit(ONLY_OLDER))
-                .otherwise(pl.lit(IN_BOTH)).alias("status"),
-                (rank_old - rank_new).alias("rank_change"),
-                (pl.col("arms_usd_m_newer") - pl.col("arms_usd_m_older")).alias("revision_usd_m"),
-                *_editions(older, newer))
-            .select("year", "company", "country", "status", "rank_older", "rank_newer",
-                    "rank_change", "arms_usd_m_older", "arms_usd_m_newer", "revision_usd_m",
-                    "source_id_older", "source_id_newer")
+            .select("year", "company",
+                    pl.coalesce("country_published_newer", "country_published").alias("country"),
+                    pl.when(rank_old.is_null()).then(pl.lit(ONLY_NEWER))
+                    .when(rank_new.is_null()).then(pl.lit(ONLY_OLDER))
+                    .otherwise(pl.lit(IN_BOTH)).alias("status"),
+                    "rank_older", "rank_newer", (rank_old - rank_new).alias("rank_change"),
+                    "arms_usd_m_older", "arms_usd_m_newer",
+                    (pl.col("arms_usd_m_newer") - pl.col("arms_usd_m_older"))
+                    .alias("revision_usd_m"))
             .sort("year", pl.coalesce("rank_newer", "rank_older"), "status"))
 
 

@@ -18,7 +18,7 @@ from . import record
 from ..params import Parameters, check_choice, check_int, check_year_range, param
 from ..prose import industry as words
 from ..prose.industry import CLAIM_COUNT, CLAIM_K, CLAIM_PRIMES, CLAIM_YEAR
-from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline
+from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim
 
 NOTEBOOK = "03_industry_consolidation"
 TITLE = "Defence-industry consolidation"
@@ -58,7 +58,7 @@ class Params(Parameters):
 @dataclass(frozen=True)
 class Result:
     params: Params
-    edition: str  # the Top 100 edition, in words
+    edition: str  # the Top 100 edition, in words ('December 2025 release')
     start_year: int  # the window, resolved (end_year None -> the latest year)
     end_year: int
     data_start_year: int  # the edition's first and last years
@@ -67,21 +67,18 @@ class Result:
     sizes: pl.DataFrame  # industry.annual_totals over the window (both series)
     regional: pl.DataFrame  # industry.regional_shares over the window
     top_counts: pl.DataFrame  # industry.top_k_region_counts of the top_k: the chart's data
-    nato: pl.DataFrame  # industry.top10_nato_count over the window (top_k, exclude_china)
+    nato: pl.DataFrame  # industry.top10_nato_count of the top_k
     claim_top: pl.DataFrame  # the top CLAIM_K of CLAIM_YEAR, published lists (empty if absent)
     claim_prev_top: pl.DataFrame  # the same for the year before, for what changed
     dod: pl.DataFrame
     mergers: pl.DataFrame
     claims: tuple[Claim, ...]
+    source_id = TOP100  # the edition the headlines name
 
     text = cached_property(words.sentences)
     titles = cached_property(words.titles)  # chart -> title and subtitle
     tables = cached_property(words.tables)
-
-    @property
-    def edition_short(self) -> str:
-        """'December 2025 release' (the edition without its '(data to ...)' note)."""
-        return self.edition.split(" (")[0]
+    headlines = words.headlines
 
     @property
     def series(self) -> str:
@@ -93,9 +90,6 @@ class Result:
 
     def value(self, measure: str, year: int, series: str | None = None) -> float | None:
         return industry.value_at(self.measures, measure, year, series or self.series)
-
-    def headlines(self) -> list[Headline]:
-        return words.headlines(self, TOP100)
 
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self, claims=self.claims)
@@ -129,9 +123,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     """Compute chapter 3 from the processed Top 100 edition and the curated tables."""
     p = params or Params()
     start, end = p.check_data(processed_dir)
-    top100_all = data.table(TOP100, processed_dir)
-    membership = data.table("nato_membership", processed_dir)
-    dod = data.table("dod_consolidation_2022", processed_dir)
+    top100_all, membership, dod, mergers = (data.table(t, processed_dir) for t in READS)
     edition = sources.get(TOP100).edition
     data_end = int(top100_all["year"].max())
     window = top100_all.filter(pl.col("year").is_between(start, end))
@@ -140,17 +132,14 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         .join(top100_all.select("year", "company", "country_published"), on=["year", "company"])
         for y in (CLAIM_YEAR, CLAIM_YEAR - 1))
     big_us = top100_all.filter(year=data_end, hq_iso3="USA").sort("rank").head(5)
+    top = industry.top_k_by_region(window, membership, k=p.top_k, exclude_china=p.exclude_china)
     return Result(
-        params=p, edition=edition, start_year=start, end_year=end,
+        params=p, edition=edition.split(" (")[0], start_year=start, end_year=end,
         data_start_year=int(top100_all["year"].min()), data_end_year=data_end,
-        measures=industry.headline_measures(window, membership, k=p.top_k),
+        measures=industry.headline_measures(window, k=p.top_k),
         sizes=industry.with_series(industry.annual_totals, window),
         regional=industry.regional_shares(window, membership, exclude_china=p.exclude_china),
-        top_counts=industry.top_k_region_counts(industry.top_k_by_region(
-            window, membership, k=p.top_k, exclude_china=p.exclude_china)),
-        nato=industry.top10_nato_count(window, membership, k=p.top_k,
-                                       exclude_china=p.exclude_china),
-        claim_top=claim_top, claim_prev_top=claim_prev_top, dod=dod,
-        mergers=data.table("merger_timeline", processed_dir),
+        top_counts=industry.top_k_region_counts(top), nato=industry.top10_nato_count(top),
+        claim_top=claim_top, claim_prev_top=claim_prev_top, dod=dod, mergers=mergers,
         claims=(claim_fifty_one_to_five(dod, big_us, data_end),
                 claim_seven_of_ten(claim_top, data_end, edition, membership)))

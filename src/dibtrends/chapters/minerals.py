@@ -21,7 +21,7 @@ from ..errors import ParameterError
 from ..params import Parameters, check_choice, check_number, param
 from ..prose import minerals as words
 from ..prose.minerals import CLAIM_FULLY_RELIANT, CLAIM_MORE_THAN_HALF, CLAIM_THRESHOLD_PCT
-from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim
 
 NOTEBOOK = "05_critical_minerals"
 TITLE = "Critical minerals: U.S. import reliance for NATO's defence-critical raw materials"
@@ -33,8 +33,6 @@ SECTION = "sec-minerals-claim"
 #: The minerals NATO named for its June 2025 stockpiling project: their reliance is published
 #: whatever the selection.
 STOCKPILING = "brief_three"
-#: Rows of the major-sources table: the countries ranked this high or higher (ties kept).
-TOP_SOURCES = 10
 
 
 @dataclass(frozen=True)
@@ -56,9 +54,9 @@ class Params(Parameters):
 
     def check_data(self, processed_dir=None) -> None:
         curated = data.table("defence_critical_minerals", processed_dir)
-        if minerals.defence_minerals(curated, self.minerals).is_empty():
-            usable = [k for k in minerals.SELECTIONS
-                      if not minerals.defence_minerals(curated, k).is_empty()]
+        usable = [k for k in minerals.SELECTIONS
+                  if not minerals.defence_minerals(curated, k).is_empty()]
+        if self.minerals not in usable:
             raise ParameterError(
                 f"parameter minerals={self.minerals!r} selects no row of the curated table "
                 "data/curated/defence_critical_minerals.csv; allowed values that select rows: "
@@ -72,7 +70,7 @@ class Result:
     data_year: int
     period: tuple[int, int]  # years of USGS's import-source ranking
     matched: pl.DataFrame  # the selected minerals with USGS Table 4 uses
-    table: pl.DataFrame  # one row per selected mineral (minerals.mineral_table + flags)
+    table: pl.DataFrame  # one row per selected mineral (minerals.mineral_table + threshold)
     counts: dict  # minerals.summary_counts of the selection at the threshold
     backdrop: dict  # the same over every Fig. 2 commodity
     usgs_counts: dict  # USGS's own counting (the claim), fixed threshold
@@ -84,15 +82,10 @@ class Result:
     claim: Claim
 
     text = cached_property(words.sentences)
+    tables = cached_property(words.tables)
     chart_title = property(words.chart_title)
     chart_subtitle = property(words.chart_subtitle)
-
-    @cached_property
-    def tables(self) -> dict:
-        return words.tables(self, TOP_SOURCES)
-
-    def headlines(self) -> list[Headline]:
-        return words.headlines(self)
+    headlines = words.headlines
 
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self, claims=(self.claim,))
@@ -115,14 +108,12 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     curated, nir, import_sources, fig3, end_use, t5, membership = (
         data.table(name, processed_dir) for name in READS)
 
-    def table(chosen: pl.DataFrame) -> pl.DataFrame:
-        china = minerals.first_source_is_ally(minerals.china_share(import_sources, chosen),
-                                              membership)
-        return minerals.mineral_table(minerals.us_reliance(nir, chosen), china).with_columns(
-            words.nir_display().alias("nir_display"))
+    def table(selection: str) -> pl.DataFrame:
+        return minerals.mineral_table(nir, import_sources, membership, minerals.defence_minerals(
+            curated, selection)).with_columns(words.nir_display())
 
     chosen = minerals.defence_minerals(curated, p.minerals)
-    selected = minerals.meets_threshold(table(chosen), p.min_reliance_pct)
+    selected = minerals.meets_threshold(table(p.minerals), p.min_reliance_pct)
     salient = minerals.salient(chosen, t5)
     u = minerals.usgs_reliance_counts(nir, CLAIM_THRESHOLD_PCT).row(0, named=True)
     return Result(
@@ -131,10 +122,10 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         period=(import_sources["period_start"].min(), import_sources["period_end"].max()),
         matched=minerals.end_uses(chosen, end_use).sort("mineral"), table=selected,
         counts=minerals.summary_counts(selected).row(0, named=True),
-        backdrop=minerals.all_commodities_summary(nir, import_sources, p.min_reliance_pct)
-        .row(0, named=True),
+        backdrop=minerals.all_commodities_summary(nir, import_sources, membership,
+                                                  p.min_reliance_pct).row(0, named=True),
         usgs_counts=u, major_sources=minerals.major_source_counts(fig3, membership),
         fig3_disagreements=minerals.major_source_check(fig3, nir, import_sources).height,
         salient=salient, leading=minerals.leading_source_check(selected, salient),
-        stockpiling=table(minerals.defence_minerals(curated, STOCKPILING)).sort("mineral"),
+        stockpiling=table(STOCKPILING).sort("mineral"),
         claim=claim_verdict(u, minerals.usgs_undecided(nir, CLAIM_THRESHOLD_PCT)))

@@ -5,6 +5,7 @@ empty, and the page says why (:mod:`dibtrends.prose.profile`). No claims."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -12,7 +13,7 @@ from .. import data, definitions, pledge, profile, sources
 from ..errors import ParameterError
 from ..params import Parameters, describe, param
 from ..prose import profile as words
-from ..results import ChapterRecord, Headline, Table, headline
+from ..results import ChapterRecord
 from . import record
 from .pledge import check_targets, check_targets_data, target_share_param, target_year_param
 
@@ -24,7 +25,6 @@ READS = ("nato_defexp", "nato_membership", SIPRI_SOURCE)
 SOURCES = (NATO_SOURCE, SIPRI_SOURCE)
 #: Set by the pipeline for each Ally, refused in reports/params.yaml.
 PIPELINE_SET = ("country",)
-MISSING = "not published"
 
 
 def page_title(name: str) -> str:
@@ -78,7 +78,11 @@ class Result:
     gap: pl.DataFrame  # pledge.pledge_gap row, empty without NATO data
     breaks: pl.DataFrame  # GDP series breaks inside the tables' years (profile.gdp_breaks)
     comparison: pl.DataFrame  # NATO's share against SIPRI's (definitions.by_ally), 0 or 1 row
-    text: dict[str, str]
+
+    text = cached_property(words.sentences)
+    chart_notes = property(words.chart_notes)
+    tables = property(words.tables)
+    headlines = words.headlines
 
     @property
     def code(self) -> str:
@@ -103,85 +107,19 @@ class Result:
         return self.series.filter(pl.col("milex_usd_bn_const2015").is_not_null()).select(
             "year", "estimate", "milex_usd_bn_const2015", "share_gdp_pct", *profile.CATEGORIES)
 
-    @property
-    def chart_notes(self) -> dict[str, str]:
-        return words.chart_notes(self)
-
-    @property
-    def tables(self) -> dict[str, Table]:
-        """The guidelines grid (none for an Ally without NATO figures)."""
-        if not self.has_nato_data:
-            return {}
-        rows = self.status.filter(pl.col("share_gdp_pct").is_not_null())
-        return {"guidelines": Table(
-            f"profile_{self.code}_guidelines", words.guideline_grid(rows),
-            words.guidelines_caption(self, rows), labels={"measure": ""},
-            data=rows.select("year", "estimate", "counted", "share_gdp_pct",
-                             "meets_gdp_guideline", "equipment_share_pct",
-                             "meets_equipment_guideline"))}
-
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self, chapter=f"profile_{self.code}",
                       title=f"{TITLE}: {self.name}")
-
-    def headlines(self) -> list[Headline]:
-        """The same keys for every Ally ('not published' where NATO publishes nothing)."""
-        p, nato, years = self.params, self.series.drop_nulls("share_gdp_pct"), self.series["year"]
-        first, last = _row(nato, 0), _row(nato, -1)
-        y0, y1 = (first["year"], last["year"]) if last else (int(years.min()), int(years.max()))
-        g, cmp, s = _row(self.gap, 0), _row(self.comparison, 0), _row(self.long_run, -1)
-        target = {"target_share_pct": float(p.target_share_pct), "target_year": p.target_year}
-
-        def h(key, label, row, value, unit, decimals=1, display=None, **fields):
-            return headline(f"profile.{key}", label, None if row is None else value(row), unit,
-                            decimals=decimals, display=MISSING if row is None else display,
-                            country=self.code, **fields)
-
-        rows = [h("share_gdp", f"Defence spending, % of GDP, {y} (NATO)", row,
-                  lambda r: r["share_gdp_pct"], "% of GDP", 2, year=y, which=which)
-                for which, row, y in (("first", first, y0), ("latest", last, y1))]
-        rows += [h("spending", f"Defence spending {y1}, constant 2015 prices", last,
-                   lambda r: r["milex_usd_bn_const2015"], "US$ bn, constant 2015 prices",
-                   year=y1),
-                 h("real_change", f"Defence spending {y1} ÷ {y0}, constant 2015 prices", last,
-                   lambda r: r["milex_usd_bn_const2015"] / first["milex_usd_bn_const2015"],
-                   "times", 2, base_year=y0, end_year=y1)]
-        for key, pct, what in (("gdp", pledge.GDP_GUIDELINE_PCT, "of GDP"),
-                               ("equipment", pledge.EQUIPMENT_GUIDELINE_PCT, "on equipment")):
-            n = profile.guideline_count(self.status, f"meets_{key}_guideline")
-            row = n if n["n_years"] else None
-            rows.append(h(f"years_meeting_{key}_guideline", f"Years at or above {pct:g} % {what}"
-                          " as an Ally", row, lambda n: n["n_meeting"], "years", 0,
-                          f"{n['n_meeting']} of {n['n_years']}", threshold_pct=float(pct),
-                          first_year=row and n["first_year"], last_year=row and n["last_year"]))
-        return rows + [
-            h("gap_to_target", f"Gap to {p.target_share_pct:g} % of GDP by {p.target_year}", g,
-              lambda g: g["gap_pp"], "percentage points", 2, **target),
-            h("required_real_growth", "Real growth of defence spending needed a year to reach "
-              f"{p.target_share_pct:g} % by {p.target_year}", g,
-              lambda g: g["required_real_growth_pct"], "% a year",
-              display=g and ("none: already there" if g["already_above"] else None), **target),
-            h("nato_minus_sipri", "NATO's share of GDP minus SIPRI's, latest year both publish",
-              cmp, lambda c: c["difference_latest_pp"], "percentage points", 2,
-              year=cmp and cmp["latest_year"]),
-            h("sipri_share_gdp", "Military expenditure, % of GDP"
-              + (f", {s['year']} (SIPRI)" if s else " (SIPRI)"), s, lambda s: s["share_gdp_pct"],
-              "% of GDP", 2, year=s and s["year"])]
-
-
-def _row(frame: pl.DataFrame, i: int) -> dict | None:
-    return frame.row(i, named=True) if frame.height else None
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:
     """Compute one Ally's page from the processed NATO, membership and SIPRI tables."""
     p = params or Params()
     p.check_data(processed_dir)
-    nato, sipri = data.table("nato_defexp", processed_dir), data.table(SIPRI_SOURCE, processed_dir)
-    membership = data.table("nato_membership", processed_dir)
+    nato, membership, sipri = (data.table(t, processed_dir) for t in READS)
     ally = membership.filter(pl.col("iso3") == p.country)
     series, mine = profile.nato_series(nato, p.country), pl.col("entity") == p.country
-    result = Result(
+    return Result(
         params=p, name=ally["country"].item(),
         accession_year=ally["accession_date"].dt.year().item(),
         nato_edition=sources.get(nato["source_id"][0]).edition.split(" (")[0],
@@ -194,5 +132,4 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
                               target_year=p.target_year).filter(mine),
         breaks=profile.gdp_breaks(nato, p.country),
         comparison=definitions.by_ally(definitions.nato_vs_sipri(nato, sipri)).filter(
-            pl.col("iso3") == p.country), text={})
-    return Result(**{**result.__dict__, "text": words.sentences(result)})
+            pl.col("iso3") == p.country))

@@ -15,11 +15,10 @@ import polars as pl
 
 from .. import data, revisions
 from . import record
-from ..errors import ParameterError
 from ..params import Parameters, check_int, check_number, param
 from ..prose import revisions as words
 from ..prose.revisions import edition_name  # noqa: F401  (the notebook names editions with it)
-from ..results import ChapterRecord, Headline, Table
+from ..results import ChapterRecord
 
 NOTEBOOK = "06_revisions"
 TITLE = "What the publishers revised between editions"
@@ -30,7 +29,6 @@ TOP100_TOTALS = "sipri_top100_totals"
 READS = (*MILEX, *TOP100, TOP100_TOTALS, "nato_membership")
 SOURCES = (*MILEX, *TOP100, TOP100_TOTALS)
 N_LARGEST = 10
-N_RANKS = 15
 
 
 @dataclass(frozen=True)
@@ -54,12 +52,9 @@ class Params(Parameters):
     def check_data(self, processed_dir=None) -> None:
         last = revisions.last_common_year(*(data.table(t, processed_dir) for t in MILEX))
         check_int("start_year", self.start_year, 1949, last)
-        if self.top100_year is not None:
+        if self.top100_year is not None:  # the editions' common years run without a gap
             years = revisions.common_years(*(data.table(t, processed_dir) for t in TOP100))
-            if self.top100_year not in years:
-                raise ParameterError(f"parameter top100_year={self.top100_year} is not covered "
-                                     f"by both Top 100 editions; allowed: {min(years)} to "
-                                     f"{max(years)}.")
+            check_int("top100_year", self.top100_year, min(years), max(years))
 
 
 @dataclass(frozen=True)
@@ -73,17 +68,11 @@ class Result:
     totals: pl.DataFrame  # revisions.compare_totals, with SIPRI's published totals
     ranks: pl.DataFrame  # revisions.compare_ranks for top100_year
     top100_year: int
+    editions = (MILEX, TOP100)  # the words name them
 
-    @cached_property
-    def text(self) -> dict[str, str]:
-        return words.sentences(self, MILEX, TOP100)
-
-    @cached_property
-    def tables(self) -> dict[str, Table]:
-        return words.tables(self, MILEX, TOP100, N_RANKS)
-
-    def headlines(self) -> list[Headline]:
-        return words.headlines(self, MILEX, TOP100)
+    text = cached_property(words.sentences)
+    tables = cached_property(words.tables)
+    headlines = words.headlines
 
     def record(self) -> ChapterRecord:
         return record(NOTEBOOK, self)

@@ -10,7 +10,7 @@ import polars as pl
 from .. import chapters, data, facts, results
 from ..params import Parameters
 from ..prose import summary as words
-from ..results import ChapterRecord, Claim, Table
+from ..results import ChapterRecord, Claim
 
 NOTEBOOK = chapters.SUMMARY
 TITLE = "Executive summary"
@@ -42,9 +42,7 @@ class Result:
             values |= self.records[PLEDGE].params
         return float(values["target_share_pct"]), int(values["target_year"])
 
-    @property
-    def tables(self) -> dict[str, Table]:
-        return words.tables(self)
+    tables = property(words.tables)
 
 
 def summarise(records: dict[str, ChapterRecord], nato: pl.DataFrame | None = None,
@@ -56,7 +54,7 @@ def summarise(records: dict[str, ChapterRecord], nato: pl.DataFrame | None = Non
     text = words.texts(records, claims)
     if nato is None:
         return Result(records=records, claims=claims, text=text)
-    key = facts.key_facts(facts.alliance_totals(nato))
+    key = facts.key_facts(nato)
     ranked = facts.ranked_shares(nato, membership)
     source = nato["source_id"][0]
     text["facts"] = words.facts_sentence(key, source)

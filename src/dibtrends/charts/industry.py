@@ -42,11 +42,6 @@ def _with_break(chart, years: pl.Series, ordinal: bool = False):
     return chart + (line + text)
 
 
-def _region_colour() -> alt.Color:
-    return alt.Color("region:N", title="Headquarters", sort=industry.REGIONS, scale=alt.Scale(
-        domain=list(REGION_COLOURS), range=list(REGION_COLOURS.values())))
-
-
 def _years(data: pl.DataFrame) -> alt.X:
     return alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
                  scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False))
@@ -121,29 +116,27 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
                alt.Tooltip("year:Q", format="d", title="Year"),
                alt.Tooltip("value:Q", format=",.1f", title="Value")]
 
-    def upper(hhi: bool, floor: float, step: float) -> float:
-        """The axis maximum: at least ``floor``, else the data's maximum rounded up."""
+    def panel(hhi: bool, mark: dict, axis: str, floor: float, step: float, name: str,
+              **colour):
+        """One panel; its axis runs to at least ``floor``, else to the maximum rounded up."""
         top = float(data.filter((pl.col("measure") == "HHI") == hhi)["value"].max() or 0)
-        return max(floor, step * -(-top // step))
+        upper = max(floor, step * -(-top // step))
+        chart = alt.Chart(data).transform_filter(
+            (alt.datum.measure == "HHI") if hhi else (alt.datum.measure != "HHI")
+        ).mark_line(**mark).encode(
+            x=_years(data), y=alt.Y("value:Q", title=axis, scale=alt.Scale(
+                domain=[0, upper if hhi else min(100.0, upper)])),
+            **colour, strokeDash=dash, tooltip=tooltip)
+        return _with_break(chart, data["year"]).properties(width=(WIDTH - 60) // 2, height=260,
+                                                           title=name)
 
-    cr = alt.Chart(data).transform_filter(alt.datum.measure != "HHI").mark_line(
-        point=alt.OverlayMarkDef(size=18)).encode(
-        x=_years(data), y=alt.Y("value:Q", title=SHARE_AXIS,
-                                scale=alt.Scale(domain=[0, min(100.0, upper(False, 70, 10))])),
-        color=alt.Color("measure:N", title="Measure",
-                        scale=alt.Scale(domain=ratios, range=[PALETTE[1], PALETTE[0]])),
-        strokeDash=dash, tooltip=tooltip)
-    hhi = alt.Chart(data).transform_filter(alt.datum.measure == "HHI").mark_line(
-        color=PALETTE[2], point=alt.OverlayMarkDef(size=18, color=PALETTE[2])).encode(
-        x=_years(data), y=alt.Y("value:Q", title="HHI, points (0-10,000; current US$)",
-                                scale=alt.Scale(domain=[0, upper(True, 600, 100)])),
-        strokeDash=dash, tooltip=tooltip)
-    half = (WIDTH - 60) // 2
     chart = alt.hconcat(
-        _with_break(cr, data["year"]).properties(
-            width=half, height=260, title=f"Concentration ratios {' and '.join(ratios)}"),
-        _with_break(hhi, data["year"]).properties(width=half, height=260,
-                                                  title="Herfindahl-Hirschman index"),
+        panel(False, {"point": alt.OverlayMarkDef(size=18)}, SHARE_AXIS, 70, 10,
+              f"Concentration ratios {' and '.join(ratios)}",
+              color=alt.Color("measure:N", title="Measure",
+                              scale=alt.Scale(domain=ratios, range=[PALETTE[1], PALETTE[0]]))),
+        panel(True, {"color": PALETTE[2], "point": alt.OverlayMarkDef(size=18, color=PALETTE[2])},
+              "HHI, points (0-10,000; current US$)", 600, 100, "Herfindahl-Hirschman index"),
         spacing=30)
     note = (f"{BREAK_NOTE} Solid lines: the published lists; dashed lines (from 2015): the same "
             "measure with Chinese firms removed before shares are computed (those lists hold "
@@ -152,41 +145,42 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
     return titled(chart, title, subtitle, source_line(source_id, note=note))
 
 
-def regional_shares_chart(regional: pl.DataFrame, *, title: str, subtitle: str | list[str],
-                          source_id: str):
+def _by_region(mark, x, y, tooltip: list, ordinal: bool, height: int, note: str, *,
+               title: str, subtitle: str | list[str], source_id: str):
+    """A chart stacked by headquarters region, bottom to top in REGIONS order."""
+    chart = mark.encode(x=x, y=y, color=alt.Color(
+        "region:N", title="Headquarters", sort=industry.REGIONS, scale=alt.Scale(
+            domain=list(REGION_COLOURS), range=list(REGION_COLOURS.values()))),
+        order=alt.Order("region_order:Q", sort="ascending"), tooltip=tooltip)
+    chart = _with_break(chart, mark.data["year"], ordinal).properties(width=WIDTH, height=height)
+    return titled(chart, title, subtitle, source_line(source_id, note=note))
+
+
+def regional_shares_chart(regional: pl.DataFrame, **words: str | list[str]):
     """Stacked shares of Top-100 arms revenue by HQ region (``industry.regional_shares``)."""
     data = regional.select("year", "region", "region_order", "share_pct", "n_companies",
                            industry.ARMS)
-    area = alt.Chart(data).mark_area(opacity=0.9).encode(
-        x=_years(data),
-        y=alt.Y("share_pct:Q", stack="zero", title=SHARE_AXIS, scale=alt.Scale(domain=[0, 100])),
-        color=_region_colour(), order=alt.Order("region_order:Q", sort="ascending"),
-        tooltip=[alt.Tooltip("region:N", title="Region"),
-                 alt.Tooltip("year:Q", format="d", title="Year"),
-                 alt.Tooltip("share_pct:Q", format=".1f", title="Share (%)"),
-                 alt.Tooltip("n_companies:Q", title="Companies")])
-    chart = _with_break(area, data["year"]).properties(width=WIDTH, height=300)
-    note = ("European NATO includes Trans-European companies (Airbus, MBDA, KNDS ...); Other NATO "
-            f"is Canada and Türkiye; Allies count from the year they joined. {BREAK_NOTE} "
-            + CURRENT_PRICES)
-    return titled(chart, title, subtitle, source_line(source_id, note=note))
+    return _by_region(
+        alt.Chart(data).mark_area(opacity=0.9), _years(data),
+        alt.Y("share_pct:Q", stack="zero", title=SHARE_AXIS, scale=alt.Scale(domain=[0, 100])),
+        [alt.Tooltip("region:N", title="Region"), alt.Tooltip("year:Q", format="d", title="Year"),
+         alt.Tooltip("share_pct:Q", format=".1f", title="Share (%)"),
+         alt.Tooltip("n_companies:Q", title="Companies")], False, 300,
+        "European NATO includes Trans-European companies (Airbus, MBDA, KNDS ...); Other NATO is "
+        f"Canada and Türkiye; Allies count from the year they joined. {BREAK_NOTE} "
+        + CURRENT_PRICES, **words)
 
 
-def top10_by_hq_chart(counts: pl.DataFrame, k: int, *, title: str, subtitle: str | list[str],
-                      source_id: str):
+def top10_by_hq_chart(counts: pl.DataFrame, k: int, **words: str | list[str]):
     """How many of the top k companies each year are headquartered in each region
     (``counts``: ``industry.top_k_region_counts``)."""
-    bars = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("year:O", title=None),
-        y=alt.Y("companies:Q", stack="zero", title=f"Companies in the top {k}",
-                scale=alt.Scale(domain=[0, k]),
-                axis=alt.Axis(values=list(range(0, k + 1, max(1, k // 5))))),
-        color=_region_colour(), order=alt.Order("region_order:Q", sort="ascending"),
-        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("region:N", title="Region"),
-                 alt.Tooltip("companies:Q", title="Companies"),
-                 alt.Tooltip("names:N", title="Names")])
-    chart = _with_break(bars, counts["year"], ordinal=True).properties(width=WIDTH, height=260)
-    note = ("United States, European NATO (incl. Trans-European) and Other NATO are NATO; Allies "
-            "count from the year they joined. Ranks by arms revenue in US$ at current prices. "
-            + BREAK_NOTE)
-    return titled(chart, title, subtitle, source_line(source_id, note=note))
+    return _by_region(
+        alt.Chart(counts).mark_bar(), alt.X("year:O", title=None),
+        alt.Y("companies:Q", stack="zero", title=f"Companies in the top {k}",
+              scale=alt.Scale(domain=[0, k]),
+              axis=alt.Axis(values=list(range(0, k + 1, max(1, k // 5))))),
+        [alt.Tooltip("year:O", title="Year"), alt.Tooltip("region:N", title="Region"),
+         alt.Tooltip("companies:Q", title="Companies"), alt.Tooltip("names:N", title="Names")],
+        True, 260, "United States, European NATO (incl. Trans-European) and Other NATO are NATO; "
+        "Allies count from the year they joined. Ranks by arms revenue in US$ at current prices. "
+        + BREAK_NOTE, **words)

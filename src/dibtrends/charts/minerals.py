@@ -17,17 +17,14 @@ COLOURS = {CHINA_FIRST: PALETTE[3], ALLY_FIRST: PALETTE[0], OTHER_FIRST: PALETTE
 
 
 def reliance_chart_data(table: pl.DataFrame) -> pl.DataFrame:
-    """The columns the chart draws, one row per mineral (from ``minerals.mineral_table``; with
-    ``top_source_is_ally`` the Allies get their own colour)."""
-    ally = (pl.col("top_source_is_ally").fill_null(False) if "top_source_is_ally" in table.columns
-            else pl.lit(False))
+    """The columns the chart draws, one row per mineral (from ``minerals.mineral_table``)."""
     bound, source = pl.col("nir_bound"), pl.col("top_source")
     return table.select(
         "mineral", pl.col("net_import_reliance_pct").fill_null(0).alias("bar_pct"),
         "net_import_reliance_pct", "nir_bound", "nir_display", source.fill_null("n/a"),
         pl.when(bound == "not_listed").then(pl.lit(NO_DATA))
         .when(pl.col("china_is_top")).then(pl.lit(CHINA_FIRST))
-        .when(ally).then(pl.lit(ALLY_FIRST))
+        .when(pl.col("top_source_is_ally")).then(pl.lit(ALLY_FIRST))
         .otherwise(pl.lit(OTHER_FIRST)).alias("first_source"),
         pl.when(bound == "gt").then(pl.lit("lower bound (USGS: more than)"))
         .when(bound == "lt").then(pl.lit("upper bound (USGS: less than)"))

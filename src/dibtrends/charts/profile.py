@@ -50,45 +50,16 @@ def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, not
                   [subtitle, note] if note else subtitle, source_line(source_id))
 
 
-def _spending_panel(spending: pl.DataFrame, width: int, height: int):
-    data = spending.with_columns(
-        year_label().alias("year_label"),
-        pl.when(pl.col("estimate")).then(pl.lit("NATO estimate")).otherwise(pl.lit("reported"))
-        .alias("status"))
+def _bars(data: pl.DataFrame, y: alt.Y, colour: alt.Color, tooltip: list, **encoding):
+    """Bars per year ('2024e' for an estimate: ``data`` has its ``year_label``)."""
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-90)),
-        y=alt.Y("milex_usd_bn_const2015:Q", title="US$ billion, constant 2015 prices"),
-        color=alt.Color("status:N", legend=None, scale=alt.Scale(
-            domain=["reported", "NATO estimate"], range=[PALETTE[0], PALETTE[5]])),
-        tooltip=[alt.Tooltip("year_label:N", title="Year"),
-                 alt.Tooltip("milex_usd_bn_const2015:Q", format=",.2f",
-                             title="US$ bn, 2015 prices"),
-                 alt.Tooltip("status:N", title="Figure")],
-    ).properties(width=width, height=height,
-                 title=alt.TitleParams("Defence expenditure", fontSize=13))
+        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-90)), y=y,
+        color=colour, **encoding, tooltip=[alt.Tooltip("year_label:N", title="Year"), *tooltip])
 
 
-def _category_panel(split: pl.DataFrame, width: int, height: int, guideline_pct: float):
-    order = list(CATEGORIES.values())
-    data = split.with_columns(
-        pl.col("category").replace_strict(CATEGORIES), year_label().alias("year_label"),
-        pl.col("category").replace_strict({c: i for i, c in enumerate(CATEGORIES)})
-        .alias("stack_order"))
-    bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-90)),
-        y=alt.Y("share_pct:Q", title="% of defence expenditure", stack="zero",
-                scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("category:N", title=None, sort=order,
-                        scale=alt.Scale(domain=order, range=PALETTE[:4]),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=300)),
-        order=alt.Order("stack_order:Q"),
-        tooltip=[alt.Tooltip("year_label:N", title="Year"), alt.Tooltip("category:N"),
-                 alt.Tooltip("share_pct:Q", format=".1f", title="% of spending")],
-    )
-    rule = alt.Chart(pl.DataFrame({"y": [float(guideline_pct)]})).mark_rule(
-        strokeDash=[4, 3], color="#000000", strokeWidth=1.5).encode(y="y:Q")
-    return alt.layer(bars, rule).properties(
-        width=width, height=height, title=alt.TitleParams("What it buys", fontSize=13))
+def _panel(chart, title: str):
+    return chart.properties(width=PANEL_WIDTH, height=HEIGHT,
+                            title=alt.TitleParams(title, fontSize=13))
 
 
 def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, source_id: str,
@@ -97,10 +68,34 @@ def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, so
     equipment at the bottom, so the dashed equipment guideline reads against it; no right
     panel when ``split`` is None)."""
     _require_data(spending, "spending")
-    panels = [_spending_panel(spending, PANEL_WIDTH, HEIGHT)]
+    panels = [_panel(_bars(
+        spending.with_columns(year_label().alias("year_label"), pl.when(pl.col("estimate"))
+                              .then(pl.lit("NATO estimate")).otherwise(pl.lit("reported"))
+                              .alias("status")),
+        alt.Y("milex_usd_bn_const2015:Q", title="US$ billion, constant 2015 prices"),
+        alt.Color("status:N", legend=None, scale=alt.Scale(
+            domain=["reported", "NATO estimate"], range=[PALETTE[0], PALETTE[5]])),
+        [alt.Tooltip("milex_usd_bn_const2015:Q", format=",.2f", title="US$ bn, 2015 prices"),
+         alt.Tooltip("status:N", title="Figure")]), "Defence expenditure")]
     has_split = split is not None and not split.is_empty()
     if has_split:
-        panels.append(_category_panel(split, PANEL_WIDTH, HEIGHT, guideline_pct))
+        order = list(CATEGORIES.values())
+        bars = _bars(
+            split.with_columns(pl.col("category").replace_strict(CATEGORIES),
+                               year_label().alias("year_label"),
+                               pl.col("category").replace_strict(
+                                   {c: i for i, c in enumerate(CATEGORIES)}).alias("stack_order")),
+            alt.Y("share_pct:Q", title="% of defence expenditure", stack="zero",
+                  scale=alt.Scale(domain=[0, 100])),
+            alt.Color("category:N", title=None, sort=order,
+                      scale=alt.Scale(domain=order, range=PALETTE[:4]),
+                      legend=alt.Legend(orient="bottom", columns=2, labelLimit=300)),
+            [alt.Tooltip("category:N"),
+             alt.Tooltip("share_pct:Q", format=".1f", title="% of spending")],
+            order=alt.Order("stack_order:Q"))
+        rule = alt.Chart(pl.DataFrame({"y": [float(guideline_pct)]})).mark_rule(
+            strokeDash=[4, 3], color="#000000", strokeWidth=1.5).encode(y="y:Q")
+        panels.append(_panel(alt.layer(bars, rule), "What it buys"))
     chart = alt.hconcat(*panels, spacing=30).resolve_scale(color="independent")
     title, subtitle = nato_titles(name, spending["year"].min(), spending["year"].max(),
                                   guideline_pct if has_split else None)

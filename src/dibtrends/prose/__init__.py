@@ -68,3 +68,15 @@ def signed(value: float, decimals: int = 3) -> str:
 def pct(share: float) -> str:
     """0.95 -> '95 %'."""
     return f"{share:.0%}".replace("%", " %")
+
+
+def paragraph(text: str) -> str:
+    """A paragraph written across source lines (a triple-quoted f-string), as one line."""
+    return " ".join(text.split())
+
+
+def table(name: str, frame, caption: str, labels: dict[str, str], **kw):
+    """A :class:`~dibtrends.results.Table` of the ``labels``' columns, in that order."""
+    from ..results import Table  # imported here: results imports this package for fmt
+
+    return Table(name, frame.select(list(labels)), paragraph(caption), labels, **kw)

@@ -1,17 +1,13 @@
 """The words of chapter 3 (industry consolidation): claims, sentences, tables, chart titles and
-headline labels, from what :mod:`dibtrends.chapters.industry` computed. Paragraphs are written
-across source lines and read as one line (:func:`_line`)."""
+headline labels, from what :mod:`dibtrends.chapters.industry` computed."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import polars as pl
 
-from .. import industry
-from ..industry import CHINA_FROM, SERIES_EXCL_CHINA, SERIES_PUBLISHED
+from ..industry import ARMS, CHINA_FROM, REGIONS, SERIES_EXCL_CHINA, SERIES_PUBLISHED
 from ..results import REPRODUCED, Claim, Headline, Table, headline
-from . import cap, fmt, join_words
+from . import cap, fmt, join_words, paragraph, table
 
 #: The two claims in NATO Review's words, and the numbers their checks read from them.
 SOURCE = "NATO Review 2025"
@@ -19,18 +15,12 @@ FIFTY_ONE = "The 51 US prime contractors of the end of the Cold War merged into 
 SEVEN_OF_TEN = "As of 2024, companies from NATO nations occupied seven of the top 10 spots"
 CLAIM_PRIMES = (51, 5)
 CLAIM_YEAR, CLAIM_K, CLAIM_COUNT = 2024, 10, 7
-FIXED_K = 5  # CR5 is always shown, next to the analyst's CR_k
 MAX_NAMES = 20  # prose names the companies of a top group up to this size
 SERIES_WORDS = {SERIES_PUBLISHED: "the published lists",
                 SERIES_EXCL_CHINA: "the lists without Chinese firms"}
-NUMBER_WORDS = {1: "largest company", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six",
-                7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                9: "nine", 10: "ten"}
 US = "United States"
-
-
-def _line(text: str) -> str:
-    """A paragraph written across source lines, as one line."""
-    return " ".join(text.split())
 
 
 def moved(a: float, b: float, decimals: int = 1) -> str:
@@ -39,16 +29,11 @@ def moved(a: float, b: float, decimals: int = 1) -> str:
     return "rose" if b > a else "fell" if b < a else "was unchanged"
 
 
-def largest(k: int) -> str:
-    """'the five largest companies', 'the 20 largest companies', 'the largest company'."""
-    return "the largest company" if k == 1 else f"the {NUMBER_WORDS.get(k, k)} largest companies"
-
-
-def change(a: float, b: float, first: int, last: int, decimals: int = 1) -> str:
-    """'rose from 29.6 % to 31.4 %' or 'was 100.0 % in both 2002 and 2010'."""
-    if round(a, decimals) == round(b, decimals):
-        return f"was {b:.{decimals}f} % in both {first} and {last}"
-    return f"{moved(a, b, decimals)} from {a:.{decimals}f} % to {b:.{decimals}f} %"
+def largest(k: int, noun: bool = True) -> str:
+    """'the five largest companies', 'the 20 largest companies', 'the largest company'; without
+    the noun 'the five largest'."""
+    words = "the largest" if k == 1 else f"the {NUMBER_WORDS.get(k, k)} largest"
+    return f"{words} {'company' if k == 1 else 'companies'}" if noun else words
 
 
 def primes(dod: pl.DataFrame) -> dict:
@@ -66,8 +51,8 @@ def as_claimed(r) -> bool:
     return (r.params.top_k, r.end_year, r.params.exclude_china) == (CLAIM_K, CLAIM_YEAR, False)
 
 
-def _us_share(r) -> dict:
-    return dict(r.regional.filter(region=US).select("year", "share_pct").iter_rows())
+def region_shares(r, year: int) -> dict[str, float]:
+    return dict(r.regional.filter(year=year).select("region", "share_pct").iter_rows())
 
 
 # ---------------------------------------------------------------- claims
@@ -75,11 +60,11 @@ def fifty_one_to_five(dod: pl.DataFrame, big_us: list[str], year: int, verdict: 
                       **where: str) -> Claim:
     p = primes(dod)
     return Claim(id="fifty_one_to_five", claim=FIFTY_ONE, source=SOURCE, verdict=verdict,
-                 finding=_line(f"""The US Department of Defense counts {p['count_before']}
+                 finding=paragraph(f"""The US Department of Defense counts {p['count_before']}
         aerospace and defense prime contractors in the {p['period_before']} and
         {p['count_after']} in {p['period_after']}; the five largest US companies in the SIPRI
         Top 100 of {year} are {join_words(big_us)}"""),
-                 condition=_line("""Checked against the count the claim rests on: the DoD's
+                 condition=paragraph("""Checked against the count the claim rests on: the DoD's
         'State of Competition within the Defense Industrial Base' (February 2022), transcribed
         with its citation (page not verified), not recomputed from data. SIPRI's lists begin in
         2002, after the mergers; the merger timeline dates each step."""), **where)
@@ -89,11 +74,11 @@ def seven_of_ten(top: pl.DataFrame, sensitive: list[str] | None, verdict: str, e
                  data_end_year: int, **where: str) -> Claim:
     """``sensitive``: the NATO companies counted only by the rules for Trans-European firms and
     new Allies (None: the year is not in the edition)."""
-    claim = partial(Claim, id="seven_of_ten", claim=SEVEN_OF_TEN, source=SOURCE, verdict=verdict,
-                    **where)
+    claim = {"id": "seven_of_ten", "claim": SEVEN_OF_TEN, "source": SOURCE, "verdict": verdict}
     if sensitive is None:
-        return claim(finding=f"the SIPRI Top 100 edition used ({edition}) ends in {data_end_year}",
-                     condition=f"SIPRI's list for {CLAIM_YEAR} is not in the edition at hand.")
+        return Claim(**claim, **where, condition=f"SIPRI's list for {CLAIM_YEAR} is not in the "
+                     "edition at hand.", finding=f"the SIPRI Top 100 edition used ({edition}) "
+                     f"ends in {data_end_year}")
     nato, n = top.filter("nato"), int(top["nato"].sum())
     countries = join_words([f"{k} {c}" for c, k in nato.group_by(
         "country_published", maintain_order=True).agg(pl.len()).rows()])
@@ -104,30 +89,33 @@ def seven_of_ten(top: pl.DataFrame, sensitive: list[str] | None, verdict: str, e
         Trans-European or from an Ally that joined in {CLAIM_YEAR - 1} or {CLAIM_YEAR}, so the
         count does not depend on how those are counted""")
     differs = "" if verdict == REPRODUCED else f"The data give {n}, not {CLAIM_COUNT}."
-    condition = _line(f"""{differs} SIPRI Top 100, {edition.split(' (')[0]}: {n} of the top
-        {CLAIM_K} in {CLAIM_YEAR} were headquartered in NATO countries ({countries}); {robust}.
-        The others: {others}. Ranked by arms revenue in US$ at current prices.""")
-    return claim(finding=f"{n} of the top {CLAIM_K} in {CLAIM_YEAR}", condition=condition)
+    return Claim(**claim, **where, finding=f"{n} of the top {CLAIM_K} in {CLAIM_YEAR}",
+                 condition=paragraph(f"""{differs} SIPRI Top 100, {edition.split(' (')[0]}: {n}
+        of the top {CLAIM_K} in {CLAIM_YEAR} were headquartered in NATO countries ({countries});
+        {robust}. The others: {others}. Ranked by arms revenue in US$ at current prices."""))
 
 
 # ---------------------------------------------------------------- sentences
 def sentences(r) -> dict[str, str]:
     """The chapter's number-bearing prose, and its line for the summary."""
-    m = partial(industry.value_at, r.measures, series=r.series)
     s, e, k, series = r.start_year, r.end_year, r.params.top_k, SERIES_WORDS[r.series]
-    cr5 = m(f"CR{FIXED_K}", s), m(f"CR{FIXED_K}", e)
+    cr5 = r.value("CR5", s), r.value("CR5", e)
     p, tot, excl = primes(r.dod), total(r), r.sizes.filter(series=SERIES_EXCL_CHINA)
-    reg, reg_s = ({x["region"]: x["share_pct"] for x in r.regional.filter(year=y)
-                   .iter_rows(named=True)} for y in (e, s))
+    reg, us_start = region_shares(r, e), region_shares(r, s)[US]
     others = "; ".join(f"{c} {a} to {b}" for c, a, b in r.dod.filter(pl.col("fact_id") != "primes")
                        .select("category", "count_before", "count_after").rows())
     subject = ("The Top 100's arms revenue" if r.series == SERIES_PUBLISHED else
                "The arms revenue of the Top 100 without its Chinese firms")
     china = "" if r.params.exclude_china or e < CHINA_FROM else \
         f" and Chinese companies {reg['China']:.1f} %"
+    claim = (f"{int(r.claim_top['nato'].sum())} of the top {CLAIM_K} in {CLAIM_YEAR} were NATO "
+             "companies" if r.claim_top.height else
+             f"the {CLAIM_YEAR} list is not in the edition used")
+    crk = "" if k == 5 or round(r.value(f"CR{k}", e), 1) >= 100 else (
+        f" and {largest(k, noun=False)} {r.value(f'CR{k}', e):.1f} %")
     text = {
         "data": f"""Company data: SIPRI Top 100 arms-producing and military services companies,
-            {r.edition_short}, covering {r.data_start_year} to {r.data_end_year}; arms revenue in
+            {r.edition}, covering {r.data_start_year} to {r.data_end_year}; arms revenue in
             US$ at current prices, each company rounded by SIPRI to US$10 million. SIPRI includes
             Chinese companies only from {CHINA_FROM}. This chapter analyses {s} to {e}.""",
         "dod": f"""The DoD report counts **{p['count_before']}** aerospace and defense prime
@@ -135,7 +123,7 @@ def sentences(r) -> dict[str, str]:
             {p['period_after']} ({100 * (1 - p['count_after'] / p['count_before']):.0f} % fewer).
             In the other categories transcribed here the number of suppliers fell too: {others}.""",
         "top10_claim": _top10_claim(r),
-        "concentration": _concentration(r, m, cr5),
+        "concentration": _concentration(r, cr5),
         "context": """These measures are context, not a check of a published claim: earlier
             versions of this report tested "concentration has kept rising", but no NATO document
             at hand says it, so no verdict is given. They are computed within the Top 100, not for
@@ -150,33 +138,26 @@ def sentences(r) -> dict[str, str]:
             {tot['n_companies']} companies listed. SIPRI rounds each company's figure to US$10
             million; the totals it publishes are these sums (for earlier editions the tests check
             this against SIPRI's totals file). No totals file is available for the
-            {r.edition_short}, so every total here is the sum of the rows.""",
+            {r.edition}, so every total here is the sum of the rows.""",
         "regional": f"""US companies earned **{reg[US]:.1f} %** of the Top 100's arms revenue in
             {e} ({r.regional.filter(year=e, region=US)['n_companies'].item()} companies), against
-            {reg_s[US]:.1f} % in {s}; European NATO (with Trans-European companies)
+            {us_start:.1f} % in {s}; European NATO (with Trans-European companies)
             {reg['European NATO']:.1f} %, all NATO countries together
-            {sum(reg[x] for x in industry.REGIONS[:3]):.1f} %. Russian companies held
+            {sum(reg[x] for x in REGIONS[:3]):.1f} %. Russian companies held
             {reg['Russia']:.1f} %{china} ({series}).""",
         "top_k": _top_k(r),
-    }
-    claim = (f"{int(r.claim_top['nato'].sum())} of the top {CLAIM_K} in {CLAIM_YEAR} were NATO "
-             "companies" if r.claim_top.height else
-             f"the {CLAIM_YEAR} list is not in the edition used")
-    crk = "" if k == FIXED_K or round(m(f"CR{k}", e), 1) >= 100 else (
-        f" and {largest(k).removesuffix(' companies').removesuffix(' company')} "
-        f"{m(f'CR{k}', e):.1f} %")
-    text["conclusion"] = f"""The DoD's own count gives {p['count_before']} prime contractors in the
-        {p['period_before']} and {p['count_after']} in {p['period_after']}: the figure behind the
-        'Big Five' claim, transcribed with its citation. On SIPRI's data, {claim}. Within the Top
-        100 the five largest companies' share {moved(*cr5)} from {cr5[0]:.1f} % in {s} to
-        {cr5[1]:.1f} % in {e} ({series}); US companies earned {reg[US]:.1f} % of its arms revenue
-        in {e}."""
-    text["summary"] = f"""**Industry.** In {e} the {tot['n_companies']} {'' if r.series ==
-        SERIES_PUBLISHED else 'non-Chinese '}companies of the SIPRI Top 100 ({r.edition_short})
-        earned US$ {fmt(tot['total_usd_bn'])} bn from arms (the sum of their rows); the five
-        largest held {cr5[1]:.1f} % of it{crk}, against {cr5[0]:.1f} % for the five largest in
-        {s}. US companies held {reg[US]:.1f} %. {cap(claim)}."""
-    return {key: _line(value) for key, value in text.items()}
+        "conclusion": f"""The DoD's own count gives {p['count_before']} prime contractors in the
+            {p['period_before']} and {p['count_after']} in {p['period_after']}: the figure behind
+            the 'Big Five' claim, transcribed with its citation. On SIPRI's data, {claim}. Within
+            the Top 100 the five largest companies' share {moved(*cr5)} from {cr5[0]:.1f} % in
+            {s} to {cr5[1]:.1f} % in {e} ({series}); US companies earned {reg[US]:.1f} % of its
+            arms revenue in {e}.""",
+        "summary": f"""**Industry.** In {e} the {tot['n_companies']} {'' if r.series ==
+            SERIES_PUBLISHED else 'non-Chinese '}companies of the SIPRI Top 100 ({r.edition})
+            earned US$ {fmt(tot['total_usd_bn'])} bn from arms (the sum of their rows); the five
+            largest held {cr5[1]:.1f} % of it{crk}, against {cr5[0]:.1f} % for the five largest
+            in {s}. US companies held {reg[US]:.1f} %. {cap(claim)}."""}
+    return {key: paragraph(value) for key, value in text.items()}
 
 
 def _top10_claim(r) -> str:
@@ -198,24 +179,28 @@ def _top10_claim(r) -> str:
         published lists, whatever the parameters of this page."""
 
 
-def _concentration(r, m, cr5: tuple[float, float]) -> str:
-    s, e, k = r.start_year, r.end_year, r.params.top_k
+def _concentration(r, cr5: tuple[float, float]) -> str:
+    s, e, k, m = r.start_year, r.end_year, r.params.top_k, r.value
     last_pre, excl_from = min(CHINA_FROM - 1, e), max(CHINA_FROM, s)
     text = f"""In {s} the five largest companies held **{cr5[0]:.1f} %** of the Top 100's arms
-        revenue; in {e}, **{cr5[1]:.1f} %** ({SERIES_WORDS[r.series]}).{'' if k == FIXED_K else
-        f" The share of {largest(k)} (CR{k}) {change(m(f'CR{k}', s), m(f'CR{k}', e), s, e)}."}
-        The HHI {moved(m('HHI', s), m('HHI', e), 0)} from {m('HHI', s):,.0f} to
+        revenue; in {e}, **{cr5[1]:.1f} %** ({SERIES_WORDS[r.series]})."""
+    if k != 5:
+        a, b = m(f"CR{k}", s), m(f"CR{k}", e)
+        text += f" The share of {largest(k)} (CR{k}) " + (
+            f"was {b:.1f} % in both {s} and {e}" if round(a, 1) == round(b, 1) else
+            f"{moved(a, b)} from {a:.1f} % to {b:.1f} %") + "."
+    text += f""" The HHI {moved(m('HHI', s), m('HHI', e), 0)} from {m('HHI', s):,.0f} to
         {m('HHI', e):,.0f} points."""
     if s < last_pre:
         text += f""" Within the comparable lists before Chinese firms were added, CR5
             {moved(cr5[0], m('CR5', last_pre))} from {cr5[0]:.1f} % ({s}) to
             {m('CR5', last_pre):.1f} % ({last_pre})."""
     if e > excl_from:
-        a, b = (m("CR5", y, series=SERIES_EXCL_CHINA) for y in (excl_from, e))
+        a, b = (m("CR5", y, SERIES_EXCL_CHINA) for y in (excl_from, e))
         text += f""" Since {excl_from}, on the lists without Chinese firms, CR5 {moved(a, b)}
             from {a:.1f} % to {b:.1f} %."""
     if s < CHINA_FROM <= e:
-        pub, exc = (m("CR5", CHINA_FROM, series=x) for x in (SERIES_PUBLISHED, SERIES_EXCL_CHINA))
+        pub, exc = (m("CR5", CHINA_FROM, x) for x in (SERIES_PUBLISHED, SERIES_EXCL_CHINA))
         text += f""" In {CHINA_FROM} alone, adding Chinese firms moves CR5 from {exc:.1f} % to
             {pub:.1f} %: a change in SIPRI's coverage, not in the industry."""
     return text
@@ -251,7 +236,8 @@ def titles(r) -> dict[str, dict]:
     """Chart titles and subtitles, worded from the numbers they show."""
     p, s, e = r.params, r.start_year, r.end_year
     a, b = (r.value("CR5", y) for y in (s, e))
-    us, series, dod = _us_share(r), SERIES_WORDS[r.series], primes(r.dod)
+    us_s, us_e, series, dod = region_shares(r, s)[US], region_shares(r, e)[US], \
+        SERIES_WORDS[r.series], primes(r.dod)
     claim = (f" Claim tested: seven of the top {CLAIM_K} in {CLAIM_YEAR}."
              if (p.top_k, p.exclude_china) == (CLAIM_K, False) and s <= CLAIM_YEAR <= e else "")
     return {
@@ -267,8 +253,8 @@ def titles(r) -> dict[str, dict]:
             "subtitle": f"Share of the SIPRI Top 100's arms revenue ({series}); context for the "
                         "consolidation claims, not a claim itself."},
         "regional": {
-            "title": f"US companies earned {us[e]:.0f} % of the Top 100's arms revenue in {e}",
-            "subtitle": f"US share {us[s]:.0f} % in {s}, {us[e]:.0f} % in {e} ({series})."},
+            "title": f"US companies earned {us_e:.0f} % of the Top 100's arms revenue in {e}",
+            "subtitle": f"US share {us_s:.0f} % in {s}, {us_e:.0f} % in {e} ({series})."},
         "top_k": {
             "title": f"NATO companies held {r.nato.filter(year=e)['n_nato'].item()} of the top "
                      f"{p.top_k} in {e}",
@@ -284,48 +270,43 @@ CITED = (pl.col(r"^(citation|corroborated_by)$").str.split("; ").list.eval(
               pl.element().str.extract(r"(https?://\S+)"))).list.drop_nulls().list.join("; "))
 
 
-def _table(name: str, frame: pl.DataFrame, caption: str, labels: dict, **kw) -> Table:
-    """A table of the ``labels``' columns (in that order), captioned."""
-    return Table(name, frame.select(list(labels)), _line(caption), labels, **kw)
-
-
 def tables(r) -> dict[str, Table]:
-    p, s, e, k, ed = r.params, r.start_year, r.end_year, r.params.top_k, r.edition_short
+    s, e, k, ed = r.start_year, r.end_year, r.params.top_k, r.edition
     selected = sorted({s, e} | {y for y in (CHINA_FROM - 1, CHINA_FROM) if s <= y <= e})
-    ratios = list(dict.fromkeys([f"CR{FIXED_K}", f"CR{k}"]))
+    ratios = list(dict.fromkeys(["CR5", f"CR{k}"]))
     wide = (r.measures.pivot(on="measure", index=["year", "series"], values="value")
             .join(r.sizes, on=["year", "series"]).filter(pl.col("year").is_in(selected))
             .sort("year", pl.col("series") != SERIES_PUBLISHED)
             .with_columns(pl.col("series").replace_strict(SERIES_WORDS)))
     regional = (r.regional.filter(pl.col("year").is_in([s, e]))
-                .filter(pl.lit(not p.exclude_china and e >= CHINA_FROM)
+                .filter(pl.lit(not r.params.exclude_china and e >= CHINA_FROM)
                         | (pl.col("region") != "China"))
                 .pivot(on="year", index="region", values="share_pct"))
     dod = primes(r.dod)
     return {
-        "dod": _table("03_dod_counts", r.dod.with_columns(CITED), """US suppliers per category as
+        "dod": table("03_dod_counts", r.dod.with_columns(CITED), """US suppliers per category as
             counted by the US Department of Defense, 'State of Competition within the Defense
             Industrial Base' (February 2022); transcribed, page not verified""",
-                      {"category": "Category", "count_before": dod["period_before"],
-                       "count_after": dod["period_after"], "quote": "The report's words",
-                       "corroborated_by": "Quoted by"}),
-        "mergers": _table(
+                     {"category": "Category", "count_before": dod["period_before"],
+                      "count_after": dod["period_after"], "quote": "The report's words",
+                      "corroborated_by": "Quoted by"}),
+        "mergers": table(
             "03_merger_timeline", r.mergers.sort("region", "year", "company_after",
                                                  descending=[True, False, False])
             .with_columns(CITED), """The curated merger timeline (year of completion or of the
             named event); full citations in data/curated/merger_timeline.csv""",
             {"year": "Year", "region": "Region", "company_after": "Company after",
              "event_type": "Type", "event": "What happened", "citation": "Sources"}),
-        "top10_claim": _table(
+        "top10_claim": table(
             "03_top10_claim_year",
-            r.claim_top.with_columns((pl.col(industry.ARMS) / 1000).alias("arms_usd_bn")),
+            r.claim_top.with_columns((pl.col(ARMS) / 1000).alias("arms_usd_bn")),
             f"""The {CLAIM_K} largest arms companies in {CLAIM_YEAR} by arms revenue (SIPRI Top
             100, {ed}); NATO: headquartered in an Ally that year, or Trans-European""",
             {"position": "Rank", "company": "Company", "country_published": "Country (SIPRI)",
              "region": "Region", "nato": "NATO", "arms_usd_bn": "Arms revenue, US$ bn",
              "share_pct": "Share of Top-100 arms revenue, %"},
             decimals={"arms_usd_bn": 2, "share_pct": 1}),
-        "concentration": _table(
+        "concentration": table(
             "03_concentration_selected_years", wide, f"""Concentration within the SIPRI Top 100
             in selected years (SIPRI, {ed}; arms revenue in US$ at current prices; shares do not
             depend on the price basis). Without Chinese firms a year's list holds fewer than 100
@@ -334,7 +315,7 @@ def tables(r) -> dict[str, Table]:
              ratios}, "HHI": "HHI, points", "n_companies": "Companies in the list",
              "total_usd_bn": "Arms revenue of the list, US$ bn (sum of rows)"},
             decimals={**dict.fromkeys(ratios, 1), "HHI": 0, "total_usd_bn": 1}),
-        "regional": _table(
+        "regional": table(
             "03_regional_shares_first_last", regional, f"""Share of SIPRI Top-100 arms revenue by
             headquarters region, %, {s} and {e} (SIPRI, {ed}; {SERIES_WORDS[r.series]})""",
             {"region": "Headquarters region", str(s): f"{s}, %", str(e): f"{e}, %"}),
@@ -342,16 +323,17 @@ def tables(r) -> dict[str, Table]:
 
 
 # ---------------------------------------------------------------- headlines
-def headlines(r, edition: str) -> list[Headline]:
-    """What the summary and the baseline read; ``edition`` is the Top 100's registry id."""
-    p, s, e, series, dod = r.params, r.start_year, r.end_year, r.series, primes(r.dod)
+def headlines(r) -> list[Headline]:
+    """What the summary and the baseline read; every SIPRI figure names its edition's id."""
+    p, s, e, series, dod, edition = (r.params, r.start_year, r.end_year, r.series, primes(r.dod),
+                                     r.source_id)
     rows = [headline("industry.dod_primes",
                      f"DoD: aerospace and defense prime contractors, {dod[f'period_{w}']}",
                      dod[f"count_{w}"], "companies", decimals=0,
                      note="US DoD (OUSD(A&S)), February 2022", which=w,
                      period=dod[f"period_{w}"]) for w in ("before", "after")]
     share = "% of Top-100 arms revenue"
-    specs = {f"CR{FIXED_K}": (share, 1, FIXED_K), f"CR{p.top_k}": (share, 1, p.top_k),
+    specs = {"CR5": (share, 1, 5), f"CR{p.top_k}": (share, 1, p.top_k),
              "HHI": ("points (within the Top 100)", 0, None)}
     for measure, (unit, dec, k) in specs.items():
         rows += [headline("industry.concentration", f"{measure} {year}", r.value(measure, year),
@@ -371,9 +353,9 @@ def headlines(r, edition: str) -> list[Headline]:
                  note=f"sum of the {tot['n_companies']} companies listed (each rounded by SIPRI "
                       "to US$10 m)", year=e, series=series, n_companies=tot["n_companies"],
                  edition=edition),
-        headline("industry.us_share", f"US share of Top-100 arms revenue, {e}", _us_share(r)[e],
-                 share, decimals=1, note=SERIES_WORDS[series], year=e, series=series,
-                 edition=edition)]
+        headline("industry.us_share", f"US share of Top-100 arms revenue, {e}",
+                 region_shares(r, e)[US], share, decimals=1, note=SERIES_WORDS[series], year=e,
+                 series=series, edition=edition)]
     if not as_claimed(r):
         rows.append(headline(
             "industry.nato_in_top_k", f"NATO companies in the top {p.top_k}, {e}",

@@ -1,6 +1,5 @@
 """The words of chapter 5 (critical minerals): the claim, sentences, tables, the chart's title and
-headline labels, from what :mod:`dibtrends.chapters.minerals` computed. Paragraphs are written
-across source lines and read as one line (:func:`_line`)."""
+headline labels, from what :mod:`dibtrends.chapters.minerals` computed."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ import polars as pl
 
 from ..minerals import ALLY_AS_OF, NOT_LISTED
 from ..results import CONDITIONAL, REPRODUCED, Claim, Headline, Table, headline
-from . import cap, join_words
+from . import cap, join_words, paragraph, plural, table
 
 #: The published claim, in USGS's words (as quoted by the National Mining Association, press
 #: release on MCS 2024, https://stage.nma.org/?p=41458), and the counts the check reads from
@@ -32,25 +31,20 @@ BOUND_WORDS = {"eq": "a number", "gt": "a lower bound (more than)",
                "exporter": "net exporter", "withheld": "withheld", "not_available": "not available",
                "not_applicable": "not applicable"}
 T5_FLAG_WORDS = {"withheld": "withheld", "not_available": "not available"}
+#: Rows of the major-sources table: the countries ranked this high or higher (ties kept).
+TOP_SOURCES = 10
 
 
-def _line(text: str) -> str:
-    """A paragraph written across source lines, as one line."""
-    return " ".join(text.split())
-
-
-def nir_display(value: pl.Expr | None = None, bound: pl.Expr | None = None) -> pl.Expr:
-    """'>95', '<50', '100', 'net exporter', 'withheld', 'not in USGS Fig. 2' for tables and prose
-    (defaults: the ``net_import_reliance_pct`` and ``nir_bound`` columns)."""
-    value = pl.col("net_import_reliance_pct") if value is None else value
-    bound = pl.col("nir_bound") if bound is None else bound
-    number = value.round(0).cast(pl.Int64).cast(pl.String)
+def nir_display() -> pl.Expr:
+    """``nir_display``: '>95', '<50', '100', 'net exporter', 'withheld', 'not in USGS Fig. 2'."""
+    bound = pl.col("nir_bound")
+    number = pl.col("net_import_reliance_pct").round(0).cast(pl.Int64).cast(pl.String)
     return (pl.when(bound == "gt").then(pl.lit(">") + number)
             .when(bound == "lt").then(pl.lit("<") + number)
             .when(bound == "eq").then(number)
             .when(bound == "exporter").then(pl.lit("net exporter"))
             .when(bound == NOT_LISTED).then(pl.lit("not in USGS Fig. 2"))
-            .otherwise(bound.str.replace("_", " ")))
+            .otherwise(bound.str.replace("_", " ")).alias("nir_display"))
 
 
 def reader_name(mineral: str) -> str:
@@ -75,10 +69,6 @@ def measured_name(mineral: str, usgs_commodity: str | None) -> str:
 def threshold_words(threshold_pct: float) -> str:
     """'at least half', 'all', 'at least 75 %'."""
     return {50: "at least half", 100: "all"}.get(threshold_pct, f"at least {threshold_pct:g} %")
-
-
-def plural_minerals(n: int) -> str:
-    return f"{n} mineral{'' if n == 1 else 's'}"
 
 
 def china_rank_words(row: dict) -> str:
@@ -137,11 +127,11 @@ def claim(u: dict, undecided: pl.DataFrame, verdict: str, **where: str) -> Claim
             bounds) and {full} at 100 %, against the claim's {CLAIM_MORE_THAN_HALF} and
             {CLAIM_FULLY_RELIANT}.""")
     return Claim(id="minerals_us_import_dependence", claim=CLAIM_TEXT, source=CLAIM_SOURCE,
-                 finding=_line(f"""USGS Fig. 2 gives a net import reliance above half for {more}
+                 finding=paragraph(f"""USGS Fig. 2 gives a net import reliance above half for {more}
                      of its {u['n_commodities']} commodities ({u['n_more_than_printed']} printed
                      as a number, {u['n_more_than_bound']} only as a bound such as '>50') and
                      100 % for {full}"""),
-                 verdict=verdict, condition=_line(condition), **where)
+                 verdict=verdict, condition=paragraph(condition), **where)
 
 
 # ---------------------------------------------------------------- sentences
@@ -190,7 +180,7 @@ def sentences(r) -> dict[str, str]:
             import source for {c['n_china_top']}. Net import reliance of the materials NATO named
             for stockpiling: {join_words(stockpiling)} (USGS, {r.publication}).""",
     }
-    return {key: _line(value) for key, value in text.items()}
+    return {key: paragraph(value) for key, value in text.items()}
 
 
 def _sources(r) -> str:
@@ -228,7 +218,7 @@ def _finding(r) -> str:
     cannot = f" For {_count_names(unknown)} the published figures cannot say." if unknown else ""
     ally_top = (f""" For {_count_names(allies)} the first-ranked source was itself a NATO Ally
         at the end of {y1}.""" if allies else "")
-    return f"""Of the {plural_minerals(c['n_minerals'])} selected, {'all' if c['n_in_fig2'] ==
+    return f"""Of the {plural(c['n_minerals'], 'mineral')} selected, {'all' if c['n_in_fig2'] ==
         c['n_minerals'] else c['n_in_fig2']} appear in the USGS figure of U.S. net import reliance
         for {r.data_year}. For {_count_names(_names(table, pl.col('meets_threshold')), bold=True)}
         the United States relied on net imports for {threshold_words(r.params.min_reliance_pct)}
@@ -244,27 +234,21 @@ def _yes_no(column: str, missing: str | None = None) -> pl.Expr:
         pl.when(pl.col(column).is_null()).then(pl.lit(missing)).otherwise(yes)
 
 
-def _table(name: str, frame: pl.DataFrame, caption: str, labels: dict) -> Table:
-    """A table of the ``labels``' columns (in that order), captioned."""
-    return Table(name, frame.select(list(labels)), _line(caption), labels)
-
-
-def tables(r, top_sources: int) -> dict[str, Table]:
-    """``top_sources``: the major-sources table shows the countries ranked this high or higher."""
+def tables(r) -> dict[str, Table]:
     t, ed, year, (y0, y1) = r.params.min_reliance_pct, f"USGS, {r.publication}", r.data_year, \
         r.period
     meets, listed = pl.col("meets_threshold"), pl.col("nir_bound") != NOT_LISTED
     return {
-        "matched": _table("05_minerals_matched", r.matched.with_columns(
+        "matched": table("05_minerals_matched", r.matched.with_columns(
             pl.col("usgs_commodity").map_elements(usgs_row_words, return_dtype=pl.String)
             .fill_null("none (not in Fig. 2)").alias("usgs_row"),
             pl.col("match_note").str.replace_all(r"\bNIR\b", "net import reliance")),
-            f"""The {plural_minerals(r.matched.height)} selected and the USGS rows that measure
+            f"""The {plural(r.matched.height, 'mineral')} selected and the USGS rows that measure
             them ({ed}; defence uses as cited in the project's curated table; – : none recorded)""",
             {"mineral": "Mineral", "usgs_row": "USGS row (Fig. 2)", "defence_use":
              "Defence use (cited)", "primary_applications": "Main uses (USGS Table 4)",
              "match_note": "How it is matched"}),
-        "reliance": _table("05_us_reliance", r.table.with_columns(
+        "reliance": table("05_us_reliance", r.table.with_columns(
             pl.col("nir_bound").replace_strict(BOUND_WORDS, default="other").alias("printed"),
             pl.when(meets.is_null() & ~listed).then(pl.lit("no figure"))
             .when(meets.is_null()).then(pl.lit("cannot tell"))
@@ -273,7 +257,7 @@ def tables(r, top_sources: int) -> dict[str, Table]:
             against the threshold of {t:g} %""",
             {"mineral": "Mineral", "nir_display": f"Net import reliance {year}, %",
              "printed": "USGS prints", "meets": f"At least {t:g} %"}),
-        "sources": _table("05_import_sources", r.table.sort("mineral").with_columns(
+        "sources": table("05_import_sources", r.table.sort("mineral").with_columns(
             pl.col("top_source").fill_null("–"),
             pl.struct("china_rank", "china_includes_hong_kong", "nir_bound")
             .map_elements(china_rank_words, return_dtype=pl.String).alias("china_rank"),
@@ -283,11 +267,11 @@ def tables(r, top_sources: int) -> dict[str, Table]:
             {"mineral": "Mineral", "top_source": f"First-ranked source {y0}–{y1}",
              "n_major_sources": "Major sources listed", "china_rank": "China's rank",
              "ally": "First source a NATO Ally"}),
-        "major_sources": _table("05_major_import_sources", r.major_sources.filter(
-            pl.col("rank") <= top_sources).with_columns(_yes_no("is_ally").alias("ally")),
+        "major_sources": table("05_major_import_sources", r.major_sources.filter(
+            pl.col("rank") <= TOP_SOURCES).with_columns(_yes_no("is_ally").alias("ally")),
             f"""Countries most often listed as a major U.S. import source, {y0}–{y1}, for the
             {r.usgs_counts['n_more_than']} commodities with net import reliance above half ({ed},
-            Fig. 3; countries ranked {top_sources} or higher, ties share a rank; Allies as at the
+            Fig. 3; countries ranked {TOP_SOURCES} or higher, ties share a rank; Allies as at the
             end of {y1})""",
             {"rank": "Rank", "country": "Country",
              "commodity_count": "Commodities it is a major source for", "ally": "NATO Ally"}),
@@ -295,34 +279,21 @@ def tables(r, top_sources: int) -> dict[str, Table]:
 
 
 # ---------------------------------------------------------------- headlines
-#: The selection's counts: key -> (label, count); {t} is the threshold, {y1} the period's end.
-COUNTS = {
-    "n_in_usgs_figure": ("Selected minerals with a row in USGS Fig. 2", "n_in_fig2"),
-    "n_meets_threshold": ("Net import reliance at least {t} %", "n_meets_threshold"),
-    "n_threshold_unknown": ("Cannot be placed against {t} %", "n_threshold_unknown"),
-    "n_china_top": ("China the first-ranked import source", "n_china_top"),
-    "n_china_among_major": ("China among the listed major sources", "n_china_among_major"),
-    "n_meets_threshold_china_top": ("Net import reliance at least {t} % and China first-ranked",
-                                    "n_meets_threshold_china_top"),
-    "n_ally_top": ("First-ranked source a NATO Ally (end of {y1})", "n_ally_top"),
-}
-#: Commodities over all of Fig. 2: key -> (label, count, out of, threshold field).
-ALL_COUNTS = {
-    "all_n_meets_threshold": ("All USGS Fig. 2 commodities with net import reliance at least "
-                              "{t} %", "backdrop", "n_meets_threshold", "n_minerals", True),
-    "all_n_china_top": ("All USGS Fig. 2 commodities with China the first-ranked source",
-                        "backdrop", "n_china_top", "n_minerals", False),
-    "usgs_more_than_half": ("USGS Fig. 2 commodities with net import reliance above half",
-                            "usgs_counts", "n_more_than", "n_commodities", True),
-    "usgs_fully_reliant": ("USGS Fig. 2 commodities 100 % net import reliant", "usgs_counts",
-                           "n_fully_reliant", "n_commodities", False),
-}
-
-
 def headlines(r) -> list[Headline]:
-    c, u, sel, year = r.counts, r.usgs_counts, r.params.minerals, r.data_year
-    t, y1 = float(r.params.min_reliance_pct), r.period[1]
-    rows = [headline(
+    c, b, u, sel, year = r.counts, r.backdrop, r.usgs_counts, r.params.minerals, r.data_year
+    t, (y0, y1) = float(r.params.min_reliance_pct), r.period
+    at_t = {"threshold_pct": t}
+
+    def count(key: str, label: str, n: dict, column: str, out_of: str, unit: str = "minerals",
+              **fields) -> Headline:
+        return headline(f"minerals.{key}", label, n[column], unit, decimals=0,
+                        display=f"{n[column]} of {n[out_of]}", **fields)
+
+    def chosen(key: str, label: str, column: str | None = None, note: str = "", **fields):
+        return count(key, label, c, column or key, "n_minerals", note=note, selection=sel,
+                     **fields)
+
+    return [headline(
         "minerals.nir",
         f"U.S. net import reliance: {measured_name(s['mineral'], s['usgs_commodity'])}",
         s["net_import_reliance_pct"], f"% of U.S. apparent consumption, {year}", decimals=0,
@@ -330,28 +301,32 @@ def headlines(r) -> list[Headline]:
         note={"gt": "lower bound", "lt": "upper bound", "eq": "published value"}.get(
             s["nir_bound"], BOUND_WORDS.get(s["nir_bound"], s["nir_bound"]))
         + (f"; first-ranked import source {s['top_source']}" if s["top_source"] else ""))
-        for s in r.stockpiling.iter_rows(named=True)]
-    rows.append(headline("minerals.n_selected", "Minerals selected", c["n_minerals"], "minerals",
-                         decimals=0, selection=sel))
-    notes = {"n_meets_threshold": f"bounds such as '>{t:g}' count; {c['n_threshold_unknown']} "
-                                  "cannot be placed",
-             "n_china_top": f"rank {r.period[0]}–{y1}, not a share"}
-    for key, (label, count) in COUNTS.items():
-        fields = {"threshold_pct": t} if "{t}" in label else {}
-        fields |= {"ally_as_of": ALLY_AS_OF.isoformat()} if key == "n_ally_top" else {}
-        rows.append(headline(f"minerals.{key}", label.format(t=f"{t:g}", y1=y1), c[count],
-                             "minerals", decimals=0, display=f"{c[count]} of {c['n_minerals']}",
-                             note=notes.get(key, ""), selection=sel, **fields))
-    for key, (label, of, count, out_of, at) in ALL_COUNTS.items():
-        n = getattr(r, of)
-        at = {} if not at else {"threshold_pct": t if of == "backdrop" else
-                                float(CLAIM_THRESHOLD_PCT)}
-        rows.append(headline(f"minerals.{key}", label.format(t=f"{t:g}"), n[count],
-                             "commodities", decimals=0, display=f"{n[count]} of {n[out_of]}",
-                             **at))
-    return rows + [headline(
-        "minerals.top_major_source",
-        f"{m['country']}: major import source for commodities above half (USGS Fig. 3)",
-        m["commodity_count"], "commodities", decimals=0,
-        display=f"{m['commodity_count']} of {u['n_more_than']}", country=m["country"])
-        for m in r.major_sources.filter(pl.col("rank") == 1).iter_rows(named=True)]
+        for s in r.stockpiling.iter_rows(named=True)] + [
+        headline("minerals.n_selected", "Minerals selected", c["n_minerals"], "minerals",
+                 decimals=0, selection=sel),
+        chosen("n_in_usgs_figure", "Selected minerals with a row in USGS Fig. 2", "n_in_fig2"),
+        chosen("n_meets_threshold", f"Net import reliance at least {t:g} %",
+               note=f"bounds such as '>{t:g}' count; {c['n_threshold_unknown']} cannot be "
+                    "placed", **at_t),
+        chosen("n_threshold_unknown", f"Cannot be placed against {t:g} %", **at_t),
+        chosen("n_china_top", "China the first-ranked import source",
+               note=f"rank {y0}–{y1}, not a share"),
+        chosen("n_china_among_major", "China among the listed major sources"),
+        chosen("n_meets_threshold_china_top",
+               f"Net import reliance at least {t:g} % and China first-ranked", **at_t),
+        chosen("n_ally_top", f"First-ranked source a NATO Ally (end of {y1})",
+               ally_as_of=ALLY_AS_OF.isoformat()),
+        count("all_n_meets_threshold", "All USGS Fig. 2 commodities with net import reliance at "
+              f"least {t:g} %", b, "n_meets_threshold", "n_minerals", "commodities", **at_t),
+        count("all_n_china_top", "All USGS Fig. 2 commodities with China the first-ranked source",
+              b, "n_china_top", "n_minerals", "commodities"),
+        count("usgs_more_than_half", "USGS Fig. 2 commodities with net import reliance above "
+              "half", u, "n_more_than", "n_commodities", "commodities",
+              threshold_pct=float(CLAIM_THRESHOLD_PCT)),
+        count("usgs_fully_reliant", "USGS Fig. 2 commodities 100 % net import reliant", u,
+              "n_fully_reliant", "n_commodities", "commodities"),
+        *(headline("minerals.top_major_source",
+                   f"{m['country']}: major import source for commodities above half (USGS "
+                   "Fig. 3)", m["commodity_count"], "commodities", decimals=0,
+                   display=f"{m['commodity_count']} of {u['n_more_than']}", country=m["country"])
+          for m in r.major_sources.filter(pl.col("rank") == 1).iter_rows(named=True))]

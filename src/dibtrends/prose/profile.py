@@ -9,6 +9,7 @@ import polars as pl
 
 from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT, TARGET_SHARE_PCT, TARGET_YEAR
 from ..profile import guideline_count, has_values, spending
+from ..results import Headline, Table, headline
 from . import cap, fmt, join_words, the
 
 #: NATO Table 8's categories in words (the chart's legend), in the order they stack.
@@ -19,6 +20,7 @@ CATEGORIES = {"equipment_share_pct": "Equipment (incl. related R&D)",
 NO_DATA_REASONS = {"ISL": "Iceland has no armed forces"}
 #: What a reader must know to read SIPRI's long-run line (``load/sipri_milex.py``).
 LONG_RUN_NOTES = {"DEU": "before 1991 it covers West Germany, the Federal Republic"}
+MISSING = "not published"  # a headline NATO publishes no figure for
 GUIDELINES = (f"the {GDP_GUIDELINE_PCT:g} % guideline",
               f"the {EQUIPMENT_GUIDELINE_PCT:g} % equipment guideline")
 
@@ -283,3 +285,63 @@ def nato_titles(name: str, first: int, last: int, guideline_pct: float | None
     return (f"{name}: defence spending and what it buys, {first}–{last}",
             ["NATO's definition. Left: US$ billion at 2015 prices and exchange rates (lighter "
              "bars, e: NATO estimates).", *right])
+
+
+def tables(r) -> dict[str, Table]:
+    """The guidelines grid (none for an Ally without NATO figures)."""
+    if not r.has_nato_data:
+        return {}
+    rows = r.status.filter(pl.col("share_gdp_pct").is_not_null())
+    return {"guidelines": Table(
+        f"profile_{r.code}_guidelines", guideline_grid(rows), guidelines_caption(r, rows),
+        labels={"measure": ""}, data=rows.select(
+            "year", "estimate", "counted", "share_gdp_pct", "meets_gdp_guideline",
+            "equipment_share_pct", "meets_equipment_guideline"))}
+
+
+def headlines(r) -> list[Headline]:
+    """The same keys for every Ally ('not published' where NATO publishes nothing)."""
+    p, nato, years = r.params, r.series.drop_nulls("share_gdp_pct"), r.series["year"]
+    first, last = _row(nato, 0), _row(nato, -1)
+    y0, y1 = (first["year"], last["year"]) if last else (int(years.min()), int(years.max()))
+    g, cmp, s = _row(r.gap, 0), _row(r.comparison, 0), _row(r.long_run, -1)
+    target = {"target_share_pct": float(p.target_share_pct), "target_year": p.target_year}
+
+    def h(key, label, row, value, unit, decimals=1, display=None, **fields):
+        return headline(f"profile.{key}", label, None if row is None else value(row), unit,
+                        decimals=decimals, display=MISSING if row is None else display,
+                        country=r.code, **fields)
+
+    rows = [h("share_gdp", f"Defence spending, % of GDP, {y} (NATO)", row,
+              lambda x: x["share_gdp_pct"], "% of GDP", 2, year=y, which=which)
+            for which, row, y in (("first", first, y0), ("latest", last, y1))]
+    rows += [h("spending", f"Defence spending {y1}, constant 2015 prices", last,
+               lambda x: x["milex_usd_bn_const2015"], "US$ bn, constant 2015 prices", year=y1),
+             h("real_change", f"Defence spending {y1} ÷ {y0}, constant 2015 prices", last,
+               lambda x: x["milex_usd_bn_const2015"] / first["milex_usd_bn_const2015"],
+               "times", 2, base_year=y0, end_year=y1)]
+    for key, pct, what in (("gdp", GDP_GUIDELINE_PCT, "of GDP"),
+                           ("equipment", EQUIPMENT_GUIDELINE_PCT, "on equipment")):
+        n = guideline_count(r.status, f"meets_{key}_guideline")
+        row = n if n["n_years"] else None
+        rows.append(h(f"years_meeting_{key}_guideline", f"Years at or above {pct:g} % {what}"
+                      " as an Ally", row, lambda x: x["n_meeting"], "years", 0,
+                      f"{n['n_meeting']} of {n['n_years']}", threshold_pct=float(pct),
+                      first_year=row and n["first_year"], last_year=row and n["last_year"]))
+    return rows + [
+        h("gap_to_target", f"Gap to {p.target_share_pct:g} % of GDP by {p.target_year}", g,
+          lambda x: x["gap_pp"], "percentage points", 2, **target),
+        h("required_real_growth", "Real growth of defence spending needed a year to reach "
+          f"{p.target_share_pct:g} % by {p.target_year}", g,
+          lambda x: x["required_real_growth_pct"], "% a year",
+          display=g and ("none: already there" if g["already_above"] else None), **target),
+        h("nato_minus_sipri", "NATO's share of GDP minus SIPRI's, latest year both publish",
+          cmp, lambda x: x["difference_latest_pp"], "percentage points", 2,
+          year=cmp and cmp["latest_year"]),
+        h("sipri_share_gdp", "Military expenditure, % of GDP"
+          + (f", {s['year']} (SIPRI)" if s else " (SIPRI)"), s, lambda x: x["share_gdp_pct"],
+          "% of GDP", 2, year=s and s["year"])]
+
+
+def _row(frame: pl.DataFrame, i: int) -> dict | None:
+    return frame.row(i, named=True) if frame.height else None

@@ -10,10 +10,12 @@ import polars as pl
 from .. import sources
 from ..results import Headline, Table, headline
 from ..revisions import IN_BOTH
-from . import fmt, join_words, plural
+from . import fmt, join_words, paragraph, plural, table
 
 MONTH_YEAR = re.compile(r"^(January|February|March|April|May|June|July|August|September|"
                         r"October|November|December) \d{4}$")
+#: The ranks table shows the companies ranked this high in either edition.
+N_RANKS = 15
 
 
 def edition_name(source_id: str) -> str:
@@ -24,15 +26,14 @@ def edition_name(source_id: str) -> str:
     return f"{when} release" if MONTH_YEAR.match(when) else head
 
 
-def _line(text: str) -> str:
-    """A paragraph written across source lines, as one line."""
-    return " ".join(text.split())
+def names(r) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The SIPRI releases and the Top 100 editions compared, older first, in words."""
+    return tuple(tuple(map(edition_name, ids)) for ids in r.editions)
 
 
-def sentences(r, milex: tuple[str, str], top100: tuple[str, str]) -> dict[str, str]:
-    """The chapter's number-bearing prose, and its line for the summary; ``milex`` and
-    ``top100`` are the registry ids of the older and newer editions compared."""
-    (old, new), (t_old, t_new) = (map(edition_name, ids) for ids in (milex, top100))
+def sentences(r) -> dict[str, str]:
+    """The chapter's number-bearing prose, and its line for the summary."""
+    (old, new), (t_old, t_new) = names(r)
     (y0, y1), t = r.years, r.params.threshold_pct
     top = r.largest.row(0, named=True)
     last = r.counts.filter(pl.col("year") == y1).row(0, named=True)
@@ -81,39 +82,32 @@ def sentences(r, milex: tuple[str, str], top100: tuple[str, str]) -> dict[str, s
             {last['n_at_newer']} in the {new}. The Top 100 total for {latest['year']} moved
             {latest['revision_pct']:+.2f} % between SIPRI's {t_old} and {t_new}.""",
     }
-    return {key: _line(value) for key, value in text.items()}
+    return {key: paragraph(value) for key, value in text.items()}
 
 
-def _table(name: str, frame: pl.DataFrame, caption: str, labels: dict, **kw) -> Table:
-    """A table of the ``labels``' columns (in that order), captioned."""
-    return Table(name, frame.select(list(labels)), _line(caption), labels, **kw)
-
-
-def tables(r, milex: tuple[str, str], top100: tuple[str, str], n_ranks: int
-           ) -> dict[str, Table]:
-    """``n_ranks``: the ranks table shows the companies ranked this high in either edition."""
-    (old, new), (t_old, t_new) = (map(edition_name, ids) for ids in (milex, top100))
+def tables(r) -> dict[str, Table]:
+    (old, new), (t_old, t_new) = names(r)
     (y0, y1), bn = r.years, "US$ bn"
     return {
-        "per_year": _table("06_sipri_revisions_by_year", r.per_year, f"""How much SIPRI revised
+        "per_year": table("06_sipri_revisions_by_year", r.per_year, f"""How much SIPRI revised
             the Allies' shares of GDP, {y0}–{y1}: {old} against {new} (percentage points)""",
             {"year": "Year", "n_figures": "Allies' figures",
              "n_revised": "Revised by 0.005 points or more",
              "mean_abs_revision_pp": "Mean revision, points (absolute)",
              "max_abs_revision_pp": "Largest revision, points (absolute)"},
             decimals={"mean_abs_revision_pp": 3, "max_abs_revision_pp": 2}),
-        "largest": _table("06_sipri_largest_revisions", r.largest, f"""The {len(r.largest)}
+        "largest": table("06_sipri_largest_revisions", r.largest, f"""The {len(r.largest)}
             largest revisions of an Ally's share of GDP ({old} against {new})""",
             {"country": "Ally", "year": "Year", "share_older": f"{old}, % of GDP",
              "share_newer": f"{new}, % of GDP", "revision_pp": "Revision, points"}, decimals=2),
-        "counts": _table("06_sipri_threshold_counts", r.counts.with_columns(
+        "counts": table("06_sipri_threshold_counts", r.counts.with_columns(
             pl.col("crossed_up", "crossed_down").list.join(", ").replace("", None)),
             f"""Allies at or above {r.params.threshold_pct:g} % of GDP in each SIPRI release, and
             the Allies a revision moved across the line""",
             {"year": "Year", "n_at_older": old, "n_at_newer": new,
              "crossed_up": "Moved above by the revision",
              "crossed_down": "Moved below by the revision"}),
-        "totals": _table("06_top100_totals_by_edition", r.totals, f"""SIPRI Top 100: each year's
+        "totals": table("06_top100_totals_by_edition", r.totals, f"""SIPRI Top 100: each year's
             total arms revenue in two editions (sum of the 100 companies, US$ bn at current
             prices; {t_old} against {t_new}), and the total SIPRI published with the older edition
             (– : SIPRI's file gives that year's total for a later year's list of companies)""",
@@ -123,8 +117,8 @@ def tables(r, milex: tuple[str, str], top100: tuple[str, str], n_ranks: int
              "n_companies_in_both": "Companies listed in both"},
             decimals={"published_total_usd_bn": 1, "total_usd_bn_older": 1,
                       "total_usd_bn_newer": 1, "revision_usd_bn": 1, "revision_pct": 2}),
-        "ranks": _table("06_top100_ranks_by_edition", r.ranks.filter(
-            (pl.col("rank_newer") <= n_ranks) | (pl.col("rank_older") <= n_ranks))
+        "ranks": table("06_top100_ranks_by_edition", r.ranks.filter(
+            (pl.col("rank_newer") <= N_RANKS) | (pl.col("rank_older") <= N_RANKS))
             .sort(pl.coalesce("rank_newer", "rank_older")), f"""The largest companies of
             {r.top100_year} in the two Top 100 editions (arms revenue, US$ million at current
             prices; – : not listed)""",
@@ -135,8 +129,8 @@ def tables(r, milex: tuple[str, str], top100: tuple[str, str], n_ranks: int
     }
 
 
-def headlines(r, milex: tuple[str, str], top100: tuple[str, str]) -> list[Headline]:
-    (y0, y1), t = r.years, float(r.params.threshold_pct)
+def headlines(r) -> list[Headline]:
+    (milex, top100), (y0, y1), t = r.editions, r.years, float(r.params.threshold_pct)
     top = r.largest.row(0, named=True)
     last = r.counts.filter(pl.col("year") == y1).row(0, named=True)
     rows = [headline("revisions.largest_share_revision",

@@ -61,7 +61,7 @@ def registry_frame(used: dict[str, list[str]]) -> pl.DataFrame:
 
 
 def checksums_frame(records: pl.DataFrame) -> pl.DataFrame:
-    """:func:`dibtrends.methods.fetch_records` in words."""
+    """:func:`dibtrends.chapters.sources_page.fetch_records` in words."""
     names = {s.id: f"{s.title} – {s.edition}" for s in sources.SOURCES}
     return records.select(
         pl.col("source_id").replace_strict(names).alias("source"),
@@ -75,7 +75,7 @@ def checksums_frame(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def citations_frame(cited: pl.DataFrame) -> pl.DataFrame:
-    """:func:`dibtrends.methods.curated_citations` in words."""
+    """:func:`dibtrends.chapters.sources_page.curated_citations` in words."""
     def supports(column: str) -> str:
         return SUPPORTS.get(column) or column.removesuffix("_citation").replace("_", " ")
     return cited.select(
@@ -84,23 +84,35 @@ def citations_frame(cited: pl.DataFrame) -> pl.DataFrame:
         .alias("supports"), "rows", "citation")
 
 
-def downloads_frame(pages: dict[str, tuple[str, str, str]], countries: dict[str, str],
-                    href: str) -> pl.DataFrame:
-    """One row per CSV (``pages``: name -> :func:`dibtrends.methods.page_of`) in reading order:
-    chapters, then profiles by the Ally's name, then anything else; its page, words and link."""
-    order, titles = {nb: i for i, nb in enumerate(chapters.MODULES)}, chapter_titles()
-    rows = []
-    for name, (kind, key, rest) in pages.items():
-        if kind == "profile":
-            country = countries.get(key, "another country")
-            page, rank = f"Ally profile: {country}", (len(order), country)
-        elif kind == "notebook":
-            page, rank = titles[key], (order[key], "")
-        else:
-            page, rank = "Other tables", (len(order) + 1, "")
-        rows.append((*rank, name, page, words(rest), f"{href}{name}.csv"))
-    return pl.DataFrame([row[2:] for row in sorted(rows)], orient="row",
-                        schema={c: pl.String for c in ("name", "page", "text", "href")})
+#: A profile's CSV: 'profile_POL_long_run'.
+PROFILE_CSV = re.compile(r"^profile_(?P<code>[A-Z]{3})_(?P<rest>.+)$")
+
+
+def page_of(name: str, countries: dict[str, str]) -> tuple[tuple[int, str], str, str]:
+    """Which page wrote a CSV, from its name: its place in reading order (chapters, then profiles
+    by the Ally's name, then anything else), its title and the name without the page part. A
+    chapter's CSV starts with its notebook's number or its module's name."""
+    notebooks, titles = list(chapters.MODULES), chapter_titles()
+    if found := PROFILE_CSV.match(name):
+        country = countries.get(found["code"], "another country")
+        return (len(notebooks), country), f"Ally profile: {country}", found["rest"]
+    number, _, rest = name.partition("_")
+    numbered = [nb for nb in notebooks if number.isdigit() and nb.startswith(f"{number}_")]
+    if numbered:
+        return (notebooks.index(numbered[0]), ""), titles[numbered[0]], rest
+    for nb, module in sorted(chapters.MODULES.items(), key=lambda kv: -len(kv[1])):
+        if name.startswith(f"{module}_"):
+            return (notebooks.index(nb), ""), titles[nb], name
+    return (len(notebooks) + 1, ""), "Other tables", name
+
+
+def downloads_frame(names: set[str], countries: dict[str, str], href: str) -> pl.DataFrame:
+    """One row per CSV in reading order: its page, its name in words and its link."""
+    pages = {name: page_of(name, countries) for name in names}
+    return pl.DataFrame(
+        [(name, page, words(rest), f"{href}{name}.csv") for name, (_, page, rest) in sorted(
+            pages.items(), key=lambda item: (item[1][0], item[0]))], orient="row",
+        schema={c: pl.String for c in ("name", "page", "text", "href")})
 
 
 def texts(registry: pl.DataFrame, checksums: pl.DataFrame, uncited: list[str],
