@@ -9,7 +9,6 @@ a loader, whether anything must be rebuilt (an unchanged mtime is not trusted).
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from . import paths, workers
+from .fetch import sha256_of as _sha
 
 #: The modules declaring tables: every loader of dibtrends.load, and these.
 EXTRA_MODULES = ("dibtrends.membership",)
@@ -59,10 +59,6 @@ def write_parquet_atomic(df: pl.DataFrame, target: Path) -> None:
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def manifest_path(out_dir: Path | None = None) -> Path:
