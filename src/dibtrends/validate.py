@@ -33,17 +33,20 @@ class Model(pa.DataFrameModel):
 
 
 def validated(df: pl.DataFrame, schema, file: str | Path, *, key: Sequence[str] = (),
-              fix: str | None = None) -> pl.DataFrame:
+              fix: str | None = None, sheets: Mapping[str, str] | None = None) -> pl.DataFrame:
     """Return ``df`` if it satisfies ``schema``; otherwise raise :class:`DataError`.
 
     ``key`` names the columns that identify a row for a human (e.g. ``iso3``, ``year``): the
-    message quotes them for each failing row, so the bad cell can be found in the source.
+    message quotes them for each failing row, so the bad cell can be found in the source;
+    ``sheets`` names the sheet each column comes from.
     """
     try:
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        raise DataError(file, _describe(cases, df, key), column=_first_column(cases, df),
+        column = _first_column(cases, df)
+        sheet = f"sheet {sheets[column]!r}: " if sheets and column in sheets else ""
+        raise DataError(file, sheet + _describe(cases, df, key), column=column,
                         fix=fix or _default_fix(cases)) from None
     except pa.errors.SchemaError as exc:  # raised for frame-level failures even when lazy
         raise DataError(file, f"schema check failed: {exc}", fix=fix) from None
@@ -115,12 +118,12 @@ def _describe(cases: pl.DataFrame, df: pl.DataFrame, key: Sequence[str]) -> str:
         if index is not None and 0 <= index < df.height:
             ident = {k: df[k][index] for k in key if k in df.columns}
             where = f" at row {index}" + (f" ({ident})" if ident else "")
-        lines.append(
-            f"column {row['column']!r} fails {row['check']}{where}: value {row['failure_case']!r}"
-        )
+        lines.append(f"column {row['column']!r} fails {row['check']}{where}: value "
+                     f"{row['failure_case']!r}" if row["column"] in df.columns
+                     else f"the table fails {row['check']}{where}")
     more = cases.height - MAX_SHOWN
     tail = f"; and {more} more failure(s)" if more > 0 else ""
-    return f"{cases.height} schema failure(s): " + "; ".join(lines) + tail
+    return f"{cases.height} schema failure(s), expected none: " + "; ".join(lines) + tail
 
 
 def _default_fix(cases: pl.DataFrame) -> str:

@@ -4,6 +4,7 @@ cell named by its line (the header is line 1) and the columns that say whose row
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -14,6 +15,18 @@ from .workbook import require
 
 _TYPE_WORDS = {pl.Int64: "a whole number", pl.Float64: "a number", pl.Date: "a date (YYYY-MM-DD)",
                pl.Boolean: "true or false"}
+
+
+def _ragged(path: Path) -> tuple[int | None, str | None]:
+    """The first line with another number of fields than the header, and what it holds."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = csv.reader(fh)
+        header = next(rows, [])
+        for row in rows:
+            if len(row) != len(header):
+                return rows.line_num, (f"expected {len(header)} fields per line as in the header, "
+                                       f"found {len(row)} on line {rows.line_num}")
+        return rows.line_num, None  # an unclosed quote: the file ends inside a field
 
 
 def line(i: int, ident: Mapping) -> str:
@@ -34,8 +47,11 @@ def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | S
     try:
         df = pl.read_csv(path, infer_schema=False, encoding="utf8")
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        raise DataError(path, f"cannot parse the CSV file: {exc}",
-                        fix="check the CSV quoting and the number of fields per line.") from None
+        line_no, found = _ragged(path)
+        raise DataError(path, f"cannot parse the CSV file: {found or str(exc).splitlines()[0]}",
+                        row=line_no, fix="check the CSV quoting and the number of fields per "
+                                         "line: a file cut off ends in the middle of one."
+                        ) from None
     df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})
     layout_fix = (f"the file's layout changed (a column renamed, added or removed): compare its "
                   f"header with the columns {where} expects, and update them and the schema "
@@ -57,7 +73,8 @@ def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | S
                  if c not in blank}, **(required or {})}
     for c, need in filled.items():
         if (empty := raw.filter(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == ""))).height:
-            raise DataError(path, f"the {c} cell is empty in {empty.height} row(s)", column=c,
+            raise DataError(path, f"the {c} cell is empty in {empty.height} row(s); expected a "
+                            "value in every row", column=c,
                             row=", ".join(line(b["i"], {k: b[k] for k in key})
                                           for b in empty.head(5).iter_rows(named=True)),
                             fix=f"every row needs one: {need}")

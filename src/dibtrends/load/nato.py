@@ -398,8 +398,9 @@ def read_workbook(path: Path, edition: NatoEdition) -> pl.DataFrame:
           for c in edition.measures],
     ).sort("is_aggregate", "entity", "year")
     _cross_check_table4(sheets[t4], tidy, edition)
-    tidy = validated(tidy, path, edition)
     sheet_of = {b.column: t.sheet for t in edition.tables for b in t.blocks}
+    tidy = validate.validated(tidy, schema(edition), path, key=["entity", "year"],
+                              sheets=sheet_of)
     validate.units(tidy, {b.column: (*b.largest, f"{t.units} ({b.heading or t.sheet})")
                           for t in edition.tables for b in t.blocks if b.largest}, path,
                    key=["entity", "year"], where=f"TABLE_SPECS in {WHERE}", sheets=sheet_of)

@@ -180,8 +180,14 @@ def _country_rows(long: pl.DataFrame, sheet: workbook.Sheet) -> pl.DataFrame:
                                   "are not a country.")
         if name not in REGION_LABELS and name not in AGGREGATE_ROWS and content:
             codes[name] = sheet.iso3(name, col=1, row=row, column="Country")
-    return long.filter(pl.col("name").is_in(list(codes))).with_columns(
+    long = long.filter(pl.col("name").is_in(list(codes))).with_columns(
         pl.col("name").replace_strict(codes, return_dtype=pl.Utf8).alias("iso3"))
+    if (twice := long.filter(pl.struct("iso3", "year").is_duplicated())).height:
+        rows = twice.filter(pl.col("iso3") == twice["iso3"][0])["row"].unique().sort()
+        raise sheet.error(f"{twice['name'][0]} ({twice['iso3'][0]}) appears on rows "
+                          f"{rows.to_list()}; expected one row per country", col=1, row=rows[-1],
+                          column="Country", fix="remove the repeated row.")
+    return long
 
 
 def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:

@@ -247,9 +247,9 @@ def load_top100(path: Path | None = None, source_id: str = NEWEST) -> pl.DataFra
     sheets = workbook.open_workbook(path, None, fix="")
     years = {int(name.strip()): s for name, s in sheets.items() if name.strip().isdigit()}
     if sorted(years) != list(range(FIRST_YEAR, ed.last_year + 1)):
-        raise DataError(path, f"the year sheets are {sorted(years)}, but {source_id} "
-                        f"({ed.edition}) has one for each year {FIRST_YEAR} to {ed.last_year}; "
-                        f"the workbook's sheets are {list(sheets)}", column="sheet",
+        raise DataError(path, f"expected a sheet for each year {FIRST_YEAR} to {ed.last_year} "
+                        f"({source_id}, {ed.edition}); found the year sheets {sorted(years)} "
+                        f"among the workbook's sheets {list(sheets)}", column="sheet",
                         fix="a year sheet is missing or misnamed: compare with the publisher's "
                             "file; a new edition needs its own registry record and entry in "
                             "EDITIONS.")

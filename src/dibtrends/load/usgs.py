@@ -162,14 +162,16 @@ def parse_nir(text: str | None, *, file, column: str, row) -> tuple[float | None
         return None, NIR_TOKENS[token.upper()]
     if (match := _NIR_NUMBER.match(token)) is None:
         raise DataError(
-            file, f"unrecognised net import reliance value {token!r}", column=column, row=row,
-            fix=("a number optionally preceded by '>' or '<', or one of "
-                 f"{', '.join(repr(t) for t in NIR_TOKENS)} is expected; if USGS introduced a new "
-                 "symbol, look it up in the MCS 'Abbreviations and units of measure' appendix and "
-                 f"add it to NIR_TOKENS in {WHERE}."))
+            file, f"unrecognised net import reliance value {token!r}; expected a number, "
+            f"optionally after '>' or '<', or one of {', '.join(map(repr, NIR_TOKENS))}",
+            column=column, row=row,
+            fix="check the cell in the USGS file; if USGS introduced a new symbol, look it up in "
+                "the MCS 'Abbreviations and units of measure' appendix and add it to NIR_TOKENS "
+                f"in {WHERE}.")
     if (value := float(match["num"])) > 100:
-        raise DataError(file, f"net import reliance {token!r} is above 100 %", column=column,
-                        row=row, fix="check the value in the USGS file.")
+        raise DataError(file, f"net import reliance {token!r} is above 100 %; expected a "
+                        "percentage", column=column, row=row,
+                        fix="check the value (and the unit) in the USGS file.")
     return value, _OPS[match["op"]]
 
 
@@ -181,9 +183,10 @@ def parse_quantity(text: str | None, *, file, column: str, row) -> tuple[float |
     match = re.fullmatch(r"(?P<op><?)\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)", token)
     if match is None:
         raise DataError(
-            file, f"unrecognised value {token!r}", column=column, row=row,
-            fix=("expected a number (commas allowed), '<number', 'W' (withheld) or 'NA'; "
-                 f"if USGS introduced a new symbol, add it to parse_quantity in {WHERE}."))
+            file, f"unrecognised value {token!r}; expected a number (commas allowed), "
+            "'<number', 'W' (withheld) or 'NA'", column=column, row=row,
+            fix=f"check the cell; if USGS introduced a new symbol, add it to parse_quantity in "
+                f"{WHERE}.")
     return float(match["num"].replace(",", "")), ("lt" if match["op"] else "reported")
 
 

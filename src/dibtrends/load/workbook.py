@@ -106,7 +106,9 @@ def open_workbook(path: Path, sheets: Sequence[str | re.Pattern] | None, *, fix:
     try:
         with contextlib.closing(openpyxl.load_workbook(path, read_only=True,
                                                        data_only=True)) as wb:
-            names = wb.sheetnames
+            if not (names := wb.sheetnames):
+                raise DataError(path, "the workbook has no sheets; expected the publisher's",
+                                column="sheet", fix=UNREADABLE_FIX)
             found = {w: [n for n in names if (w.fullmatch(n.strip()) if isinstance(
                 w, re.Pattern) else n == w)] for w in sheets or names}
             if absent := [getattr(w, "pattern", w) for w, hits in found.items() if len(hits) != 1]:
@@ -253,8 +255,9 @@ def _data_rows(sheet: Sheet, lay: Layout, hrow: int, labels: dict, values: dict,
         for c in sorted(sheet.columns[f] for f in lay.required if sheet.columns.get(f)):
             if _empty(sheet.cell(r, c), lay):
                 raise sheet.error(f"the {(sheet.heads or {}).get(c) or lay.name!r} cell is empty "
-                                  f"in a row with data ({', '.join(filter(None, labs.values()))})",
-                                  col=c, row=r, fix="check the row: every row needs one.")
+                                  f"in a row with data ({', '.join(filter(None, labs.values()))}); "
+                                  "expected one in every row", col=c, row=r,
+                                  fix="restore it from an intact copy of the file.")
         blank_ok = "*" in lay.blank or any(v in lay.blank_rows for v in named)
         for c, (key, year, flag) in values.items():
             out = _classify(cells[c], lay, blank_ok or key in lay.blank)
@@ -278,10 +281,10 @@ def check_cells(df: pl.DataFrame, sheet: Sheet, lay: Layout, ident: Sequence[str
                           fix=BLANK_FIX.format(marker=marker, where=lay.where))
     allowed = sorted(lay.missing | set(lay.markers))
     raise sheet.error(
-        f"{bad.height} value cell(s) hold something that is "
-        + (f"neither a number nor one of the markers {allowed}" if allowed else "not a number")
-        + f"; the first, for {whose}, is {b['text']!r}",
-        col=b["col"], row=b["row"], fix=CELL_FIX.format(where=lay.where))
+        "expected a number" + (f" or one of the markers {allowed}" if allowed else "")
+        + f" in every value cell; found {bad.height} cell(s) holding something else, the first, "
+        f"for {whose}: {b['text']!r}", col=b["col"], row=b["row"],
+        fix=CELL_FIX.format(where=lay.where))
 
 
 def _number(v) -> bool:
@@ -360,8 +363,8 @@ def _headings(sheet: Sheet, lay: Layout, hrow: int) -> dict[int, str]:
     for c, (published, corrected) in lay.renames.items():
         if (found := sheet.cell(hrow, c)) != published:
             raise sheet.error(
-                f"the header fix for column {c} expects {published!r} but the file has "
-                f"{found!r}", col=c, row=hrow, column=str(found),
+                f"the header fix for column {c} expected {published!r}, found {found!r}",
+                col=c, row=hrow, column=str(found),
                 fix="the publisher changed this header: check what the column holds and update "
                     f"or remove the correction (header_fixes) in {lay.where}.")
         heads[c] = corrected
