@@ -161,6 +161,11 @@ class NatoEdition:
     def measures(self) -> list[str]:
         return [b.column for t in self.tables for b in t.blocks]
 
+    @property
+    def sheet_of(self) -> dict[str, str]:
+        """Measure column -> the sheet it comes from."""
+        return {b.column: t.sheet for t in self.tables for b in t.blocks}
+
     def label(self, year: int) -> str:
         """A year as the header rows print it: ``2024e`` for an estimate."""
         return f"{year}e" if year in self.estimate_years else str(year)
@@ -326,7 +331,6 @@ def _cross_check_table4(sheet: workbook.Sheet, tidy: pl.DataFrame, edition: Nato
     long = workbook.read(sheet, _layout(edition, edition.table4()))
     t4 = long.pivot(on="key", index=["row", "label"], values="value")
     usd, share = edition.table4_columns
-    sheet_of = {b.column: t.sheet for t in edition.tables for b in t.blocks}
     y0, y1 = edition.first_year, edition.last_year
     ours = {(e, y): (u, s) for e, y, u, s in tidy.select("entity", "year", usd, share).iter_rows()}
     cols = sheet.columns
@@ -338,7 +342,8 @@ def _cross_check_table4(sheet: workbook.Sheet, tidy: pl.DataFrame, edition: Nato
             a = row[field]
             if a is None or b is None or abs(a - b) > 1e-6 * max(1.0, abs(b)):
                 raise sheet.error(
-                    f"TABLE4 disagrees with {sheet_of[other]} for {entity}: {a!r} vs {b!r}",
+                    f"TABLE4 disagrees with {edition.sheet_of[other]} for {entity}: {a!r} vs "
+                    f"{b!r} (expected the same value)",
                     col=cols[field], row=row["row"],
                     fix="the workbook is internally inconsistent (a partial revision?): compare "
                         "with NATO's PDF edition and report the discrepancy.")
@@ -357,14 +362,14 @@ def _check_aggregates(tidy: pl.DataFrame, path: Path, edition: NatoEdition) -> N
         *[pl.col(c).sum().alias(f"{c}|NATO_TOTAL") for c in SUMMED],
         *[pl.col(c).filter(pl.col("entity") != "USA").sum().alias(f"{c}|NATO_EUROPE_CANADA")
           for c in SUMMED])
-    sheet_of = {b.column: t.sheet for t in edition.tables for b in t.blocks}
     for r in tidy.filter(pl.col("is_aggregate")).join(sums, on="year").iter_rows(named=True):
         for c in SUMMED:
             if abs(r[c] - (total := r[f"{c}|{r['entity']}"])) > 1e-9 * abs(total):
                 raise DataError(
-                    path, f"sheet {sheet_of[c]!r}: the {r['entity']} row gives {r[c]:,.6g} for "
-                    f"{c} in {r['year']}, but that year's Allies add up to {total:,.6g} (expected "
-                    "the sum, as NATO computes it)", column=c, row=f"{r['entity']} {r['year']}",
+                    path, f"sheet {edition.sheet_of[c]!r}: the {r['entity']} row gives "
+                    f"{r[c]:,.6g} for {c} in {r['year']}, but that year's Allies add up to "
+                    f"{total:,.6g} (expected the sum, as NATO computes it)", column=c,
+                    row=f"{r['entity']} {r['year']}",
                     fix="a country row was changed, dropped or repeated, or NATO changed whom the "
                         "aggregate counts: compare the sheet with NATO's PDF edition.")
 
@@ -398,21 +403,27 @@ def read_workbook(path: Path, edition: NatoEdition) -> pl.DataFrame:
           for c in edition.measures],
     ).sort("is_aggregate", "entity", "year")
     _cross_check_table4(sheets[t4], tidy, edition)
-    sheet_of = {b.column: t.sheet for t in edition.tables for b in t.blocks}
-    tidy = validate.validated(tidy, schema(edition), path, key=["entity", "year"],
-                              sheets=sheet_of)
-    validate.units(tidy, {b.column: (*b.largest, f"{t.units} ({b.heading or t.sheet})")
-                          for t in edition.tables for b in t.blocks if b.largest}, path,
-                   key=["entity", "year"], where=f"TABLE_SPECS in {WHERE}", sheets=sheet_of)
-    _check_aggregates(tidy, path, edition)
-    validate.changes(tidy, {c: f for c, f in CHANGES.items() if c in tidy.columns}, path,
-                     entity="entity", exceptions=CHANGE_EXCEPTIONS,
-                     where=f"CHANGE_EXCEPTIONS in {WHERE}", sheets=sheet_of)
+    tidy = validated(tidy, path, edition)
+    plausible(tidy, path, edition)
     return tidy
 
 
 def validated(df: pl.DataFrame, path, edition: NatoEdition) -> pl.DataFrame:
-    return validate.validated(df, schema(edition), path, key=["entity", "year"])
+    return validate.validated(df, schema(edition), path, key=["entity", "year"],
+                              sheets=edition.sheet_of)
+
+
+def plausible(tidy: pl.DataFrame, path, edition: NatoEdition) -> None:
+    """What the schema cannot say: each block's unit (its largest value), the aggregates as the
+    sums of the Allies, and no change from one year to the next beyond ``CHANGES``."""
+    validate.units(tidy, {b.column: (*b.largest, f"{t.units} ({b.heading or t.sheet})")
+                          for t in edition.tables for b in t.blocks if b.largest}, path,
+                   key=["entity", "year"], where=f"TABLE_SPECS in {WHERE}",
+                   sheets=edition.sheet_of)
+    _check_aggregates(tidy, path, edition)
+    validate.changes(tidy, {c: f for c, f in CHANGES.items() if c in tidy.columns}, path,
+                     entity="entity", exceptions=CHANGE_EXCEPTIONS,
+                     where=f"CHANGE_EXCEPTIONS in {WHERE}", sheets=edition.sheet_of)
 
 
 TABLES = {"nato_defexp": load_nato_defexp}

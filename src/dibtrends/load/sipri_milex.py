@@ -239,12 +239,18 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
     validate.units(out.filter(~_whitelisted()), {c: UNITS[c.rstrip("0123456789")] for c in cols},
                    path, key=["iso3", "year"], where=f"UNITS in {WHERE}", sheets=sheets)
     out = validate.validated(out, schema, path, key=["iso3", "year"])
+    allies_changes(out, path, sheets)
+    return out
+
+
+def allies_changes(df: pl.DataFrame, path: Path, sheets: dict[str, str]) -> None:
+    """An Ally, from the year it joined, changes a measure (``sheets``' columns) by at most x2
+    (or /2) from one year to the next, but in the named ``CHANGE_EXCEPTIONS``."""
     as_ally = pl.col("year") >= pl.col("iso3").replace_strict(membership.accession_years(),
                                                               default=9999)
-    validate.changes(out.filter(as_ally), dict.fromkeys(cols, 2.0), path, entity="iso3",
+    validate.changes(df.filter(as_ally), dict.fromkeys(sheets, 2.0), path, entity="iso3",
                      exceptions=CHANGE_EXCEPTIONS, where=f"CHANGE_EXCEPTIONS in {WHERE}",
                      sheets=sheets)
-    return out
 
 
 def load_sipri_milex_2025(path: Path | None = None) -> pl.DataFrame:
