@@ -21,7 +21,8 @@ from pathlib import Path
 import polars as pl
 
 from . import paths, workers
-from .fetch import sha256_of as _sha
+from .fetch import fetch_all, sha256_of, verify
+from .sources import SOURCES
 
 #: The modules declaring tables: every loader of dibtrends.load, and these.
 EXTRA_MODULES = ("dibtrends.membership",)
@@ -67,12 +68,10 @@ def manifest_path(out_dir: Path | None = None) -> Path:
 
 def input_state(raw_dir: Path | None = None) -> dict[str, str]:
     """Content hash of every input of the processed tables (relative path -> sha256)."""
-    from .sources import SOURCES
-
     files = [Path(raw_dir or paths.RAW) / s.filename for s in SOURCES]
     files += [paths.SOURCES_FILE, *sorted(paths.CURATED.glob("*.csv"))]
     files += sorted(f for pattern in LOADER_CODE for f in paths.PACKAGE.glob(pattern))
-    return {paths.relative(f): _sha(f) if f.exists() else "missing" for f in files}
+    return {paths.relative(f): sha256_of(f) if f.exists() else "missing" for f in files}
 
 
 def up_to_date(out_dir: Path | None = None, raw_dir: Path | None = None) -> bool:
@@ -83,13 +82,13 @@ def up_to_date(out_dir: Path | None = None, raw_dir: Path | None = None) -> bool
     except (OSError, ValueError):
         return False
     return manifest.get("inputs") == input_state(raw_dir) and all(
-        (out_dir / name).exists() and _sha(out_dir / name) == sha
+        (out_dir / name).exists() and sha256_of(out_dir / name) == sha
         for name, sha in manifest.get("outputs", {}).items())
 
 
 def write_manifest(out_dir: Path | None = None, raw_dir: Path | None = None) -> None:
     out_dir = Path(out_dir or paths.PROCESSED)
-    outputs = {p.name: _sha(p) for p in sorted(out_dir.glob("*.parquet"))}
+    outputs = {p.name: sha256_of(p) for p in sorted(out_dir.glob("*.parquet"))}
     target = manifest_path(out_dir)
     tmp = target.with_name(f".{target.name}.part")
     tmp.write_text(json.dumps({"inputs": input_state(raw_dir), "outputs": outputs}, indent=1))
@@ -100,9 +99,6 @@ def build(names: list[str] | None = None, out_dir: Path | None = None,
           stream=sys.stderr) -> list[Path]:
     """Build the named tables (all by default) into ``out_dir``; returns the files written.
     Every registered raw file is verified first: nothing is built from a file that changed."""
-    from .fetch import verify
-    from .sources import SOURCES
-
     out_dir = Path(out_dir or paths.PROCESSED)
     with workers.pool(LOADER_LIBRARIES) as pool:
         # The loaders are imported by the workers only (a second each), while this verifies.
@@ -146,8 +142,6 @@ def ensure(stamp: Path | None = None, stream=sys.stderr) -> bool:
     """``make data``: every raw file present and verified (fetched again if not), then the
     processed tables rebuilt if any input or output differs from the manifest. Touches
     ``stamp`` only when something was rebuilt (so Make re-runs only what depends on data)."""
-    from .fetch import fetch_all
-
     fetch_all(stream=stream, report_present=False)
     if up_to_date() and (stamp is None or stamp.exists()):
         return False

@@ -125,17 +125,15 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
                      + "\n")
 
     origin = origin_for(source, mirror)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{source.filename}.", suffix=".part", dir=raw_dir)
+    fd, tmp = tempfile.mkstemp(prefix=f".{source.filename}.", suffix=".part", dir=raw_dir)
     os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = Path(tmp)
     try:
         _download_to(origin, tmp, source)
         got = sha256_of(tmp)
         if got != source.sha256:
-            kept = (
-                f"The file already in {raw_dir} was kept." if target.exists()
-                else "Nothing was written to data/raw."
-            )
+            kept = (f"The file already in {raw_dir} was kept." if target.exists()
+                    else "Nothing was written to data/raw.")
             raise FetchError(
                 f"Checksum mismatch for source {source.id!r} ({source.filename}) from {origin}: "
                 f"expected sha256 {source.sha256}, got {got}. The upstream file has changed "
@@ -147,21 +145,13 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    _write_provenance(source, target, origin)
+    # where these bytes came from, and when (the report's "Sources and methods" page)
+    target.with_name(target.name + ".provenance.json").write_text(json.dumps({
+        "source_id": source.id, "filename": source.filename, "sha256": source.sha256,
+        "origin": origin, "publisher_url": source.url,
+        "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+        indent=2) + "\n")
     return FetchResult(source, target, "downloaded", origin)
-
-
-def _write_provenance(source: Source, target: Path, origin: str) -> None:
-    record = {
-        "source_id": source.id,
-        "filename": source.filename,
-        "sha256": source.sha256,
-        "origin": origin,
-        "publisher_url": source.url,
-        "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    side = target.with_name(target.name + ".provenance.json")
-    side.write_text(json.dumps(record, indent=2) + "\n")
 
 
 def fetch_all(ids: list[str] | None = None, raw_dir: Path | None = None,
