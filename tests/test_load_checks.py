@@ -6,6 +6,7 @@ run inside the loaders, so a bad file stops `make data`."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -171,3 +172,20 @@ def test_a_truncated_workbook_is_a_data_error(raw_dir, tmp_path):
 def _milex_sheets(milex: pl.DataFrame) -> dict[str, str]:
     return {"share_gdp_pct": "Share of GDP", "milex_usd_m_current": "Current US$",
             "milex_usd_m_const2024": "Constant (2024) US$"}
+
+
+def test_the_published_top100_totals_are_the_sums_of_the_companies(processed, tmp_path):
+    """Run by the data build on the written tables: a changed company row stops it."""
+    from dibtrends import build
+
+    names = [sipri_top100.TOTALS_SOURCE_ID, sipri_top100.TOTALS_EDITION]
+    build.cross_checks(processed, names)
+    top = pl.read_parquet(processed / f"{names[1]}.parquet")
+    shutil.copy(processed / f"{names[0]}.parquet", tmp_path)
+    top.with_columns(pl.when((pl.col("year") == 2010) & (pl.col("rank") == 1))
+                     .then(pl.col("arms_revenue_usd_m_current") + 100)
+                     .otherwise(pl.col("arms_revenue_usd_m_current"))).write_parquet(
+        tmp_path / f"{names[1]}.parquet")
+    with pytest.raises(DataError, match="the total for 2010 is .* adds up to") as info:
+        build.cross_checks(tmp_path, names)
+    assert info.value.row == 2010 and "Total-arms-sales" in info.value.file

@@ -36,19 +36,32 @@ LOADER_LIBRARIES = ("polars", "pandera.polars", "openpyxl")
 SLOW_FIRST = ("sipri_milex_2024", "sipri_milex_2025", "sipri_top100", "nato_defexp")
 
 
-def table_loaders() -> dict[str, Callable[[], pl.DataFrame]]:
-    """Every processed table the project builds, by name."""
+def _modules() -> list:
     from . import load
 
+    return [importlib.import_module(name) for name in [
+        f"dibtrends.load.{m.name}" for m in pkgutil.iter_modules(load.__path__)]
+        + list(EXTRA_MODULES)]
+
+
+def table_loaders() -> dict[str, Callable[[], pl.DataFrame]]:
+    """Every processed table the project builds, by name."""
     found: dict[str, Callable[[], pl.DataFrame]] = {}
-    for name in [f"dibtrends.load.{m.name}" for m in pkgutil.iter_modules(load.__path__)] + list(
-            EXTRA_MODULES):
-        module = importlib.import_module(name)
+    for module in _modules():
         for table, loader in getattr(module, "TABLES", {}).items():
             if table in found:
                 raise RuntimeError(f"processed table {table!r} declared twice ({module.__name__})")
             found[table] = loader
     return dict(sorted(found.items()))
+
+
+def cross_checks(out_dir: Path, built: list[str]) -> None:
+    """The checks across tables (a module's ``CHECKS``: tables -> check) whose tables were all
+    built, on the written tables: a DataError stops the build before its manifest."""
+    for module in _modules():
+        for tables, check in getattr(module, "CHECKS", {}).items():
+            if set(tables) <= set(built):
+                check(*(pl.read_parquet(out_dir / f"{t}.parquet") for t in tables))
 
 
 def write_parquet_atomic(df: pl.DataFrame, target: Path) -> None:
@@ -119,6 +132,7 @@ def build(names: list[str] | None = None, out_dir: Path | None = None,
             target = out_dir / f"{name}.parquet"
             stream.write(f"  built      {name}: {rows:,} rows x {cols} columns -> {target}\n")
             written.append(target)
+        submit(cross_checks, out_dir, wanted).result()
     if not names:
         write_manifest(out_dir)
     return written

@@ -31,6 +31,7 @@ from . import workbook
 WHERE = "src/dibtrends/load/sipri_top100.py"
 TOTALS_SOURCE_ID = "sipri_top100_totals"
 TOTALS_CONST_BASE_YEAR = 2023  # the totals file's constant prices (December 2024 release)
+TOTALS_EDITION = "sipri_top100_2023"  # the Top 100 of the same release, whose sums they are
 FIRST_YEAR = 2002
 HEADER_ROW = 4
 TRANS_EUROPEAN = "Trans-European"
@@ -315,7 +316,33 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
     return validate.validated(df.sort("year"), Top100TotalsSchema, path, key=["year"])
 
 
+def check_totals(totals: pl.DataFrame, top100: pl.DataFrame) -> None:
+    """SIPRI's published totals are the sums of its listed companies' arms revenue in the same
+    release (December 2024), to half a cent of a billion: the totals are printed to US$ 0.01 bn
+    and each company to US$ 10 m. A year whose note names another list (2022: the 2023 list)
+    is that list's previous-year column."""
+    current, prev = "arms_revenue_usd_m_current", "arms_revenue_prev_usd_m_current"
+    sums = top100.group_by("year").agg((pl.col(c).sum() / 1000).alias(c) for c in (current, prev))
+    joined = totals.join(sums, left_on="company_set_year", right_on="year", how="left")
+    summed = pl.when(pl.col("year") == pl.col("company_set_year")).then(current).otherwise(prev)
+    off = joined.with_columns(summed.alias("sum")).filter(
+        ((pl.col("sum") - pl.col("arms_revenue_usd_bn_current")).abs() > 0.005)
+        | pl.col("sum").is_null())
+    if off.height:
+        r = off.row(0, named=True)
+        raise DataError(
+            workbook.raw_path(TOTALS_SOURCE_ID, None), f"the total for {r['year']} is "
+            f"US$ {r['arms_revenue_usd_bn_current']} bn, but the {r['company_set_year']} list of "
+            f"{TOTALS_EDITION} adds up to US$ {r['sum']} bn (expected the sum)",
+            column="arms_revenue_usd_bn_current", row=r["year"],
+            fix="one of the two files changed (a company row, a unit, a new release): compare "
+                "both with SIPRI's published figures; each release's totals go with its own "
+                "companies.")
+
+
 TABLES = {
     **{sid: functools.partial(load_top100, source_id=sid) for sid in EDITIONS},
     TOTALS_SOURCE_ID: load_totals,
 }
+#: Checks across tables, run by the data build once both are built.
+CHECKS = {(TOTALS_SOURCE_ID, TOTALS_EDITION): check_totals}
