@@ -45,8 +45,7 @@ def validated(df: pl.DataFrame, schema, file: str | Path, *, key: Sequence[str] 
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         column = _first_column(cases, df)
-        sheet = f"sheet {sheets[column]!r}: " if sheets and column in sheets else ""
-        raise DataError(file, sheet + _describe(cases, df, key), column=column,
+        raise DataError(file, _in_sheet(sheets, column) + _describe(cases, df, key), column=column,
                         fix=fix or _default_fix(cases)) from None
     except pa.errors.SchemaError as exc:  # raised for frame-level failures even when lazy
         raise DataError(file, f"schema check failed: {exc}", fix=fix) from None
@@ -73,9 +72,9 @@ def units(df: pl.DataFrame, ranges: Mapping[str, tuple[float, float, str]], file
         top = top.group_by(by, maintain_order=True).first() if by else top.head(1)
         for row in top.filter(~pl.col(column).is_between(low, high)).head(1).iter_rows(named=True):
             ident = ", ".join(f"{k}={row[k]}" for k in key)
-            sheet = f"sheet {sheets[column]!r}: " if sheets and column in sheets else ""
-            raise DataError(file, f"{sheet}the largest {column} is {row[column]:,.6g} ({ident}); "
-                            f"expected between {low:,.6g} and {high:,.6g} ({unit})",
+            raise DataError(file, f"{_in_sheet(sheets, column)}the largest {column} is "
+                            f"{row[column]:,.6g} ({ident}); expected between {low:,.6g} and "
+                            f"{high:,.6g} ({unit})",
                             column=column, row=ident, fix=UNIT_FIX.format(where=where))
 
 
@@ -94,15 +93,19 @@ def changes(df: pl.DataFrame, columns: Mapping[str, float], file, *, entity: str
                          & ((pl.col("ratio") > factor) | (pl.col("ratio") < 1 / factor))))
         if jumps.height:
             j = jumps.row(0, named=True)
-            sheet = f"sheet {sheets[column]!r}: " if sheets and column in sheets else ""
             raise DataError(
-                file, f"{sheet}{column} of {j[entity]} goes from {j['before']:,.6g} in "
-                f"{j['year'] - 1} to {j[column]:,.6g} in {j['year']} (x{j['ratio']:.3g}); "
+                file, f"{_in_sheet(sheets, column)}{column} of {j[entity]} goes from "
+                f"{j['before']:,.6g} in {j['year'] - 1} to {j[column]:,.6g} in {j['year']} "
+                f"(x{j['ratio']:.3g}); "
                 f"expected a change of at most x{factor:g} from one year to the next "
                 f"({jumps.height} such change(s))", column=column, row=f"{j[entity]} {j['year']}",
                 fix="compare the row with the publisher's PDF: a shifted row, a misplaced decimal "
                     f"point or a changed unit; if the change is real, name it in {where} with "
                     "the reason.")
+
+
+def _in_sheet(sheets: Mapping[str, str] | None, column: str | None) -> str:
+    return f"sheet {sheets[column]!r}: " if sheets and column in sheets else ""
 
 
 def _first_column(cases: pl.DataFrame, df: pl.DataFrame) -> str | None:
