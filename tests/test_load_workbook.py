@@ -47,7 +47,7 @@ CUR, CON, ALB = (None, "Current"), (None, "Constant"), (None, None, "Albania", 1
     ((2022, 2024, "2025e"), (CUR, ALB, CON), ("T1!E", 3), "missing [2023], unexpected [2025]"),
     ((2022, 2023, 2024), (CUR, ALB, CON), ("T1!F", 3), "reads '2024', but test_2024 marks"),
     ((2022, 2023, "2024e"), (CUR, (None, None, "Albania", 1, "n/a", 3), CON), ("T1!E", 5),
-     "for Albania 2023, is 'n/a'"),
+     "for Albania 2023: 'n/a'"),
     ((2022, 2023, "2024e"), (CUR, (None, None, None, 1, 2, 3), CON), ("T1!C", 5),
      "holds numbers but no block or label"),
     ((2022, 2023, "2024e"), (CON, ALB), ("T1!B", 4), "heading reads 'Constant', expected"),

@@ -24,6 +24,7 @@ from ..minerals import CURATED_FILE as MINERALS_FILE
 from ..validate import Model
 from . import csvfile
 
+DOD_FILE, MERGER_FILE = "dod_consolidation_2022.csv", "merger_timeline.csv"
 DOD_SOURCE_ID = "curated_dod_competition_2022"
 MERGER_SOURCE_ID = "curated_merger_timeline"
 EVENT_TYPES = ["merger", "acquisition", "renaming", "joint venture", "spin-off"]
@@ -87,13 +88,13 @@ class DefenceMineralsSchema(Model):
 
 def load_dod_consolidation(path: Path | None = None) -> pl.DataFrame:
     """DoD (2022) supplier counts, 1990s -> 2022, with citations."""
-    return csvfile.curated(Path(path or paths.CURATED / "dod_consolidation_2022.csv"),
+    return csvfile.curated(Path(path or paths.CURATED / DOD_FILE),
                             DodConsolidationSchema, key=["fact_id"], source_id=DOD_SOURCE_ID)
 
 
 def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
     """Dated consolidation events of the US and European primes, with citations."""
-    return csvfile.curated(Path(path or paths.CURATED / "merger_timeline.csv"),
+    return csvfile.curated(Path(path or paths.CURATED / MERGER_FILE),
                             MergerTimelineSchema, key=["company_after", "year"],
                             source_id=MERGER_SOURCE_ID, sort=["region", "year", "date"])
 
