@@ -44,7 +44,7 @@ _TOP100 = m.Spec(header=4, label="Country")
 #: loader case -> (registry id, the loaders of that file, where its data are, seeds per kind)
 CASES = {
     "nato_defexp": ("nato_defexp_2024", (nato.load_nato_defexp,), m.Spec(
-        sheets=tuple(f"TABLE{t}" for t in (*"1234567", "8a", "8b")), label=3), 2),
+        sheets=tuple(f"TABLE{t}" for t in (*"1234567", "8a", "8b")), label=3), 1),
     "sipri_milex_2025": ("sipri_milex_2025", (sipri_milex.load_sipri_milex_2025,), _MILEX, 1),
     "sipri_milex_2024": ("sipri_milex_2024", (sipri_milex.load_sipri_milex_2024,), _MILEX, 1),
     "sipri_top100_2023": ("sipri_top100_2023", (functools.partial(
@@ -53,7 +53,7 @@ CASES = {
         sipri_top100.load_top100, source_id="sipri_top100_2024"),),
         m.Spec(header=4, label="Country", blank_col=_newcomer_revenue), 1),
     "sipri_top100_totals": ("sipri_top100_totals", (sipri_top100.load_totals,),
-                            m.Spec(header=3, blank_rows=("% change",)), 3),
+                            m.Spec(header=3, blank_rows=("% change",)), 4),
     "usgs_fig2": (usgs.FIG2, (usgs.load_net_import_reliance, usgs.load_import_sources),
                   m.Spec(numeric=("Import_Share_Order", usgs.NIR),
                          countries=(usgs.SOURCES_COLUMN,)), 2),
