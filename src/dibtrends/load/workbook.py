@@ -1,7 +1,8 @@
-"""The one reader of the publishers' workbooks and CSVs: a declarative :class:`Layout` in, a tidy
-long frame out. Every way a file differs from its layout (a sheet, line, heading, year or cell)
-is a :class:`DataError` naming the file, sheet, cell, what was expected, what was found, and the
-fix; the publisher modules hold their layouts and only the tidying that truly differs."""
+"""The one reader of the publishers' workbooks (CSVs: :mod:`.csvfile`): a declarative
+:class:`Layout` in, a tidy long frame out. Every way a file differs from its layout (a sheet,
+line, heading, year or cell) is a :class:`DataError` naming the file, sheet, cell, what was
+expected, what was found, and the fix; the publisher modules hold their layouts and only the
+tidying that truly differs."""
 
 from __future__ import annotations
 
