@@ -19,7 +19,7 @@ _TYPE_WORDS = {pl.Int64: "a whole number", pl.Float64: "a number", pl.Date: "a d
 
 def _ragged(path: Path) -> tuple[int | None, str | None]:
     """The first line with another number of fields than the header, and what it holds."""
-    with open(path, newline="", encoding="utf-8-sig") as fh:
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
         rows = csv.reader(fh)
         header = next(rows, [])
         for row in rows:
@@ -49,8 +49,9 @@ def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | S
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
         line_no, found = _ragged(path)
         raise DataError(path, f"cannot parse the CSV file: {found or str(exc).splitlines()[0]}",
-                        row=line_no, fix="check the CSV quoting and the number of fields per "
-                                         "line: a file cut off ends in the middle of one."
+                        row=line_no, fix="check the encoding (UTF-8), the quoting and the number "
+                                         "of fields per line: a file cut off ends in the middle "
+                                         "of one."
                         ) from None
     df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})
     layout_fix = (f"the file's layout changed (a column renamed, added or removed): compare its "
