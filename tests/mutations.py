@@ -156,18 +156,18 @@ def write_xlsx(book: Book, target: Path) -> Path:
     return target
 
 
-def read_csv(path: Path) -> tuple[bool, list[list[str]]]:
-    """(whether the file starts with a byte-order mark, its rows)."""
+def read_csv(path: Path) -> tuple[str, list[list[str]]]:
+    """(its encoding, 'utf-8-sig' where it starts with a byte-order mark; its rows)."""
     raw = path.read_bytes()
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    return bom, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+    return encoding, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
-def write_csv(content: tuple[bool, list[list[str]]], target: Path) -> Path:
-    bom, rows = content
+def write_csv(content: tuple[str, list[list[str]]], target: Path) -> Path:
+    encoding, rows = content
     text = io.StringIO(newline="")
     csv.writer(text, lineterminator="\n").writerows(rows)
-    target.write_text(text.getvalue(), encoding="utf-8-sig" if bom else "utf-8")
+    target.write_text(text.getvalue(), encoding=encoding, errors="replace")
     return target
 
 
@@ -355,21 +355,26 @@ def _cells(rows, spec, columns) -> list[tuple[int, int]]:
 
 
 def _csv_set(content, cells: dict[tuple[int, int], str]):
-    bom, rows = content
+    encoding, rows = content
     rows = [list(r) for r in rows]
     for (r, c), v in cells.items():
         rows[r][c] = v
-    return bom, rows
+    return encoding, rows
 
 
 def c_resave(content, rng, spec):
     return content
 
 
+def c_resave_cp1252(content, rng, spec):
+    """Saved again by a program that writes Windows-1252, not UTF-8."""
+    return "cp1252", content[1]
+
+
 def c_drop_column(content, rng, spec):
-    bom, rows = content
+    encoding, rows = content
     c = rng.randrange(len(rows[0]))
-    return bom, [r[:c] + r[c + 1:] for r in rows]
+    return encoding, [r[:c] + r[c + 1:] for r in rows]
 
 
 def c_rename_column(content, rng, spec):
@@ -380,13 +385,13 @@ def c_rename_column(content, rng, spec):
 
 
 def c_header_down(content, rng, spec):
-    bom, rows = content
-    return bom, [[rng.choice(["Table 4. Critical minerals", "Source: publisher", ""])]] + rows
+    encoding, rows = content
+    return encoding, [[rng.choice(["Table 4. Critical minerals", "Source: publisher", ""])]] + rows
 
 
 def c_header_up(content, rng, spec):
-    bom, rows = content
-    return bom, rows[1:]
+    encoding, rows = content
+    return encoding, rows[1:]
 
 
 def _numbers(content, spec, blank=False):
@@ -409,13 +414,13 @@ def c_footnote(content, rng, spec):
 
 
 def c_duplicate_row(content, rng, spec):
-    bom, rows = content
+    encoding, rows = content
     r = rng.randrange(1, len(rows))
-    return bom, rows[:r + 1] + [rows[r]] + rows[r + 1:]
+    return encoding, rows[:r + 1] + [rows[r]] + rows[r + 1:]
 
 
 def c_rename_country(content, rng, spec):
-    bom, rows = content
+    encoding, rows = content
     c = rows[0].index(rng.choice(spec.countries))
     r = rng.randrange(1, len(rows))
     names = rows[r][c].split(", ")
@@ -425,7 +430,7 @@ def c_rename_country(content, rng, spec):
 
 
 def c_scale(content, rng, spec):
-    bom, rows = content
+    encoding, rows = content
     col = rng.choice([c for c in spec.numeric if _cells(rows, spec, [c])])
     cells = _cells(rows, spec, [col])
     scaled = {}
