@@ -128,15 +128,7 @@ def load_nmc(path: Path | None = None) -> pl.DataFrame:
     df = csvfile.read(path, ["stateabb", "ccode", "year", *measures], where=WHERE, extra=True,
                       types=dict.fromkeys(["ccode", "year", *measures], pl.Float64),
                       key=["stateabb", "year"], source_id=NMC, rows=NMC_ROWS)
-    for column in measures:
-        odd = df.with_row_index("i").filter((pl.col(column) < 0) & (pl.col(column) != NMC_MISSING))
-        if odd.height:
-            row = odd.row(0, named=True)
-            raise DataError(path, f"negative value {row[column]} other than the missing code -9",
-                            column=column,
-                            row=csvfile.line(row["i"], {"stateabb": row["stateabb"],
-                                                         "year": int(row["year"])}),
-                            fix="check the cell; the codebook's only missing code is -9.")
+    # -9 is missing; any other negative value fails the schema's ranges
     value = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
              for c in measures}
     iso = pl.col("ccode").replace_strict(COW_TO_ISO3, default=None, return_dtype=pl.String)
