@@ -160,7 +160,8 @@ def test_share_sheet_in_percent_is_a_unit_mismatch(workbook_copy):
                     cell.value = cell.value * 100
 
     path = workbook_copy(to_percent)
-    with pytest.raises(DataError, match="percentages, not fractions") as info:
+    with pytest.raises(DataError, match=r"expected between 10 and 60 \(percent of GDP, from "
+                       "SIPRI's fractions") as info:
         sipri_milex.load_sipri_milex_2025(path)
     _assert_actionable(info.value, path, "share_gdp_pct")
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from dibtrends import validate
 from dibtrends.errors import DataError
-from dibtrends.load import workbook
+from dibtrends.load import csvfile, workbook
 
 LAYOUT = workbook.Layout(
     name="test_2024", fix="fix the layout", where="tests", lines=(("title", "Table 1 : Money"),),
@@ -46,7 +47,7 @@ CUR, CON, ALB = (None, "Current"), (None, "Constant"), (None, None, "Albania", 1
     ((2022, 2024, "2025e"), (CUR, ALB, CON), ("T1!E", 3), "missing [2023], unexpected [2025]"),
     ((2022, 2023, 2024), (CUR, ALB, CON), ("T1!F", 3), "reads '2024', but test_2024 marks"),
     ((2022, 2023, "2024e"), (CUR, (None, None, "Albania", 1, "n/a", 3), CON), ("T1!E", 5),
-     "for Albania 2023, is 'n/a'"),
+     "for Albania 2023: 'n/a'"),
     ((2022, 2023, "2024e"), (CUR, (None, None, None, 1, 2, 3), CON), ("T1!C", 5),
      "holds numbers but no block or label"),
     ((2022, 2023, "2024e"), (CON, ALB), ("T1!B", 4), "heading reads 'Constant', expected"),
@@ -86,14 +87,22 @@ def test_csv_cells_are_typed_one_by_one_and_named_by_line_and_key(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("\ufeffname,n,day,citation\nA,1,2024-01-02,x\nB,two,2024-01-03,x\n")
     with pytest.raises(DataError) as info:
-        workbook.csv(path, ["name", "n", "day"], where="tests", extra=("citation",),
+        csvfile.read(path, ["name", "n", "day"], where="tests", extra=("citation",),
                      types={"n": pl.Int64}, key=["name"])
     assert (info.value.column, info.value.row) == ("n", "3 (name=B)")
     with pytest.raises(DataError, match="unexpected column 'citation'"):
-        workbook.csv(path, ["name", "n", "day"], where="tests")
+        csvfile.read(path, ["name", "n", "day"], where="tests")
     path.write_text("name,day,citation\nA,2024-01-02,x\nB,2024-01-03,\n")
     with pytest.raises(DataError) as info:
-        workbook.curated(path, {"day": pl.Date}, key=["name"])
+        csvfile.curated(path, Cited, key=["name"])
     assert (info.value.column, info.value.row) == ("citation", "3 (name=B)")
     path.write_text("name,day,citation\nA,2024-01-02,x\n")
-    assert workbook.curated(path, {"day": pl.Date})["day"].dtype == pl.Date
+    assert csvfile.curated(path, Cited)["day"].dtype == pl.Date
+
+
+class Cited(validate.Model):
+    """A curated table's schema: its columns and types are what the reader checks."""
+
+    name: str
+    day: pl.Date
+    citation: str

@@ -51,39 +51,112 @@ def _pages(root: Path) -> list[Path]:
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.found: list[str] = []
+        self.found: list[tuple[str, str]] = []  # (attribute, value)
+        self.ids: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
             if name in ("href", "src") and value:
-                self.found.append(value)
+                self.found.append((name, value))
+            elif name in ("id", "name") and value:
+                self.ids.add(value)
 
 
-def _local_targets(page: Path) -> list[tuple[str, Path]]:
+def _parsed(page: Path) -> _Links:
     parser = _Links()
     parser.feed(page.read_text(errors="replace"))
-    out = []
-    for link in parser.found:
-        url = urlparse(link)
-        if url.scheme or link.startswith(("#", "data:", "mailto:", "javascript:")):
-            continue
-        out.append((link, (page.parent / unquote(url.path)).resolve()))
-    return out
+    return parser
 
 
-def _assert_links_resolve(root: Path) -> int:
-    missing, n = [], 0
-    for page in _pages(root):
-        for link, target in _local_targets(page):
+def _allowed_hosts(checkout: Path) -> set[str]:
+    """The hosts the project cites: its source registry and its curated tables' citations."""
+    files = [checkout / "data" / "sources.yml", *sorted((checkout / "data" / "curated").glob("*"))]
+    return {urlparse(u).netloc for f in files
+            for u in re.findall(r"https?://[^\s,\"'()<>]+", f.read_text(errors="replace"))}
+
+
+def _bad_link(link: str, page: Path, root: Path, ids: dict[Path, set[str]], hosts: set[str],
+              attribute: str = "href") -> str | None:
+    """Why ``link`` on ``page`` does not resolve in the site ``root`` (None: it does): a file of
+    the site, an anchor that exists, or an external address the project cites (a link only:
+    the site works offline, so nothing it loads may come from elsewhere)."""
+    url = urlparse(link)
+    if url.scheme in ("http", "https"):
+        if attribute != "href":
+            return "loaded from another host (the site must work offline)"
+        return None if url.netloc in hosts else f"a host the project does not cite: {url.netloc}"
+    if url.scheme or url.netloc:
+        return f"a {url.scheme or 'network'} link"
+    target = (page.parent / unquote(url.path)).resolve() if url.path else page.resolve()
+    if not target.is_relative_to(root.resolve()):
+        return "outside the site"
+    if not target.exists():
+        return "no such file in the site"
+    if url.fragment and target.suffix == ".html" and url.fragment not in ids.get(target, set()):
+        return f"no anchor #{url.fragment} in {target.name}"
+    return None
+
+
+def _assert_links_resolve(root: Path, checkout: Path | None = None) -> int:
+    """Every href and src of every page resolves (see :func:`_bad_link`); returns how many."""
+    pages = {page.resolve(): _parsed(page) for page in root.rglob("*.html")}
+    ids = {page: parsed.ids for page, parsed in pages.items()}
+    hosts = _allowed_hosts(checkout or root.parents[1])
+    bad, n = [], 0
+    for page, parsed in pages.items():
+        for attribute, link in parsed.found:
             n += 1
-            if not target.exists():
-                missing.append(f"{page.relative_to(root)} -> {link}")
-    assert not missing, f"{len(missing)} broken local links, e.g. {missing[:5]}"
+            if why := _bad_link(link, page, root, ids, hosts, attribute):
+                bad.append(f"{page.relative_to(root.resolve())} -> {link}: {why}")
+    assert not bad, f"{len(bad)} links that do not resolve, e.g. {bad[:5]}"
     return n
 
 
-def test_every_local_link_and_source_in_the_site_resolves(built_report):
-    assert _assert_links_resolve(_site(built_report)) > 100
+def test_every_link_and_source_in_the_site_resolves(built_report):
+    assert _assert_links_resolve(_site(built_report), built_report) > 100
+
+
+def _pdf_links(pdf: Path) -> tuple[int, list[str]]:
+    """(pages, every link of the PDF as pdftohtml reads it: 'NAME.html#PAGE' inside it)."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)],
+                         capture_output=True, text=True, check=True).stdout
+    return len(re.findall(r"<page ", xml)), re.findall(r'<a href="([^"]*)"', xml)
+
+
+def test_every_link_in_the_pdf_resolves(built_report):
+    """Internal links land on a page of the PDF, external ones on a host the project cites, and
+    no link points at a file outside the site."""
+    pdf, _ = _pdf_text(built_report)
+    pages, links = _pdf_links(pdf)
+    hosts, bad = _allowed_hosts(built_report), []
+    for link in links:
+        internal = re.fullmatch(rf"{re.escape(pdf.stem)}\.html#(\d+)", link.replace("&amp;", "&"))
+        if internal:
+            why = None if 1 <= int(internal[1]) <= pages else f"no page {internal[1]}"
+        else:
+            why = _bad_link(link.replace("&amp;", "&"), pdf, pdf.parent, {}, hosts)
+        if why:
+            bad.append(f"{link}: {why}")
+    assert sum(1 for link in links if link.startswith(pdf.stem)) > 50 and not bad, bad[:5]
+
+
+def test_the_link_checks_can_fail(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "t.csv").write_text("x")
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("x")
+    page = site / "a" / "p.html"
+    page.write_text('<h2 id="sec-x">X</h2><a href="#sec-x">ok</a><a href="t.csv">ok</a>'
+                    '<a href="https://www.sipri.org/x">ok</a>')
+    ids, hosts = {page.resolve(): {"sec-x"}}, {"www.sipri.org"}
+    cases = {"#sec-y": "no anchor", "p.html#sec-y": "no anchor", "../../elsewhere.csv":
+             "outside the site", "u.csv": "no such file", "https://example.org/": "does not cite",
+             "file:///etc/passwd": "a file link", "//cdn.example.org/x.js": "network"}
+    for link, why in cases.items():
+        assert why in (_bad_link(link, page, site, ids, hosts) or ""), link
+    assert "offline" in _bad_link("https://www.sipri.org/x.js", page, site, ids, hosts, "src")
+    assert _assert_links_resolve.__doc__ and _bad_link("t.csv", page, site, ids, hosts) is None
 
 
 def test_the_summary_exists_once_and_profiles_are_named_by_country(built_report):
@@ -216,4 +289,4 @@ def test_preview_without_quarto_resolves_references_and_links(built_report, tmp_
         text = page.read_text()
         assert "@fig-" not in text and "{#sec-" not in text, page.name
         assert "\n: " not in re.sub(r"<[^>]+>", "", text).replace("\n: \n", ""), page.name
-    _assert_links_resolve(preview)
+    _assert_links_resolve(preview, built_report)

@@ -279,12 +279,16 @@ def test_a_changed_raw_file_without_a_mirror_stops_with_the_file_and_the_fix(bui
     raw.write_bytes(good[: len(good) // 2])  # truncated in place
     empty_mirror = tmp_path / "empty-mirror"
     empty_mirror.mkdir()
+    last_good = [built_report / "reports" / "_output" / "index.html",
+                 built_report / "data" / "processed" / "sipri_milex_2025.parquet"]
+    before = [p.stat().st_mtime_ns for p in last_good]
     try:
         run = e2e.make(built_report, "data", check=False, mirror=empty_mirror)
         assert run.returncode != 0
         assert "SIPRI-Milex-data-1949-2025_v1.2.xlsx" in run.stderr
         assert "DIBTRENDS_MIRROR" in run.stderr
         assert not DOUBLE_STOP.search(run.stderr), run.stderr
+        assert [p.stat().st_mtime_ns for p in last_good] == before  # the last good report stays
     finally:
         raw.write_bytes(good)
 

@@ -9,7 +9,6 @@ a loader, whether anything must be rebuilt (an unchanged mtime is not trusted).
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -22,6 +21,8 @@ from pathlib import Path
 import polars as pl
 
 from . import paths, workers
+from .fetch import fetch_all, sha256_of, verify
+from .sources import SOURCES
 
 #: The modules declaring tables: every loader of dibtrends.load, and these.
 EXTRA_MODULES = ("dibtrends.membership",)
@@ -35,19 +36,32 @@ LOADER_LIBRARIES = ("polars", "pandera.polars", "openpyxl")
 SLOW_FIRST = ("sipri_milex_2024", "sipri_milex_2025", "sipri_top100", "nato_defexp")
 
 
-def table_loaders() -> dict[str, Callable[[], pl.DataFrame]]:
-    """Every processed table the project builds, by name."""
+def _modules() -> list:
     from . import load
 
+    return [importlib.import_module(name) for name in [
+        f"dibtrends.load.{m.name}" for m in pkgutil.iter_modules(load.__path__)]
+        + list(EXTRA_MODULES)]
+
+
+def table_loaders() -> dict[str, Callable[[], pl.DataFrame]]:
+    """Every processed table the project builds, by name."""
     found: dict[str, Callable[[], pl.DataFrame]] = {}
-    for name in [f"dibtrends.load.{m.name}" for m in pkgutil.iter_modules(load.__path__)] + list(
-            EXTRA_MODULES):
-        module = importlib.import_module(name)
+    for module in _modules():
         for table, loader in getattr(module, "TABLES", {}).items():
             if table in found:
                 raise RuntimeError(f"processed table {table!r} declared twice ({module.__name__})")
             found[table] = loader
     return dict(sorted(found.items()))
+
+
+def cross_checks(out_dir: Path, built: list[str]) -> None:
+    """The checks across tables (a module's ``CHECKS``: tables -> check) whose tables were all
+    built, on the written tables: a DataError stops the build before its manifest."""
+    for module in _modules():
+        for tables, check in getattr(module, "CHECKS", {}).items():
+            if set(tables) <= set(built):
+                check(*(pl.read_parquet(out_dir / f"{t}.parquet") for t in tables))
 
 
 def write_parquet_atomic(df: pl.DataFrame, target: Path) -> None:
@@ -61,22 +75,16 @@ def write_parquet_atomic(df: pl.DataFrame, target: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def manifest_path(out_dir: Path | None = None) -> Path:
     return Path(out_dir or paths.PROCESSED) / ".manifest.json"
 
 
 def input_state(raw_dir: Path | None = None) -> dict[str, str]:
     """Content hash of every input of the processed tables (relative path -> sha256)."""
-    from .sources import SOURCES
-
     files = [Path(raw_dir or paths.RAW) / s.filename for s in SOURCES]
     files += [paths.SOURCES_FILE, *sorted(paths.CURATED.glob("*.csv"))]
     files += sorted(f for pattern in LOADER_CODE for f in paths.PACKAGE.glob(pattern))
-    return {paths.relative(f): _sha(f) if f.exists() else "missing" for f in files}
+    return {paths.relative(f): sha256_of(f) if f.exists() else "missing" for f in files}
 
 
 def up_to_date(out_dir: Path | None = None, raw_dir: Path | None = None) -> bool:
@@ -87,13 +95,13 @@ def up_to_date(out_dir: Path | None = None, raw_dir: Path | None = None) -> bool
     except (OSError, ValueError):
         return False
     return manifest.get("inputs") == input_state(raw_dir) and all(
-        (out_dir / name).exists() and _sha(out_dir / name) == sha
+        (out_dir / name).exists() and sha256_of(out_dir / name) == sha
         for name, sha in manifest.get("outputs", {}).items())
 
 
 def write_manifest(out_dir: Path | None = None, raw_dir: Path | None = None) -> None:
     out_dir = Path(out_dir or paths.PROCESSED)
-    outputs = {p.name: _sha(p) for p in sorted(out_dir.glob("*.parquet"))}
+    outputs = {p.name: sha256_of(p) for p in sorted(out_dir.glob("*.parquet"))}
     target = manifest_path(out_dir)
     tmp = target.with_name(f".{target.name}.part")
     tmp.write_text(json.dumps({"inputs": input_state(raw_dir), "outputs": outputs}, indent=1))
@@ -104,9 +112,6 @@ def build(names: list[str] | None = None, out_dir: Path | None = None,
           stream=sys.stderr) -> list[Path]:
     """Build the named tables (all by default) into ``out_dir``; returns the files written.
     Every registered raw file is verified first: nothing is built from a file that changed."""
-    from .fetch import verify
-    from .sources import SOURCES
-
     out_dir = Path(out_dir or paths.PROCESSED)
     with workers.pool(LOADER_LIBRARIES) as pool:
         # The loaders are imported by the workers only (a second each), while this verifies.
@@ -127,6 +132,7 @@ def build(names: list[str] | None = None, out_dir: Path | None = None,
             target = out_dir / f"{name}.parquet"
             stream.write(f"  built      {name}: {rows:,} rows x {cols} columns -> {target}\n")
             written.append(target)
+        submit(cross_checks, out_dir, wanted).result()
     if not names:
         write_manifest(out_dir)
     return written
@@ -150,8 +156,6 @@ def ensure(stamp: Path | None = None, stream=sys.stderr) -> bool:
     """``make data``: every raw file present and verified (fetched again if not), then the
     processed tables rebuilt if any input or output differs from the manifest. Touches
     ``stamp`` only when something was rebuilt (so Make re-runs only what depends on data)."""
-    from .fetch import fetch_all
-
     fetch_all(stream=stream, report_present=False)
     if up_to_date() and (stamp is None or stamp.exists()):
         return False

@@ -37,31 +37,19 @@ def _norm(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _overrides() -> dict[str, str]:
-    table: dict[str, str] = {}
+def _codes() -> dict[str, str]:
+    """Normalised name -> ISO3: pycountry's names, then the publishers' spellings on record."""
+    codes = {_norm(v): c.alpha_3 for c in pycountry.countries
+             for v in (getattr(c, a, None) for a in ("name", "common_name", "official_name")) if v}
     if OVERRIDES_FILE.exists():
         with open(OVERRIDES_FILE, newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                table[_norm(row["publisher_name"])] = row["iso3"]
-    return table
-
-
-@lru_cache(maxsize=4096)
-def _lookup(name: str) -> str | None:
-    key = _norm(name)
-    if key in _overrides():
-        return _overrides()[key]
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value and _norm(value) == key:
-                return country.alpha_3
-    return None
+            codes |= {_norm(row["publisher_name"]): row["iso3"] for row in csv.DictReader(fh)}
+    return codes
 
 
 def iso3(name: str, *, file: str | Path, column: str, row=None) -> str:
     """The ISO3 code for ``name``, or a DataError telling the user where to add it."""
-    code = _lookup(name.strip())
+    code = _codes().get(_norm(name))
     if code is None:
         raise DataError(
             file, f"unknown country name {name.strip()!r}", column=column, row=row,

@@ -12,6 +12,7 @@ import hashlib
 import http.client
 import json
 import os
+import shutil
 import sys
 import tempfile
 import urllib.error
@@ -25,17 +26,13 @@ from . import paths
 from .errors import FetchError
 from .sources import SOURCES, Source
 
-CHUNK = 1 << 16
 TIMEOUT_S = 60
 USER_AGENT = "dibtrends-fetch/0.1 (+reproducible research; contact via project README)"
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def looks_like_html(path: Path) -> bool:
@@ -91,63 +88,27 @@ class FetchResult:
     origin: str
 
 
-def _progress(label: str, done: int, total: int | None, stream) -> None:
-    """A one-line progress counter, redrawn in place on a terminal (silent in logs)."""
-    if not getattr(stream, "isatty", lambda: False)():
-        return
-    if total:
-        stream.write(f"\r  {label}: {done / 1024:,.0f} of {total / 1024:,.0f} KiB "
-                     f"({done / total:4.0%})")
-    else:
-        stream.write(f"\r  {label}: {done / 1024:,.0f} KiB")
-    stream.flush()
-
-
-def _download_to(origin: str, dest: Path, source: Source, stream) -> None:
+def _download_to(origin: str, dest: Path, source: Source) -> None:
+    hint = ("Fix: check the network, or set DIBTRENDS_MIRROR to a folder or URL holding "
+            f"{source.filename} (for example ../shared/data/mirror). Nothing on disk was changed.")
     request = urllib.request.Request(origin, headers={"User-Agent": USER_AGENT})
-    hint = (
-        "Fix: check the network, or set DIBTRENDS_MIRROR to a folder or URL holding "
-        f"{source.filename} (for example ../shared/data/mirror)."
-    )
     try:
-        response = urllib.request.urlopen(request, timeout=TIMEOUT_S)
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response, \
+                open(dest, "wb") as out:
+            length = response.headers.get("Content-Length")
+            shutil.copyfileobj(response, out)
     except urllib.error.HTTPError as exc:
         raise FetchError(
             f"Could not download source {source.id!r} ({source.title}): {origin} answered "
             f"HTTP {exc.code} {exc.reason}. The publisher may have moved or removed the file. "
-            f"{hint} Nothing on disk was changed."
-        ) from None
-    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(
-            f"Could not reach {origin} for source {source.id!r} ({source.title}): {reason}. "
-            f"{hint} Nothing on disk was changed."
-        ) from None
-    with response:
-        length = response.headers.get("Content-Length")
-        total = int(length) if length and length.isdigit() else None
-        done = 0
-        with open(dest, "wb") as out:
-            while True:
-                try:
-                    block = response.read(CHUNK)
-                except (OSError, ValueError, http.client.HTTPException) as exc:  # dropped mid-body
-                    raise FetchError(
-                        f"Download of source {source.id!r} from {origin} broke off after "
-                        f"{done:,} bytes ({exc}). {hint} Nothing on disk was changed."
-                    ) from None
-                if not block:
-                    break
-                out.write(block)
-                done += len(block)
-                _progress(source.filename, done, total, stream)
-        if getattr(stream, "isatty", lambda: False)():
-            stream.write("\n")
-    if total is not None and done != total:
-        raise FetchError(
-            f"Download of source {source.id!r} from {origin} is truncated: got {done:,} of "
-            f"{total:,} bytes. {hint} Nothing on disk was changed."
-        )
+            f"{hint}") from None
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise FetchError(f"Could not reach {origin} for source {source.id!r} ({source.title}), "
+                         f"or the download broke off: {reason}. {hint}") from None
+    if length and length.isdigit() and (done := dest.stat().st_size) != int(length):
+        raise FetchError(f"Download of source {source.id!r} from {origin} is truncated: got "
+                         f"{done:,} of {int(length):,} bytes. {hint}")
 
 
 def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = None,
@@ -164,17 +125,15 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
                      + "\n")
 
     origin = origin_for(source, mirror)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{source.filename}.", suffix=".part", dir=raw_dir)
+    fd, tmp = tempfile.mkstemp(prefix=f".{source.filename}.", suffix=".part", dir=raw_dir)
     os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = Path(tmp)
     try:
-        _download_to(origin, tmp, source, stream)
+        _download_to(origin, tmp, source)
         got = sha256_of(tmp)
         if got != source.sha256:
-            kept = (
-                f"The file already in {raw_dir} was kept." if target.exists()
-                else "Nothing was written to data/raw."
-            )
+            kept = (f"The file already in {raw_dir} was kept." if target.exists()
+                    else "Nothing was written to data/raw.")
             raise FetchError(
                 f"Checksum mismatch for source {source.id!r} ({source.filename}) from {origin}: "
                 f"expected sha256 {source.sha256}, got {got}. The upstream file has changed "
@@ -186,21 +145,13 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    _write_provenance(source, target, origin)
+    # where these bytes came from, and when (the report's "Sources and methods" page)
+    target.with_name(target.name + ".provenance.json").write_text(json.dumps({
+        "source_id": source.id, "filename": source.filename, "sha256": source.sha256,
+        "origin": origin, "publisher_url": source.url,
+        "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+        indent=2) + "\n")
     return FetchResult(source, target, "downloaded", origin)
-
-
-def _write_provenance(source: Source, target: Path, origin: str) -> None:
-    record = {
-        "source_id": source.id,
-        "filename": source.filename,
-        "sha256": source.sha256,
-        "origin": origin,
-        "publisher_url": source.url,
-        "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    side = target.with_name(target.name + ".provenance.json")
-    side.write_text(json.dumps(record, indent=2) + "\n")
 
 
 def fetch_all(ids: list[str] | None = None, raw_dir: Path | None = None,
@@ -208,15 +159,11 @@ def fetch_all(ids: list[str] | None = None, raw_dir: Path | None = None,
               report_present: bool = True) -> list[FetchResult]:
     """Fetch every registered source (or just ``ids``); stop at the first failure."""
     mirror = mirror if mirror is not None else os.environ.get("DIBTRENDS_MIRROR") or None
-    wanted = [s for s in SOURCES if not ids or s.id in ids]
-    unknown = set(ids or []) - {s.id for s in SOURCES}
-    if unknown:
-        raise FetchError(
-            f"Unknown source id(s): {', '.join(sorted(unknown))}. Known: "
-            f"{', '.join(s.id for s in SOURCES)}."
-        )
+    if unknown := set(ids or []) - {s.id for s in SOURCES}:
+        raise FetchError(f"Unknown source id(s): {', '.join(sorted(unknown))}. Known: "
+                         f"{', '.join(s.id for s in SOURCES)}.")
     results = []
-    for source in wanted:
+    for source in [s for s in SOURCES if not ids or s.id in ids]:
         result = fetch_one(source, raw_dir=raw_dir, mirror=mirror, stream=stream)
         if report_present or result.action != "present":
             stream.write(f"  {result.action:10s} {source.id} <- {result.origin}\n")

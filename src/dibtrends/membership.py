@@ -36,9 +36,10 @@ def _schema():
     """The pandera model of the table (built on first use: pandera is slow to import and only
     ``make data`` needs it, not the chapters)."""
     import pandera.polars as pa
-    from pandera.api.polars.types import PolarsData
 
-    class NatoMembership(pa.DataFrameModel):
+    from .validate import Model
+
+    class NatoMembership(Model):
         """One row per Ally, as transcribed from NATO's member-countries page."""
 
         iso3: str = pa.Field(isin=countries.all_codes(), unique=True)
@@ -50,26 +51,25 @@ def _schema():
         @pa.dataframe_check(error="founding members must carry the treaty's entry-into-force date "
                                   "(1949-08-24) and later members a later date")
         @classmethod
-        def founders_joined_1949(cls, data: PolarsData) -> pl.LazyFrame:
+        def founders_joined_1949(cls, data) -> pl.LazyFrame:
             return data.lazyframe.select(
                 pl.col("founding_member") == (pl.col("accession_date") == TREATY_IN_FORCE))
-
-        class Config:
-            strict = True
-            coerce = False
 
     return NatoMembership
 
 
 def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
     """The curated accession table, validated."""
-    from . import validate
-    from .load import workbook
+    from .load import csvfile
 
-    path = Path(path or MEMBERSHIP_FILE)
-    df = workbook.curated(path, {"accession_date": pl.Date, "founding_member": pl.Boolean},
-                          key=["iso3"])
-    return validate.validated(df, _schema(), path, key=["iso3"])
+    return csvfile.curated(Path(path or MEMBERSHIP_FILE), _schema(), key=["iso3"])
+
+
+@functools.cache
+def accession_years() -> dict[str, int]:
+    """iso3 -> the year each Ally joined, read once (the loaders' plausibility checks)."""
+    table = pl.read_csv(MEMBERSHIP_FILE, columns=["iso3", "accession_date"], try_parse_dates=True)
+    return dict(table.select("iso3", pl.col("accession_date").dt.year()).iter_rows())
 
 
 def _check_rule(rule: str) -> None:

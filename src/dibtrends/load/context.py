@@ -13,9 +13,9 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from .. import validate
 from ..errors import DataError
-from ..validate import validated
-from . import workbook
+from . import csvfile, workbook
 
 NMC, GMSD = "cow_nmc6", "owid_gmsd"
 WHERE = "src/dibtrends/load/context.py"
@@ -56,9 +56,20 @@ IMPLAUSIBLE_MIN = 80.0
 NMC_COLUMNS = {"milper": "milper_thousand", "irst": "irst_thousand_tons",
                "pec": "pec_thousand_coal_ton_equiv", "tpop": "tpop_thousand",
                "upop": "upop_thousand"}
+#: The largest value of each measure (the United States' or China's) lies here (low, high, unit).
+NMC_UNITS = {
+    "milex_thousand_current": (1e8, 1e10, "thousand current US$, the United States 2016"),
+    "milper_thousand": (1e3, 1e5, "thousand people"),
+    "irst_thousand_tons": (1e5, 1e7, "thousand tons of iron and steel"),
+    "pec_thousand_coal_ton_equiv": (1e6, 1e8, "thousand coal-ton equivalents"),
+    "tpop_thousand": (1e5, 1e7, "thousand people, China"),
+    "upop_thousand": (1e5, 1e7, "thousand people, China"),
+}
+#: The rows of the registered editions: a file cut off has fewer.
+NMC_ROWS, GMSD_ROWS = 15_951, 14_700
 
 
-class NmcSchema(pa.DataFrameModel):
+class NmcSchema(validate.Model):
     """NMC 6.0 abridged: one row per state and year; -9 (missing) is null."""
 
     stateabb: pl.String = pa.Field(str_matches=r"^[A-Z]{3}$")
@@ -76,7 +87,6 @@ class NmcSchema(pa.DataFrameModel):
     source_id: pl.String = pa.Field(isin=[NMC])
 
     class Config:
-        strict = True
         unique = ["ccode", "year"]
 
     @pa.dataframe_check
@@ -87,10 +97,11 @@ class NmcSchema(pa.DataFrameModel):
 
     @pa.dataframe_check
     def one_abbreviation_per_code(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("stateabb").n_unique().over("ccode") == 1)
+        return data.lazyframe.select((pl.col("stateabb").n_unique().over("ccode") == 1)
+                                     & (pl.col("ccode").n_unique().over("stateabb") == 1))
 
 
-class GmsdSchema(pa.DataFrameModel):
+class GmsdSchema(validate.Model):
     """GMSD share of GDP (percent), one row per entity and year."""
 
     entity: pl.String
@@ -102,26 +113,22 @@ class GmsdSchema(pa.DataFrameModel):
     source_id: pl.String = pa.Field(isin=[GMSD])
 
     class Config:
-        strict = True
         unique = ["entity", "year"]
+
+    @pa.dataframe_check
+    def one_code_per_entity(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("entity").n_unique().over("owid_code") == 1)
+                                     & (pl.col("owid_code").n_unique().over("entity") == 1))
 
 
 def load_nmc(path: Path | None = None) -> pl.DataFrame:
     """COW National Material Capabilities 6.0, with the currency of ``milex`` made explicit."""
     path = workbook.raw_path(NMC, path)
     measures = ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
-    df = workbook.csv(path, ["stateabb", "ccode", "year", *measures], where=WHERE, extra=True,
+    df = csvfile.read(path, ["stateabb", "ccode", "year", *measures], where=WHERE, extra=True,
                       types=dict.fromkeys(["ccode", "year", *measures], pl.Float64),
-                      key=["stateabb", "year"], source_id=NMC)
-    for column in measures:
-        odd = df.with_row_index("i").filter((pl.col(column) < 0) & (pl.col(column) != NMC_MISSING))
-        if odd.height:
-            row = odd.row(0, named=True)
-            raise DataError(path, f"negative value {row[column]} other than the missing code -9",
-                            column=column,
-                            row=workbook.line(row["i"], {"stateabb": row["stateabb"],
-                                                         "year": int(row["year"])}),
-                            fix="check the cell; the codebook's only missing code is -9.")
+                      key=["stateabb", "year"], source_id=NMC, rows=NMC_ROWS)
+    # -9 is missing; any other negative value fails the schema's ranges
     value = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
              for c in measures}
     iso = pl.col("ccode").replace_strict(COW_TO_ISO3, default=None, return_dtype=pl.String)
@@ -137,19 +144,21 @@ def load_nmc(path: Path | None = None) -> pl.DataFrame:
         pl.col("cinc"),
         pl.lit(NMC).alias("source_id"),
     )
-    return validated(out, NmcSchema, path, key=["stateabb", "year"])
+    validate.units(out, NMC_UNITS, path, key=["stateabb", "year"], where=f"NMC_UNITS in {WHERE}")
+    return validate.validated(out, NmcSchema, path, key=["stateabb", "year"])
 
 
 def load_gmsd(path: Path | None = None) -> pl.DataFrame:
     """OWID/GMSD military expenditure as a share of GDP, percent; implausible values flagged."""
     path = workbook.raw_path(GMSD, path)
     share = "Military expenditure (% of GDP)"
-    df = workbook.csv(path, ["Entity", "Code", "Year", share], where=WHERE, source_id=GMSD,
-                      types={"Year": pl.Float64, share: pl.Float64}, key=["Entity", "Year"])
+    df = csvfile.read(path, ["Entity", "Code", "Year", share], where=WHERE, source_id=GMSD,
+                      types={"Year": pl.Float64, share: pl.Float64}, key=["Entity", "Year"],
+                      rows=GMSD_ROWS)
     if (empty := df.with_row_index("i").filter(pl.col("Code").is_null())).height:
         row = empty.row(0, named=True)
         raise DataError(path, "entity without a code", column="Code",
-                        row=workbook.line(row["i"], {"Entity": row["Entity"]}),
+                        row=csvfile.line(row["i"], {"Entity": row["Entity"]}),
                         fix="OWID added a region or aggregate: decide whether to keep it, then "
                             "map its code in OWID_CODES or skip it in load_gmsd.")
     code, value = pl.col("Code"), pl.col(share)
@@ -164,7 +173,7 @@ def load_gmsd(path: Path | None = None) -> pl.DataFrame:
         ((value >= IMPLAUSIBLE_MIN) & (value.round(0) == value)).alias("implausible"),
         pl.lit(GMSD).alias("source_id"),
     )
-    return validated(out, GmsdSchema, path, key=["entity", "year"])
+    return validate.validated(out, GmsdSchema, path, key=["entity", "year"])
 
 
 TABLES = {

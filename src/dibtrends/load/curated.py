@@ -19,26 +19,19 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import paths, validate
+from .. import paths
 from ..minerals import CURATED_FILE as MINERALS_FILE
-from . import workbook
+from ..validate import Model
+from . import csvfile
 
-DOD_FILE = "dod_consolidation_2022.csv"
-MERGER_FILE = "merger_timeline.csv"
+DOD_FILE, MERGER_FILE = "dod_consolidation_2022.csv", "merger_timeline.csv"
 DOD_SOURCE_ID = "curated_dod_competition_2022"
 MERGER_SOURCE_ID = "curated_merger_timeline"
 EVENT_TYPES = ["merger", "acquisition", "renaming", "joint venture", "spin-off"]
 REGIONS = ["United States", "Europe"]
-MINERAL_COLUMNS = {
-    "mineral": pl.String, "usgs_commodity": pl.String, "usgs_critical_mineral": pl.String,
-    "match_note": pl.String, "defence_use": pl.String, "defence_use_citation": pl.String,
-    "in_nato_defence_critical": pl.Boolean, "in_nato_stockpiling_2025": pl.Boolean,
-    "citation": pl.String,
-}
 
 
-
-class DodConsolidationSchema(pa.DataFrameModel):
+class DodConsolidationSchema(Model):
     source_id: str = pa.Field(isin=[DOD_SOURCE_ID])
     fact_id: str = pa.Field(unique=True, str_matches=r"^[a-z_]+$")
     category: str = pa.Field(str_length={"min_value": 3})
@@ -51,16 +44,12 @@ class DodConsolidationSchema(pa.DataFrameModel):
     page: str
     corroborated_by: str = pa.Field(str_contains="http")
 
-    class Config:
-        strict = True
-        coerce = False
-
     @pa.dataframe_check
     def consolidation_means_fewer(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("count_after") <= pl.col("count_before"))
 
 
-class MergerTimelineSchema(pa.DataFrameModel):
+class MergerTimelineSchema(Model):
     source_id: str = pa.Field(isin=[MERGER_SOURCE_ID])
     year: pl.Int64 = pa.Field(ge=1900, le=2100)
     date: pl.Date = pa.Field(nullable=True)
@@ -73,37 +62,13 @@ class MergerTimelineSchema(pa.DataFrameModel):
     citation: str = pa.Field(str_contains="http")
     note: str = pa.Field(nullable=True)
 
-    class Config:
-        strict = True
-        coerce = False
-
     @pa.dataframe_check
     def date_in_year(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("date").is_null()
                                      | (pl.col("date").dt.year() == pl.col("year")))
 
 
-def load_dod_consolidation(path: Path | None = None) -> pl.DataFrame:
-    """DoD (2022) supplier counts, 1990s -> 2022, with citations."""
-    path = Path(path or paths.CURATED / DOD_FILE)
-    df = workbook.curated(path, {"count_before": pl.Int64, "count_after": pl.Int64},
-                          key=["fact_id"])
-    df = df.select(pl.lit(DOD_SOURCE_ID).alias("source_id"), pl.all())
-    return validate.validated(df, DodConsolidationSchema, path, key=["fact_id"])
-
-
-def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
-    """Dated consolidation events of the US and European primes, with citations."""
-    path = Path(path or paths.CURATED / MERGER_FILE)
-    df = workbook.curated(path, {"year": pl.Int64, "date": pl.Date},
-                          key=["company_after", "year"])
-    df = (df.select(pl.lit(MERGER_SOURCE_ID).alias("source_id"), pl.all())
-          .sort("region", "year", "date", nulls_last=True))
-    return validate.validated(df, MergerTimelineSchema, path,
-                              key=["year", "company_after", "event_type"])
-
-
-class DefenceMineralsSchema(pa.DataFrameModel):
+class DefenceMineralsSchema(Model):
     mineral: pl.String = pa.Field(unique=True)
     usgs_commodity: pl.String = pa.Field(nullable=True, unique=True)
     usgs_critical_mineral: pl.String = pa.Field(unique=True)
@@ -114,9 +79,6 @@ class DefenceMineralsSchema(pa.DataFrameModel):
     in_nato_stockpiling_2025: pl.Boolean
     citation: pl.String = pa.Field(str_contains="http")
 
-    class Config:
-        strict = True
-
     @pa.dataframe_check
     def every_use_is_cited(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
@@ -124,12 +86,22 @@ class DefenceMineralsSchema(pa.DataFrameModel):
         )
 
 
+def load_dod_consolidation(path: Path | None = None) -> pl.DataFrame:
+    """DoD (2022) supplier counts, 1990s -> 2022, with citations."""
+    return csvfile.curated(Path(path or paths.CURATED / DOD_FILE),
+                            DodConsolidationSchema, key=["fact_id"], source_id=DOD_SOURCE_ID)
+
+
+def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
+    """Dated consolidation events of the US and European primes, with citations."""
+    return csvfile.curated(Path(path or paths.CURATED / MERGER_FILE),
+                            MergerTimelineSchema, key=["company_after", "year"],
+                            source_id=MERGER_SOURCE_ID, sort=["region", "year", "date"])
+
+
 def load_defence_minerals(path: Path | None = None) -> pl.DataFrame:
     """NATO's defence-critical materials, matched to USGS commodity names, with citations."""
-    path = Path(path or MINERALS_FILE)
-    df = workbook.curated(path, {c: t for c, t in MINERAL_COLUMNS.items() if t != pl.String},
-                          columns=list(MINERAL_COLUMNS), key=["mineral"])
-    return validate.validated(df, DefenceMineralsSchema, path, key=["mineral"])
+    return csvfile.curated(Path(path or MINERALS_FILE), DefenceMineralsSchema, key=["mineral"])
 
 
 TABLES = {

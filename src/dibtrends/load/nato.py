@@ -1,16 +1,13 @@
 """NATO, "Defence Expenditure of NATO Countries", press-release tables: one edition a year.
 
 Each edition is a registry record (``nato_defexp_<last data year>``) and a :class:`NatoEdition`
-in :data:`EDITIONS` (its years, the years it marks ``e`` as estimates, its layout). The nine
-sheets (TABLE1-TABLE8b) each hold a title, a units line, a row of years, and one or two blocks
-(a heading names the price basis or measure) of a row per Ally and, mostly, the two aggregates;
-they become ONE frame, a row per (entity, year), a column per measure, units in the names.
-Titles, units lines and block headings are checked word for word (a new unit under an old column
-name would corrupt every number downstream), the years and their ``e`` against the edition; rows
-of ``#REF!``/zeros without a label are debris. Table 4 is not stored but cross-checked against
-Tables 2 and 3. Iceland appears only in the GDP tables. A new edition is a registry record plus
-a ``NatoEdition`` (a changed layout: its own ``tables=``, a copy of ``TABLE_SPECS`` in the
-publisher's words); a registered edition without one stops the build saying so.
+in :data:`EDITIONS` (its years, the years marked ``e`` as estimates, its layout). The sheets
+TABLE1-TABLE8b hold a title, a units line, a row of years and one or two blocks (a heading names
+the price basis or measure) of a row per Ally and the aggregates; they become ONE frame, a row
+per (entity, year), a column per measure, units in the names. Titles, units lines and block
+headings are checked word for word (a new unit under an old column name would corrupt every
+number downstream). Table 4 is not stored but must repeat Tables 2 and 3; the aggregates must be
+the sums of that year's Allies. Iceland appears only in the GDP tables.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import paths, sources, validate
+from .. import membership, paths, sources, validate
 from ..errors import DataError
 from . import workbook
 
@@ -31,10 +28,8 @@ FAMILY = "nato_defexp"
 WHERE = "src/dibtrends/load/nato.py"
 #: Aggregate rows as NATO labels them -> the entity code used in the tidy table.
 AGGREGATES = {"NATO Europe and Canada": "NATO_EUROPE_CANADA", "NATO Total": "NATO_TOTAL"}
-#: The 32 Allies (2024), from the curated membership table; Iceland only has GDP rows here.
-ALLIES = tuple(
-    pl.read_csv(paths.CURATED / "nato_membership.csv", columns=["iso3"])["iso3"].to_list()
-)
+#: The 32 Allies (2024), from the curated membership table.
+ALLIES = tuple(membership.accession_years())
 #: The workbook's unrounded category shares sum to 100 within 0.004 points for every Ally-year;
 #: 0.5 allows a publisher's rounding in a re-save, not a missing or doubled category.
 CATEGORY_SUM_TOLERANCE_PP = 0.5
@@ -43,12 +38,31 @@ VALUE_RULES = {
     "amount": (pa.Check.ge(0),),                      # money or people; Iceland has none
     "positive": (pa.Check.gt(0),),                    # GDP
     "percent": (pa.Check.ge(0), pa.Check.le(100)),    # shares
+    "gdp_share": (pa.Check.ge(0), pa.Check.le(validate.MAX_ALLY_SHARE_GDP_PCT)),
     "change": (pa.Check.gt(-100),),                   # annual real change, percent
+}
+#: The measures summed into the aggregate rows (to 1e-9 relative: NATO sums unrounded cells).
+SUMMED = ("milex_usd_m_current", "milex_usd_m_const2015", "gdp_usd_m_current",
+          "gdp_usd_m_const2015", "military_personnel_thousands")
+#: At most this change from one year to the next (a factor: x2 or /2), GDP at most x1.5 ...
+CHANGES = {**dict.fromkeys(["milex_ncu_m_current", "milex_ncu_m_const2015", "share_gdp_pct",
+                            "milex_usd_m_current", "milex_usd_m_const2015",
+                            "milex_per_capita_usd_const2015", "military_personnel_thousands"],
+                           2.0),
+           **dict.fromkeys(["gdp_usd_m_current", "gdp_usd_m_const2015",
+                            "gdp_per_capita_usd_k_const2015"], 1.5)}
+#: ... but in these Ally-years, as published (the 2024 edition's only ones).
+CHANGE_EXCEPTIONS = {
+    ("BGR", 2019): "Bulgaria paid for eight F-16 Block 70 fighters in 2019 (about BGN 1.8 bn), "
+                   "more than doubling that year's defence expenditure",
+    ("BGR", 2020): "Bulgaria's expenditure falls back after the one-off F-16 payment of 2019",
+    ("TUR", 2024): "Turkish lira inflation: expenditure in current lira doubles in 2024",
+    ("LUX", 2023): "a break in Luxembourg's GDP series at 2015 prices (-34 % in 2023), not a "
+                   "recession; the pledge chapter treats it as a series break",
 }
 STOP = r"note|-\s*\d+\s*-$"  # the notes below a table, or its page number ('-7-')
 STRAY = frozenset({"#REF!", 0})
 _LABEL_RE = re.compile(r"^(?P<name>[^*(]+?)\s*\*?\s*(?:\((?P<currency>[^)]*)\))?\s*$")
-T4_FIELDS = ("usd_first", "usd_last", "real_change", "share_first", "share_last")
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,9 @@ class Block:
     heading: str | None  # the block heading in column B (None: the table has a single block)
     column: str          # the measure column in the tidy table (its unit in its name)
     kind: str            # a key of VALUE_RULES
+    #: the range of the block's largest value in the 2024 edition, with a margin that a table
+    #: in thousands or billions (x1000 or /1000) leaves (None: the schema's range suffices)
+    largest: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +80,9 @@ class TableSpec:
     sheet: str
     title: str
     units: str
-    blocks: tuple[Block, ...]
+    blocks: tuple[Block, ...] = ()
     has_aggregates: bool = True
+    headers: tuple[str, ...] = ()  # Table 4: its column headings (it has no blocks)
 
 
 _USD = ("Current prices and exchange rates", "Constant 2015 prices and exchange rates")
@@ -73,26 +91,27 @@ _T8_UNITS = "Percentage of total defence expenditure"
 #: The layout of the 2024 edition (constant 2015 prices), as the publisher words it.
 TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec("TABLE1", "Table 1 : Defence expenditure", "Million national currency units", (
-        Block("Current prices", "milex_ncu_m_current", "amount"),
-        Block("Constant 2015 prices", "milex_ncu_m_const2015", "amount")), has_aggregates=False),
+        Block("Current prices", "milex_ncu_m_current", "amount", (1e5, 1e8)),
+        Block("Constant 2015 prices", "milex_ncu_m_const2015", "amount", (1e5, 1e8))),
+        has_aggregates=False),
     TableSpec("TABLE2", "Table 2 : Defence expenditure", "Million US dollars", (
-        Block(_USD[0], "milex_usd_m_current", "amount"),
-        Block(_USD[1], "milex_usd_m_const2015", "amount"))),
+        Block(_USD[0], "milex_usd_m_current", "amount", (1e5, 1e8)),
+        Block(_USD[1], "milex_usd_m_const2015", "amount", (1e5, 1e8)))),
     TableSpec("TABLE3", "Table 3 : Defence expenditure as a share of GDP and annual real change",
               "Based on 2015 prices", (
-                  Block("Share of real GDP (%)", "share_gdp_pct", "percent"),
-                  Block("Annual real change (%)", "real_change_pct", "change"))),
+                  Block("Share of real GDP (%)", "share_gdp_pct", "gdp_share"),
+                  Block("Annual real change (%)", "real_change_pct", "change", (10, 1000)))),
     TableSpec("TABLE5", "Table 5 : GDP", "Million US dollars", (
-        Block(_USD[0], "gdp_usd_m_current", "positive"),
-        Block(_USD[1], "gdp_usd_m_const2015", "positive"))),
+        Block(_USD[0], "gdp_usd_m_current", "positive", (1e7, 1e9)),
+        Block(_USD[1], "gdp_usd_m_const2015", "positive", (1e7, 1e9)))),
     TableSpec("TABLE6", "Table 6 : GDP per capita and defence expenditure per capita",
               "2015 prices and exchange rates", (
                   Block("GDP per capita (thousand US dollars)", "gdp_per_capita_usd_k_const2015",
-                        "positive"),
+                        "positive", (30, 1000)),
                   Block("Defence expenditure per capita (US dollars)",
-                        "milex_per_capita_usd_const2015", "amount"))),
+                        "milex_per_capita_usd_const2015", "amount", (500, 50_000)))),
     TableSpec("TABLE7", "Table 7 : Military personnel", "Thousands", (
-        Block(None, "military_personnel_thousands", "amount"),)),
+        Block(None, "military_personnel_thousands", "amount", (1e3, 1e5)),)),
     TableSpec("TABLE8a", _T8.format("a"), _T8_UNITS, (
         Block("Equipment (a)", "equipment_share_pct", "percent"),
         Block("Personnel (b)", "personnel_share_pct", "percent")), has_aggregates=False),
@@ -104,16 +123,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
 MEASURES = [b.column for spec in TABLE_SPECS for b in spec.blocks]
 CATEGORY_SHARES = ["equipment_share_pct", "personnel_share_pct", "infrastructure_share_pct",
                    "other_share_pct"]
-
-
-@dataclass(frozen=True)
-class Table4Spec:
-    """Table 4 is a cross-check only: its title, units and column headings."""
-
-    sheet: str
-    title: str
-    units: str
-    headers: tuple[str, ...]
+T4_FIELDS = ("usd_first", "usd_last", "real_change", "share_first", "share_last")
 
 
 @dataclass(frozen=True)
@@ -132,21 +142,14 @@ class NatoEdition:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "estimate_years", tuple(sorted(self.estimate_years)))
-        m = re.fullmatch(rf"{FAMILY}_(\d{{4}})", self.source_id)
-        measures, problems = self.measures, []
-        if not m or int(m.group(1)) != self.last_year:
+        problems = []
+        if self.source_id != f"{FAMILY}_{self.last_year}":
             problems.append(f"its id should be {FAMILY}_{self.last_year} (the last data year)")
-        if self.first_year > self.last_year:
-            problems.append(f"first_year {self.first_year} is after last_year {self.last_year}")
         if outside := sorted(set(self.estimate_years) - set(self.years)):
             problems.append(f"estimate years {outside} lie outside {self.first_year}-"
                             f"{self.last_year}")
-        if repeated := sorted({c for c in measures if measures.count(c) > 1}):
-            problems.append(f"columns {repeated} come from more than one block")
         problems += [f"Table 4 column {c!r} is in none of its tables"
-                     for c in self.table4_columns if c not in measures]
-        problems += [f"block {b.column!r} has kind {b.kind!r}, not one of {sorted(VALUE_RULES)}"
-                     for t in self.tables for b in t.blocks if b.kind not in VALUE_RULES]
+                     for c in self.table4_columns if c not in self.measures]
         if problems:
             raise ValueError(f"NatoEdition {self.source_id!r}: " + "; ".join(problems))
 
@@ -158,24 +161,27 @@ class NatoEdition:
     def measures(self) -> list[str]:
         return [b.column for t in self.tables for b in t.blocks]
 
+    @property
+    def sheet_of(self) -> dict[str, str]:
+        """Measure column -> the sheet it comes from."""
+        return {b.column: t.sheet for t in self.tables for b in t.blocks}
+
     def label(self, year: int) -> str:
         """A year as the header rows print it: ``2024e`` for an estimate."""
         return f"{year}e" if year in self.estimate_years else str(year)
 
     def estimates_in_words(self) -> str:
-        est = self.estimate_years
-        if not est:
-            return "no year as an estimate"
-        listed = ", ".join(map(str, est[:-1])) + (" and " if len(est) > 1 else "") + str(est[-1])
-        return f"{listed} as estimate{'s' if len(est) > 1 else ''}"
+        *most, last = self.estimate_years or ("no year",)
+        listed = f"{', '.join(map(str, most))} and {last}" if most else str(last)
+        return f"{listed} as estimate{'s' if most else ''}"
 
-    def table4(self) -> Table4Spec:
+    def table4(self) -> TableSpec:
         first, last = self.label(self.first_year), self.label(self.last_year)
-        return Table4Spec(
+        return TableSpec(
             "TABLE4", f"Table 4 : Defence expenditure real change {self.first_year}-{last}",
-            self.table4_units,
-            (first, last, f"Real change {self.first_year}-{last} (%)",
-             f"Share of real GDP {first} (%)", f"Share of real GDP {last} (%)"))
+            self.table4_units, headers=(
+                first, last, f"Real change {self.first_year}-{last} (%)",
+                f"Share of real GDP {first} (%)", f"Share of real GDP {last} (%)"))
 
 
 #: Every edition the loader can read, by registry id. Add one per new registry record.
@@ -230,9 +236,6 @@ def schema(edition: NatoEdition) -> pa.DataFrameSchema:
             name="estimate_flag_matches_edition",
             error=(f"estimate_flag_matches_edition ({edition.source_id} marks "
                    f"{edition.estimates_in_words()})")),
-        pa.Check(lambda data: data.lazyframe.select(
-            pl.col("is_aggregate") == pl.col("entity").is_in(codes)),
-            name="aggregate_flag_matches_entity"),
     ]
     if set(CATEGORY_SHARES) <= set(edition.measures):
         # The four categories of Tables 8a/8b partition defence expenditure.
@@ -255,24 +258,26 @@ def _unit_fix(sheet: str) -> str:
 
 def _layout(edition: NatoEdition, spec: TableSpec) -> workbook.Layout:
     first, last = edition.first_year, edition.last_year
+    common = dict(name=edition.source_id, fix=_unit_fix(spec.sheet), where=WHERE, stop=STOP,
+                  lines=(("title", spec.title), ("units line", spec.units)))
+    if spec.headers:  # Table 4: a column per heading, no blocks
+        return workbook.Layout(**common, search=5, labels={"label": -1},
+                               columns=dict(zip(T4_FIELDS, spec.headers, strict=True)))
     return workbook.Layout(
-        name=edition.source_id, fix=_unit_fix(spec.sheet), where=WHERE,
+        **common, stray=STRAY, labels={"block": -2, "label": -1}, search=8, years=(first, last),
         fix_years=(f"restore the year headings as published (one column per year, {first} to "
                    f"{edition.label(last)}); if NATO changed which years of this edition are "
                    f"estimates, correct estimate_years of {edition.source_id} in EDITIONS in "
                    f"{WHERE} (and the registry's edition text); if this is another edition, "
                    "check that its registry record in data/sources.yml and its "
                    f"NatoEdition (now {edition.source_id}: {first}-{last}) give its years."),
-        lines=(("title", spec.title), ("units line", spec.units)), search=8, years=(first, last),
         suffix="e", suffixed=edition.estimate_years, suffix_means=edition.estimates_in_words(),
-        labels={"block": -2, "label": -1}, stop=STOP, stray=STRAY,
         sections=tuple(b.heading for b in spec.blocks if b.heading))
 
 
 def _entity(sheet: workbook.Sheet, spec: TableSpec, r: int, col: int, block, label):
     """(entity, national currency) of a data row whose label is in column ``col``."""
-    name = block if block in AGGREGATES else label if label in AGGREGATES else None
-    if name is not None:
+    if (name := block if block in AGGREGATES else label) in AGGREGATES:
         if not spec.has_aggregates:
             raise sheet.error(f"unexpected aggregate row {name!r} (this table had none when the "
                               "loader was written)", col=col - 1, row=r,
@@ -312,33 +317,33 @@ def _read_sheet(sheet: workbook.Sheet, spec: TableSpec, edition: NatoEdition) ->
                                          default=None, return_dtype=pl.String)
         .fill_null(pl.lit(measure.get(None), dtype=pl.String)).alias("measure"))
     workbook.check_cells(long, sheet, lay, ident=("measure", "entity", "year"))
+    if (dup := long.filter(pl.struct("entity", "year", "measure").is_duplicated())).height:
+        first = dup.row(0, named=True)
+        raise sheet.error(f"{first['entity']} appears twice in block {first['measure']} (rows "
+                          f"{', '.join(map(str, dup['row'].unique(maintain_order=True)))})",
+                          col=col, row=first["row"], fix="remove the repeated row.")
     return long.select("entity", "year", pl.col("flag").alias("estimate"), "measure", "value",
-                       "national_currency", pl.lit(spec.sheet).alias("sheet"), "row")
+                       "national_currency")
 
 
 def _cross_check_table4(sheet: workbook.Sheet, tidy: pl.DataFrame, edition: NatoEdition) -> None:
     """Table 4 must repeat Tables 2 and 3 (to 1e-6 relative: the same cells, re-referenced)."""
-    t4 = edition.table4()
-    lay = workbook.Layout(name=edition.source_id, fix=_unit_fix(t4.sheet), where=WHERE,
-                          lines=(("title", t4.title), ("units line", t4.units)), search=5,
-                          columns=dict(zip(T4_FIELDS, t4.headers, strict=True)),
-                          labels={"label": -1}, stop=STOP)
-    long = workbook.read(sheet, lay)
-    cols = sheet.columns
+    long = workbook.read(sheet, _layout(edition, edition.table4()))
+    t4 = long.pivot(on="key", index=["row", "label"], values="value")
     usd, share = edition.table4_columns
-    sheet_of = {b.column: t.sheet for t in edition.tables for b in t.blocks}
     y0, y1 = edition.first_year, edition.last_year
     ours = {(e, y): (u, s) for e, y, u, s in tidy.select("entity", "year", usd, share).iter_rows()}
-    for row in long.pivot(on="key", index=["row", "label"], values="value").iter_rows(named=True):
+    cols = sheet.columns
+    for row in t4.iter_rows(named=True):
         entity = sheet.iso3(row["label"], col=cols["label"], row=row["row"])
-        (u0, s0), (u1, s1) = ours.get((entity, y0), (None, None)), ours.get((entity, y1),
-                                                                           (None, None))
+        (u0, s0), (u1, s1) = (ours.get((entity, y), (None, None)) for y in (y0, y1))
         for field, b, other in (("usd_first", u0, usd), ("usd_last", u1, usd),
                                 ("share_first", s0, share), ("share_last", s1, share)):
             a = row[field]
             if a is None or b is None or abs(a - b) > 1e-6 * max(1.0, abs(b)):
                 raise sheet.error(
-                    f"TABLE4 disagrees with {sheet_of[other]} for {entity}: {a!r} vs {b!r}",
+                    f"TABLE4 disagrees with {edition.sheet_of[other]} for {entity}: {a!r} vs "
+                    f"{b!r} (expected the same value)",
                     col=cols[field], row=row["row"],
                     fix="the workbook is internally inconsistent (a partial revision?): compare "
                         "with NATO's PDF edition and report the discrepancy.")
@@ -346,6 +351,27 @@ def _cross_check_table4(sheet: workbook.Sheet, tidy: pl.DataFrame, edition: Nato
             raise sheet.error(f"the real change for {entity} does not match "
                               f"{edition.label(y1)}/{edition.label(y0)}", col=cols["real_change"],
                               row=row["row"], fix="compare with NATO's PDF edition.")
+
+
+def _check_aggregates(tidy: pl.DataFrame, path: Path, edition: NatoEdition) -> None:
+    """Each aggregate is the sum of that year's Allies (NATO Europe and Canada: without the US),
+    as NATO computes it: a changed, dropped or doubled row shows here."""
+    member = pl.col("year") >= pl.col("entity").replace_strict(membership.accession_years(),
+                                                               default=9999)
+    sums = tidy.filter(member).group_by("year").agg(
+        *[pl.col(c).sum().alias(f"{c}|NATO_TOTAL") for c in SUMMED],
+        *[pl.col(c).filter(pl.col("entity") != "USA").sum().alias(f"{c}|NATO_EUROPE_CANADA")
+          for c in SUMMED])
+    for r in tidy.filter(pl.col("is_aggregate")).join(sums, on="year").iter_rows(named=True):
+        for c in SUMMED:
+            if abs(r[c] - (total := r[f"{c}|{r['entity']}"])) > 1e-9 * abs(total):
+                raise DataError(
+                    path, f"sheet {edition.sheet_of[c]!r}: the {r['entity']} row gives "
+                    f"{r[c]:,.6g} for {c} in {r['year']}, but that year's Allies add up to "
+                    f"{total:,.6g} (expected the sum, as NATO computes it)", column=c,
+                    row=f"{r['entity']} {r['year']}",
+                    fix="a country row was changed, dropped or repeated, or NATO changed whom the "
+                        "aggregate counts: compare the sheet with NATO's PDF edition.")
 
 
 def load_nato_defexp(path: Path | str | None = None, source_id: str | None = None) -> pl.DataFrame:
@@ -365,11 +391,6 @@ def read_workbook(path: Path, edition: NatoEdition) -> pl.DataFrame:
             "data/sources.yml); if the publisher renamed the sheets, give its "
             f"NatoEdition its own tables= in {WHERE}.")
     long = pl.concat([_read_sheet(sheets[s.sheet], s, edition) for s in edition.tables])
-    if (dup := long.filter(pl.struct("entity", "year", "measure").is_duplicated())).height:
-        first = dup.row(0, named=True)
-        raise DataError(path, f"sheet {first['sheet']!r}: {first['entity']} appears twice in "
-                        f"block {first['measure']}", column=f"{first['sheet']}!C",
-                        row=first["row"], fix="remove the repeated row.")
     currency = (long.filter(pl.col("national_currency").is_not_null())
                 .group_by("entity").agg(pl.col("national_currency").first()))
     wide = (long.pivot(on="measure", index=["entity", "year", "estimate"], values="value")
@@ -382,11 +403,27 @@ def read_workbook(path: Path, edition: NatoEdition) -> pl.DataFrame:
           for c in edition.measures],
     ).sort("is_aggregate", "entity", "year")
     _cross_check_table4(sheets[t4], tidy, edition)
-    return validated(tidy, path, edition)
+    tidy = validated(tidy, path, edition)
+    plausible(tidy, path, edition)
+    return tidy
 
 
 def validated(df: pl.DataFrame, path, edition: NatoEdition) -> pl.DataFrame:
-    return validate.validated(df, schema(edition), path, key=["entity", "year"])
+    return validate.validated(df, schema(edition), path, key=["entity", "year"],
+                              sheets=edition.sheet_of)
+
+
+def plausible(tidy: pl.DataFrame, path, edition: NatoEdition) -> None:
+    """What the schema cannot say: each block's unit (its largest value), the aggregates as the
+    sums of the Allies, and no change from one year to the next beyond ``CHANGES``."""
+    validate.units(tidy, {b.column: (*b.largest, f"{t.units} ({b.heading or t.sheet})")
+                          for t in edition.tables for b in t.blocks if b.largest}, path,
+                   key=["entity", "year"], where=f"TABLE_SPECS in {WHERE}",
+                   sheets=edition.sheet_of)
+    _check_aggregates(tidy, path, edition)
+    validate.changes(tidy, {c: f for c, f in CHANGES.items() if c in tidy.columns}, path,
+                     entity="entity", exceptions=CHANGE_EXCEPTIONS,
+                     where=f"CHANGE_EXCEPTIONS in {WHERE}", sheets=edition.sheet_of)
 
 
 TABLES = {"nato_defexp": load_nato_defexp}

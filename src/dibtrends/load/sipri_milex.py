@@ -1,18 +1,14 @@
 """SIPRI Military Expenditure Database: share of GDP, current US$ and constant US$ by country-year.
 
 Two releases, never mixed: v1.2 of 1949-2025 (constant 2024 US$) and April 2025, 1949-2024
-(constant 2023 US$). Each sheet: title lines, the header on row 6 (``Country``, ``Notes``, a
-column per year from 1949), a row per country with region headings interleaved. The title lines
-must say what the column name claims and the constant-price base year (in the sheet name) must be
-the release's; share of GDP is published as a *fraction* (checked: none above
-``MAX_SHARE_FRACTION`` but ``SHARE_OUTLIERS``; :func:`fraction_to_pct` converts); the largest
-US$ m value must lie in ``PLAUSIBLE_MAX_USD_M``. ``...`` is null; ``xxx`` (the state did not
-exist) is null and ``not_independent``. Font colours are SIPRI's flags: blue = estimate, red =
-highly uncertain (in any of the three sheets). Region headings carry no numbers; every other
-named row with content maps to ISO3, never dropped (historical states keep their codes:
-``countries.EXTRA_CODES``). SIPRI's "Germany" row is the Federal Republic before 1991 (the GDR
-has its own row; the share falls from 2.51 % to 1.97 % when East German GDP enters), the state
-that was a NATO Ally. See docs/DATA_LOG.md.
+(constant 2023 US$). Each sheet: title lines that must say what the column name claims, the
+header on row 6 (``Country``, ``Notes``, a column per year from 1949), a row per country with
+region headings interleaved. Share of GDP is published as a *fraction* (:func:`fraction_to_pct`).
+``...`` is null; ``xxx`` (the state did not exist) is null and ``not_independent``. Font colours
+are SIPRI's flags: blue = estimate, red = highly uncertain (in any of the three sheets). Every
+named row with content but the region headings maps to ISO3 (historical states keep their
+codes). SIPRI's "Germany" is the Federal Republic before 1991 (the GDR has its own row), the
+state that was a NATO Ally. See docs/DATA_LOG.md.
 """
 
 from __future__ import annotations
@@ -22,9 +18,8 @@ from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
-from pandera.api.polars.types import PolarsData
 
-from .. import countries, validate
+from .. import countries, membership, validate
 from ..errors import DataError
 from . import workbook
 
@@ -34,10 +29,16 @@ FIRST_YEAR = 1949
 SHEET_SHARE = "Share of GDP"
 SHEET_CURRENT = "Current US$"
 CONSTANT_SHEET_RE = re.compile(r"^Constant \((\d{4})\) US\$$")
-#: Data-unavailable markers (SIPRI uses all of these spellings across sheets and releases).
-MISSING_MARKERS = frozenset({"...", "\u2026", ". .", ""})
+#: Data-unavailable markers (SIPRI uses both spellings across sheets and releases).
+MISSING_MARKERS = frozenset({"...", "\u2026"})
 #: "country did not exist or was not independent during all or part of the year".
 NOT_INDEPENDENT_MARKER = "xxx"
+#: Rows SIPRI leaves partly empty where it prints '...' elsewhere, by sheet (v1.2).
+BLANK_ROWS = {
+    SHEET_CURRENT: {"Yemen": "v1.2 leaves 2015-2025 empty in current US$ (war; '...' in the "
+                             "share sheet)"},
+    "constant": {"Taiwan": "v1.2 leaves 1954-1975 empty in constant US$"},
+}
 #: Region and subregion headings as SIPRI prints them in the country sheets.
 REGION_LABELS = frozenset({
     "Africa", "North Africa", "sub-Saharan Africa",
@@ -53,17 +54,26 @@ AGGREGATE_ROWS = {
         "funded from member states' contributions to the EU budget; not a state"
     ),
 }
-#: A share of GDP above this fraction (60 %) is implausible unless whitelisted below; values
-#: published in percent (3.4 for 3.4 %) would exceed it almost everywhere.
-MAX_SHARE_FRACTION = 0.60
-#: Known outliers above MAX_SHARE_FRACTION (a documented whitelist, as in OWID's SIPRI step).
+#: Known shares of GDP above 60 % (a documented whitelist, as in OWID's SIPRI step).
 SHARE_OUTLIERS = {
     ("KWT", 1991): "Kuwait 1991, Gulf War and liberation from Iraqi occupation: SIPRI gives "
                    "117 % of GDP (spending financed abroad while GDP collapsed)",
 }
-#: The largest US$ m value (the US, about 1 million in 2025) must lie here; US$ bn (about
-#: 1,000) or US$ (about 1e12) would not.
-PLAUSIBLE_MAX_USD_M = (1.0e5, 1.0e7)
+#: The largest value of each column, outliers aside, lies here; a sheet in percent (share) or in
+#: US$ bn or US$ (about 1,000 or 1e12 for the US) would not (low, high, unit).
+UNITS = {
+    "share_gdp_pct": (10, 60, "percent of GDP, from SIPRI's fractions (0.034 = 3.4 %)"),
+    "milex_usd_m_current": (1e5, 1e7, "US$ million, the United States"),
+    "milex_usd_m_const": (1e5, 1e7, "US$ million, the United States"),
+}
+#: An Ally, from the year it joined, changes its spending by at most x2 (or /2) from one year
+#: to the next, but in these years (SIPRI's releases of 2025 and 2026).
+CHANGE_EXCEPTIONS = {
+    ("USA", 1951): "Korean War rearmament: US spending more than doubles in 1951",
+    ("CAN", 1951): "Korean War rearmament: Canada's spending more than doubles in 1951",
+    ("TUR", 1975): "after the 1974 Cyprus war, Turkey's spending in current US$ doubles",
+    ("BGR", 2019): "Bulgaria paid for eight F-16 fighters in 2019: spending more than doubles",
+}
 _BLUE, _RED = "0000FF", "FF0000"
 
 
@@ -72,7 +82,7 @@ def fraction_to_pct(expr: pl.Expr) -> pl.Expr:
     return expr * 100.0
 
 
-class _MilexBase(pa.DataFrameModel):
+class _MilexBase(validate.Model):
     """One row per (iso3, year) from one SIPRI release."""
 
     source_id: str = pa.Field(isin=["sipri_milex_2025", "sipri_milex_2024"])
@@ -87,20 +97,25 @@ class _MilexBase(pa.DataFrameModel):
 
     @pa.dataframe_check(error="share_gdp_pct above 100 outside the SHARE_OUTLIERS whitelist")
     @classmethod
-    def share_at_most_100_unless_whitelisted(cls, data: PolarsData) -> pl.LazyFrame:
+    def share_at_most_100_unless_whitelisted(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("share_gdp_pct").is_null()
                                      | (pl.col("share_gdp_pct") <= 100.0) | _whitelisted())
 
+    @pa.dataframe_check(error="an Ally's share of GDP above validate.MAX_ALLY_SHARE_GDP_PCT")
+    @classmethod
+    def ally_share_at_most_30_pct(cls, data) -> pl.LazyFrame:
+        share = pl.col("share_gdp_pct")
+        return data.lazyframe.select(~pl.col("iso3").is_in(list(membership.accession_years()))
+                                     | share.is_null() | (share <= validate.MAX_ALLY_SHARE_GDP_PCT))
+
     @pa.dataframe_check(error="a value is present in a year the state did not exist ('xxx')")
     @classmethod
-    def no_values_where_state_absent(cls, data: PolarsData) -> pl.LazyFrame:
+    def no_values_where_state_absent(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
             ~pl.col("not_independent")
             | (pl.col("share_gdp_pct").is_null() & pl.col("milex_usd_m_current").is_null()))
 
     class Config:
-        strict = True
-        coerce = False
         unique = ["iso3", "year"]
 
 
@@ -117,37 +132,36 @@ class SipriMilex2024(_MilexBase):
 
 
 SCHEMAS = {"sipri_milex_2025": (SipriMilex2025, 2024), "sipri_milex_2024": (SipriMilex2024, 2023)}
-COLUMN_ORDER = ["source_id", "iso3", "country", "year", "share_gdp_pct", "milex_usd_m_current",
-                "milex_usd_m_const{base}", "not_independent", "estimate", "uncertain"]
 
 
 def _whitelisted() -> pl.Expr:
-    key = pl.concat_str(pl.col("iso3"), pl.col("year").cast(pl.Utf8), separator=":")
-    return key.is_in([f"{i}:{y}" for i, y in SHARE_OUTLIERS])
-
-
-def _layout(source_id: str, column: str, words: tuple[str, ...], unit: str) -> workbook.Layout:
-    return workbook.Layout(
-        name=source_id, measure=column, unit=unit, words=words, where=f"{WHERE} (MISSING_MARKERS)",
-        fix="the publisher changed the layout, units or labels: check the sheet's top rows and "
-            "values against the module docstring of src/dibtrends/load/sipri_milex.py; if only "
-            "the header moved, update HEADER_ROW, otherwise the unit handling and the column "
-            "name together.",
-        header=HEADER_ROW, header_cell=(1, "Country"), years=(FIRST_YEAR, None),
-        columns={"notes": "Notes"}, text=frozenset({"notes"}), labels={"name": 1},
-        missing=MISSING_MARKERS, markers={NOT_INDEPENDENT_MARKER: "not_independent"},
-        refs="heading")
+    return pl.struct("iso3", "year").is_in([{"iso3": i, "year": y} for i, y in SHARE_OUTLIERS])
 
 
 def _layouts(source_id: str, base: int) -> list[tuple[str | re.Pattern, workbook.Layout]]:
+    """(sheet, layout) of the three sheets: the column each becomes and the words that say so."""
+    def layout(column, words, unit, blank_rows=None):
+        return workbook.Layout(
+            name=source_id, measure=column, unit=unit, words=words, header=HEADER_ROW,
+            where=f"{WHERE} (MISSING_MARKERS)", header_cell=(1, "Country"),
+            fix="the publisher changed the layout, units or labels: check the sheet's top rows "
+                "and values against the module docstring of src/dibtrends/load/sipri_milex.py; "
+                "if only the header moved, update HEADER_ROW, otherwise the unit handling and "
+                "the column name together.", years=(FIRST_YEAR, None),
+            columns={"notes": "Notes"}, text=frozenset({"notes"}), labels={"name": 1},
+            missing=MISSING_MARKERS, markers={NOT_INDEPENDENT_MARKER: "not_independent"},
+            blank_rows=blank_rows or {}, refs="heading")
+
     return [
-        (SHEET_SHARE, _layout(source_id, "share_gdp_pct", ("grossdomesticproduct",),
-                              "shares of GDP (a fraction in the file)")),
-        (SHEET_CURRENT, _layout(source_id, "milex_usd_m_current", ("currentprices", "us$m"),
-                                "US$ million at current prices and exchange rates")),
-        (CONSTANT_SHEET_RE, _layout(source_id, f"milex_usd_m_const{base}",
-                                    (f"constant({base})us$m", f"constant{base}prices"),
-                                    f"US$ million at constant {base} prices and exchange rates")),
+        (SHEET_SHARE, layout("share_gdp_pct", ("grossdomesticproduct",),
+                             "shares of GDP (a fraction in the file)")),
+        (SHEET_CURRENT, layout("milex_usd_m_current", ("currentprices", "us$m"),
+                               "US$ million at current prices and exchange rates",
+                               BLANK_ROWS[SHEET_CURRENT])),
+        (CONSTANT_SHEET_RE, layout(f"milex_usd_m_const{base}",
+                                   (f"constant({base})us$m", f"constant{base}prices"),
+                                   f"US$ million at constant {base} prices and exchange rates",
+                                   BLANK_ROWS["constant"])),
     ]
 
 
@@ -166,38 +180,14 @@ def _country_rows(long: pl.DataFrame, sheet: workbook.Sheet) -> pl.DataFrame:
                                   "are not a country.")
         if name not in REGION_LABELS and name not in AGGREGATE_ROWS and content:
             codes[name] = sheet.iso3(name, col=1, row=row, column="Country")
-    return long.filter(pl.col("name").is_in(list(codes))).with_columns(
+    long = long.filter(pl.col("name").is_in(list(codes))).with_columns(
         pl.col("name").replace_strict(codes, return_dtype=pl.Utf8).alias("iso3"))
-
-
-def _check_units(long: pl.DataFrame, sheet: workbook.Sheet, column: str) -> None:
-    """Fractions in the share sheet; US$ million (judged by the largest value) in the others."""
-    values = long.filter(pl.col("value").is_not_null())
-    if column == "share_gdp_pct":
-        high = values.filter((pl.col("value") > MAX_SHARE_FRACTION) & ~_whitelisted())
-        if high.height:
-            median = values["value"].median()
-            first = high.sort("value", descending=True).row(0, named=True)
-            looks = ("the values look like percentages, not fractions (median "
-                     f"{median:.3g})" if median is not None and median > MAX_SHARE_FRACTION
-                     else "implausibly high shares")
-            raise sheet.error(
-                f"{high.height} share-of-GDP value(s) above {MAX_SHARE_FRACTION} as a fraction, "
-                f"e.g. {first['value']:.4g} for {first['name']} {first['year']}: {looks}",
-                col=first["col"], row=first["row"], column=column,
-                fix="SIPRI publishes share of GDP as a fraction (0.034 = 3.4 %); if this edition "
-                    f"is in percent, change fraction_to_pct in {WHERE}; if the value is a real "
-                    "outlier, add it to SHARE_OUTLIERS with the reason.")
-        return
-    top = values.sort("value", descending=True).row(0, named=True) if values.height else None
-    lo, hi = PLAUSIBLE_MAX_USD_M
-    if top is None or not lo <= top["value"] <= hi:
-        got = "no values" if top is None else f"{top['value']:.4g} ({top['name']} {top['year']})"
-        raise sheet.error(
-            f"the largest value should be the US budget in US$ million (between {lo:.0e} and "
-            f"{hi:.0e}); got {got}", col=top and top["col"], row=top and top["row"],
-            column=column, fix="check whether the sheet is now in US$ billion or US$; convert in "
-                               "the loader and keep the unit in the column name.")
+    if (twice := long.filter(pl.struct("iso3", "year").is_duplicated())).height:
+        rows = twice.filter(pl.col("iso3") == twice["iso3"][0])["row"].unique().sort()
+        raise sheet.error(f"{twice['name'][0]} ({twice['iso3'][0]}) appears on rows "
+                          f"{rows.to_list()}; expected one row per country", col=1, row=rows[-1],
+                          column="Country", fix="remove the repeated row.")
+    return long
 
 
 def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
@@ -210,11 +200,9 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
             "registered in data/sources.yml; if SIPRI renamed a sheet, update "
             f"SHEET_SHARE / SHEET_CURRENT / CONSTANT_SHEET_RE in {WHERE}.")
     base = int(CONSTANT_SHEET_RE.match(sheets[CONSTANT_SHEET_RE].name.strip())[1])
-    parts = []
-    for key, lay in _layouts(source_id, base):
-        long = _country_rows(workbook.read(sheets[key], lay), sheets[key])
-        _check_units(long, sheets[key], lay.measure)
-        parts.append((sheets[key].name, lay.measure, long))
+    parts = [(sheets[key].name, lay.measure, _country_rows(workbook.read(sheets[key], lay),
+                                                           sheets[key]))
+             for key, lay in _layouts(source_id, base)]
     # Checked after the title lines, which say more when a sheet was merely renamed.
     if base != expected_base:
         raise DataError(
@@ -240,13 +228,29 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
             pl.col("rgb").eq_missing(_RED).alias(f"_red_{column}"))
         out = piece if out is None else out.join(piece.drop("country"), on=["iso3", "year"])
     cols = [column for _, column, _ in parts]
-    out = out.with_columns(
-        fraction_to_pct(pl.col("share_gdp_pct")).alias("share_gdp_pct"),
+    out = out.select(
+        pl.lit(source_id).alias("source_id"), "iso3", "country", "year",
+        fraction_to_pct(pl.col("share_gdp_pct")).alias("share_gdp_pct"), *cols[1:],
         *[pl.any_horizontal([f"_{flag}_{c}" for c in cols]).alias(name) for flag, name in
           (("xxx", "not_independent"), ("blue", "estimate"), ("red", "uncertain"))],
-        pl.lit(source_id).alias("source_id"))
-    out = out.select([c.format(base=base) for c in COLUMN_ORDER]).sort("iso3", "year")
-    return validate.validated(out, schema, path, key=["iso3", "year"])
+    ).sort("iso3", "year")
+    # the units first: a sheet in percent fails the schema's range checks with less to say
+    sheets = {column: name for name, column, _ in parts}
+    validate.units(out.filter(~_whitelisted()), {c: UNITS[c.rstrip("0123456789")] for c in cols},
+                   path, key=["iso3", "year"], where=f"UNITS in {WHERE}", sheets=sheets)
+    out = validate.validated(out, schema, path, key=["iso3", "year"])
+    allies_changes(out, path, sheets)
+    return out
+
+
+def allies_changes(df: pl.DataFrame, path: Path, sheets: dict[str, str]) -> None:
+    """An Ally, from the year it joined, changes a measure (``sheets``' columns) by at most x2
+    (or /2) from one year to the next, but in the named ``CHANGE_EXCEPTIONS``."""
+    as_ally = pl.col("year") >= pl.col("iso3").replace_strict(membership.accession_years(),
+                                                              default=9999)
+    validate.changes(df.filter(as_ally), dict.fromkeys(sheets, 2.0), path, entity="iso3",
+                     exceptions=CHANGE_EXCEPTIONS, where=f"CHANGE_EXCEPTIONS in {WHERE}",
+                     sheets=sheets)
 
 
 def load_sipri_milex_2025(path: Path | None = None) -> pl.DataFrame:

@@ -23,13 +23,15 @@ from ..sources import USGS_FIG2 as FIG2
 from ..sources import USGS_FIG3 as FIG3
 from ..sources import USGS_T4 as T4
 from ..sources import USGS_T5 as T5
-from ..validate import dtypes, validated
-from . import workbook
+from ..validate import Model, dtypes, units, validated
+from . import csvfile, workbook
 
 WHERE = "src/dibtrends/load/usgs.py"
 #: Year the NIR figures describe, and the period of the import-source ranking (MCS 2024).
 DATA_YEAR = 2023
 SOURCES_PERIOD = (2019, 2022)
+#: The rows of each file of the MCS 2024 release: a file cut off has fewer.
+ROWS = {FIG2: 63, FIG3: 43, T4: 50, T5: 31}
 #: NIR qualifiers: the printed token -> ``nir_bound``. Numbers are matched by ``_NIR_NUMBER``.
 NIR_TOKENS = {
     "E": "exporter",        # net exporter: NIR would be negative, USGS prints no number
@@ -48,6 +50,10 @@ SALIENT_STATISTICS = {
     "Apparent_Consuption": "apparent_consumption",  # sic: USGS's spelling of the header
     "Net_Import_Reliance": "net_import_reliance",
 }
+#: The largest quantity of each statistic (zinc's production, aluminium's consumption) lies here.
+SALIENT_UNITS = {"primary_production": (1e4, 1e7, "metric tons"),
+                 "secondary_production": (1e4, 1e7, "metric tons"),
+                 "apparent_consumption": (1e5, 1e8, "metric tons")}
 #: The CSV states no unit. MCS data sheets report quantities in metric tons of contained
 #: content unless noted, with a basis that differs by commodity (e.g. rare-earth oxide).
 QUANTITY_UNIT = "unstated in source (MCS data sheets: metric tons, commodity-specific basis)"
@@ -57,8 +63,8 @@ SOURCES_COLUMN = "Major_Import_Sources_2019_2022"
 _ISO3 = {"str_matches": r"^[A-Z]{3}$"}
 
 
-class NetImportRelianceSchema(pa.DataFrameModel):
-    """One row per Fig. 2 commodity."""
+class NetImportRelianceSchema(Model):
+    """One row per Fig. 2 commodity, in the file's order."""
 
     commodity: pl.String = pa.Field(unique=True)
     fig2_order: pl.Int64 = pa.Field(ge=1, unique=True)
@@ -70,16 +76,12 @@ class NetImportRelianceSchema(pa.DataFrameModel):
     notes: pl.String = pa.Field(nullable=True)
     source_id: pl.String = pa.Field(isin=[FIG2])
 
-    class Config:
-        strict = True
-
     @pa.dataframe_check
-    def number_present_iff_numeric_bound(cls, data) -> pl.LazyFrame:
-        numeric = pl.col("nir_bound").is_in(["eq", "gt", "lt"])
-        return data.lazyframe.select(numeric == pl.col("net_import_reliance_pct").is_not_null())
+    def order_counts_the_rows(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("fig2_order") == pl.int_range(1, pl.len() + 1))
 
 
-class ImportSourcesSchema(pa.DataFrameModel):
+class ImportSourcesSchema(Model):
     """Fig. 2's 'major import sources' as a long table: one row per commodity and rank."""
 
     commodity: pl.String
@@ -92,19 +94,14 @@ class ImportSourcesSchema(pa.DataFrameModel):
     source_id: pl.String = pa.Field(isin=[FIG2])
 
     class Config:
-        strict = True
         unique = ["commodity", "rank"]
 
     @pa.dataframe_check
     def country_once_per_commodity(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(~pl.struct("commodity", "iso3").is_duplicated())
 
-    @pa.dataframe_check
-    def hong_kong_only_with_china(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(~pl.col("includes_hong_kong") | (pl.col("iso3") == "CHN"))
 
-
-class ImportSourceCountsSchema(pa.DataFrameModel):
+class ImportSourceCountsSchema(Model):
     """Fig. 3: per country, the number of commodities it is a major import source for."""
 
     country: pl.String = pa.Field(unique=True)
@@ -115,16 +112,13 @@ class ImportSourceCountsSchema(pa.DataFrameModel):
     map_class_max: pl.Int64 = pa.Field(ge=1)
     source_id: pl.String = pa.Field(isin=[FIG3])
 
-    class Config:
-        strict = True
-
     @pa.dataframe_check
     def count_inside_its_class(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
             pl.col("commodity_count").is_between(pl.col("map_class_min"), pl.col("map_class_max")))
 
 
-class EndUseSchema(pa.DataFrameModel):
+class EndUseSchema(Model):
     """Table 4: one row per critical mineral (2022 list)."""
 
     critical_mineral: pl.String = pa.Field(unique=True)
@@ -133,11 +127,8 @@ class EndUseSchema(pa.DataFrameModel):
     nir_text: pl.String = pa.Field(nullable=True)
     source_id: pl.String = pa.Field(isin=[T4])
 
-    class Config:
-        strict = True
 
-
-class SalientSchema(pa.DataFrameModel):
+class SalientSchema(Model):
     """Table 5, long: one row per critical mineral and statistic."""
 
     critical_mineral: pl.String
@@ -152,26 +143,15 @@ class SalientSchema(pa.DataFrameModel):
     source_id: pl.String = pa.Field(isin=[T5])
 
     class Config:
-        strict = True
         unique = ["critical_mineral", "statistic"]
-
-    @pa.dataframe_check
-    def value_present_iff_reported(cls, data) -> pl.LazyFrame:
-        has_number = pl.col("flag").is_in(["reported", "lt"])
-        return data.lazyframe.select(has_number == pl.col("value").is_not_null())
-
-    @pa.dataframe_check
-    def nir_is_a_percentage(cls, data) -> pl.LazyFrame:
-        is_nir = pl.col("statistic") == "net_import_reliance"
-        return data.lazyframe.select(~is_nir | pl.col("value").is_null() | (pl.col("value") <= 100))
 
 
 def _read(source_id: str, path: Path | None, columns: list[str], key: str,
           **kw) -> tuple[Path, pl.DataFrame]:
     """The file's cells as stripped text, its header checked; ``key`` names a row."""
     path = workbook.raw_path(source_id, path)
-    return path, workbook.csv(path, columns, where=WHERE, strip=True, source_id=source_id,
-                              key=[key], **kw)
+    return path, csvfile.read(path, columns, where=WHERE, strip=True, source_id=source_id,
+                              key=[key], rows=ROWS[source_id], **kw)
 
 
 def parse_nir(text: str | None, *, file, column: str, row) -> tuple[float | None, str]:
@@ -182,14 +162,16 @@ def parse_nir(text: str | None, *, file, column: str, row) -> tuple[float | None
         return None, NIR_TOKENS[token.upper()]
     if (match := _NIR_NUMBER.match(token)) is None:
         raise DataError(
-            file, f"unrecognised net import reliance value {token!r}", column=column, row=row,
-            fix=("a number optionally preceded by '>' or '<', or one of "
-                 f"{', '.join(repr(t) for t in NIR_TOKENS)} is expected; if USGS introduced a new "
-                 "symbol, look it up in the MCS 'Abbreviations and units of measure' appendix and "
-                 f"add it to NIR_TOKENS in {WHERE}."))
+            file, f"unrecognised net import reliance value {token!r}; expected a number, "
+            f"optionally after '>' or '<', or one of {', '.join(map(repr, NIR_TOKENS))}",
+            column=column, row=row,
+            fix="check the cell in the USGS file; if USGS introduced a new symbol, look it up in "
+                "the MCS 'Abbreviations and units of measure' appendix and add it to NIR_TOKENS "
+                f"in {WHERE}.")
     if (value := float(match["num"])) > 100:
-        raise DataError(file, f"net import reliance {token!r} is above 100 %", column=column,
-                        row=row, fix="check the value in the USGS file.")
+        raise DataError(file, f"net import reliance {token!r} is above 100 %; expected a "
+                        "percentage", column=column, row=row,
+                        fix="check the value (and the unit) in the USGS file.")
     return value, _OPS[match["op"]]
 
 
@@ -201,9 +183,10 @@ def parse_quantity(text: str | None, *, file, column: str, row) -> tuple[float |
     match = re.fullmatch(r"(?P<op><?)\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)", token)
     if match is None:
         raise DataError(
-            file, f"unrecognised value {token!r}", column=column, row=row,
-            fix=("expected a number (commas allowed), '<number', 'W' (withheld) or 'NA'; "
-                 f"if USGS introduced a new symbol, add it to parse_quantity in {WHERE}."))
+            file, f"unrecognised value {token!r}; expected a number (commas allowed), "
+            "'<number', 'W' (withheld) or 'NA'", column=column, row=row,
+            fix=f"check the cell; if USGS introduced a new symbol, add it to parse_quantity in "
+                f"{WHERE}.")
     return float(match["num"].replace(",", "")), ("lt" if match["op"] else "reported")
 
 
@@ -215,7 +198,7 @@ def _fig2(path: Path | None) -> tuple[Path, pl.DataFrame]:
     if (other := df.with_row_index("i").filter(pl.col("Source") != "MCS2024")).height:
         i, edition, name = other.select("i", "Source", "Commodity").row(0)
         raise DataError(path, f"edition {edition!r} is not MCS2024", column="Source",
-                        row=workbook.line(i, {"Commodity": name}),
+                        row=csvfile.line(i, {"Commodity": name}),
                         fix="this loader reads the MCS 2024 release; register the new edition in "
                             "data/sources.yml first.")
     return path, df
@@ -224,7 +207,7 @@ def _fig2(path: Path | None) -> tuple[Path, pl.DataFrame]:
 def load_net_import_reliance(path: Path | None = None) -> pl.DataFrame:
     """U.S. net import reliance 2023, with the qualifier kept (Fig. 2)."""
     path, raw = _fig2(path)
-    parsed = [parse_nir(text, file=path, column=NIR, row=workbook.line(i, {"Commodity": name}))
+    parsed = [parse_nir(text, file=path, column=NIR, row=csvfile.line(i, {"Commodity": name}))
               for i, (name, text) in enumerate(raw.select("Commodity", NIR).iter_rows())]
     df = raw.select(
         pl.col("Commodity").alias("commodity"),
@@ -247,7 +230,7 @@ def load_import_sources(path: Path | None = None) -> pl.DataFrame:
     rows = []
     for i, (name, listed, notes) in enumerate(
             raw.select("Commodity", SOURCES_COLUMN, "Notes").iter_rows()):
-        where = workbook.line(i, {"Commodity": name})
+        where = csvfile.line(i, {"Commodity": name})
         if not listed:
             raise DataError(path, "no import sources listed", column=SOURCES_COLUMN, row=where,
                             fix="check the row in the USGS file.")
@@ -277,9 +260,9 @@ def load_import_source_counts(path: Path | None = None) -> pl.DataFrame:
     if (odd := df.filter(pl.col("lo").is_null())).height:
         i, country, klass = odd.select("i", "Country", "Map_Class").row(0)
         raise DataError(path, f"map class {klass!r} is not 'N to M'", column="Map_Class",
-                        row=workbook.line(i, {"Country": country}),
+                        row=csvfile.line(i, {"Country": country}),
                         fix="update load_import_source_counts for the new format.")
-    codes = [iso3(c, file=path, column="Country", row=workbook.line(i, {"Country": c}))
+    codes = [iso3(c, file=path, column="Country", row=csvfile.line(i, {"Country": c}))
              for i, c in enumerate(df["Country"])]
     df = df.select(pl.col("Country").alias("country"), pl.Series("iso3", codes, pl.String),
                    pl.col("Commodity_Count").alias("commodity_count"),
@@ -294,7 +277,7 @@ def load_critical_minerals_end_use(path: Path | None = None) -> pl.DataFrame:
                       "Critical Mineral")
     values = [None if text in (None, "") else  # USGS leaves single rare-earth elements blank
               parse_nir(text, file=path, column=NIR,
-                        row=workbook.line(i, {"Critical Mineral": name}))[0]
+                        row=csvfile.line(i, {"Critical Mineral": name}))[0]
               for i, (name, text) in enumerate(raw.select("Critical Mineral", NIR).iter_rows())]
     df = raw.select(
         pl.col("Critical Mineral").alias("critical_mineral"),
@@ -323,7 +306,7 @@ def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
     rows = []
     for i, record in enumerate(raw.iter_rows(named=True)):
         name, top = record["Critical_mineral"], record["Source"]
-        where = workbook.line(i, {"Critical_mineral": name})
+        where = csvfile.line(i, {"Critical_mineral": name})
         top_iso3 = iso3(top, file=path, column="Source", row=where)
         for column, statistic in SALIENT_STATISTICS.items():
             text, unit = record[column], QUANTITY_UNIT
@@ -338,8 +321,11 @@ def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
             else:
                 value, flag = parse_quantity(text, file=path, column=column, row=where)
             rows.append((name, statistic, value, unit, flag, text, top, top_iso3, DATA_YEAR, T5))
-    df = pl.DataFrame(rows, orient="row", schema=dtypes(SalientSchema))
-    return validated(df, SalientSchema, path, key=["critical_mineral", "statistic"])
+    df = validated(pl.DataFrame(rows, orient="row", schema=dtypes(SalientSchema)), SalientSchema,
+                   path, key=["critical_mineral", "statistic"])
+    units(df.pivot(on="statistic", index="critical_mineral", values="value"), SALIENT_UNITS, path,
+          key=["critical_mineral"], where=f"SALIENT_UNITS in {WHERE}")
+    return df
 
 
 TABLES = {

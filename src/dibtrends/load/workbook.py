@@ -1,10 +1,12 @@
-"""The one reader of the publishers' workbooks and CSVs: a declarative :class:`Layout` in, a tidy
-long frame out. Every way a file differs from its layout (a sheet, line, heading, year or cell)
-is a :class:`DataError` naming the file, sheet, cell, what was expected, what was found, and the
-fix; the publisher modules hold their layouts and only the tidying that truly differs."""
+"""The one reader of the publishers' workbooks (CSVs: :mod:`.csvfile`): a declarative
+:class:`Layout` in, a tidy long frame out. Every way a file differs from its layout (a sheet,
+line, heading, year or cell) is a :class:`DataError` naming the file, sheet, cell, what was
+expected, what was found, and the fix; the publisher modules hold their layouts and only the
+tidying that truly differs."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -22,6 +24,13 @@ CELL_FIX = ("a new missing-data marker goes into the layout's missing= (or marke
             "a '#REF!' or a note in a data cell is a broken formula or an edit: take the value "
             "from an intact copy of the file or the publisher's PDF, or leave the cell empty if "
             "nothing is published.")
+BLANK_FIX = ("the publisher fills every cell of a data row (a number or a marker such as "
+             "'{marker}'): restore the value from an intact copy of the file (a formula whose "
+             "value was not saved reads empty: a file re-saved by a program that does not "
+             "recalculate); if the publisher now leaves this cell empty on purpose, name the row "
+             "in the layout's blank_rows= in {where}, with the reason.")
+UNREADABLE_FIX = ("the file is truncated or not a workbook (an HTML page, another format): run "
+                  "`make data`, which replaces a changed source file with a verified copy.")
 
 
 def norm(text) -> str:
@@ -95,27 +104,34 @@ def open_workbook(path: Path, sheets: Sequence[str | re.Pattern] | None, *, fix:
     ``fonts`` also reads the colours of numeric cells."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        names = wb.sheetnames
-        found = {w: [n for n in names if (w.fullmatch(n.strip()) if isinstance(w, re.Pattern)
-                                          else n == w)] for w in sheets or names}
-        if absent := [getattr(w, "pattern", w) for w, hits in found.items() if len(hits) != 1]:
-            raise DataError(path, f"sheet(s) {', '.join(map(repr, absent))} not found (or found "
-                            f"twice); the workbook has {', '.join(map(repr, names))}",
-                            column="sheet", fix=fix)
-        out = {}
-        for w, (name, *_) in found.items():
-            rows, rgb = [], {} if fonts else None
-            for r, cells in enumerate(wb[name].iter_rows(values_only=not fonts), start=1):
-                rows.append(tuple(c.value for c in cells) if fonts else tuple(cells))
-                for c, cell in enumerate(cells if fonts else (), start=1):
-                    if _number(cell.value) and (colour := _rgb(cell)):
-                        rgb[r, c] = colour
-            out[w] = Sheet(Path(path), name, rows, rgb)
-        return out
-    finally:
-        wb.close()
+        with contextlib.closing(openpyxl.load_workbook(path, read_only=True,
+                                                       data_only=True)) as wb:
+            if not (names := wb.sheetnames):
+                raise DataError(path, "the workbook has no sheets; expected the publisher's",
+                                column="sheet", fix=UNREADABLE_FIX)
+            found = {w: [n for n in names if (w.fullmatch(n.strip()) if isinstance(
+                w, re.Pattern) else n == w)] for w in sheets or names}
+            if absent := [getattr(w, "pattern", w) for w, hits in found.items() if len(hits) != 1]:
+                raise DataError(path, f"sheet(s) {', '.join(map(repr, absent))} not found (or "
+                                f"found twice); the workbook has {', '.join(map(repr, names))}",
+                                column="sheet", fix=fix)
+            return {w: _sheet(path, wb[name], fonts) for w, (name, *_) in found.items()}
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a zip, XML or format error: all say the same
+        raise DataError(path, f"cannot be read as an Excel workbook ({type(exc).__name__}: "
+                        f"{exc})", fix=UNREADABLE_FIX) from None
+
+
+def _sheet(path: Path, ws, fonts: bool) -> Sheet:
+    rows, rgb = [], {} if fonts else None
+    for r, cells in enumerate(ws.iter_rows(values_only=not fonts), start=1):
+        rows.append(tuple(c.value for c in cells) if fonts else tuple(cells))
+        for c, cell in enumerate(cells if fonts else (), start=1):
+            if _number(cell.value) and (colour := _rgb(cell)):
+                rgb[r, c] = colour
+    return Sheet(Path(path), ws.title, rows, rgb)
 
 
 def _rgb(cell) -> str | None:
@@ -160,13 +176,16 @@ class Layout:
     stray: frozenset = frozenset()  # unlabelled rows holding only these are spreadsheet debris
     missing: frozenset[str] = frozenset()   # texts that mean "no value"
     markers: Mapping[str, str] = field(default_factory=dict)  # other texts allowed -> meaning
+    blank: frozenset[str] = frozenset()  # fields whose empty cells mean "no value" ('*': all)
+    blank_rows: Mapping[str, str] = field(default_factory=dict)  # label -> why it has blanks
     refs: str = "cell"             # columns in messages: 'cell' ('TABLE2!E') or 'heading'
 
 
 def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
     """The table ``lay`` describes, long: one row per value cell (``row``, ``col``, the labels,
     ``section``, ``key`` (field or year), ``year``, ``flag``, ``value``, ``marker``, ``text``,
-    ``rgb``); ``check=False`` leaves text cells marked 'bad' for :func:`check_cells`."""
+    ``rgb``); ``check=False`` leaves bad cells marked for :func:`check_cells`. An empty cell in
+    a row with data is 'blank' (bad) unless ``lay.blank`` or ``lay.blank_rows`` allow it."""
     hrow = _header_row(sheet, lay, _lines(sheet, lay))
     heads = _headings(sheet, lay, hrow)
     sheet.heads = heads if lay.refs == "heading" else None
@@ -185,8 +204,25 @@ def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
     labels |= {f: fields.get(f, 0) for f in {**lay.columns, **lay.optional} if f in lay.text}
     sheet.columns = {**labels, **{k: c for c, (k, _, _) in values.items()}}
     names = list(lay.labels) or list(labels)[:1]  # the labels that say whose row it is
-    rgb = sheet.rgb or {}
-    out, sections, section, seen = [], list(lay.sections), None, []
+    df = pl.DataFrame(list(_data_rows(sheet, lay, hrow, labels, values, names)), orient="row",
+                      schema={"row": pl.Int64, "col": pl.Int64,
+                              **dict.fromkeys(labels, pl.String), "section": pl.String,
+                              "key": pl.String, "year": pl.Int64, "flag": pl.Boolean,
+                              "value": pl.Float64, "marker": pl.String, "text": pl.String,
+                              "rgb": pl.String})
+    # a row without any number or marker is a heading or a row the publisher left empty
+    empty_row = pl.col("marker").eq_missing("blank").all().over("row")
+    df = df.with_columns(pl.when(empty_row).then(None).otherwise("marker").alias("marker"))
+    if check:
+        check_cells(df, sheet, lay, ident=[*names, "key"])
+    return df
+
+
+def _data_rows(sheet: Sheet, lay: Layout, hrow: int, labels: dict, values: dict, names: list):
+    """(row, col, labels..., section, key, year, flag, value, marker, text, rgb) per value cell
+    of each data row below ``hrow``; section headings checked in their order."""
+    rgb, first = sheet.rgb or {}, min(values, default=1)
+    sections, section, seen = list(lay.sections), None, []
     for r in range(hrow + 1, len(sheet.rows) + 1):
         lead = next((v.strip() for v in sheet.rows[r - 1] if isinstance(v, str) and v.strip()), "")
         if lay.stop and lead and re.match(lay.stop, norm(lead)):
@@ -209,9 +245,8 @@ def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
             continue
         if not any(named):
             if any(_number(v) for v in cells.values()):
-                col = labels[names[-1]] if names else first
                 raise sheet.error(f"a row holds numbers but no {' or '.join(names) or 'label'}",
-                                  col=col, row=r,
+                                  col=labels[names[-1]] if names else first, row=r,
                                   fix="label the row (a name cell may have been emptied), or "
                                       "delete it if it is not data (a total row added).")
             continue
@@ -220,35 +255,37 @@ def read(sheet: Sheet, lay: Layout, *, check: bool = True) -> pl.DataFrame:
                               col=labels[names[0]], row=r, fix=lay.fix)
         for c in sorted(sheet.columns[f] for f in lay.required if sheet.columns.get(f)):
             if _empty(sheet.cell(r, c), lay):
-                raise sheet.error(f"the {heads.get(c)!r} cell is empty in a row with data "
-                                  f"({', '.join(filter(None, labs.values()))})", col=c, row=r,
-                                  fix="check the row: every row needs one.")
+                raise sheet.error(f"the {(sheet.heads or {}).get(c) or lay.name!r} cell is empty "
+                                  f"in a row with data ({', '.join(filter(None, labs.values()))}); "
+                                  "expected one in every row", col=c, row=r,
+                                  fix="restore it from an intact copy of the file.")
+        blank_ok = "*" in lay.blank or any(v in lay.blank_rows for v in named)
         for c, (key, year, flag) in values.items():
-            out.append((r, c, *labs.values(), section, key, year, flag, *_classify(cells[c], lay),
-                        rgb.get((r, c))))
+            out = _classify(cells[c], lay, blank_ok or key in lay.blank)
+            yield (r, c, *labs.values(), section, key, year, flag, *out, rgb.get((r, c)))
     if lay.sections and seen != list(lay.sections):
         raise sheet.error(f"found headings {seen}, expected {list(lay.sections)}",
                           col=labels[names[0]], row=hrow, fix=lay.fix)
-    df = pl.DataFrame(out, orient="row", schema={
-        "row": pl.Int64, "col": pl.Int64, **dict.fromkeys(labels, pl.String),
-        "section": pl.String, "key": pl.String, "year": pl.Int64, "flag": pl.Boolean,
-        "value": pl.Float64, "marker": pl.String, "text": pl.String, "rgb": pl.String})
-    if check:
-        check_cells(df, sheet, lay, ident=[*names, "key"])
-    return df
 
 
 def check_cells(df: pl.DataFrame, sheet: Sheet, lay: Layout, ident: Sequence[str]) -> None:
     """Stop at the first cell neither a number nor a marker; ``ident``: whose value it is."""
-    if (bad := df.filter(pl.col("marker") == "bad")).height:
-        b = bad.row(0, named=True)
-        allowed = sorted(lay.missing | set(lay.markers))
-        raise sheet.error(
-            f"{bad.height} value cell(s) hold something that is "
-            + (f"neither a number nor one of the markers {allowed}" if allowed else "not a number")
-            + "; the first, for "
-            f"{' '.join(str(b[k]) for k in ident if b[k] is not None)}, is {b['text']!r}",
-            col=b["col"], row=b["row"], fix=CELL_FIX.format(where=lay.where))
+    if not (bad := df.filter(pl.col("marker").is_in(["bad", "blank"]))).height:
+        return
+    b = bad.row(0, named=True)
+    whose = " ".join(str(b[k]) for k in ident if b[k] is not None)
+    if b["marker"] == "blank":
+        marker = next(iter(sorted(lay.missing)), "...")
+        raise sheet.error(f"the cell for {whose} is empty, in a row with data; expected a number "
+                          f"or one of the markers {sorted(lay.missing | set(lay.markers))}",
+                          col=b["col"], row=b["row"],
+                          fix=BLANK_FIX.format(marker=marker, where=lay.where))
+    allowed = sorted(lay.missing | set(lay.markers))
+    raise sheet.error(
+        "expected a number" + (f" or one of the markers {allowed}" if allowed else "")
+        + f" in every value cell; found {bad.height} cell(s) holding something else, the first, "
+        f"for {whose}: {b['text']!r}", col=b["col"], row=b["row"],
+        fix=CELL_FIX.format(where=lay.where))
 
 
 def _number(v) -> bool:
@@ -259,11 +296,14 @@ def _empty(v, lay: Layout) -> bool:
     return v is None or isinstance(v, str) and (not v.strip() or v.strip() in lay.missing)
 
 
-def _classify(v, lay: Layout) -> tuple[float | None, str | None, str | None]:
-    """(value, marker, text) of a value cell: a number, a missing or other marker, or 'bad'."""
+def _classify(v, lay: Layout, blank_ok: bool) -> tuple[float | None, str | None, str | None]:
+    """(value, marker, text) of a value cell: a number, a missing or other marker, 'blank' (an
+    empty cell where the layout allows none) or 'bad'."""
     s = v.strip() if isinstance(v, str) else None
-    if v is None or s in lay.missing:
-        return None, None, s or None
+    if v is None or s == "":
+        return None, None if blank_ok else "blank", None
+    if s in lay.missing:
+        return None, None, s
     if s in lay.markers:
         return None, lay.markers[s], s
     if _number(v) and math.isfinite(v):
@@ -324,8 +364,8 @@ def _headings(sheet: Sheet, lay: Layout, hrow: int) -> dict[int, str]:
     for c, (published, corrected) in lay.renames.items():
         if (found := sheet.cell(hrow, c)) != published:
             raise sheet.error(
-                f"the header fix for column {c} expects {published!r} but the file has "
-                f"{found!r}", col=c, row=hrow, column=str(found),
+                f"the header fix for column {c} expected {published!r}, found {found!r}",
+                col=c, row=hrow, column=str(found),
                 fix="the publisher changed this header: check what the column holds and update "
                     f"or remove the correction (header_fixes) in {lay.where}.")
         heads[c] = corrected
@@ -374,75 +414,3 @@ def _fields(sheet: Sheet, lay: Layout, hrow: int, heads: dict[int, str], years) 
                           f"{hrow} but found only: {', '.join(map(repr, heads.values()))}",
                           row=hrow, column=want, fix=lay.fix)
     return fields
-
-
-# --------------------------------------------------------------------------------------------
-# CSV files: the same checks, a line for a row
-# --------------------------------------------------------------------------------------------
-
-_TYPE_WORDS = {pl.Int64: "a whole number", pl.Float64: "a number", pl.Date: "a date (YYYY-MM-DD)",
-               pl.Boolean: "true or false"}
-
-
-def line(i: int, ident: Mapping) -> str:
-    """A CSV row as a person finds it: its line (the header is line 1) and what names it."""
-    return f"{i + 2}" + (f" ({', '.join(f'{k}={v}' for k, v in ident.items())})" if ident else "")
-
-
-def csv(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | Sequence = (),
-        types: Mapping[str, pl.DataType] | None = None, key: Sequence[str] = (),
-        required: Mapping[str, str] | None = None, strip: bool = False, what: str = "source file",
-        source_id: str | None = None, fix: str | None = None) -> pl.DataFrame:
-    """Every cell as text (so '>95' survives), the header checked against ``columns`` (others
-    an error unless ``extra`` is True or lists them), ``required`` columns (-> fix) filled,
-    ``types`` cast cell by cell; a bad cell named by its line and ``key`` columns."""
-    require(path, what, source_id, fix)
-    try:
-        df = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except pl.exceptions.ComputeError as exc:
-        raise DataError(path, f"cannot parse the CSV file: {exc}",
-                        fix="check the CSV quoting and the number of fields per line.") from None
-    df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})
-    layout_fix = (f"the file's layout changed (a column renamed, added or removed): compare its "
-                  f"header with the columns {where} expects, and update them and the schema "
-                  "together.")
-    if missing := [c for c in [*columns, *(required or ())] if c not in df.columns]:
-        raise DataError(path, f"expected column {missing[0]!r} is missing (found {df.columns})",
-                        column=missing[0], fix=layout_fix)
-    allowed = () if extra is False else extra
-    if extra is not True and (odd := [c for c in df.columns
-                                      if c not in columns and c not in allowed]):
-        raise DataError(path, f"unexpected column {odd[0]!r} (expected {list(columns)})",
-                        column=odd[0], fix=layout_fix)
-    df = df.select(columns or df.columns)
-    if strip:
-        df = df.with_columns(pl.all().str.strip_chars())
-    raw = df.with_row_index("i")  # the cells as printed, for messages
-    for c, need in (required or {}).items():
-        if (empty := raw.filter(pl.col(c).is_null() | (pl.col(c) == ""))).height:
-            raise DataError(path, f"the {c} cell is empty in {empty.height} row(s)", column=c,
-                            row=", ".join(line(b["i"], {k: b[k] for k in key})
-                                          for b in empty.head(5).iter_rows(named=True)),
-                            fix=f"every row needs one: {need}")
-    for c, dtype in (types or {}).items():
-        t = pl.col(c).str.strip_chars()
-        cast = (t.str.to_date("%Y-%m-%d", strict=False) if dtype == pl.Date
-                else t.str.to_lowercase().replace_strict({"true": True, "false": False},
-                                                         default=None, return_dtype=pl.Boolean)
-                if dtype == pl.Boolean else t.cast(dtype, strict=False))
-        if (bad := raw.filter(cast.is_null() & pl.col(c).is_not_null())).height:
-            b = bad.row(0, named=True)
-            raise DataError(path, f"value {b[c]!r} is not {_TYPE_WORDS[dtype]}", column=c,
-                            row=line(b["i"], {k: b[k] for k in key}),
-                            fix=f"check the cell in the file: {c} holds {_TYPE_WORDS[dtype]}.")
-        df = df.with_columns(cast.alias(c))
-    return df
-
-
-def curated(path: Path, types: Mapping[str, pl.DataType], *, columns: Sequence[str] = (),
-            key: Sequence[str] = ()) -> pl.DataFrame:
-    """A table the project transcribed (data/curated), typed cell by cell, every row cited."""
-    return csv(path, columns, where=f"the loader of {Path(path).name}", extra=not columns,
-               types=types, key=key, what="curated table", required={
-                   "citation": "add the document, page/section and URL the fact comes from."},
-               fix="restore it from git (data/curated is under version control).")
