@@ -8,20 +8,19 @@ chart is a vector image drawn from its Vega-Lite spec.
 
 from __future__ import annotations
 
-import copy
-import functools
 import hashlib
 import json
 import os
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 from .. import paths
-from .pages import RenderFailed, mirror, pages, quarto
+from ..kernels import VEGALITE, chart_title
+from . import RenderFailed, mirror, pages, quarto
 
 STAGE = paths.BUILD / "pdf"
 PDF_NAME = "dibtrends-report.pdf"
-VEGALITE = "application/vnd.vegalite.v5+json"
 #: A chart's width on the PDF page (Quarto passes it on to Typst): about four fifths of the
 #: text width, which keeps a chart and its caption on one page with the text around it.
 PDF_CHART_WIDTH_PX = 560
@@ -120,7 +119,6 @@ def page_notebook(nb_path: Path, drawn: set[str]) -> dict:
     for cell in nb.cells:
         if cell.cell_type == "raw" or HTML_ONLY in cell.metadata.get("tags", []):
             continue
-        cell = copy.deepcopy(cell)
         if cell.cell_type == "markdown":
             if first_heading and cell.source.startswith("# "):
                 title, _, rest = cell.source.partition("\n")
@@ -189,15 +187,8 @@ def static_only(output, draw=None):
     return output
 
 
-@functools.cache
-def _vl_convert_version() -> str:
-    from importlib.metadata import version
-
-    return version("vl-convert-python")
-
-
 def _chart_key(spec: dict) -> str:
-    text = _vl_convert_version() + json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    text = version("vl-convert-python") + json.dumps(spec, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -216,8 +207,6 @@ def chart_svg(spec: dict, drawn: set[str] | None = None) -> str:
     try:
         svg = vlc.vegalite_to_svg(spec)
     except Exception as exc:  # noqa: BLE001 - named, with the chart's title
-        from ..kernels import chart_title
-
         title = chart_title(spec) or "without a title"
         reason = " ".join(str(exc).splitlines()[:2])  # not the JavaScript stack
         raise RenderFailed(f"vl-convert could not draw the chart \u201c{title}\u201d as "
