@@ -2,15 +2,20 @@
 
 Errors the user can act on (a missing source, a changed file, a malformed column, a bad
 parameter, a failing notebook) end with their one-paragraph message and exit code 2, without a
-traceback. Every command but the git filter holds the checkout's build lock.
+traceback. Every command but the git filter holds the checkout's build lock: a second `make
+report` waits for the first, then finds everything current, instead of interleaving writes.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
+from . import paths
 from .errors import DibtrendsError
 
 
@@ -47,8 +52,6 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(canonical_text(sys.stdin.read()))
         return 0
-    from .lock import exclusive
-
     try:
         with exclusive(f"dibtrends {args.command}"):
             return dispatch(args) or 0
@@ -57,9 +60,28 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def dispatch(args: argparse.Namespace) -> int | None:
-    from . import paths
+@contextmanager
+def exclusive(what: str):
+    """Hold the checkout's build lock while ``what`` runs (say so when waiting for another). An
+    advisory ``flock`` on ``.dibtrends.lock``: the kernel releases it when its holder exits, also
+    after ``kill -9``, so a crashed run never blocks the next one."""
+    fd = os.open(paths.ROOT / ".dibtrends.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            print(f"  waiting    another build is running in this checkout ({holder}); {what} "
+                  "starts when it ends", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}: {what}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
+
+def dispatch(args: argparse.Namespace) -> int | None:
     if args.command == "data":
         from .build import ensure
 

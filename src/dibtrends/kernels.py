@@ -60,11 +60,8 @@ def chart_title(spec) -> str | None:
     if not isinstance(spec, dict):
         return None
     title = spec.get("title")
-    if isinstance(title, dict) and title.get("text"):
-        text = title["text"]
+    if text := title.get("text") if isinstance(title, dict) else title:
         return " ".join(text) if isinstance(text, list) else str(text)
-    if isinstance(title, str) and title:
-        return title
     children = [c for key in ("vconcat", "hconcat", "concat", "layer") for c in spec.get(key, [])]
     children += [spec["spec"]] if "spec" in spec else []
     return next((found for c in children if (found := chart_title(c))), None)
@@ -184,10 +181,7 @@ def execute(job, kernel: Kernel | None = None, log=sys.stderr) -> Path:
     fingerprint = job.fingerprint()
     source = nbtools.canonical(paths.NOTEBOOKS / f"{job.notebook}.ipynb")
     job.output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{job.output.stem}.", suffix=".ipynb",
-                                    dir=job.output.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = job.output.with_name(f".{job.output.stem}.part.ipynb")  # hidden from the render
     started = time.perf_counter()
     extra = {}
     if kernel is not None:

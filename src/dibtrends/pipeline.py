@@ -28,6 +28,7 @@ import yaml
 
 from . import chapters, nbtools, paths
 from .errors import ParameterError
+from .report import PAGE_MANIFESTS, written_by
 
 #: Injected into every notebook by the pipeline, never set in params.yaml.
 PIPELINE_PARAMS = ("output_dir", "processed_dir")
@@ -199,8 +200,6 @@ class Job:
     def tables_present(self) -> bool:
         """The CSVs the page wrote in its last run are all still there (its list included):
         a page whose chart data went missing runs again instead of linking to nothing."""
-        from .report import PAGE_MANIFESTS
-
         tables = paths.output_dir(self.params.get("output_dir")) / paths.TABLES_SUBDIR
         manifest = tables / PAGE_MANIFESTS / f"{self.name}.json"
         return manifest.exists() and all((tables / n).exists()
@@ -250,8 +249,6 @@ def profile_jobs(values: dict[str, dict], allies: Iterable[str] | None, processe
 def prune_tables(tables: Path, pages: list[str]) -> None:
     """Delete chart and table CSVs that no current page wrote in its latest run (a renamed
     table, a page that no longer exists), so the site offers only data it shows."""
-    from .report import PAGE_MANIFESTS, written_by
-
     keep = set().union(*(written_by(tables, page) for page in pages))
     for csv in tables.glob("*.csv"):
         if csv.name not in keep:
@@ -280,12 +277,17 @@ def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
     summary = job(chapters.SUMMARY, after=chapters.ANALYSES)
     summary.inputs += [output / paths.RESULTS_SUBDIR / f"{a}.json" for a in chapters.ANALYSES]
     jobs.append(summary)
-    # The sources page lists every page's chart data: it runs last, after stale CSVs are gone
-    # (only in a full build: a partial one does not know every page's files).
+    # The sources page lists every page's chart data (the CSVs but its own): it runs last,
+    # after stale CSVs are gone (only in a full build: a partial one does not know every
+    # page's files).
     tables = output / paths.TABLES_SUBDIR
     pages = [j.name for j in jobs]
-    jobs.append(job(chapters.SOURCES_PAGE, after=tuple(pages),
-                    state=lambda: {"tables": sorted(p.name for p in tables.glob("*.csv"))},
+
+    def listed() -> dict[str, Any]:
+        own = written_by(tables, chapters.SOURCES_PAGE)
+        return {"tables": sorted(p.name for p in tables.glob("*.csv") if p.name not in own)}
+
+    jobs.append(job(chapters.SOURCES_PAGE, after=tuple(pages), state=listed,
                     before=(lambda: prune_tables(tables, [*pages, chapters.SOURCES_PAGE]))
                     if only is None else None))
     if only is not None:

@@ -116,7 +116,7 @@ def quarto_version(exe: str) -> tuple[int, ...]:
 def fingerprint(engine: str) -> str:
     """What the published output was made from: every executed page, the chart data, the
     Quarto project files, the render code and engine. Equal means the render changes nothing."""
-    files = [*sorted(paths.EXECUTED.rglob("*.ipynb")),
+    files = [*sorted(paths.EXECUTED.rglob("[!.]*.ipynb")),
              *sorted((paths.GENERATED / paths.TABLES_SUBDIR).glob("*.csv")),
              paths.QUARTO_CONFIG, paths.VEGA_HEADER, *sorted(Path(__file__).parent.glob("*.py"))]
     return digest(engine, *(f"{paths.relative(f)}:{digest(f.read_bytes()) if f.exists() else ''}"

@@ -84,7 +84,7 @@ def stage_files() -> dict[str, bytes | Path]:
         "_quarto.yml": paths.QUARTO_CONFIG, "_vega-header.html": paths.VEGA_HEADER,
         "index.ipynb": summary, "generated/_sidebar.yml": write_sidebar(),
         "assets/vega-bundle.js": write_vega_bundle()}
-    for nb in paths.EXECUTED.rglob("*.ipynb"):
+    for nb in paths.EXECUTED.rglob("[!.]*.ipynb"):
         if nb != summary:
             files[str(nb.relative_to(paths.REPORTS))] = nb
     for csv in (paths.GENERATED / paths.TABLES_SUBDIR).glob("*.csv"):
