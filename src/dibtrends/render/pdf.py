@@ -83,9 +83,10 @@ def render_pdf(exe: str) -> Path:
             for rel in stale:  # converted again next time, not taken half-made
                 (STAGE / rel.replace(".ipynb", ".typ")).unlink(missing_ok=True)
             raise
-    book = STAGE / "dibtrends-report.typ"
-    book.write_text(bind(order))
-    pdf = STAGE / PDF_NAME
+    book, pdf, text = STAGE / "dibtrends-report.typ", STAGE / PDF_NAME, bind(order)
+    if pdf.exists() and book.exists() and book.read_text() == text:
+        return pdf  # no page of the book changed (a chart's data or the site's look did)
+    book.write_text(text)
     pdf.unlink(missing_ok=True)
     quarto(exe, ["typst", "compile", book.name, PDF_NAME], STAGE, "the PDF (Typst)")
     if not pdf.exists():
