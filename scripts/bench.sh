@@ -58,12 +58,13 @@ naive() {  # every notebook in its own papermill process, one after the other
   for nb in $names; do
     (cd "$copy" && PYTHONPATH="$copy/src" DIBTRENDS_ROOT="$copy" "$venv/bin/papermill" -k python3 \
       --cwd notebooks "notebooks/$nb" "$work/naive/$nb" -p output_dir "$work/naive/out" \
-      --no-progress-bar >/dev/null 2>&1)
+      --no-progress-bar) || { echo "naive: $nb failed"; return 1; }
   done
   for code in $(tail -n +2 "$copy/data/curated/nato_membership.csv" | cut -d, -f1); do
     (cd "$copy" && PYTHONPATH="$copy/src" DIBTRENDS_ROOT="$copy" "$venv/bin/papermill" -k python3 \
       --cwd notebooks notebooks/country_profile.ipynb "$work/naive/profile_$code.ipynb" \
-      -p country "$code" -p output_dir "$work/naive/out" --no-progress-bar >/dev/null 2>&1)
+      -p country "$code" -p output_dir "$work/naive/out" --no-progress-bar) \
+      || { echo "naive: profile $code failed"; return 1; }
   done
 }
 
