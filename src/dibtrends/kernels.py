@@ -2,10 +2,11 @@
 
 Kept by hand because no library does it: Papermill (and nbclient under it) starts and stops a
 kernel per notebook, so 40 pages would pay the imports 40 times (``make bench``'s naive run).
-Here each kernel imports the chapters once, every page starts in a cleared namespace, and
-Papermill runs it on the kernel's connected client: injection, execution and the executed
-notebook are Papermill's. An output is swapped in whole on success; a failure names the page
-and the cell, keeps the failed notebook in ``reports/failed/`` and the last good page in place.
+Here each kernel imports a module once, for the first page that needs it; every page starts in
+a cleared namespace, and Papermill runs it on the kernel's connected client: injection,
+execution and the executed notebook are Papermill's. An output is swapped in whole on success;
+a failure names the page and the cell, keeps the failed notebook in ``reports/failed/`` and the
+last good page in place.
 """
 
 from __future__ import annotations
@@ -119,13 +120,9 @@ def warm_engine() -> str:
 
 
 class Kernel:
-    """A warm kernel: started once, imports paid once, namespace cleared between notebooks."""
+    """A warm kernel: started once, namespace cleared between notebooks, so each module is
+    imported once per kernel, by the first page that needs it."""
 
-    #: Paid once per kernel: every chapter module and the chart theme.
-    WARM_UP = ("import dibtrends.charts, dibtrends.report, dibtrends.results\n"
-               "from dibtrends import chapters as _c\n"
-               "for _m in _c.MODULES: _c.module(_m)\n"
-               "del _c, _m\n")
     #: Every name the last notebook defined goes (what %reset does, without its 0.3 s of
     #: history and garbage collection); IPython's own names stay.
     CLEAR = ("_ip = get_ipython()\n"
@@ -149,7 +146,6 @@ class Kernel:
         self.kc = self.km.blocking_client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
-        self._run(self.WARM_UP)
 
     def _run(self, code: str) -> None:
         reply = self.kc.execute_interactive(code, store_history=False, timeout=120,

@@ -67,22 +67,23 @@ def render_pdf(exe: str) -> Path:
     order, files = [], {"_quarto.yml": b"project:\n  type: default\n"}
     for nb_path in pages():
         name = nb_path.stem
-        files[f"{name}.ipynb"] = nbformat.writes(page_notebook(nb_path, drawn)).encode()
+        # not validated again: the page was when read
+        files[f"{name}.ipynb"] = nbformat.v4.writes(page_notebook(nb_path, drawn)).encode()
         order.append(name)
     prune_chart_images(drawn)
     changed = mirror(files, STAGE, keep=("",))  # Quarto's outputs stay beside their pages
-    stale = sorted(rel for rel in files if rel.endswith(".ipynb")
-                   and (rel in changed or not (STAGE / rel.replace(".ipynb", ".typ")).exists()))
-    if stale:
-        for rel in stale:
-            (STAGE / rel.replace(".ipynb", ".typ")).unlink(missing_ok=True)
-        try:
-            quarto(exe, ["render", *stale, "--to", "typst"], STAGE,
-                   f"the PDF's pages ({', '.join(rel.removesuffix('.ipynb') for rel in stale)})")
-        except RenderFailed:
-            for rel in stale:  # converted again next time, not taken half-made
-                (STAGE / rel.replace(".ipynb", ".typ")).unlink(missing_ok=True)
-            raise
+    stale = [name for name in order
+             if f"{name}.ipynb" in changed or not (STAGE / f"{name}.typ").exists()]
+    try:
+        for name in stale:  # converted again next time if this render fails
+            (STAGE / f"{name}.typ").unlink(missing_ok=True)
+        if stale:
+            quarto(exe, ["render", *(f"{n}.ipynb" for n in stale), "--to", "typst"], STAGE,
+                   f"the PDF's pages ({', '.join(stale)})")
+    except RenderFailed:
+        for name in stale:  # not taken half-made
+            (STAGE / f"{name}.typ").unlink(missing_ok=True)
+        raise
     book, pdf, text = STAGE / "dibtrends-report.typ", STAGE / PDF_NAME, bind(order)
     if pdf.exists() and book.exists() and book.read_text() == text:
         return pdf  # no page of the book changed (a chart's data or the site's look did)
