@@ -124,12 +124,11 @@ class Kernel:
     imported once per kernel, by the first page that needs it."""
 
     #: Every name the last notebook defined goes (what %reset does, without its 0.3 s of
-    #: history and garbage collection); IPython's own names stay.
+    #: history and garbage collection); IPython's own names, and underscored ones, stay.
     CLEAR = ("_ip = get_ipython()\n"
              "for _k in [k for k in _ip.user_ns if not k.startswith('_')\n"
              "           and k not in _ip.user_ns_hidden]:\n"
-             "    del _ip.user_ns[_k]\n"
-             "del _ip, _k\n")
+             "    del _ip.user_ns[_k]\n")
 
     def __init__(self) -> None:
         from jupyter_client.manager import KernelManager
