@@ -4,9 +4,13 @@
 # A benchmark, not a test: it prints numbers beside the targets and does not fail on them.
 #
 #   naive   a fresh `papermill` process per notebook, serially (every kernel pays the imports)
-#   cold    `make report` after `make clean` (warm kernel pool, one per core)
-#   no-op, one parameter changed, one analysis module edited: `make report` again
-# Each is timed without Quarto (the HTML preview) and, where Quarto is on PATH, with it.
+#   without Quarto (the HTML preview): cold `make report` after `make clean` (warm kernel pool,
+#           one per core), then `make report` again after no change, one parameter changed
+#           (chapter 5), one analysis module edited
+#   with Quarto, where it is on PATH: the first render, then no change, one parameter changed,
+#           one sentence edited in chapter 5's notebook, and a cold build; under each, what the
+#           render redid (the site's pages Quarto wrote, the PDF's pages converted)
+# The table at the end puts each time beside its target and the naive run's time over it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
