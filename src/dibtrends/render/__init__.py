@@ -104,8 +104,7 @@ def swap_in(new: Path, target: Path) -> None:
 
 def quarto_path() -> str | None:
     """Quarto on PATH, or the one `pip install quarto-cli` put in the project venv."""
-    beside = Path(sys.executable).parent / "quarto"
-    return shutil.which("quarto") or (str(beside) if beside.exists() else None)
+    return shutil.which("quarto") or shutil.which("quarto", path=Path(sys.executable).parent)
 
 
 def quarto_version(exe: str) -> tuple[int, ...]:

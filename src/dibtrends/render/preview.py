@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from .. import paths
-from . import QUARTO_PINNED, page_title, pages, swap_in
+from . import QUARTO_PINNED, digest, page_title, pages, swap_in
 from .site import strip_remote, write_vega_bundle
 
 REMOTE_INLINE_SCRIPT = re.compile(
@@ -76,22 +76,30 @@ def preview_notebook(nb):
 
 def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     """HTML preview of each executed notebook with nbconvert, swapped in atomically: an index
-    with the page titles, figures and tables captioned, links and chart data that resolve."""
+    with the page titles, figures and tables captioned, links and chart data that resolve. A
+    page made from the same notebook by the same code as last time is copied, not exported."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab", mathjax_url="", require_js_url="",
                             mermaid_js_url="", mermaid_layout_elk_js_url="", exclude_input=True,
                             exclude_input_prompt=True, exclude_output_prompt=True)
     header = "<head>\n" + paths.VEGA_HEADER.read_text()
+    made_by = digest(header, *(p.read_bytes() for p in Path(__file__).parent.glob("*.py")))
+    state = out_dir / ".exported.json"
+    previous = json.loads(state.read_text()) if state.exists() else {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent))
-    links = []
+    links, exported = [], {}
     try:
         for nb_path in pages():
-            body, _ = exporter.from_notebook_node(
-                preview_notebook(nbformat.read(nb_path, as_version=4)))
-            (tmp / f"{nb_path.stem}.html").write_text(
-                strip_remote_preview(body).replace("<head>", header, 1))
+            page = f"{nb_path.stem}.html"
+            exported[page] = digest(made_by, nb_path.read_bytes())
+            if previous.get(page) == exported[page] and (out_dir / page).exists():
+                shutil.copy2(out_dir / page, tmp / page)
+            else:
+                body, _ = exporter.from_notebook_node(
+                    preview_notebook(nbformat.read(nb_path, as_version=4)))
+                (tmp / page).write_text(strip_remote_preview(body).replace("<head>", header, 1))
             links.append(f'<li><a href="{nb_path.stem}.html">'
                          f"{html_mod.escape(page_title(nb_path))}</a></li>")
         (tmp / "assets").mkdir()
@@ -102,6 +110,7 @@ def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    (tmp / ".exported.json").write_text(json.dumps(exported))
     index = "\n".join(links)
     (tmp / "index.html").write_text(
         "<!doctype html><html><head><meta charset='utf-8'><title>dibtrends: preview</title>"
