@@ -67,7 +67,6 @@ def render_pdf(exe: str) -> Path:
     order, files = [], {"_quarto.yml": b"project:\n  type: default\n"}
     for nb_path in pages():
         name = nb_path.stem
-        # not validated again: the page was when read
         files[f"{name}.ipynb"] = nbformat.v4.writes(page_notebook(nb_path, drawn)).encode()
         order.append(name)
     prune_chart_images(drawn)
@@ -114,7 +113,7 @@ def page_notebook(nb_path: Path, drawn: set[str]) -> dict:
     the page's own conversion (the book defines them)."""
     import nbformat
 
-    nb = nbformat.read(nb_path, as_version=4)
+    nb = nbformat.v4.reads(nb_path.read_text())  # as Papermill wrote it: valid
     is_profile = nb_path.parent == paths.PROFILES_DIR
     suffix = nb_path.stem.split("_", 1)[-1].lower() if is_profile else ""
     cells, first_heading, text = [], True, []
