@@ -168,7 +168,7 @@ class Kernel:
         shutil.rmtree(self._sockets, ignore_errors=True)
 
 
-def execute(job, kernel: Kernel | None = None, log=sys.stderr) -> Path:
+def execute(job, kernel: Kernel, log=sys.stderr) -> Path:
     """Run one :class:`~dibtrends.pipeline.Job` with Papermill into its output, atomically; on
     failure raise NotebookFailed and keep the failed notebook in reports/failed/."""
     import papermill as pm
@@ -178,16 +178,13 @@ def execute(job, kernel: Kernel | None = None, log=sys.stderr) -> Path:
     job.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = job.output.with_name(f".{job.output.stem}.part.ipynb")  # hidden from the render
     started = time.perf_counter()
-    extra = {}
-    if kernel is not None:
-        kernel.fresh(job.name)
-        extra = {"km": kernel.km, "kc": kernel.kc, "engine_name": warm_engine()}
+    kernel.fresh(job.name)
     try:
         # One write at the end, not one per cell (the output is swapped in whole anyway).
         pm.execute_notebook(source, str(tmp), parameters=job.params, kernel_name=KERNEL,
                             cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False, autosave_cell_every=0,
-                            **extra)
+                            engine_name=warm_engine(), km=kernel.km, kc=kernel.kc)
     except Exception as exc:  # noqa: BLE001 - any failure becomes one clear message
         failed = paths.FAILED / job.output.name
         failed.parent.mkdir(parents=True, exist_ok=True)

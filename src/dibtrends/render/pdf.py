@@ -73,22 +73,22 @@ def render_pdf(exe: str) -> Path:
     changed = mirror(files, STAGE, keep=("",))  # Quarto's outputs stay beside their pages
     stale = [name for name in order
              if f"{name}.ipynb" in changed or not (STAGE / f"{name}.typ").exists()]
-    try:
-        for name in stale:  # converted again next time if this render fails
-            (STAGE / f"{name}.typ").unlink(missing_ok=True)
-        if stale:
-            quarto(exe, ["render", *(f"{n}.ipynb" for n in stale), "--to", "typst"], STAGE,
-                   f"the PDF's pages ({', '.join(stale)})")
-    except RenderFailed:
-        for name in stale:  # not taken half-made
-            (STAGE / f"{name}.typ").unlink(missing_ok=True)
-        raise
+    for name in stale:  # converted again next time if this render fails
+        (STAGE / f"{name}.typ").unlink(missing_ok=True)
+    if stale:  # Typst source only (output-ext): Quarto would compile every page to a PDF
+        quarto(exe, ["render", *(f"{n}.ipynb" for n in stale), "--to", "typst",
+                     "-M", "output-ext:typ"], STAGE, f"the PDF's pages ({', '.join(stale)})")
     book, pdf, text = STAGE / "dibtrends-report.typ", STAGE / PDF_NAME, bind(order)
     if pdf.exists() and book.exists() and book.read_text() == text:
         return pdf  # no page of the book changed (a chart's data or the site's look did)
     book.write_text(text)
     pdf.unlink(missing_ok=True)
-    quarto(exe, ["typst", "compile", book.name, PDF_NAME], STAGE, "the PDF (Typst)")
+    try:
+        quarto(exe, ["typst", "compile", book.name, PDF_NAME], STAGE, "the PDF (Typst)")
+    except RenderFailed:
+        for name in stale:  # each new page compiles alone: the one Typst refuses is named
+            quarto(exe, ["typst", "compile", f"{name}.typ"], STAGE, f"the PDF's page {name}")
+        raise
     if not pdf.exists():
         raise RenderFailed("Typst wrote no PDF. The last good reports/_output was kept.")
     return pdf
