@@ -4,9 +4,13 @@
 # A benchmark, not a test: it prints numbers beside the targets and does not fail on them.
 #
 #   naive   a fresh `papermill` process per notebook, serially (every kernel pays the imports)
-#   cold    `make report` after `make clean` (warm kernel pool, one per core)
-#   no-op, one parameter changed, one analysis module edited: `make report` again
-# Each is timed without Quarto (the HTML preview) and, where Quarto is on PATH, with it.
+#   without Quarto (the HTML preview): cold `make report` after `make clean` (warm kernel pool,
+#           one per core), then `make report` again after no change, one parameter changed
+#           (chapter 5), one analysis module edited
+#   with Quarto, where it is on PATH: the first render, then no change, one parameter changed,
+#           one sentence edited in chapter 5's notebook, and a cold build; under each, what the
+#           render redid (the site's pages Quarto wrote, the PDF's pages converted)
+# The table at the end puts each time beside its target and the naive run's time over it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,20 +29,31 @@ unset DIBTRENDS_ROOT DIBTRENDS_OUTPUT PYTHONPATH VIRTUAL_ENV MAKEFLAGS MAKELEVEL
 quarto_bin=$(command -v quarto || true)
 noquarto_path=$(echo "$PATH" | tr ':' '\n' | grep -v -x -F "$(dirname "${quarto_bin:-/nonexistent}")" | paste -sd:)
 
-declare -A seconds
+declare -A seconds rendered
 timed() {  # key, label, command...
   local key=$1 label=$2; shift 2
   local start end log="$work/$key.log"
+  touch "$work/mark"
   start=$(date +%s%N)
   "$@" > "$log" 2>&1 || { echo "bench: '$label' failed:"; tail -30 "$log"; exit 1; }
   end=$(date +%s%N)
   seconds[$key]=$(awk "BEGIN{printf \"%.1f\", ($end - $start) / 1e9}")
   printf '%-58s %7s s\n' "$label" "${seconds[$key]}"
+  if [ -d "$copy/build/pdf" ]; then rendered[$key]=$(redone); echo "    ${rendered[$key]}"; fi
+}
+count_or_names() { local n; n=$(grep -c . <<< "$1"); if [ "$n" -le 4 ]; then echo ${1:-none}; else echo "$n pages"; fi; }
+redone() {  # what the last render redid: the site's pages Quarto wrote, the PDF's pages converted
+  local site pdf book="PDF compiled again"
+  site=$(cd "$copy/reports/_output" && find . -name '*.html' -not -path './site_libs/*' \
+         -newer "$work/mark" -printf '%P\n' | sort)
+  pdf=$(cd "$copy/build/pdf" && find . -maxdepth 1 -name '*.typ' -not -name 'dibtrends-report.typ' \
+        -newer "$work/mark" -printf '%f\n' | sed 's/\.typ$//' | sort)
+  [ "$copy/build/pdf/dibtrends-report.pdf" -nt "$work/mark" ] || book="PDF kept"
+  echo "site pages rendered: $(count_or_names "$site"); PDF pages converted: $(count_or_names "$pdf"); $book"
 }
 mk() { make -C "$copy" VENV="$venv" "$@"; }
 
 naive() {  # every notebook in its own papermill process, one after the other
-  mk -s data notebooks >/dev/null 2>&1 || true  # the data and canonical notebooks, once
   rm -rf "$work/naive" && mkdir -p "$work/naive"
   local nb names
   # the chapters, then the summary that reads their results, then the sources page
@@ -47,12 +62,13 @@ naive() {  # every notebook in its own papermill process, one after the other
   for nb in $names; do
     (cd "$copy" && PYTHONPATH="$copy/src" DIBTRENDS_ROOT="$copy" "$venv/bin/papermill" -k python3 \
       --cwd notebooks "notebooks/$nb" "$work/naive/$nb" -p output_dir "$work/naive/out" \
-      --no-progress-bar >/dev/null 2>&1)
+      --no-progress-bar) || { echo "naive: $nb failed"; return 1; }
   done
   for code in $(tail -n +2 "$copy/data/curated/nato_membership.csv" | cut -d, -f1); do
     (cd "$copy" && PYTHONPATH="$copy/src" DIBTRENDS_ROOT="$copy" "$venv/bin/papermill" -k python3 \
       --cwd notebooks notebooks/country_profile.ipynb "$work/naive/profile_$code.ipynb" \
-      -p country "$code" -p output_dir "$work/naive/out" --no-progress-bar >/dev/null 2>&1)
+      -p country "$code" -p output_dir "$work/naive/out" --no-progress-bar) \
+      || { echo "naive: profile $code failed"; return 1; }
   done
 }
 
@@ -119,4 +135,6 @@ for row in "${order[@]}"; do
   fi
   ratio=$(awk "BEGIN{printf \"%.1fx\", ${seconds[naive]} / (${seconds[$key]} > 0 ? ${seconds[$key]} : 0.1)}")
   printf '%-58s %8s %8s %9s %s\n' "$label" "${seconds[$key]}" "${goal:+<= $goal}" "$ratio" "$verdict"
+  [ -z "${rendered[$key]:-}" ] || echo "    ${rendered[$key]}"
 done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -126,7 +126,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    before, after = (Path(a) for a in argv)
+    before, after = (Path(a).resolve() for a in argv)  # paths inside pages are absolute
     for root in (before, after):
         if not (root / "reports/executed").is_dir():
             print(f"same-report: {root} has no reports/executed; run `make report` there first",

@@ -311,14 +311,18 @@ def test_two_runs_at_once_one_waits_and_both_leave_a_consistent_report(built_rep
 def test_a_run_killed_mid_execution_leaves_the_last_good_pages_and_the_next_run_completes(
         built_report):
     good = {p: p.read_bytes() for p in e2e.executed(built_report)}
+    # The page's list of written CSVs starts afresh in its first cells: it is running.
+    manifest = (built_report / "reports" / "generated" / "tables" / ".pages" /
+                "04_guidelines_and_pledge.json")
+    before = manifest.stat().st_mtime_ns
     with e2e.put_back(built_report, _params(built_report)):
         _set_param(built_report, "04_guidelines_and_pledge", "trend_window_start", 2015)
         proc = e2e.start_make(built_report, "notebooks")
         deadline = time.time() + 120
-        while time.time() < deadline and not list(
-                (built_report / "reports" / "executed").glob(".04_guidelines_and_pledge.*")):
-            time.sleep(0.2)
+        while time.time() < deadline and manifest.stat().st_mtime_ns == before:
+            time.sleep(0.1)
         os.killpg(proc.pid, signal.SIGKILL)
+        assert manifest.stat().st_mtime_ns != before, "the page never started"
         proc.wait(timeout=30)
         for path, content in good.items():
             assert path.read_bytes() == content, f"{path.name} changed by a killed run"

@@ -2,15 +2,20 @@
 
 Errors the user can act on (a missing source, a changed file, a malformed column, a bad
 parameter, a failing notebook) end with their one-paragraph message and exit code 2, without a
-traceback. Every command but the git filter holds the checkout's build lock.
+traceback. Every command but the git filter holds the checkout's build lock: a second `make
+report` waits for the first, then finds everything current, instead of interleaving writes.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
+from . import paths
 from .errors import DibtrendsError
 
 
@@ -24,23 +29,18 @@ def parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="verify every source, rebuild the processed tables whose "
                           "inputs changed (what `make data` runs)")
     data.add_argument("--stamp", type=Path, help="file touched when something was rebuilt")
-    build = sub.add_parser("build", help="build data/processed/*.parquet from data/raw")
-    build.add_argument("tables", nargs="*", help="table names (default: all)")
-    sub.add_parser("tables", help="list the processed tables")
     sub.add_parser("sources", help="list the registered sources")
     sub.add_parser("check-params", help="check reports/params.yaml against every chapter")
-    for name, what in (("run", "execute the notebooks whose inputs changed"),
-                       ("report", "run, then render the report")):
-        cmd = sub.add_parser(name, help=what)
-        cmd.add_argument("names", nargs="*", help="notebooks or pages (default: all)")
-        cmd.add_argument("--allies", nargs="*", help="profiles to run (default: all 32)")
-        cmd.add_argument("--workers", type=int, default=None)
+    run = sub.add_parser("run", help="execute the notebooks whose inputs changed")
+    run.add_argument("names", nargs="*", help="notebooks or pages (default: all)")
+    run.add_argument("--allies", nargs="*", help="profiles to run (default: all 32)")
+    run.add_argument("--workers", type=int, default=None)
     sub.add_parser("render", help="render the executed notebooks (Quarto, else a preview)")
     bless = sub.add_parser("bless", help="record chapters' headline numbers as the baseline")
     bless.add_argument("chapters", nargs="*")
     nb = sub.add_parser("notebooks", help="notebooks in canonical form: clean (git filter, stdin "
-                        "to stdout), check, normalise (drops outputs), sync (build copies)")
-    nb.add_argument("action", choices=("clean", "check", "normalise", "sync"))
+                        "to stdout), check, normalise (drops outputs)")
+    nb.add_argument("action", choices=("clean", "check", "normalise"))
     nb.add_argument("paths", nargs="*", type=Path)
     return p
 
@@ -52,8 +52,6 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(canonical_text(sys.stdin.read()))
         return 0
-    from .lock import exclusive
-
     try:
         with exclusive(f"dibtrends {args.command}"):
             return dispatch(args) or 0
@@ -62,36 +60,28 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+@contextmanager
+def exclusive(what: str):
+    """Hold the checkout's build lock while ``what`` runs (say so when waiting for another). An
+    advisory ``flock`` on ``.dibtrends.lock``: the kernel releases it when its holder exits, also
+    after ``kill -9``, so a crashed run never blocks the next one."""
+    fd = os.open(paths.ROOT / ".dibtrends.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            print(f"  waiting    another build is running in this checkout ({holder}); {what} "
+                  "starts when it ends", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}: {what}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def dispatch(args: argparse.Namespace) -> int | None:
-    if args.command in ("fetch", "data", "build", "tables", "sources"):
-        return data_command(args)
-    if args.command in ("notebooks", "bless"):
-        return notebook_command(args)
-    if args.command == "render":
-        from .render import render  # checks its own inputs by content: cheap when current
-
-        return render()
-    from . import kernels, nbtools, pipeline
-
-    nbtools.sync()
-    if args.command == "check-params":
-        pipeline.check_against_data(pipeline.effective_params())
-        return 0
-    if args.command in ("run", "report"):
-        names = args.names or None
-        if args.allies and names is None:
-            names = [f"profile_{a}" for a in args.allies]
-        jobs = pipeline.plan(only=names, allies=args.allies)
-        if not kernels.run_jobs(jobs, workers=args.workers):
-            print("  notebooks  up to date", file=sys.stderr)
-        if args.command == "run":
-            return 0
-    from .render import render
-
-    return render()
-
-
-def data_command(args: argparse.Namespace) -> None:
     if args.command == "data":
         from .build import ensure
 
@@ -100,37 +90,41 @@ def data_command(args: argparse.Namespace) -> None:
         from .fetch import fetch_all
 
         fetch_all(args.ids or None, mirror=args.mirror)
-    elif args.command == "build":
-        from .build import build
-
-        build(args.tables or None)
-    elif args.command == "tables":
-        from .build import table_loaders
-
-        print("\n".join(table_loaders()))
-    else:
+    elif args.command == "sources":
         from .sources import SOURCES
 
         for s in SOURCES:
             print(f"{s.id:24s} {s.filename}  [{s.edition}]")
+    elif args.command == "check-params":
+        from . import pipeline
 
+        pipeline.check_against_data(pipeline.effective_params())
+    elif args.command == "run":
+        from . import kernels, pipeline
 
-def notebook_command(args: argparse.Namespace) -> int:
-    from . import nbtools, paths
+        names = args.names or ([f"profile_{a}" for a in args.allies] if args.allies else None)
+        if not kernels.run_jobs(pipeline.plan(only=names, allies=args.allies),
+                                workers=args.workers):
+            print("  notebooks  up to date", file=sys.stderr)
+    elif args.command == "render":
+        from .render import render  # checks its own inputs by content: cheap when current
 
-    if args.command == "bless":
+        return render()
+    elif args.command == "bless":
         from .chapters import ANALYSES
+        from .nbtools import bless
 
-        for path in nbtools.bless(args.chapters or list(ANALYSES)):
+        for path in bless(args.chapters or list(ANALYSES)):
             print(f"  baseline   {paths.relative(path)}", file=sys.stderr)
-        return 0
-    if args.action == "sync":
-        changed = nbtools.sync()
-        if changed:
-            print(f"  notebooks changed: {', '.join(changed)}", file=sys.stderr)
-        return 0
-    targets = args.paths or sorted(paths.NOTEBOOKS.glob("*.ipynb"))
-    if args.action == "normalise":
+    else:
+        return notebooks_command(args.action, args.paths or sorted(paths.NOTEBOOKS.glob("*.ipynb")))
+    return 0
+
+
+def notebooks_command(action: str, targets: list[Path]) -> int:
+    from . import nbtools
+
+    if action == "normalise":
         for path in targets:
             nbtools.write_if_changed(path, nbtools.canonical_text(path.read_text()))
         return 0

@@ -1,12 +1,12 @@
 """Executing the notebooks: Papermill on a pool of warm kernels, one per core.
 
 Kept by hand because no library does it: Papermill (and nbclient under it) starts and stops a
-kernel per notebook, so 40 pages would pay the imports 40 times (``make bench``'s naive run
-takes about 7x longer). Here each kernel imports the chapters once, every page starts in a
-cleared namespace, and Papermill runs it on the kernel's connected client. Injection,
-execution and the executed notebook are Papermill's. Every output is written to a temporary
-file and swapped in on success; a failure names the page and the cell, keeps the failed
-notebook in ``reports/failed/`` and leaves the last good page in place.
+kernel per notebook, so 40 pages would pay the imports 40 times (``make bench``'s naive run).
+Here each kernel imports a module once, for the first page that needs it; every page starts in
+a cleared namespace, and Papermill runs it on the kernel's connected client: injection,
+execution and the executed notebook are Papermill's. An output is swapped in whole on success;
+a failure names the page and the cell, keeps the failed notebook in ``reports/failed/`` and the
+last good page in place.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from . import paths
+from . import nbtools, paths
 from .errors import DibtrendsError
 
 KERNEL = "python3"
@@ -40,14 +41,13 @@ def failure_message(name: str, nb_path: Path, exc: Exception) -> str:
         added = {"injected-parameters", "papermill-error-cell-tag"}
         cells = [c for c in json.loads(nb_path.read_text())["cells"]
                  if not added & set(c.get("metadata", {}).get("tags", []))]
-        for index, c in enumerate(cells):
-            if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
-                lines = "".join(c.get("source", "")).strip().splitlines()
-                first = next((ln for ln in lines if not ln.startswith("#|")), "")
-                where = (f" at cell {index + 1} of {len(cells)} (id {c.get('id', '?')}, "
-                         f"starting `{first[:70]}`)")
-                break
-    except (OSError, ValueError, KeyError):
+        index, cell = next((i, c) for i, c in enumerate(cells)
+                           if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
+        lines = "".join(cell.get("source", "")).strip().splitlines()
+        first = next((ln for ln in lines if not ln.startswith("#|")), "")
+        where = (f" at cell {index + 1} of {len(cells)} (id {cell.get('id', '?')}, "
+                 f"starting `{first[:70]}`)")
+    except (OSError, ValueError, KeyError, StopIteration):
         pass
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = (getattr(exc, "evalue", None) or str(exc)).strip().rstrip(".")
@@ -61,11 +61,8 @@ def chart_title(spec) -> str | None:
     if not isinstance(spec, dict):
         return None
     title = spec.get("title")
-    if isinstance(title, dict) and title.get("text"):
-        text = title["text"]
+    if text := title.get("text") if isinstance(title, dict) else title:
         return " ".join(text) if isinstance(text, list) else str(text)
-    if isinstance(title, str) and title:
-        return title
     children = [c for key in ("vconcat", "hconcat", "concat", "layer") for c in spec.get(key, [])]
     children += [spec["spec"]] if "spec" in spec else []
     return next((found for c in children if (found := chart_title(c))), None)
@@ -101,7 +98,7 @@ def postprocess(nb_path: Path, title: str | None = None) -> None:
 @functools.cache
 def warm_engine() -> str:
     """Papermill's own nbclient engine, told to run on the pool kernel's connected client
-    instead of connecting a new one per notebook (a fifth of a second each, 40 times a build)."""
+    (nbclient would connect a new one per notebook: a fifth of a second each, 40 times)."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.log import logger
@@ -123,20 +120,15 @@ def warm_engine() -> str:
 
 
 class Kernel:
-    """A warm kernel: started once, imports paid once, namespace cleared between notebooks."""
+    """A warm kernel: started once, namespace cleared between notebooks, so each module is
+    imported once per kernel, by the first page that needs it."""
 
-    #: Paid once per kernel: every chapter module and the chart theme.
-    WARM_UP = ("import dibtrends.charts, dibtrends.report, dibtrends.results\n"
-               "from dibtrends import chapters as _c\n"
-               "for _m in _c.MODULES: _c.module(_m)\n"
-               "del _c, _m\n")
     #: Every name the last notebook defined goes (what %reset does, without its 0.3 s of
-    #: history and garbage collection); IPython's own names stay.
+    #: history and garbage collection); IPython's own names, and underscored ones, stay.
     CLEAR = ("_ip = get_ipython()\n"
              "for _k in [k for k in _ip.user_ns if not k.startswith('_')\n"
              "           and k not in _ip.user_ns_hidden]:\n"
-             "    del _ip.user_ns[_k]\n"
-             "del _ip, _k\n")
+             "    del _ip.user_ns[_k]\n")
 
     def __init__(self) -> None:
         from jupyter_client.manager import KernelManager
@@ -153,15 +145,13 @@ class Kernel:
         self.kc = self.km.blocking_client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
-        self._run(self.WARM_UP)
 
     def _run(self, code: str) -> None:
         reply = self.kc.execute_interactive(code, store_history=False, timeout=120,
-                                            output_hook=lambda msg: None)
-        if reply["content"].get("status") != "ok":
+                                            output_hook=lambda msg: None)["content"]
+        if reply.get("status") != "ok":
             raise NotebookFailed(f"the kernel could not run {code.splitlines()[0]!r}: "
-                                 f"{reply['content'].get('ename')}: "
-                                 f"{reply['content'].get('evalue')}.")
+                                 f"{reply.get('ename')}: {reply.get('evalue')}.")
 
     def fresh(self, page: str) -> None:
         """A cleared namespace (modules stay imported: that is the point of the pool), told
@@ -178,29 +168,23 @@ class Kernel:
         shutil.rmtree(self._sockets, ignore_errors=True)
 
 
-def execute(job, kernel: Kernel | None = None, log=sys.stderr) -> Path:
+def execute(job, kernel: Kernel, log=sys.stderr) -> Path:
     """Run one :class:`~dibtrends.pipeline.Job` with Papermill into its output, atomically; on
     failure raise NotebookFailed and keep the failed notebook in reports/failed/."""
     import papermill as pm
 
     fingerprint = job.fingerprint()
-    source = paths.CANONICAL_NOTEBOOKS / f"{job.notebook}.ipynb"
+    source = nbtools.canonical(paths.NOTEBOOKS / f"{job.notebook}.ipynb")
     job.output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{job.output.stem}.", suffix=".ipynb",
-                                    dir=job.output.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = job.output.with_name(f".{job.output.stem}.part.ipynb")  # hidden from the render
     started = time.perf_counter()
-    extra = {}
-    if kernel is not None:
-        kernel.fresh(job.name)
-        extra = {"km": kernel.km, "kc": kernel.kc, "engine_name": warm_engine()}
+    kernel.fresh(job.name)
     try:
         # One write at the end, not one per cell (the output is swapped in whole anyway).
-        pm.execute_notebook(str(source), str(tmp), parameters=job.params, kernel_name=KERNEL,
+        pm.execute_notebook(source, str(tmp), parameters=job.params, kernel_name=KERNEL,
                             cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False, autosave_cell_every=0,
-                            **extra)
+                            engine_name=warm_engine(), km=kernel.km, kc=kernel.kc)
     except Exception as exc:  # noqa: BLE001 - any failure becomes one clear message
         failed = paths.FAILED / job.output.name
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -223,60 +207,42 @@ def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr) -> list:
     published the same results). Kernels start only when a job needs one. The first failure
     stops new work, lets running notebooks finish, and is raised.
     """
-    names = {j.name for j in jobs}
-    upfront = [j for j in jobs if not (set(j.after) & names)]
+    by_name = {j.name: j for j in jobs}
+    upfront = [j for j in jobs if not set(j.after) & set(by_name)]
     stale = [j for j in upfront if not j.is_current()]
     if not stale and len(upfront) == len(jobs):
         return []
+    local, kernels, ran, errors, futures = threading.local(), [], [], [], {}
+
+    def depth(job) -> int:
+        return max((1 + depth(by_name[d]) for d in job.after if d in by_name), default=0)
+
+    def run(job) -> None:
+        # Queued by depth: the jobs waited for are running or done, so none waits for ever.
+        wait([futures[d] for d in job.after if d in futures])
+        if errors:
+            return
+        try:
+            if job.before is not None:
+                job.before()
+            if not job.is_current():
+                if not hasattr(local, "kernel"):
+                    local.kernel = Kernel()
+                    kernels.append(local.kernel)
+                execute(job, local.kernel, log)
+                ran.append(job)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            errors.append(exc)
+
     # A kernel per core, but no more kernels than pages known to need one.
     workers = max(1, min(workers or os.cpu_count() or 1, len(stale) or 1))
-    done: set[str] = set()
-    claimed: set[str] = set()
-    ran: list = []
-    errors: list[BaseException] = []
-    cond = threading.Condition()
-
-    def next_job():
-        """The next job whose dependencies are done; None when nothing is left to claim."""
-        with cond:
-            while not errors:
-                waiting = [j for j in jobs if j.name not in claimed]
-                if not waiting:
-                    return None
-                job = next((j for j in waiting
-                            if all(d in done or d not in names for d in j.after)), None)
-                if job is not None:
-                    claimed.add(job.name)
-                    return job
-                cond.wait(timeout=1)
-            return None
-
-    def worker() -> None:
-        kernel = None
-        try:
-            while (job := next_job()) is not None:
-                if job.before is not None:
-                    job.before()
-                if not job.is_current():
-                    kernel = kernel or Kernel()
-                    execute(job, kernel, log)
-                    ran.append(job)
-                with cond:
-                    done.add(job.name)
-                    cond.notify_all()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            with cond:
-                errors.append(exc)
-                cond.notify_all()
-        finally:
-            if kernel is not None:
-                kernel.shutdown()
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            for job in sorted(jobs, key=depth):
+                futures[job.name] = pool.submit(run, job)
+    finally:
+        for kernel in kernels:
+            kernel.shutdown()
     if errors:
         raise errors[0]
     return ran

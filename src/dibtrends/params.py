@@ -64,20 +64,13 @@ class Parameters:
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], where: str) -> Parameters:
         """Build from a parameters-file section; unknown names stop with the known ones."""
-        unknown = sorted(set(values) - set(cls.specs()))
-        if unknown:
+        if unknown := sorted(set(values) - set(cls.specs())):
             known = ", ".join(cls.specs()) or "(none)"
             raise ParameterError(
                 f"{where}: no parameter named {', '.join(unknown)}; the parameters are: {known}.")
-        return cls(**{k: _from_yaml(v) for k, v in values.items()})
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
     # -- words for readers
-    def changed(self) -> dict[str, tuple[Any, Any]]:
-        """name -> (value, default) for every parameter not at its default."""
-        defaults = self.defaults()
-        return {k: (v, defaults[k]) for k, v in self.as_dict().items()
-                if _plain(defaults[k]) != v}
-
     def describe(self) -> str:
         """One sentence: which parameters built this chapter, and which differ from defaults."""
         return describe(type(self).specs(), self.as_dict(), self.defaults())
@@ -126,10 +119,6 @@ def word(value: Any, none_means: str = "", value_words: Mapping | None = None) -
 def _plain(value: Any) -> Any:
     """Tuples as lists, so values compare and serialise the same from YAML, JSON and Python."""
     return list(value) if isinstance(value, tuple) else value
-
-
-def _from_yaml(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 # ---------------------------------------------------------------- checks
@@ -187,15 +176,3 @@ def check_year_range(start: int | None, end: int | None, available: Iterable[int
             f"allowed: {names[1]} at least {min_span} year{'s' if min_span != 1 else ''} after "
             f"{names[0]}, both from {first} to {last}.")
     return start, end
-
-
-def check_iso3(name: str, values, allowed: Collection[str]):
-    """One code or a list; each must be among ``allowed`` (e.g. the 32 Allies)."""
-    items = [values] if isinstance(values, str) else list(values)
-    bad = [v for v in items if v not in allowed]
-    if bad:
-        raise ParameterError(
-            f"parameter {name} has unknown country code(s) {', '.join(map(repr, bad))}; "
-            f"valid codes: {', '.join(sorted(allowed))}."
-        )
-    return values

@@ -30,8 +30,6 @@ REPORTS = ROOT / "reports"
 PARAMS_FILE = REPORTS / "params.yaml"
 #: Everything the chapters write besides their executed notebook: results, chart data.
 GENERATED = REPORTS / "generated"
-#: The notebooks in canonical form, as the build executes them.
-CANONICAL_NOTEBOOKS = GENERATED / "notebooks"
 #: Per page, the content hashes of what it read when it last ran.
 STAMPS = GENERATED / "stamps"
 SIDEBAR = GENERATED / "_sidebar.yml"

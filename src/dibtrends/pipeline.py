@@ -1,18 +1,14 @@
 """What a report build runs: parameters checked, then one job per page, each knowing what it
 reads so that only pages whose inputs changed run again (:mod:`dibtrends.kernels` runs them).
 
-1. **Parameters.** ``reports/params.yaml`` holds overrides only: a notebook's own parameters
-   cell gives its defaults, a value in the file replaces one, a value under ``shared:`` reaches
-   every notebook that takes it. Every value is checked by the chapter's ``Params`` class, data
-   ranges included, before any kernel starts.
-2. **What to run.** Each executed notebook records the content hash of everything it read: its
-   notebook (canonical form), its parameters, the package modules it imports, the processed
-   tables it declares, the lock file. Only notebooks whose inputs changed run again.
-
-Staleness is decided here, by content hash, not by Make's file times: a JupyterLab save without
-a change, a ``git checkout`` or a touched file re-runs nothing, and a value changed in
-``reports/params.yaml`` re-runs only the pages that take it (Make would see one changed file and
-re-run every page).
+``reports/params.yaml`` holds overrides only: a notebook's own parameters cell gives its
+defaults, a value in the file replaces one, a value under ``shared:`` reaches every notebook
+that takes it; every value is checked by the chapter's ``Params``, data ranges included, before
+any kernel starts. Each executed page records the content hash of what it read: its notebook
+(canonical form), its parameters, the package modules it imports, the processed tables it
+declares, the lock file. By content, not by Make's file times: a JupyterLab save without a
+change, a ``git checkout`` or a touched file re-runs nothing, and a value changed in
+``reports/params.yaml`` re-runs only the pages that take it.
 """
 
 from __future__ import annotations
@@ -30,13 +26,12 @@ from typing import Any
 
 import yaml
 
-from . import chapters, paths
+from . import chapters, nbtools, paths
 from .errors import ParameterError
+from .report import PAGE_MANIFESTS, written_by
 
 #: Injected into every notebook by the pipeline, never set in params.yaml.
 PIPELINE_PARAMS = ("output_dir", "processed_dir")
-STAMPS = paths.STAMPS
-PACKAGE = paths.PACKAGE
 
 
 # ---------------------------------------------------------------- parameters
@@ -46,7 +41,7 @@ def parameters_cell(notebook: Path) -> dict[str, Any]:
     import papermill as pm
 
     values = {}
-    for name, found in pm.inspect_notebook(str(notebook)).items():
+    for name, found in pm.inspect_notebook(nbtools.canonical(notebook)).items():
         try:
             values[name] = ast.literal_eval(found["default"])
         except (ValueError, SyntaxError):
@@ -82,8 +77,7 @@ def read_params_file(params_file: Path = paths.PARAMS_FILE) -> dict[str, dict]:
     return {name: dict(data.get(name) or {}) for name in known}
 
 
-def effective_params(params_file: Path = paths.PARAMS_FILE,
-                     notebooks_dir: Path = paths.NOTEBOOKS) -> dict[str, dict]:
+def effective_params(params_file: Path = paths.PARAMS_FILE) -> dict[str, dict]:
     """notebook -> the values it runs with (defaults from its cell, then overrides), checked
     by its chapter's ``Params`` class without data. ``output_dir``/``processed_dir`` excluded."""
     where = paths.relative(params_file)
@@ -91,25 +85,22 @@ def effective_params(params_file: Path = paths.PARAMS_FILE,
     shared = overrides.pop("shared")
     shared_names = set().union(*(chapters.module(n).Params.shared_names()
                                  for n in chapters.MODULES))
-    unknown_shared = sorted(set(shared) - shared_names)
-    if unknown_shared:
-        raise ParameterError(f"{where}: shared parameter(s) {', '.join(unknown_shared)} are taken "
+    if unknown := sorted(set(shared) - shared_names):
+        raise ParameterError(f"{where}: shared parameter(s) {', '.join(unknown)} are taken "
                              f"by no notebook; shared parameters are: "
                              f"{', '.join(sorted(shared_names)) or '(none)'}.")
     out = {}
     for name, section in overrides.items():
         params_cls = chapters.module(name).Params
-        misplaced = sorted(set(section) & params_cls.shared_names())
-        if misplaced:
+        if misplaced := sorted(set(section) & params_cls.shared_names()):
             raise ParameterError(f"{where}: {', '.join(misplaced)} is shared by several notebooks; "
                                  f"set it once under `shared:` instead of under {name}.")
-        reserved = sorted(set(section) & {*PIPELINE_PARAMS, *getattr(
-            chapters.module(name), "PIPELINE_SET", ())})
-        if reserved:
+        pipeline_set = {*PIPELINE_PARAMS, *getattr(chapters.module(name), "PIPELINE_SET", ())}
+        if reserved := sorted(set(section) & pipeline_set):
             raise ParameterError(f"{where}: {name}: {', '.join(reserved)} is set by the pipeline, "
                                  "not in this file (for one Ally's profile run `make profile "
                                  "ALLY=POL`).")
-        cell = {k: v for k, v in parameters_cell(notebooks_dir / f"{name}.ipynb").items()
+        cell = {k: v for k, v in parameters_cell(paths.NOTEBOOKS / f"{name}.ipynb").items()
                 if k not in PIPELINE_PARAMS}
         values = cell | {k: v for k, v in shared.items() if k in params_cls.specs()} | section
         params_cls.from_mapping(values, f"{where}: {name}")
@@ -118,20 +109,18 @@ def effective_params(params_file: Path = paths.PARAMS_FILE,
 
 
 def check_against_data(values: dict[str, dict], processed_dir: Path | None = None) -> None:
-    """The checks that need the data (years inside the series), before any kernel starts."""
+    """The checks that need the data (years inside the series), before any kernel starts;
+    profiles are checked per Ally when their jobs are made."""
     for name, v in values.items():
-        params_cls = chapters.module(name).Params
-        pipeline_set = getattr(chapters.module(name), "PIPELINE_SET", ())
-        if pipeline_set:
-            continue  # profiles: checked per Ally when their jobs are made
-        params_cls.from_mapping(v, name).check_data(processed_dir)
+        if not getattr(chapters.module(name), "PIPELINE_SET", ()):
+            chapters.module(name).Params.from_mapping(v, name).check_data(processed_dir)
 
 
 # ---------------------------------------------------------------- inputs and staleness
 def module_closure(modules: Iterable[str]) -> list[Path]:
     """The files of every dibtrends module reachable by import from ``modules`` (the standard
     library's modulefinder, searching the package's own folder only)."""
-    finder = modulefinder.ModuleFinder(path=[str(PACKAGE.parent)])
+    finder = modulefinder.ModuleFinder(path=[str(paths.PACKAGE.parent)])
     for name in modules:
         try:
             finder.import_hook(name)
@@ -140,31 +129,24 @@ def module_closure(modules: Iterable[str]) -> list[Path]:
     return sorted({Path(m.__file__) for m in finder.modules.values() if m.__file__})
 
 
-def _imports(source: str) -> set[str]:
-    """dibtrends modules a notebook's code imports (absolute imports: notebooks are scripts)."""
-    found = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
-    return {name for name in found if name.split(".")[0] == "dibtrends"}
-
-
 def notebook_imports(notebook: Path) -> set[str]:
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
+    """dibtrends modules a notebook's code imports (absolute imports: notebooks are scripts)."""
     found: set[str] = set()
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            code = "\n".join(ln for ln in cell.source.splitlines()
-                             if not ln.lstrip().startswith(("%", "!")))  # IPython magics
-            try:
-                found |= _imports(code)
-            except SyntaxError:
-                continue
-    return found
+    for cell in nbtools.canonical(notebook).cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(ln for ln in cell.source.splitlines()
+                         if not ln.lstrip().startswith(("%", "!")))  # IPython magics
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+    return {name for name in found if name.split(".")[0] == "dibtrends"}
 
 
 def file_digest(path: Path) -> str:
@@ -174,12 +156,11 @@ def file_digest(path: Path) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _digest(path: Path, mtime_ns: int, size: int) -> str:
-    """sha256 of a file, cached per version (the same module is an input of many pages)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """sha256 of a file (a notebook's in canonical form), cached per version (the same module
+    is an input of many pages)."""
+    if path.suffix == ".ipynb":
+        return hashlib.sha256(nbtools.canonical_text(path.read_text()).encode()).hexdigest()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @dataclass
@@ -200,7 +181,7 @@ class Job:
 
     @property
     def stamp(self) -> Path:
-        return STAMPS / f"{self.name}.json"
+        return paths.STAMPS / f"{self.name}.json"
 
     def fingerprint(self) -> dict[str, Any]:
         return {"params": self.params, "title": self.title,
@@ -219,8 +200,6 @@ class Job:
     def tables_present(self) -> bool:
         """The CSVs the page wrote in its last run are all still there (its list included):
         a page whose chart data went missing runs again instead of linking to nothing."""
-        from .report import PAGE_MANIFESTS
-
         tables = paths.output_dir(self.params.get("output_dir")) / paths.TABLES_SUBDIR
         manifest = tables / PAGE_MANIFESTS / f"{self.name}.json"
         return manifest.exists() and all((tables / n).exists()
@@ -234,104 +213,85 @@ class Job:
 
 
 def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:
-    """What a chapter's page depends on: its canonical notebook, the modules it and its chapter
-    module import, the processed tables and other files the chapter module declares, the
-    source registry (editions are quoted on every page) and the lock file."""
-    canonical = paths.CANONICAL_NOTEBOOKS / f"{name}.ipynb"
+    """What a chapter's page depends on: its notebook, the modules it and its chapter module
+    import, the processed tables and other files the chapter module declares, the source
+    registry (editions are quoted on every page) and the lock file."""
+    notebook = paths.NOTEBOOKS / f"{name}.ipynb"
     mod = chapters.module(name)
-    modules = {mod.__name__, *notebook_imports(paths.NOTEBOOKS / f"{name}.ipynb")}
     tables = [processed_dir / f"{t}.parquet" for t in getattr(mod, "READS", ())]
-    extra = [Path(p) for p in getattr(mod, "READS_FILES", ())]
-    return [canonical, *module_closure(modules), *tables, *extra, paths.SOURCES_FILE,
-            paths.LOCK_FILE]
+    return [notebook, *module_closure({mod.__name__, *notebook_imports(notebook)}), *tables,
+            *map(Path, getattr(mod, "READS_FILES", ())), paths.SOURCES_FILE, paths.LOCK_FILE]
 
 
 def profile_jobs(values: dict[str, dict], allies: Iterable[str] | None, processed: Path,
                  injected: dict[str, str]) -> list[Job]:
     """One job per Ally (all 32 unless ``allies`` names some), each checked like a chapter."""
-    names = ally_names(processed)
+    from . import data
+
+    table = data.table("nato_membership", processed)
+    names = dict(zip(table["iso3"].to_list(), table["country"].to_list(), strict=True))
     codes = sorted(names) if allies is None else list(allies)
-    unknown = sorted(set(codes) - set(names))
-    if unknown:
+    if unknown := sorted(set(codes) - set(names)):
         raise ParameterError(f"profiles: unknown Ally code(s) {', '.join(unknown)}; valid codes: "
                              f"{', '.join(sorted(names))}.")
-    if not codes:
-        return []
-    profile_mod = chapters.module(chapters.PROFILE)
-    inputs = chapter_inputs(chapters.PROFILE, processed)
+    mod = chapters.module(chapters.PROFILE)
+    inputs = chapter_inputs(chapters.PROFILE, processed) if codes else []
     jobs = []
     for code in codes:
         params = values[chapters.PROFILE] | {"country": code}
-        profile_mod.Params.from_mapping(params, f"profile {code}").check_data(processed)
+        mod.Params.from_mapping(params, f"profile {code}").check_data(processed)
         jobs.append(Job(f"profile_{code}", chapters.PROFILE,
                         paths.PROFILES_DIR / f"profile_{code}.ipynb", params | injected,
-                        inputs, title=profile_mod.page_title(names[code])))
+                        inputs, title=mod.page_title(names[code])))
     return jobs
 
 
-def prune_tables(tables: Path, pages: list[str]) -> list[str]:
+def prune_tables(tables: Path, pages: list[str]) -> None:
     """Delete chart and table CSVs that no current page wrote in its latest run (a renamed
     table, a page that no longer exists), so the site offers only data it shows."""
-    from .report import PAGE_MANIFESTS, written_by
-
     keep = set().union(*(written_by(tables, page) for page in pages))
-    removed = []
     for csv in tables.glob("*.csv"):
         if csv.name not in keep:
             csv.unlink()
-            removed.append(csv.name)
     for manifest in (tables / PAGE_MANIFESTS).glob("*.json"):
         if manifest.stem not in pages:
             manifest.unlink()
-    return removed
-
-
-def other_pages_tables(tables: Path, page: str) -> list[str]:
-    """The CSVs the sources page lists, less its own (which exist only once it has run)."""
-    from .report import written_by
-
-    own = written_by(tables, page)
-    return sorted(p.name for p in tables.glob("*.csv") if p.name not in own)
-
-
-def ally_names(processed_dir: Path | None = None) -> dict[str, str]:
-    from . import data
-
-    table = data.table("nato_membership", processed_dir)
-    return dict(zip(table["iso3"].to_list(), table["country"].to_list(), strict=True))
 
 
 def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
          processed_dir: Path | None = None, output_dir: Path | None = None,
          values: dict[str, dict] | None = None) -> list[Job]:
-    """Every job of a report build (parameters checked), in dependency order."""
+    """Every job of a report build, parameters checked: the chapters, the profiles, the summary
+    (after the chapters, whose results it reads), the sources page (after every page)."""
     processed = paths.processed_dir(processed_dir)
     output = paths.output_dir(output_dir)
     values = values if values is not None else effective_params()
     check_against_data(values, processed)
     injected = {"output_dir": str(output), "processed_dir": str(processed)}
-    jobs: list[Job] = []
-    for name in chapters.MODULES:
-        if name in (chapters.PROFILE, chapters.SOURCES_PAGE):
-            continue
-        inputs = chapter_inputs(name, processed)
-        after: tuple[str, ...] = ()
-        if name == chapters.SUMMARY:
-            after = chapters.ANALYSES
-            inputs += [output / paths.RESULTS_SUBDIR / f"{a}.json" for a in chapters.ANALYSES]
-        jobs.append(Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
-                        inputs, after=after))
-    jobs += profile_jobs(values, allies, processed, injected)
-    # The sources page lists every page's chart data: it runs last, after stale CSVs are gone
-    # (only in a full build: a partial one does not know every page's files).
-    name = chapters.SOURCES_PAGE
+
+    def job(name: str, **extra) -> Job:
+        return Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
+                   chapter_inputs(name, processed), **extra)
+
+    own_pages = [n for n in chapters.MODULES
+             if n not in (chapters.SUMMARY, chapters.SOURCES_PAGE, chapters.PROFILE)]
+    jobs = [*map(job, own_pages), *profile_jobs(values, allies, processed, injected)]
+    summary = job(chapters.SUMMARY, after=chapters.ANALYSES)
+    summary.inputs += [output / paths.RESULTS_SUBDIR / f"{a}.json" for a in chapters.ANALYSES]
+    jobs.append(summary)
+    # The sources page lists every page's chart data (the CSVs but its own): it runs last,
+    # after stale CSVs are gone (only in a full build: a partial one does not know every
+    # page's files).
     tables = output / paths.TABLES_SUBDIR
     pages = [j.name for j in jobs]
-    jobs.append(Job(name, name, paths.EXECUTED / f"{name}.ipynb", values[name] | injected,
-                    chapter_inputs(name, processed), after=tuple(pages),
-                    state=lambda: {"tables": other_pages_tables(tables, name)},
-                    before=(lambda: prune_tables(tables, [*pages, name])) if only is None
-                    else None))
+
+    def listed() -> dict[str, Any]:
+        own = written_by(tables, chapters.SOURCES_PAGE)
+        return {"tables": sorted(p.name for p in tables.glob("*.csv") if p.name not in own)}
+
+    jobs.append(job(chapters.SOURCES_PAGE, after=tuple(pages), state=listed,
+                    before=(lambda: prune_tables(tables, [*pages, chapters.SOURCES_PAGE]))
+                    if only is None else None))
     if only is not None:
         wanted = set(only)
         jobs = [j for j in jobs if j.name in wanted or j.notebook in wanted]

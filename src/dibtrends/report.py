@@ -20,19 +20,9 @@ from . import paths
 from .results import ChapterRecord, Claim, Headline, Table
 from .prose import fmt, fmt_p
 
-_state: dict[str, Path] = {}
-
-__all__ = ["fmt", "fmt_p", "use_output_dir", "say", "show_table", "show_claim",
-           "show_headlines", "show_built_with", "table_csv", "markdown_table"]
-
-
 #: Per page, the CSVs it wrote in its latest run (so the pipeline can drop stale ones).
 PAGE_MANIFESTS = ".pages"
-
-
-def page_name() -> str:
-    """The page being run: set by the pipeline in each kernel; 'interactive' in JupyterLab."""
-    return os.environ.get("DIBTRENDS_PAGE", "interactive")
+_state: dict = {}
 
 
 def written_by(tables: Path, page: str) -> set[str]:
@@ -43,25 +33,20 @@ def written_by(tables: Path, page: str) -> set[str]:
 def use_output_dir(output_dir: str | Path | None = None) -> Path:
     """Where this notebook's chart data and table CSVs go (its ``output_dir`` parameter); called
     first in a notebook, it also starts the page's list of written CSVs afresh."""
-    path = paths.output_dir(output_dir)
-    tables = path / paths.TABLES_SUBDIR
-    (tables / PAGE_MANIFESTS).mkdir(parents=True, exist_ok=True)
-    _state["output_dir"] = path
-    _record_written(tables, None)
-    return path
-
-
-def current_output_dir() -> Path:
-    if "output_dir" not in _state:
-        use_output_dir(None)
+    _state.update(output_dir=paths.output_dir(output_dir), written=set())
+    _record_written()
     return _state["output_dir"]
 
 
-def _record_written(tables: Path, name: str | None) -> None:
-    manifest = tables / PAGE_MANIFESTS / f"{page_name()}.json"
-    names = set() if name is None else written_by(tables, page_name()) | {name}
+def _record_written(name: str | None = None) -> None:
+    """The page's list of CSVs, under the page name the pipeline sets in each kernel
+    ('interactive' in JupyterLab)."""
+    _state["written"] |= {name} if name else set()
+    manifests = _state["output_dir"] / paths.TABLES_SUBDIR / PAGE_MANIFESTS
+    manifests.mkdir(parents=True, exist_ok=True)
+    manifest = manifests / f"{os.environ.get('DIBTRENDS_PAGE', 'interactive')}.json"
     tmp = manifest.with_name(f".{manifest.name}.part")
-    tmp.write_text(json.dumps(sorted(names)))
+    tmp.write_text(json.dumps(sorted(_state["written"])))
     os.replace(tmp, manifest)
 
 
@@ -84,12 +69,10 @@ def say(text: str) -> None:
 # ---------------------------------------------------------------- tables
 def table_csv(df: pl.DataFrame, name: str) -> Path:
     """Save the data behind a chart or a displayed table as a downloadable CSV."""
-    tables = current_output_dir() / paths.TABLES_SUBDIR
-    path = tables / f"{name}.csv"
-    flat = df.with_columns(pl.col(c).list.join("; ") for c, t in df.schema.items()
-                           if t == pl.List(pl.String))
-    flat.write_csv(path)
-    _record_written(tables, path.name)
+    path = (_state.get("output_dir") or use_output_dir()) / paths.TABLES_SUBDIR / f"{name}.csv"
+    df.with_columns(pl.col(c).list.join("; ") for c, t in df.schema.items()
+                    if t == pl.List(pl.String)).write_csv(path)
+    _record_written(path.name)
     return path
 
 
@@ -114,9 +97,8 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
             return "yes" if value else "no"
         if isinstance(value, float):
             places = decimals.get(column, 1) if isinstance(decimals, dict) else decimals
-            if places == "p" or (isinstance(places, str) and places.startswith("p:")):
-                draws = int(places[2:]) if places.startswith("p:") else None
-                return fmt_p(value, draws)
+            if isinstance(places, str) and places.startswith("p"):
+                return fmt_p(value, int(places[2:]) if places.startswith("p:") else None)
             if isinstance(places, str):
                 return format(value, places)
             return fmt(value, places)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -157,12 +156,8 @@ class ChapterRecord:
             claims=tuple(Claim(**c) for c in d["claims"]), text=d["text"])
 
 
-def results_dir(output_dir: str | Path | None = None) -> Path:
-    return paths.output_dir(output_dir) / paths.RESULTS_SUBDIR
-
-
 def record_path(chapter: str, output_dir: str | Path | None = None) -> Path:
-    return results_dir(output_dir) / f"{chapter}.json"
+    return paths.output_dir(output_dir) / paths.RESULTS_SUBDIR / f"{chapter}.json"
 
 
 def publish(record: ChapterRecord, output_dir: str | Path | None = None) -> None:
@@ -170,9 +165,8 @@ def publish(record: ChapterRecord, output_dir: str | Path | None = None) -> None
     so a notebook's last line shows no path to the reader."""
     target = record_path(record.chapter, output_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(record.to_json())
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.write_text(record.to_json())
     os.replace(tmp, target)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
 import uuid
 
 import altair as alt
@@ -24,8 +25,6 @@ from ..sources import get as get_source
 
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-SEQUENTIAL = "blues"
-DIVERGING = "blueorange"
 WIDTH, HEIGHT = 640, 320
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
@@ -80,37 +79,19 @@ def cite_line(title: str, source: str) -> str:
 
 
 def titled(chart, title: str, subtitle: str | list[str], source: str):
-    """Title, the claim being tested as subtitle, and the source line as a bottom caption; the
-    page shows the citation (``usermeta``) under the chart."""
+    """Title, the claim being tested as subtitle, and the source line under the chart (a text
+    mark, so it is part of the image the PDF shows, not page text that could drift from it);
+    the page shows the citation (``usermeta``) under the chart."""
     subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    return _with_caption(chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle)),
-                         source).properties(
-        usermeta={"dibtrends": {"cite": cite_line(title, source)}})
-
-
-def _with_caption(chart, source: str):
-    """Attach the source line under the chart (a text mark, so it is part of the image the PDF
-    shows, not page text that could drift from it)."""
-    lines = _wrap(source, 100)
+    chart = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle))
+    lines = textwrap.wrap(source, 100, break_long_words=False, break_on_hyphens=False)
     caption = alt.Chart(pl.DataFrame({"line": lines, "i": list(range(len(lines)))})).mark_text(
         align="left", baseline="top", fontSize=11.5, color="#333333", dx=0
     ).encode(
         text="line:N", y=alt.Y("i:O", axis=None), x=alt.value(0)
     ).properties(height=14 * len(lines), width=WIDTH)
-    return alt.vconcat(chart, caption, spacing=6).resolve_scale(color="independent")
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if len(line) + len(word) + 1 > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
-    return lines
+    return alt.vconcat(chart, caption, spacing=6).resolve_scale(color="independent").properties(
+        usermeta={"dibtrends": {"cite": cite_line(title, source)}})
 
 
 def chart_data(chart) -> pl.DataFrame | None:
@@ -124,13 +105,10 @@ def chart_data(chart) -> pl.DataFrame | None:
         data = getattr(node, "data", alt.Undefined)
         if isinstance(data, pl.DataFrame) and set(data.columns) != {"line", "i"}:
             found.append(data)
-        for attr in ("layer", "vconcat", "hconcat", "concat"):
-            children = getattr(node, attr, alt.Undefined)
-            if children is not alt.Undefined and children:
-                stack.extend(children)
-        spec = getattr(node, "spec", alt.Undefined)
-        if spec is not alt.Undefined:
-            stack.append(spec)
+        for attr in ("layer", "vconcat", "hconcat", "concat", "spec"):
+            child = getattr(node, attr, alt.Undefined)
+            if child is not alt.Undefined and child is not None:
+                stack.extend(child if isinstance(child, list) else [child])
     return max(found, key=lambda df: df.height) if found else None
 
 

@@ -8,20 +8,19 @@ chart is a vector image drawn from its Vega-Lite spec.
 
 from __future__ import annotations
 
-import copy
-import functools
 import hashlib
 import json
 import os
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 from .. import paths
-from .pages import RenderFailed, mirror, pages, quarto
+from ..kernels import VEGALITE, chart_title
+from . import RenderFailed, mirror, pages, quarto
 
 STAGE = paths.BUILD / "pdf"
 PDF_NAME = "dibtrends-report.pdf"
-VEGALITE = "application/vnd.vegalite.v5+json"
 #: A chart's width on the PDF page (Quarto passes it on to Typst): about four fifths of the
 #: text width, which keeps a chart and its caption on one page with the text around it.
 PDF_CHART_WIDTH_PX = 560
@@ -68,27 +67,28 @@ def render_pdf(exe: str) -> Path:
     order, files = [], {"_quarto.yml": b"project:\n  type: default\n"}
     for nb_path in pages():
         name = nb_path.stem
-        files[f"{name}.ipynb"] = nbformat.writes(page_notebook(nb_path, drawn)).encode()
+        files[f"{name}.ipynb"] = nbformat.v4.writes(page_notebook(nb_path, drawn)).encode()
         order.append(name)
     prune_chart_images(drawn)
     changed = mirror(files, STAGE, keep=("",))  # Quarto's outputs stay beside their pages
-    stale = sorted(rel for rel in files if rel.endswith(".ipynb")
-                   and (rel in changed or not (STAGE / rel.replace(".ipynb", ".typ")).exists()))
-    if stale:
-        for rel in stale:
-            (STAGE / rel.replace(".ipynb", ".typ")).unlink(missing_ok=True)
-        try:
-            quarto(exe, ["render", *stale, "--to", "typst"], STAGE,
-                   f"the PDF's pages ({', '.join(rel.removesuffix('.ipynb') for rel in stale)})")
-        except RenderFailed:
-            for rel in stale:  # converted again next time, not taken half-made
-                (STAGE / rel.replace(".ipynb", ".typ")).unlink(missing_ok=True)
-            raise
-    book = STAGE / "dibtrends-report.typ"
-    book.write_text(bind(order))
-    pdf = STAGE / PDF_NAME
+    stale = [name for name in order
+             if f"{name}.ipynb" in changed or not (STAGE / f"{name}.typ").exists()]
+    for name in stale:  # converted again next time if this render fails
+        (STAGE / f"{name}.typ").unlink(missing_ok=True)
+    if stale:  # Typst source only (output-ext): Quarto would compile every page to a PDF
+        quarto(exe, ["render", *(f"{n}.ipynb" for n in stale), "--to", "typst",
+                     "-M", "output-ext:typ"], STAGE, f"the PDF's pages ({', '.join(stale)})")
+    book, pdf, text = STAGE / "dibtrends-report.typ", STAGE / PDF_NAME, bind(order)
+    if pdf.exists() and book.exists() and book.read_text() == text:
+        return pdf  # no page of the book changed (a chart's data or the site's look did)
+    book.write_text(text)
     pdf.unlink(missing_ok=True)
-    quarto(exe, ["typst", "compile", book.name, PDF_NAME], STAGE, "the PDF (Typst)")
+    try:
+        quarto(exe, ["typst", "compile", book.name, PDF_NAME], STAGE, "the PDF (Typst)")
+    except RenderFailed:
+        for name in stale:  # each new page compiles alone: the one Typst refuses is named
+            quarto(exe, ["typst", "compile", f"{name}.typ"], STAGE, f"the PDF's page {name}")
+        raise
     if not pdf.exists():
         raise RenderFailed("Typst wrote no PDF. The last good reports/_output was kept.")
     return pdf
@@ -113,14 +113,13 @@ def page_notebook(nb_path: Path, drawn: set[str]) -> dict:
     the page's own conversion (the book defines them)."""
     import nbformat
 
-    nb = nbformat.read(nb_path, as_version=4)
+    nb = nbformat.v4.reads(nb_path.read_text())  # as Papermill wrote it: valid
     is_profile = nb_path.parent == paths.PROFILES_DIR
     suffix = nb_path.stem.split("_", 1)[-1].lower() if is_profile else ""
     cells, first_heading, text = [], True, []
     for cell in nb.cells:
         if cell.cell_type == "raw" or HTML_ONLY in cell.metadata.get("tags", []):
             continue
-        cell = copy.deepcopy(cell)
         if cell.cell_type == "markdown":
             if first_heading and cell.source.startswith("# "):
                 title, _, rest = cell.source.partition("\n")
@@ -189,15 +188,8 @@ def static_only(output, draw=None):
     return output
 
 
-@functools.cache
-def _vl_convert_version() -> str:
-    from importlib.metadata import version
-
-    return version("vl-convert-python")
-
-
 def _chart_key(spec: dict) -> str:
-    text = _vl_convert_version() + json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    text = version("vl-convert-python") + json.dumps(spec, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -216,8 +208,6 @@ def chart_svg(spec: dict, drawn: set[str] | None = None) -> str:
     try:
         svg = vlc.vegalite_to_svg(spec)
     except Exception as exc:  # noqa: BLE001 - named, with the chart's title
-        from ..kernels import chart_title
-
         title = chart_title(spec) or "without a title"
         reason = " ".join(str(exc).splitlines()[:2])  # not the JavaScript stack
         raise RenderFailed(f"vl-convert could not draw the chart \u201c{title}\u201d as "

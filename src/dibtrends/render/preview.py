@@ -7,7 +7,6 @@ hand, in the few lines below.
 
 from __future__ import annotations
 
-import functools
 import html as html_mod
 import json
 import re
@@ -15,11 +14,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .. import paths, workers
-from .pages import page_title, pages, swap_in
+import nbformat
+
+from .. import paths
+from . import QUARTO_PINNED, digest, page_title, pages, swap_in
 from .site import strip_remote, write_vega_bundle
 
-QUARTO_PINNED = "1.7.34"  # the version CI renders with
 REMOTE_INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*application/json)[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*?"
     r"</script>", re.I | re.S)
@@ -48,7 +48,8 @@ def preview_notebook(nb):
                 number = len(figures) + 1
                 caption = json.loads(opts["fig-cap"]) if opts.get("fig-cap") else ""
                 figures[opts["label"]] = number
-                cell.outputs.append(nbformat_markdown(f"*Figure {number}: {caption}*"))
+                cell.outputs.append(nbformat.v4.new_output(
+                    "display_data", data={"text/markdown": f"*Figure {number}: {caption}*"}))
         elif cell.cell_type == "markdown":
             sections.update({ident: heading.lstrip("# ").strip()
                              for heading, ident in SECTION_ID.findall(cell.source)})
@@ -73,78 +74,51 @@ def preview_notebook(nb):
     return nb
 
 
-def nbformat_markdown(text: str):
-    import nbformat
-
-    return nbformat.v4.new_output("display_data", data={"text/markdown": text})
-
-
-@functools.cache
-def _preview_exporter():
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", mathjax_url="", require_js_url="",
-                            mermaid_js_url="", mermaid_layout_elk_js_url="")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    return exporter
-
-
-def _export_preview_page(nb_path: Path, target: Path) -> None:
-    import nbformat
-
-    nb = preview_notebook(nbformat.read(nb_path, as_version=4))
-    body, _ = _preview_exporter().from_notebook_node(nb)
-    body = strip_remote_preview(body).replace("<head>", "<head>\n" + paths.VEGA_HEADER.read_text(),
-                                             1)
-    target.write_text(body)
-
-
 def render_preview(out_dir: Path = paths.OUTPUT / "preview") -> Path:
     """HTML preview of each executed notebook with nbconvert, swapped in atomically: an index
     with the page titles, figures and tables captioned, links and chart data that resolve. A
-    page whose notebook did not change since its last export is copied, not exported again;
-    the others are exported on every core."""
+    page made from the same notebook by the same code as last time is copied, not exported."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", mathjax_url="", require_js_url="",
+                            mermaid_js_url="", mermaid_layout_elk_js_url="", exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
+    header = "<head>\n" + paths.VEGA_HEADER.read_text()
+    made_by = digest(header, *(p.read_bytes() for p in Path(__file__).parent.glob("*.py")))
+    state = out_dir / ".exported.json"
+    previous = json.loads(state.read_text()) if state.exists() else {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".preview.", dir=out_dir.parent))
+    links, exported = [], {}
     try:
-        with workers.pool(("nbconvert", "nbformat", "dibtrends.render.preview")) as pool:
-            submit = pool.submit if pool is not None else workers.Done
-            bundle_job = submit(write_vega_bundle)
-            jobs, written = [], []
-            for nb_path in pages():
-                page = f"{nb_path.stem}.html"
-                previous = out_dir / page
-                if (previous.exists() and previous.stat().st_mtime >= nb_path.stat().st_mtime
-                        and previous.stat().st_mtime >= Path(__file__).stat().st_mtime
-                        and previous.stat().st_mtime >= paths.VEGA_HEADER.stat().st_mtime):
-                    shutil.copy2(previous, tmp / page)  # unchanged since its last export
-                else:
-                    jobs.append(submit(_export_preview_page, nb_path, tmp / page))
-                written.append((page, page_title(nb_path)))
-            for job in jobs:
-                job.result()  # the first page that failed to export is raised here
-            bundle = bundle_job.result()
+        for nb_path in pages():
+            page = f"{nb_path.stem}.html"
+            exported[page] = digest(made_by, nb_path.read_bytes())
+            if previous.get(page) == exported[page] and (out_dir / page).exists():
+                shutil.copy2(out_dir / page, tmp / page)
+            else:
+                body, _ = exporter.from_notebook_node(
+                    preview_notebook(nbformat.read(nb_path, as_version=4)))
+                (tmp / page).write_text(strip_remote_preview(body).replace("<head>", header, 1))
+            links.append(f'<li><a href="{nb_path.stem}.html">'
+                         f"{html_mod.escape(page_title(nb_path))}</a></li>")
+        (tmp / "assets").mkdir()
+        shutil.copy2(write_vega_bundle(), tmp / "assets" / paths.VEGA_BUNDLE.name)
+        tables = paths.GENERATED / paths.TABLES_SUBDIR
+        if tables.is_dir():
+            shutil.copytree(tables, tmp / "generated" / paths.TABLES_SUBDIR)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    (tmp / "assets").mkdir()
-    shutil.copy2(bundle, tmp / "assets" / bundle.name)
-    tables = paths.GENERATED / paths.TABLES_SUBDIR
-    if tables.is_dir():
-        shutil.copytree(tables, tmp / "generated" / paths.TABLES_SUBDIR)
-    links = "\n".join(f'<li><a href="{href}">{html_mod.escape(title)}</a></li>'
-                      for href, title in written)
+    (tmp / ".exported.json").write_text(json.dumps(exported))
+    index = "\n".join(links)
     (tmp / "index.html").write_text(
         "<!doctype html><html><head><meta charset='utf-8'><title>dibtrends: preview</title>"
         "<style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}"
         "</style></head><body><h1>dibtrends: defence spending and the defence-industrial base"
         "</h1><p>A preview of the report, made without Quarto: every page, figure and table is "
         "here, in a plainer layout. The published report (HTML site and PDF) is rendered by "
-        f"Quarto 1.7 or newer (CI uses {QUARTO_PINNED}).</p><ol>{links}</ol></body></html>"
+        f"Quarto 1.7 or newer (CI uses {QUARTO_PINNED}).</p><ol>{index}</ol></body></html>"
     )
     swap_in(tmp, out_dir)
     return out_dir
-
-

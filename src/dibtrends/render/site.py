@@ -8,14 +8,15 @@ which publishes it with the PDF in one swap.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
 from pathlib import Path
 
+import yaml
+
 from .. import paths
-from .pages import RenderFailed, digest, mirror, page_title, profile_pages, quarto
+from . import RenderFailed, digest, mirror, page_title, profile_pages, quarto
 
 STAGE = paths.BUILD / "site"
 STATE = STAGE / ".rendered.json"
@@ -30,6 +31,7 @@ REQUIRE_SHIM = re.compile(r'<script type="application/javascript">\s*define\(\s*
 MODULE_TAGS = re.compile(r'<script src="([^"]*site_libs/quarto-html/'
                          r'(?:quarto|tabsets/tabsets)\.js)"'
                          r' type="module"></script>\n?')
+TABSETS_IMPORT = 'import * as tabsets from "./tabsets/tabsets.js";'
 CLASSIC_START = "(() => {\nconst tabsets = (() => {\n"
 
 
@@ -53,28 +55,22 @@ def write_vega_bundle() -> Path:
     return bundle
 
 
-def sidebar_text() -> str:
-    """The site's sidebar for this build: chapters, sources, then the profiles by name."""
-    import yaml
-
+def write_sidebar() -> Path:
+    """The site's sidebar for this build (chapters, sources, then the profiles by name), also
+    kept in ``reports/generated`` for the analyst who renders by hand."""
     main = sorted(paths.EXECUTED.glob("[0-9][0-9]_*.ipynb"))
     analyses = [f"executed/{p.name}" for p in main if not p.name.startswith(("00_", "98_", "99_"))]
     sources = [f"executed/{p.name}" for p in main if p.name.startswith(("98_", "99_"))]
-    profiles = [{"href": f"executed/profiles/{p.name}", "text": title}
-                for p, title in profile_pages()]
+    profiles = [{"href": f"executed/profiles/{p.name}", "text": page_title(p)}
+                for p in profile_pages()]
     sidebar = {"website": {"sidebar": {"style": "docked", "contents": [
         {"href": "index.ipynb", "text": "Executive summary"},
         {"section": "Chapters", "contents": analyses},
         *sources,
         {"section": "Appendix: Ally profiles", "contents": profiles},
     ]}}}
-    return yaml.safe_dump(sidebar, sort_keys=False, allow_unicode=True)
-
-
-def write_sidebar() -> Path:
-    """The sidebar, also kept in ``reports/generated`` for the analyst who renders by hand."""
     paths.SIDEBAR.parent.mkdir(parents=True, exist_ok=True)
-    paths.SIDEBAR.write_text(sidebar_text())
+    paths.SIDEBAR.write_text(yaml.safe_dump(sidebar, sort_keys=False, allow_unicode=True))
     return paths.SIDEBAR
 
 
@@ -88,7 +84,7 @@ def stage_files() -> dict[str, bytes | Path]:
         "_quarto.yml": paths.QUARTO_CONFIG, "_vega-header.html": paths.VEGA_HEADER,
         "index.ipynb": summary, "generated/_sidebar.yml": write_sidebar(),
         "assets/vega-bundle.js": write_vega_bundle()}
-    for nb in paths.EXECUTED.rglob("*.ipynb"):
+    for nb in paths.EXECUTED.rglob("[!.]*.ipynb"):
         if nb != summary:
             files[str(nb.relative_to(paths.REPORTS))] = nb
     for csv in (paths.GENERATED / paths.TABLES_SUBDIR).glob("*.csv"):
@@ -99,42 +95,30 @@ def stage_files() -> dict[str, bytes | Path]:
 def render_site(exe: str, engine: str) -> Path:
     """Render the staging project; returns its output folder (``build/site/_output``)."""
     files = stage_files()
-    whole = digest(engine, Path(__file__).read_bytes(),
-                   *(f"{rel}={digest(src.read_bytes() if isinstance(src, Path) else src)}"
-                     for rel, src in sorted(files.items())
-                     if not rel.endswith(".ipynb") and not rel.startswith("generated/tables")),
-                   *sorted(rel for rel in files if rel.endswith(".ipynb")))
-    previous = json.loads(STATE.read_text()) if STATE.exists() else {}
+    made_by = digest(engine, Path(__file__).read_bytes())
+    previous = STATE.read_text() if STATE.exists() else ""
     STATE.unlink(missing_ok=True)  # a render that fails half-way is redone whole next time
     changed = mirror(files, STAGE, keep=("_output", ".quarto"))
     output = STAGE / "_output"
     started = time.time()
-    if previous.get("site") != whole or not output.is_dir():
+    pages = sorted(rel for rel in changed if rel.endswith(".ipynb"))
+    # Whole when every page shows what changed (configuration, header, sidebar, which lists
+    # the pages, Vega bundle); the chart data are copied below.
+    if previous != made_by or not output.is_dir() or any(
+            not rel.endswith((".ipynb", ".csv")) for rel in changed):
         quarto(exe, ["render"], STAGE, "the HTML site")
     else:
         # `quarto render` takes one input: a second name would be handed to pandoc as input
-        for notebook in sorted(rel for rel in changed if rel.endswith(".ipynb")):
+        for notebook in pages:
             quarto(exe, ["render", notebook], STAGE, f"the HTML site's page {notebook}")
-    copy_resources(files, output)
-    offline(output, since=started)
-    STATE.write_text(json.dumps({"site": whole}))
-    return output
-
-
-def copy_resources(files: dict[str, bytes | Path], output: Path) -> None:
-    """Chart data and the Vega bundle as the site offers them (Quarto copies resources on a
-    whole render; an incremental one may leave a changed CSV behind)."""
-    wanted = {rel: STAGE / rel for rel in files
-              if rel.startswith(("generated/tables/", "assets/"))}
-    for rel, src in wanted.items():
-        target = output / rel
-        if not (target.exists() and target.read_bytes() == src.read_bytes()):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(src.read_bytes())
+    # Chart data and the Vega bundle as the site offers them (Quarto copies resources on a
+    # whole render; an incremental one may leave a changed CSV behind).
     for folder in ("generated/tables", "assets"):
-        for path in (output / folder).glob("*"):
-            if str(path.relative_to(output)) not in wanted:
-                path.unlink()
+        mirror({rel.removeprefix(folder + "/"): STAGE / rel for rel in files
+                if rel.startswith(folder + "/")}, output / folder)
+    offline(output, since=started)
+    STATE.write_text(made_by)
+    return output
 
 
 def offline(site: Path, since: float = 0) -> None:
@@ -179,8 +163,7 @@ def classic_quarto_script(site: Path) -> bool:
         return True  # made classic by an earlier render that Quarto's incremental one kept
     first, _, rest = text.partition("\n")
     tab_code = tabs.read_text()
-    if (first.strip() != 'import * as tabsets from "./tabsets/tabsets.js";'
-            or re.search(r"^\s*(import|export)\b", rest, re.M)
+    if (first.strip() != TABSETS_IMPORT or re.search(r"^\s*(import|export)\b", rest, re.M)
             or re.search(r"^\s*import\b", tab_code, re.M)
             or len(re.findall(r"^\s*export\b", tab_code, re.M)) != 1
             or "export function init" not in tab_code):
@@ -188,6 +171,3 @@ def classic_quarto_script(site: Path) -> bool:
     tab_code = tab_code.replace("export function init", "function init")
     main.write_text(CLASSIC_START + tab_code + "\nreturn { init };\n})();\n" + rest + "\n})();\n")
     return True
-
-
-__all__ = ["render_site", "write_sidebar", "write_vega_bundle", "strip_remote", "page_title"]
