@@ -131,6 +131,16 @@ def check_choice(name: str, value, allowed: Collection):
     return value
 
 
+def check_iso3(name: str, values, allowed: Collection[str]):
+    """One code or a list; each must be among ``allowed`` (e.g. the 32 Allies)."""
+    items = [values] if isinstance(values, str) else list(values)
+    if bad := [v for v in items if v not in allowed]:
+        raise ParameterError(
+            f"parameter {name} has unknown country code(s) {', '.join(map(repr, bad))}; "
+            f"valid codes: {', '.join(sorted(allowed))}.")
+    return values
+
+
 def check_number(name: str, value, lo: float | None = None, hi: float | None = None):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         bounds = (f"; allowed: {lo:g} to {hi:g}" if lo is not None and hi is not None else "")
