@@ -233,13 +233,17 @@ def tables(r) -> dict[str, Table]:
             labels["break_years"] = "Break years"
         out[key] = Table(name, frame, caption, labels=labels,
                          decimals=2 if key == "peaks" else DECIMALS)
-    # A few rows of many figures each: one column per group or way of counting fits the page.
-    for key, heading in (("peaks", ["group", "measure"]), ("decline", ["rule", "measure"])):
-        table = out[key]
-        shown = table.frame.with_columns(pl.col(c).replace(HEADING_WORDS) for c in heading)
-        note = " ".join(n for c, n in HEADING_NOTES.items() if c in heading)
-        out[key] = transposed(replace(table, frame=shown, data=table.frame, note=note), heading)
+    out["peaks"] = _on_its_side(out["peaks"], ["group", "measure"])
+    out["decline"] = _on_its_side(out["decline"], ["rule", "measure"])
     return out
+
+
+def _on_its_side(table: Table, heading: list[str]) -> Table:
+    """A few rows of many figures each: one column per group or way of counting fits the page,
+    headed in short words that the note under the table spells out."""
+    shown = table.frame.with_columns(pl.col(c).replace(HEADING_WORDS) for c in heading)
+    note = " ".join(n for c, n in HEADING_NOTES.items() if c in heading)
+    return transposed(replace(table, frame=shown, data=table.frame, note=note), heading)
 
 
 def _method(r) -> str:
