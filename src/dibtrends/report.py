@@ -196,13 +196,15 @@ def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
 
 def show_table(table: Table) -> None:
     """Display a whole table (no truncation), captioned, its note under it, and save it as a
-    CSV."""
+    CSV. The caption carries a label (``tbl-`` and the table's name): Quarto's Typst output
+    drops the caption of a table without one (quarto-cli issue 11733)."""
     from IPython.display import Markdown, display
 
     table_csv(table.frame if table.data is None else table.data, table.name)
     text = markdown_table(table.frame, table.decimals, dict(table.labels))
     if table.caption:
-        text += f"\n\n: {escape_markdown(typeset(table.caption))}"
+        label = "tbl-" + re.sub(r"[^\w-]|_", "-", table.name).lower()
+        text += f"\n\n: {escape_markdown(typeset(table.caption))} {{#{label}}}"
     if table.note:
         text += f"\n\n{escape_markdown(typeset(table.note))}"
     display(Markdown(text))
