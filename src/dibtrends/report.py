@@ -206,7 +206,7 @@ def show_table(table: Table) -> None:
         label = "tbl-" + re.sub(r"[^\w-]|_", "-", table.name).lower()
         text += f"\n\n: {escape_markdown(typeset(table.caption))} {{#{label}}}"
     if table.note:
-        text += f"\n\n{escape_markdown(typeset(table.note))}"
+        text += f"\n\n*Notes.* {escape_markdown(typeset(table.note))}"
     display(Markdown(text))
 
 
