@@ -105,14 +105,19 @@ def test_poland_reads_already_above(result):
     assert "Poland (4.12 %) was already at 3.5 % of GDP or more in 2024" in gap
     assert "Poland stays at or above 3.5 % until 2035 as long as its real defence spending " \
            "grows at least 2.1 % a year" in gap
-    row = result.tables["gap"].frame.filter(pl.col("ally") == "Poland").row(0, named=True)
+    table = result.tables["gap"]
+    row = table.data.filter(pl.col("ally") == "Poland").row(0, named=True)  # the CSV
     assert row["position"] == "already above" and row["required_real_growth_pct"] is None
     assert row["faster"] == "–"
+    shown = table.frame.filter(pl.col("ally") == "Poland").row(0, named=True)
+    assert shown["position"] == "above" and shown["needed"] == row["growth_to_stay_pct"]
+    assert "for an Ally above 3.5 %, the lowest growth that keeps it there" in table.note
 
 
 def test_break_column_is_explained(result):
     table = result.tables["gap"]
-    assert table.labels["gdp_break"] == "Break in NATO's GDP series (year)"
+    assert table.labels["gdp_break"] == "GDP series break"
+    assert "GDP series break: the year NATO's GDP series for the Ally breaks" in table.note
     lux = table.frame.filter(pl.col("ally") == "Luxembourg")["gdp_break"].item()
     assert lux == "2023" and set(table.frame["gdp_break"]) == {"2023", "–"}
     text = result.text["breaks"]

@@ -2,8 +2,10 @@
 in the Quarto HTML site and in the Typst PDF.
 
 The numbers and words come from a chapter module (:mod:`dibtrends.chapters`); this module only
-formats them. Markdown is escaped on the way out (``US$ 220 bn and US$ 449 bn`` is not maths),
-and every table shown is also saved as a CSV the report offers for download.
+formats them. Everything shown is typeset in the report's number style (:func:`prose.typeset`:
+true minus, units that stay with their number) and escaped as Markdown (``US$ 220 bn and US$ 449
+bn`` is not maths); every table shown is also saved, untypeset, as a CSV the report offers for
+download.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import polars as pl
 
 from . import paths
 from .results import ChapterRecord, Claim, Headline, Table
-from .prose import fmt, fmt_p
+from .prose import fmt, fmt_p, typeset
 
 #: Per page, the CSVs it wrote in its latest run (so the pipeline can drop stale ones).
 PAGE_MANIFESTS = ".pages"
@@ -63,7 +65,7 @@ def say(text: str) -> None:
     """Show computed prose as Markdown (Quarto renders it as part of the page)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(escape_markdown(text)))
+    display(Markdown(escape_markdown(typeset(text))))
 
 
 # ---------------------------------------------------------------- tables
@@ -76,8 +78,29 @@ def table_csv(df: pl.DataFrame, name: str) -> Path:
     return path
 
 
-#: A cell that is a number shown as text (pre-formatted, possibly in bold): right-aligned.
-NUMBER_TEXT = re.compile(r"(\*\*)?[−+-]?[\d.,]+\1?|–")
+#: A cell that is a number shown as text (pre-formatted, possibly in bold, or a count such as
+#: "9 of 14"): right-aligned.
+NUMBER_TEXT = re.compile(r"(\*\*)?[−+-]?[\d.,]+(?: of [\d,]+)?\1?|–")
+
+
+def shown(value, places: int | str = 1) -> str:
+    """A table cell in words and digits (not yet typeset): '–' for missing, 'yes' or 'no',
+    numbers with ``places`` as :func:`markdown_table` describes, lists joined."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return fmt(value, 0)
+    if isinstance(value, float):
+        if isinstance(places, str) and (places == "p" or places.startswith("p:")):
+            return fmt_p(value, int(places[2:]) if places.startswith("p:") else None)
+        return format(value, places) if isinstance(places, str) else fmt(value, places)
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _places(decimals: dict[str, int | str] | int, column: str) -> int | str:
+    return decimals.get(column, 1) if isinstance(decimals, dict) else decimals
 
 
 def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
@@ -86,27 +109,16 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
 
     ``decimals`` per column is a number of decimals, a format spec such as ``".3g"``, ``"p"``
     for p-values (:func:`fmt_p`), or ``"p:499"`` for bootstrap p-values from 499 draws (shown as
-    a bound, "< 0.002", at the smallest value the bootstrap can give).
+    a bound, "< 0.002", at the smallest value the bootstrap can give). Whole numbers of
+    five digits or more get thousands separators (four-digit ones are years).
     """
     labels = labels or {}
 
     def cell(value, column):
-        if value is None:
-            return "–"
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, float):
-            places = decimals.get(column, 1) if isinstance(decimals, dict) else decimals
-            if isinstance(places, str) and places.startswith("p"):
-                return fmt_p(value, int(places[2:]) if places.startswith("p:") else None)
-            if isinstance(places, str):
-                return format(value, places)
-            return fmt(value, places)
-        if isinstance(value, list):
-            value = ", ".join(map(str, value))
-        return escape_markdown(str(value)).replace("|", "\\|").replace("\n", " ")
+        text = typeset(shown(value, _places(decimals, column)))
+        return escape_markdown(text).replace("|", "\\|").replace("\n", " ")
 
-    heads = [escape_markdown(labels.get(c, c)) for c in df.columns]
+    heads = [escape_markdown(typeset(labels.get(c, c))) for c in df.columns]
     rows = [[cell(row[c], c) for c in df.columns] for row in df.iter_rows(named=True)]
     widths = column_weights(heads, rows)
     right = [df.schema[c].is_numeric() or all(NUMBER_TEXT.fullmatch(r[i]) for r in rows)
@@ -118,6 +130,23 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
     return "\n".join(lines)
 
 
+def transposed(table: Table, heading: list[str], corner: str = "") -> Table:
+    """``table`` turned on its side, for few rows of many columns (it then fits the page's
+    width with short headers): one row per other column, under its label, and one column per
+    row, headed by the row's ``heading`` values. Cells read as in ``table``; the CSV download
+    keeps its own rows."""
+    rows, labels = list(table.frame.iter_rows(named=True)), dict(table.labels)
+    rest = [c for c in table.frame.columns if c not in heading]
+    columns = {"figure": [labels.get(c, c) for c in rest]} | {
+        f"row{i}": [shown(row[c], _places(table.decimals, c)) for c in rest]
+        for i, row in enumerate(rows)}
+    names = {"figure": corner} | {f"row{i}": ", ".join(str(row[c]) for c in heading)
+                                  for i, row in enumerate(rows)}
+    return Table(table.name, pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String)),
+                 table.caption, names, data=table.frame if table.data is None else table.data,
+                 note=table.note)
+
+
 #: About how many characters of table text fit across the PDF's text width (8.5 pt on A4).
 LINE_BUDGET = 100
 
@@ -125,16 +154,19 @@ LINE_BUDGET = 100
 def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
     """Relative column widths, as dashes under the header (pandoc reads them when the table is
     wider than a line). Each column gets at least its longest word (short cells such as
-    "1 of 3" whole), so print never breaks a word or stacks a cell letter by letter; long
-    text gets the rest of the line in proportion to its typical length."""
+    "1 of 3" whole, a unit joined by non-breaking spaces as one word), so print never breaks a
+    word or stacks a cell letter by letter, and room for its header in three lines; long text
+    gets the rest of the line in proportion to its typical length. A table whose floors add
+    up to more than a line is too wide for the page: split it, or shorten its headers."""
     minimum, desired = [], []
     for i, head in enumerate(heads):
         cells = sorted(len(r[i]) for r in rows) or [0]
         typical = cells[math.ceil(0.9 * (len(cells) - 1))]
         # Longer tokens (addresses, checksums) wrap in print (render.breakable) and in browsers.
-        words = [min(len(w), 24) for text in [head, *(r[i] for r in rows)] for w in text.split()]
+        words = [min(len(w), 24) for text in [head, *(r[i] for r in rows)]
+                 for w in text.split(" ") if w]
         short_cells = [n for n in cells if n <= 10]
-        floor = max([3, *words, *short_cells]) + 1
+        floor = max([3, *words, *short_cells, math.ceil(len(head) / 3) + 2]) + 1
         minimum.append(floor)
         desired.append(max(floor, min(60, typical)))
     excess = sum(desired) - LINE_BUDGET
@@ -146,13 +178,18 @@ def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
 
 
 def show_table(table: Table) -> None:
-    """Display a whole table (no truncation), captioned, and save it as a CSV."""
+    """Display a whole table (no truncation), captioned, its note under it, and save it as a
+    CSV. The caption carries a label (``tbl-`` and the table's name): Quarto's Typst output
+    drops the caption of a table without one (quarto-cli issue 11733)."""
     from IPython.display import Markdown, display
 
     table_csv(table.frame if table.data is None else table.data, table.name)
     text = markdown_table(table.frame, table.decimals, dict(table.labels))
     if table.caption:
-        text += f"\n\n: {escape_markdown(table.caption)}"
+        label = "tbl-" + re.sub(r"[^\w-]|_", "-", table.name).lower()
+        text += f"\n\n: {escape_markdown(typeset(table.caption))} {{#{label}}}"
+    if table.note:
+        text += f"\n\n*Notes.* {escape_markdown(typeset(table.note))}"
     display(Markdown(text))
 
 

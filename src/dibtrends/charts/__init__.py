@@ -21,6 +21,7 @@ import altair as alt
 import polars as pl
 
 from .. import report
+from ..prose import typeset
 from ..sources import get as get_source
 
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -78,20 +79,23 @@ def cite_line(title: str, source: str) -> str:
     return f"“{title}”, dibtrends, from {cited or source.split(': ', 1)[-1]}"
 
 
-def titled(chart, title: str, subtitle: str | list[str], source: str):
+def titled(chart, title: str, subtitle: str | list[str], source: str, caption: str = ""):
     """Title, the claim being tested as subtitle, and the source line under the chart (a text
-    mark, so it is part of the image the PDF shows, not page text that could drift from it);
-    the page shows the citation (``usermeta``) under the chart."""
+    mark, so it is part of the image the PDF shows, not page text that could drift from it).
+    The page shows the citation (``usermeta``) under the chart; ``caption`` is the figure's
+    caption in the report (what the chart shows and what it says; without one, the title)."""
     subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    meta = {"cite": cite_line(title, source)} | (
+        {"caption": report.escape_markdown(typeset(caption))} if caption else {})
     chart = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle))
     lines = textwrap.wrap(source, 100, break_long_words=False, break_on_hyphens=False)
-    caption = alt.Chart(pl.DataFrame({"line": lines, "i": list(range(len(lines)))})).mark_text(
+    source_mark = alt.Chart(pl.DataFrame({"line": lines, "i": list(range(len(lines)))})).mark_text(
         align="left", baseline="top", fontSize=11.5, color="#333333", dx=0
     ).encode(
         text="line:N", y=alt.Y("i:O", axis=None), x=alt.value(0)
     ).properties(height=14 * len(lines), width=WIDTH)
-    return alt.vconcat(chart, caption, spacing=6).resolve_scale(color="independent").properties(
-        usermeta={"dibtrends": {"cite": cite_line(title, source)}})
+    return alt.vconcat(chart, source_mark, spacing=6).resolve_scale(
+        color="independent").properties(usermeta={"dibtrends": meta})
 
 
 def chart_data(chart) -> pl.DataFrame | None:
