@@ -163,6 +163,12 @@ def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
     return desired
 
 
+def table_label(name: str) -> str:
+    """A table's cross-reference label, from its CSV name: Quarto's Typst output prints the
+    caption only of a labelled table."""
+    return "tbl-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
 def show_table(table: Table) -> None:
     """Display a whole table (no truncation), captioned, and save it as a CSV."""
     from IPython.display import Markdown, display
@@ -170,7 +176,7 @@ def show_table(table: Table) -> None:
     table_csv(table.frame if table.data is None else table.data, table.name)
     text = markdown_table(table.frame, table.decimals, dict(table.labels))
     if table.caption:
-        text += f"\n\n: {escape_markdown(table.caption)}"
+        text += f"\n\n: {escape_markdown(table.caption)} {{#{table_label(table.name)}}}"
     display(Markdown(text))
 
 
