@@ -129,7 +129,9 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
     widths = column_weights(heads, rows)
     right = [df.schema[c].is_numeric() or all(NUMBER_TEXT.fullmatch(r[i]) for r in rows)
              for i, c in enumerate(df.columns)]
-    align = "|" + "|".join(("-" * w + ":") if r else "-" * w
+    # Text columns left-aligned explicitly: a captioned (labelled) table is a figure in Typst,
+    # whose default alignment is centred.
+    align = "|" + "|".join(("-" * w + ":") if r else (":" + "-" * w)
                            for r, w in zip(right, widths, strict=True)) + "|"
     lines = ["| " + " | ".join(heads) + " |", align]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
