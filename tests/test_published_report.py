@@ -13,13 +13,37 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from . import e2e
+from dibtrends.chapters import MODULES, PROFILE
+
+from . import e2e, pdf_layout
 
 PDF_PAGE_BUDGET = 100
 #: A snake_case word such as a headline key or a column name, never meant for a reader.
 SNAKE = re.compile(r"[a-z]+(?:_[a-z0-9]+)+")
 #: Where underscores are the publisher's, not ours: addresses, URL slugs and file names.
 ADDRESS = re.compile(r"https?://|www\.|\.html?\b|\.(?:csv|xlsx|json|pdf)\b")
+
+
+#: A hyphen where a minus sign is meant: before a digit, and not inside a word, a range such as
+#: 1949-2025, a date or a file name.
+HYPHEN_MINUS = re.compile(r"(?<![\w)\]}/.,\-–])-\d[\d.,]*")
+#: A unit split from its amount by a line break: "US$" | "1.2", "US$" | "bn", "1.2" | "bn".
+SPLIT_UNIT = re.compile(r"(?:US\$|\d)[ \t]*\n[ \t]*(?:bn|m|million|billion)\b"
+                        r"|US\$[ \t]*\n[ \t]*\d[\d.,]*")
+#: Pages whose tables part B of issue 22 redoes (chapters 3, 5, 6, the summary, the sources
+#: page, the profiles): their header check is expected to fail until then.
+PART_B = {"00_executive_summary", "03_industry_consolidation", "05_critical_minerals",
+          "06_revisions", "99_sources_and_methods", "profiles"}
+
+
+def number_style_faults(text: str) -> list[str]:
+    """Where the PDF's text breaks the report's number style (prose.typeset): a hyphen for a
+    minus sign, or a unit on another line than its amount. Lines citing an address are left
+    out (a URL's digits are not numbers)."""
+    lines = [line for line in text.splitlines() if not ADDRESS.search(line)]
+    joined = "\n".join(lines)
+    return ([m.group(0) for line in lines for m in HYPHEN_MINUS.finditer(line)]
+            + [" ".join(m.group(0).split()) for m in SPLIT_UNIT.finditer(joined)])
 
 
 def variable_names(text: str) -> list[str]:
@@ -135,6 +159,67 @@ def test_pdf_contents_lists_each_profile_once(built_report):
     assert len(contents) >= 2
     toc = text[: text.find("Executive summary", text.find("Executive summary") + 1)]
     assert toc.count("Poland") == 1, "each Ally appears once in the table of contents"
+
+
+def test_pdf_numbers_have_one_style(built_report):
+    """A true minus (not " -0.3") and units on their amount's line ("US$ 1.2 bn" never split
+    after "US$" or before "bn"), on every page."""
+    _, text = _pdf_text(built_report)
+    faults = number_style_faults(text)
+    assert not faults, f"{len(faults)} numbers out of style in the PDF, e.g. {faults[:10]}"
+
+
+def test_the_number_style_check_can_fail():
+    text = ("Türkiye (-0.38), Spain\nspent US$\n1.2 bn and 3.4\nbn; then US$\nbn, a\n-0.2 fall.\n"
+            "1949-2025, 2024-06-17, COVID-19, −0.4 and https://x.org/a-1/-2 are fine")
+    assert number_style_faults(text) == ["-0.38", "-0.2", "US$ 1.2", "4 bn", "US$ bn"]
+
+
+def _page_group(typ: Path) -> str:
+    return "profiles" if typ.stem.startswith("profile_") else typ.stem
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(name, marks=pytest.mark.xfail(
+        name in PART_B, strict=False, reason="part B of issue 22 redoes this page's tables"))
+    for name in [*(n for n in MODULES if n != PROFILE), "profiles"]])
+def test_pdf_table_headers_take_at_most_three_lines(built_report, page):
+    """Every table header cell fits in three lines at its column's width on the PDF's page
+    (estimated from the Typst source the PDF is compiled from: tests/pdf_layout.py)."""
+    _pdf_text(built_report)  # the PDF was rendered
+    typst = [p for p in sorted((built_report / "build" / "pdf").glob("*.typ"))
+             if _page_group(p) == page]
+    if page == "98_explorer" and not typst:
+        pytest.skip("the explorer is a website page")
+    assert typst, f"no Typst source for {page} in build/pdf"
+    tall = [f"{p.stem}, table {h.table}: \"{h.text}\" in {h.lines} lines at {h.width_pt} pt"
+            for p in typst for h in pdf_layout.too_tall(p.read_text())]
+    assert not tall, "table headers over three lines: " + "; ".join(tall)
+
+
+def test_the_header_line_check_can_fail_and_reads_typst_tables():
+    """A ten-column table like chapter 4's first distance table: its long header is caught."""
+    long_head = "Lowest real growth that keeps it at the target, % a year"
+    typst = ("#table(\n  columns: (12.9%, 8.6%, 8.6%, 9.68%, 10.75%, 8.6%, 9.68%, 12.9%, 9.68%, "
+             "8.6%),\n  align: (auto,right,),\n  table.header([Ally], [2024e, % of~GDP], "
+             "[Gap], [Position], [GDP growth], [Needed], [" + long_head + "], "
+             "[Achieved 2014--2024], [#strong[Faster]?], [US\\$~bn]),\n  table.hline(),\n"
+             "  [Poland], [4.12], [x], [y], [1], [2], [3], [4], [5], [6],\n)\n"
+             "#table(columns: 2, table.header([A very long header that is never wrapped], [B]))")
+    heads = pdf_layout.table_headers(typst)
+    assert [h.text for h in heads][-3:] == ["Achieved 2014–2024", "Faster?", "US$\u00a0bn"]
+    assert [(h.text, h.lines) for h in pdf_layout.too_tall(typst)] == [(long_head, 8)]
+    assert pdf_layout.wrapped_lines(long_head, pdf_layout.TEXT_WIDTH_PT) == 1
+    assert pdf_layout.BREAK_AFTER.split("US$\u00a0bn, 2014–2024") == ["US$\u00a0bn, ", "2014–",
+                                                                      "2024"]
+
+
+def test_the_header_estimate_uses_the_pdf_table_style():
+    from dibtrends.render import pdf
+
+    assert f"set text(size: {pdf_layout.TABLE_FONT_PT:g}pt)" in pdf.TYPST_STYLE
+    assert f"inset: (x: {pdf_layout.CELL_INSET_PT:g}pt" in pdf.TYPST_STYLE
+    assert "papersize: a4" in pdf.FORMAT and "x: 2cm" in pdf.FORMAT
 
 
 def test_the_variable_name_check_can_fail():

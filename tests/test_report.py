@@ -13,7 +13,7 @@ def test_markdown_table_formats_each_column_as_asked():
     text = report.markdown_table(df, {"share": 2, "p": "p", "stat": ".3g"},
                                  labels={"share": "% of GDP"})
     lines = text.splitlines()
-    assert lines[0] == "| year | % of GDP | p | stat | ok |"
+    assert lines[0] == "| year | %\u00a0of\u00a0GDP | p | stat | ok |"
     assert lines[2] == "| 2014 | 2.35 | < 0.001 | 66 | yes |"
     assert lines[3] == "| 2015 | – | 0.031 | 2.82e-13 | no |"
 
@@ -30,8 +30,25 @@ def test_dollar_signs_are_literal_text_not_maths():
     assert report.escape_markdown("US$ 220 bn and US$ 449 bn") == r"US\$ 220 bn and US\$ 449 bn"
     assert report.escape_markdown(r"already \$ escaped") == r"already \$ escaped"
     df = pl.DataFrame({"a": ["US$ 1 bn"]})
-    assert r"US\$ 1 bn" in report.markdown_table(df, labels={"a": "US$ bn"})
-    assert r"| US\$ bn |" in report.markdown_table(df, labels={"a": "US$ bn"})
+    assert r"US\$" + "\u00a01\u00a0bn" in report.markdown_table(df, labels={"a": "US$ bn"})
+    assert r"| US\$" + "\u00a0bn |" in report.markdown_table(df, labels={"a": "US$ bn"})
+
+
+def test_one_number_style_in_prose_and_tables_never_in_the_csv(tmp_path):
+    """A true minus for a negative number, units kept on the number's line, thousands
+    separated; the CSV download keeps the plain number."""
+    nb = "\u00a0"
+    assert prose.typeset("Spain (-0.31) and -0.4 points") == "Spain (−0.31) and −0.4 points"
+    assert prose.typeset("US$10 million; US$ 1,474.4 bn; 3.5 % of GDP; US$ m") == (
+        f"US${nb}10{nb}million; US${nb}1,474.4{nb}bn; 3.5{nb}%{nb}of{nb}GDP; US${nb}m")
+    untouched = "1949-2025, 2024-06-17, COVID-19, AR(1)-type, a-1.csv, |---:|, - 3 Allies"
+    assert prose.typeset(untouched) == untouched
+    assert prose.typeset(prose.typeset("x -1 US$ 2 bn")) == prose.typeset("x -1 US$ 2 bn")
+    df = pl.DataFrame({"d": [-0.31, 0.2], "n": [12_345, 2024], "s": ["-1.5 %", "x"]})
+    lines = report.markdown_table(df, {"d": 2}).splitlines()
+    assert lines[2] == f"| −0.31 | 12,345 | −1.5{nb}% |" and lines[3] == "| 0.20 | 2024 | x |"
+    report.use_output_dir(tmp_path)
+    assert report.table_csv(df, "t").read_text().splitlines()[1] == "-0.31,12345,-1.5 %"
 
 
 def test_p_values_at_the_bootstrap_floor_are_bounds_not_values():

@@ -71,10 +71,18 @@ def chart_title(spec) -> str | None:
     return next((found for c in children if (found := chart_title(c))), None)
 
 
+def chart_caption(spec) -> str | None:
+    """A figure's caption: the chart's own (``charts.titled(caption=...)``: what it shows and
+    what it says), else its title."""
+    meta = spec.get("usermeta", {}).get("dibtrends", {}) if isinstance(spec, dict) else {}
+    return meta.get("caption") or chart_title(spec)
+
+
 def postprocess(nb_path: Path, title: str | None = None) -> None:
     """Prepare an executed notebook for Quarto (which reads ``#|`` cell options): parameters
-    cells hidden; each figure's caption is its chart's title as computed in this run (a caption
-    can never state a number the data no longer give); a profile gets its own page title."""
+    cells hidden; each figure's caption is its chart's caption or title as computed in this run
+    (a caption can never state a number the data no longer give); a profile gets its own page
+    title."""
     import nbformat
 
     nb = nbformat.read(nb_path, as_version=4)
@@ -88,7 +96,7 @@ def postprocess(nb_path: Path, title: str | None = None) -> None:
             if not cell.source.startswith("#| include: false"):
                 cell.source = "#| include: false\n" + cell.source
         specs = [o.get("data", {}).get(VEGALITE) for o in cell.get("outputs", [])]
-        caption = next((chart_title(s) for s in specs if s), None)
+        caption = next((chart_caption(s) for s in specs if s), None)
         if caption and "#| label: fig-" in cell.source:
             lines = [ln for ln in cell.source.splitlines() if not ln.startswith("#| fig-cap:")]
             at = next(i for i, ln in enumerate(lines) if ln.startswith("#| label: fig-")) + 1

@@ -2,8 +2,10 @@
 in the Quarto HTML site and in the Typst PDF.
 
 The numbers and words come from a chapter module (:mod:`dibtrends.chapters`); this module only
-formats them. Markdown is escaped on the way out (``US$ 220 bn and US$ 449 bn`` is not maths),
-and every table shown is also saved as a CSV the report offers for download.
+formats them. Everything shown is typeset in the report's number style (:func:`prose.typeset`:
+true minus, units that stay with their number) and escaped as Markdown (``US$ 220 bn and US$ 449
+bn`` is not maths); every table shown is also saved, untypeset, as a CSV the report offers for
+download.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import polars as pl
 
 from . import paths
 from .results import ChapterRecord, Claim, Headline, Table
-from .prose import fmt, fmt_p
+from .prose import fmt, fmt_p, typeset
 
 _state: dict[str, Path] = {}
 
@@ -78,7 +80,7 @@ def say(text: str) -> None:
     """Show computed prose as Markdown (Quarto renders it as part of the page)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(escape_markdown(text)))
+    display(Markdown(escape_markdown(typeset(text))))
 
 
 # ---------------------------------------------------------------- tables
@@ -103,7 +105,8 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
 
     ``decimals`` per column is a number of decimals, a format spec such as ``".3g"``, ``"p"``
     for p-values (:func:`fmt_p`), or ``"p:499"`` for bootstrap p-values from 499 draws (shown as
-    a bound, "< 0.002", at the smallest value the bootstrap can give).
+    a bound, "< 0.002", at the smallest value the bootstrap can give). Whole numbers of
+    five digits or more get thousands separators (four-digit ones are years).
     """
     labels = labels or {}
 
@@ -112,6 +115,8 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
             return "–"
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if isinstance(value, int) and abs(value) >= 10_000:
+            return fmt(value, 0)
         if isinstance(value, float):
             places = decimals.get(column, 1) if isinstance(decimals, dict) else decimals
             if places == "p" or (isinstance(places, str) and places.startswith("p:")):
@@ -122,10 +127,10 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
             return fmt(value, places)
         if isinstance(value, list):
             value = ", ".join(map(str, value))
-        return escape_markdown(str(value)).replace("|", "\\|").replace("\n", " ")
+        return escape_markdown(typeset(str(value))).replace("|", "\\|").replace("\n", " ")
 
-    heads = [escape_markdown(labels.get(c, c)) for c in df.columns]
-    rows = [[cell(row[c], c) for c in df.columns] for row in df.iter_rows(named=True)]
+    heads = [escape_markdown(typeset(labels.get(c, c))) for c in df.columns]
+    rows = [[typeset(cell(row[c], c)) for c in df.columns] for row in df.iter_rows(named=True)]
     widths = column_weights(heads, rows)
     right = [df.schema[c].is_numeric() or all(NUMBER_TEXT.fullmatch(r[i]) for r in rows)
              for i, c in enumerate(df.columns)]
@@ -145,16 +150,19 @@ LINE_BUDGET = 100
 def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
     """Relative column widths, as dashes under the header (pandoc reads them when the table is
     wider than a line). Each column gets at least its longest word (short cells such as
-    "1 of 3" whole), so print never breaks a word or stacks a cell letter by letter; long
-    text gets the rest of the line in proportion to its typical length."""
+    "1 of 3" whole, a unit joined by non-breaking spaces as one word), so print never breaks a
+    word or stacks a cell letter by letter, and room for its header in three lines; long text
+    gets the rest of the line in proportion to its typical length. A table whose floors add
+    up to more than a line is too wide for the page: split it, or shorten its headers."""
     minimum, desired = [], []
     for i, head in enumerate(heads):
         cells = sorted(len(r[i]) for r in rows) or [0]
         typical = cells[math.ceil(0.9 * (len(cells) - 1))]
         # Longer tokens (addresses, checksums) wrap in print (render.breakable) and in browsers.
-        words = [min(len(w), 24) for text in [head, *(r[i] for r in rows)] for w in text.split()]
+        words = [min(len(w), 24) for text in [head, *(r[i] for r in rows)]
+                 for w in text.split(" ") if w]
         short_cells = [n for n in cells if n <= 10]
-        floor = max([3, *words, *short_cells]) + 1
+        floor = max([3, *words, *short_cells, math.ceil(len(head) / 3) + 2]) + 1
         minimum.append(floor)
         desired.append(max(floor, min(60, typical)))
     excess = sum(desired) - LINE_BUDGET
@@ -172,13 +180,17 @@ def table_label(name: str) -> str:
 
 
 def show_table(table: Table) -> None:
-    """Display a whole table (no truncation), captioned, and save it as a CSV."""
+    """Display a whole table (no truncation), captioned, its note under it, and save it as a
+    CSV."""
     from IPython.display import Markdown, display
 
     table_csv(table.frame if table.data is None else table.data, table.name)
     text = markdown_table(table.frame, table.decimals, dict(table.labels))
     if table.caption:
-        text += f"\n\n: {escape_markdown(table.caption)} {{#{table_label(table.name)}}}"
+        text += (f"\n\n: {escape_markdown(typeset(table.caption))} "
+                 f"{{#{table_label(table.name)}}}")
+    if table.note:
+        text += f"\n\n{escape_markdown(typeset(table.note))}"
     display(Markdown(text))
 
 

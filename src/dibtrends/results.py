@@ -99,6 +99,9 @@ class Table:
     #: What the CSV download holds when the shown frame is a layout of it (e.g. years as
     #: columns, values in bold): the tidy rows. None: the shown frame.
     data: pl.DataFrame | None = None
+    #: What the columns mean (units, bases, what a dash stands for), shown under the table, so
+    #: that its headers stay short.
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import altair as alt
 import polars as pl
 
 from .. import report
+from ..prose import typeset
 from ..sources import get as get_source
 
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -79,13 +80,14 @@ def cite_line(title: str, source: str) -> str:
     return f"“{title}”, dibtrends, from {cited or source.split(': ', 1)[-1]}"
 
 
-def titled(chart, title: str, subtitle: str | list[str], source: str):
+def titled(chart, title: str, subtitle: str | list[str], source: str, caption: str = ""):
     """Title, the claim being tested as subtitle, and the source line as a bottom caption; the
-    page shows the citation (``usermeta``) under the chart."""
+    page shows the citation (``usermeta``) under the chart. ``caption`` is the figure's caption
+    in the report (what the chart shows and what it says; without one, the title)."""
     subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    meta = {"cite": cite_line(title, source)} | ({"caption": typeset(caption)} if caption else {})
     return _with_caption(chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle)),
-                         source).properties(
-        usermeta={"dibtrends": {"cite": cite_line(title, source)}})
+                         source).properties(usermeta={"dibtrends": meta})
 
 
 def _with_caption(chart, source: str):

@@ -2,9 +2,17 @@
 (``prose.long_run``, ``prose.pledge``, ...) with its sentences, captions and column labels, and
 here the few helpers every chapter's words share (numbers, p-values, lists and names in prose).
 Nothing here computes a result; it only puts numbers the chapters computed into words.
+
+The number style: thousands separated by commas ('1,474.4'; years bare), a space between a
+number and its unit ('3.5 %', 'US$ 1.2 bn'), a true minus for a negative number ('−0.4').
+The words are written with plain spaces and hyphens, as records and CSV downloads keep them;
+:func:`typeset` gives them the reader's typography wherever the report shows text
+(``report.say``, tables, claims and captions).
 """
 
 from __future__ import annotations
+
+import re
 
 from ..countries import name_of
 
@@ -12,8 +20,30 @@ from ..countries import name_of
 WITH_ARTICLE = frozenset({"United States", "United Kingdom", "Netherlands"})
 
 
+NBSP, MINUS = "\u00a0", "\u2212"
+#: What :func:`typeset` changes, in order: the unit words a number keeps on its line, the
+#: parts of "US$ bn" and "% of GDP", and a hyphen before a digit that is a minus sign (not one
+#: inside a word, a range such as 1949-2025, a date or an address).
+_TYPOGRAPHY = (
+    (re.compile(r"US\$ ?(?=\d|(?:bn|m|million|billion)\b)"), "US$" + NBSP),
+    (re.compile(r"(?<=\d) (?=(?:bn|m|million|billion)\b|%)"), NBSP),
+    (re.compile(r"% of GDP"), f"%{NBSP}of{NBSP}GDP"),
+    (re.compile(r"(?<![\w)\]}/.,-])-(?=\d)"), MINUS),
+)
+
+
+def typeset(text: str) -> str:
+    """Text as the reader sees it: a non-breaking space between a number and its unit and
+    inside a unit ('US$ 1.2 bn', '3.5 % of GDP', 'US$ m' never break across lines), and '−'
+    for a minus sign ('(-0.38)' becomes '(−0.38)'). Applying it twice changes nothing."""
+    for pattern, replacement in _TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def fmt(value: float | int | None, decimals: int = 1) -> str:
-    """A number for prose: thousands separators, fixed decimals, 'n/a' for missing."""
+    """A number for prose: thousands separators, fixed decimals, 'n/a' for missing (its minus
+    is a hyphen until :func:`typeset` shows it)."""
     if value is None:
         return "n/a"
     return f"{value:,.{decimals}f}"

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from .. import paths
+from ..prose import typeset
 from .pages import RenderFailed, mirror, pages, quarto
 
 STAGE = paths.BUILD / "pdf"
@@ -42,6 +43,9 @@ TYPST_STYLE = """// Tables that print well: small type, ragged text, no justific
 #show table.cell.where(y: 0): set text(weight: "bold")
 #set table(inset: (x: 4pt, y: 3pt), stroke: (x: none, y: 0.4pt + luma(180)))
 #show figure: set block(breakable: true)
+// Charts float to the top or bottom of a page where they fit, and the text goes on around them
+// (else a tall chart leaves the rest of its page empty).
+#show figure.where(kind: "quarto-float-fig"): set figure(placement: auto)
 #pagebreak(weak: true)
 """
 APPENDIX_START = """#pagebreak(weak: true)
@@ -108,7 +112,8 @@ def bind(order: list[str]) -> str:
 
 def page_notebook(nb_path: Path, drawn: set[str]) -> dict:
     """One executed page as the PDF converts it: HTML-only cells out, charts drawn as SVG,
-    labels unique per profile (its headings one level down), links made internal, long
+    the notebook's own text typeset as computed text is (``prose.typeset``), labels unique per
+    profile (its headings one level down), links made internal, long
     tokens in tables breakable. Link targets on other pages are stubbed with empty labels for
     the page's own conversion (the book defines them)."""
     import nbformat
@@ -126,7 +131,7 @@ def page_notebook(nb_path: Path, drawn: set[str]) -> dict:
                 title, _, rest = cell.source.partition("\n")
                 cell.source = f"{title} {{#page-{nb_path.stem}}}\n{rest}"
                 first_heading = False
-            cell.source = page_local(cell.source, suffix)
+            cell.source = typeset(page_local(cell.source, suffix))
             text.append(cell.source)
         if cell.cell_type == "code":
             if suffix:
