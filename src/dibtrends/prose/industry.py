@@ -276,26 +276,44 @@ def titles(r) -> dict[str, dict]:
         SERIES_WORDS[r.series], primes(r.dod)
     claim = (f" Claim tested: seven of the top {CLAIM_K} in {CLAIM_YEAR}."
              if (p.top_k, p.exclude_china) == (CLAIM_K, False) and s <= CLAIM_YEAR <= e else "")
+    k_top = r.nato.filter(year=e)["n_nato"].item()
+    fewer = int((r.dod["count_after"] < r.dod["count_before"]).sum())
     return {
         "dod": {"title": f"{dod['count_before']} US aerospace and defense primes became "
-                         f"{dod['count_after']}", "subtitle": f"DoD (2022): \"{dod['quote']}\""},
+                         f"{dod['count_after']}", "subtitle": f"DoD (2022): \"{dod['quote']}\"",
+                "caption": f"US suppliers per category in the {dod['period_before']} and in "
+                           f"{dod['period_after']}, as the US Department of Defense counts them: "
+                           "fewer in " + (f"all {fewer}" if fewer == r.dod.height else
+                                          f"{fewer} of the {r.dod.height}") + " categories"},
         "mergers": {"title": "The mergers behind today's primes",
                     "subtitle": "Mergers and acquisitions per company as dated in the curated "
-                                "timeline; the DoD's count describes the US side"},
+                                "timeline; the DoD's count describes the US side",
+                    "caption": f"{r.mergers.height} mergers, acquisitions and renamings behind "
+                               f"{r.mergers['company_after'].n_unique()} US and European "
+                               "defence companies, by year of completion (the project's cited "
+                               "timeline)"},
         "concentration": {
             "title": "The five largest arms companies' share " + (
                 f"was {b:.0f} % in {s} and in {e}" if round(a) == round(b) else
                 f"{moved(a, b, 0)} from {a:.0f} % to {b:.0f} %, {s}–{e}"),
             "subtitle": f"Share of SIPRI Top-100 arms revenue ({series}); context for the "
-                        "consolidation claims, not a claim itself."},
+                        "consolidation claims, not a claim itself.",
+            "caption": f"Concentration within the SIPRI Top 100 each year, {s}–{e}: the share "
+                       f"of its arms revenue held by its largest companies and the HHI, with "
+                       f"and without Chinese firms (CR5 {a:.1f} % in {s}, {b:.1f} % in {e})"},
         "regional": {
             "title": f"US companies earned {us_e:.0f} % of Top-100 arms revenue in {e}",
-            "subtitle": f"US share {us_s:.0f} % in {s}, {us_e:.0f} % in {e} ({series})."},
+            "subtitle": f"US share {us_s:.0f} % in {s}, {us_e:.0f} % in {e} ({series}).",
+            "caption": f"Top-100 arms revenue by the region of each company's headquarters, "
+                       f"{s}–{e}, stacked to 100 % ({series})"},
         "top_k": {
             "title": f"NATO companies held {r.nato.filter(year=e)['n_nato'].item()} of the top "
                      f"{p.top_k} in {e}",
             "subtitle": f"Companies in the top {p.top_k} by headquarters, {s}–{e} ({series})."
-                        f"{claim}"},
+                        f"{claim}",
+            "caption": f"The {p.top_k} largest arms companies of each year, {s}–{e}, counted "
+                       f"by the region of their headquarters: {k_top} NATO companies in {e}, "
+                       f"Trans-European ones counted in European NATO"},
     }
 
 

@@ -96,6 +96,14 @@ def chart_subtitle(r) -> list[str]:
             f"first-ranked import source for {c['n_china_top']}."]
 
 
+def chart_caption(r) -> str:
+    """What the chart shows, for its figure caption (its title names the measure)."""
+    c, t, (y0, y1) = r.counts, r.params.min_reliance_pct, r.period
+    return (f"Each selected mineral's U.S. net import reliance in {r.data_year} against the "
+            f"{t:g} % threshold, coloured by its first-ranked import source in {y0}–{y1}: "
+            f"{c['n_meets_threshold']} of {c['n_minerals']} at or above it")
+
+
 def _names(table: pl.DataFrame, condition: pl.Expr, with_source: bool = False) -> list[str]:
     rows = table.filter(condition.fill_null(False)).sort("mineral")
     return [reader_name(x["mineral"]) + (f" from {x['top_source']}" if with_source else "")

@@ -136,6 +136,11 @@ def ranked_words(ranked: pl.DataFrame, guideline_pct: float, target_pct: float,
         "title": (f"{n_guideline} of {ranked.height} Allies spent at least {guideline_pct:g} % "
                   f"of GDP on defence in {year}; {n_target} at least {target_pct:g} %"),
         "subtitle": "Each Ally's defence expenditure as a share of GDP (NATO definition), ranked.",
+        "caption": (f"The Allies ranked by defence expenditure as a share of GDP in {year}, on "
+                    f"NATO's figures, against the {guideline_pct:g} % guideline and the "
+                    f"{target_pct:g} % core-defence target: highest "
+                    f"{ranked['share_gdp_pct'].max():.2f} %, lowest "
+                    f"{ranked['share_gdp_pct'].min():.2f} %"),
         "axis": f"Defence expenditure, % of GDP, {year}"
                 + (" (NATO estimates)" if estimate else ""),
         "at_target": f"at or above {target_pct:g} %",
