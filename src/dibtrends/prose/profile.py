@@ -32,11 +32,12 @@ def year_label() -> pl.Expr:
 
 
 def usd(*bn: float) -> list[str]:
-    """Amounts in one unit, as a sentence compares them: 'US$ 26.8 bn', or 'US$ 59 m' when
-    every one is below a billion (never bn and m side by side)."""
+    """Amounts in one unit, as a sentence compares them: 'US$ 26.8 bn', 'US$ 59 m' when every
+    one is below a billion, and 'US$ 0.25 bn' beside 'US$ 1.04 bn' (never bn and m side by
+    side)."""
     if max(bn) < 1:
         return [f"US$ {fmt(x * 1000, 0)} m" for x in bn]
-    return [f"US$ {fmt(x)} bn" for x in bn]
+    return [f"US$ {fmt(x, 2 if min(bn) < 1 else 1)} bn" for x in bn]
 
 
 def times(ratio: float, year: int) -> str:
