@@ -25,7 +25,7 @@ from .prose import fmt, fmt_p, typeset
 _state: dict[str, Path] = {}
 
 __all__ = ["fmt", "fmt_p", "use_output_dir", "say", "show_table", "show_claim",
-           "show_headlines", "show_built_with", "table_csv", "markdown_table"]
+           "show_headlines", "show_built_with", "table_csv", "markdown_table", "transposed"]
 
 
 #: Per page, the CSVs it wrote in its latest run (so the pipeline can drop stale ones).
@@ -95,8 +95,29 @@ def table_csv(df: pl.DataFrame, name: str) -> Path:
     return path
 
 
-#: A cell that is a number shown as text (pre-formatted, possibly in bold): right-aligned.
-NUMBER_TEXT = re.compile(r"(\*\*)?[−+-]?[\d.,]+\1?|–")
+#: A cell that is a number shown as text (pre-formatted, possibly in bold, or a count such as
+#: "9 of 14"): right-aligned.
+NUMBER_TEXT = re.compile(r"(\*\*)?[−+-]?[\d.,]+(?: of [\d,]+)?\1?|–")
+
+
+def shown(value, places: int | str = 1) -> str:
+    """A table cell in words and digits (not yet typeset): '–' for missing, 'yes' or 'no',
+    numbers with ``places`` as :func:`markdown_table` describes, lists joined."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return fmt(value, 0)
+    if isinstance(value, float):
+        if isinstance(places, str) and (places == "p" or places.startswith("p:")):
+            return fmt_p(value, int(places[2:]) if places.startswith("p:") else None)
+        return format(value, places) if isinstance(places, str) else fmt(value, places)
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _places(decimals: dict[str, int | str] | int, column: str) -> int | str:
+    return decimals.get(column, 1) if isinstance(decimals, dict) else decimals
 
 
 def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
@@ -111,26 +132,11 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
     labels = labels or {}
 
     def cell(value, column):
-        if value is None:
-            return "–"
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, int) and abs(value) >= 10_000:
-            return fmt(value, 0)
-        if isinstance(value, float):
-            places = decimals.get(column, 1) if isinstance(decimals, dict) else decimals
-            if places == "p" or (isinstance(places, str) and places.startswith("p:")):
-                draws = int(places[2:]) if places.startswith("p:") else None
-                return fmt_p(value, draws)
-            if isinstance(places, str):
-                return format(value, places)
-            return fmt(value, places)
-        if isinstance(value, list):
-            value = ", ".join(map(str, value))
-        return escape_markdown(typeset(str(value))).replace("|", "\\|").replace("\n", " ")
+        text = typeset(shown(value, _places(decimals, column)))
+        return escape_markdown(text).replace("|", "\\|").replace("\n", " ")
 
     heads = [escape_markdown(typeset(labels.get(c, c))) for c in df.columns]
-    rows = [[typeset(cell(row[c], c)) for c in df.columns] for row in df.iter_rows(named=True)]
+    rows = [[cell(row[c], c) for c in df.columns] for row in df.iter_rows(named=True)]
     widths = column_weights(heads, rows)
     right = [df.schema[c].is_numeric() or all(NUMBER_TEXT.fullmatch(r[i]) for r in rows)
              for i, c in enumerate(df.columns)]
@@ -141,6 +147,23 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
     lines = ["| " + " | ".join(heads) + " |", align]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def transposed(table: Table, heading: list[str], corner: str = "") -> Table:
+    """``table`` turned on its side, for few rows of many columns (it then fits the page's
+    width with short headers): one row per other column, under its label, and one column per
+    row, headed by the row's ``heading`` values. Cells read as in ``table``; the CSV download
+    keeps its own rows."""
+    rows, labels = list(table.frame.iter_rows(named=True)), dict(table.labels)
+    rest = [c for c in table.frame.columns if c not in heading]
+    columns = {"figure": [labels.get(c, c) for c in rest]} | {
+        f"row{i}": [shown(row[c], _places(table.decimals, c)) for c in rest]
+        for i, row in enumerate(rows)}
+    names = {"figure": corner} | {f"row{i}": ", ".join(str(row[c]) for c in heading)
+                                  for i, row in enumerate(rows)}
+    return Table(table.name, pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String)),
+                 table.caption, names, data=table.frame if table.data is None else table.data,
+                 note=table.note)
 
 
 #: About how many characters of table text fit across the PDF's text width (8.5 pt on A4).

@@ -64,11 +64,15 @@ def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: in
         (f"{end_year}/{base_year}: {ratios['current']:.2f}x in current US$, "
          f"{ratios['constant2015']:.2f}x in constant 2015 US$. Open circles: NATO estimates."),
     ]
+    caption = (f"Allies' spending on major equipment each year, in current and in constant 2015 "
+               f"US$, NATO estimates hollow: in {end_year} {ratios['current']:.2f} times the "
+               f"{base_year} level in current US$ and {ratios['constant2015']:.2f} times at "
+               f"constant prices")
     return titled(alt.layer(line, points), "Equipment spending by NATO Allies, "
                   f"{base_year}–{end_year}", subtitle,
                   source_line(source_id, note="Equipment = Table 8a share x Table 2 "
                               "expenditure, summed over Allies counted from accession. "
-                              + source_note(both)))
+                              + source_note(both)), caption)
 
 
 def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None, source_id: str,
@@ -106,8 +110,13 @@ def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None, source_id: str,
     if fixed_ratio is not None:
         subtitle.append(f"The Alliance total includes Allies that joined after {base_year}; "
                         f"for the Allies counted in both years the ratio is {fixed_ratio:.2f}x.")
+    allies = data.filter(~pl.col("is_aggregate"))
+    caption = (f"Each Ally's equipment spending in {end_year} over {base_year} ({basis_label}, "
+               f"logarithmic scale), the Alliance aggregates among them: "
+               f"{int((allies['ratio'] >= threshold).sum())} of {allies.height} Allies at least "
+               f"doubled it")
     return titled(chart, f"Equipment spending {end_year} relative to {base_year}, by Ally",
-                  subtitle, source_line(source_id, note=source_note(notes_from)))
+                  subtitle, source_line(source_id, note=source_note(notes_from)), caption)
 
 
 def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float, source_id: str):
@@ -129,10 +138,15 @@ def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float, source_id
         tooltip=[alt.Tooltip("year_label:N", title="Year"),
                  alt.Tooltip("n_meeting:Q", title=f"At least {threshold_pct:g} % on equipment")])
     chart = alt.layer(total, meeting).properties(height=240, width=WIDTH)
+    first, last = (data.sort("year").row(i, named=True) for i in (0, -1))
+    caption = (f"Allies meeting the {threshold_pct:g} % equipment guideline (blue) among the "
+               f"Allies counted (grey), year by year: {first['n_meeting']} of "
+               f"{first['n_allies']} in {first['year_label']}, {last['n_meeting']} of "
+               f"{last['n_allies']} in {last['year_label']}")
     return titled(chart, f"Allies spending at least {threshold_pct:g} % of defence budgets on "
                   "major equipment",
                   [(f"Blue: Allies meeting the {threshold_pct:g} % guideline; grey: Allies "
                     "counted that year (from accession; Iceland has no armed forces)."),
                    "Lighter bars: NATO estimates ("
                    + ", ".join(f"{y}e" for y in estimate_years(counts)) + ")."],
-                  source_line(source_id, note=source_note(counts)))
+                  source_line(source_id, note=source_note(counts)), caption)

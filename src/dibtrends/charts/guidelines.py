@@ -68,12 +68,15 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
     n_first = data.filter(pl.col("year") == first, pl.col("status") == MEETS).height
     n_last = data.filter(pl.col("year") == latest, pl.col("status") == MEETS).height
     last_label = year_label(latest, estimate_years)
+    caption = (f"Every Ally in every year of NATO's tables, {first}–{last_label}, its value "
+               f"written in and coloured where it meets the {label} guideline: {n_first} Allies "
+               f"met it in {first}, {n_last} in {last_label}")
     return titled(chart, f"NATO's {label} guideline, Ally by Ally, {first}–{last_label}",
                   [(f"Cells: {axis_title}. Allies meeting it: {n_first} in {first}, "
                     f"{n_last} in {last_label}. Grey: years before accession."),
                    f"Sorted by the {last_label} value."],
                   source_line(source_id, note=estimate_note(estimate_years)
-                              + " Share of GDP at 2015 prices (Table 3)."))
+                              + " Share of GDP at 2015 prices (Table 3)."), caption)
 
 
 def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: float,
@@ -115,6 +118,10 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
     chart = alt.layer(interval, trend, now, target).properties(height=15 * len(order))
     reach = int((data["projected_share_pct"] >= target_share_pct).sum())
     shifted = data.filter(pl.col("break_year").is_not_null())["name"].to_list()
+    caption = (f"Each Ally's share of GDP in {latest} (orange) and in {target_year} on its "
+               f"{window} straight-line trend (blue, with its {pi} % prediction interval), "
+               f"against {target_share_pct:g} % (dashed): on trend, {reach} of {data.height} "
+               f"Allies reach it")
     return titled(chart, f"Distance to {target_share_pct:g} % of GDP by {target_year}",
                   [(f"Orange dot: {latest} share of GDP. Blue diamond: {target_year} on the "
                     f"Ally's straight-line trend {window}; bar: its own {pi} % prediction "
@@ -124,7 +131,7 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
                    + (f" {', '.join(shifted)}: trend with a level shift at a GDP series break."
                       if shifted else "")],
                   source_line(source_id, note="Trend lines describe the past, they do not "
-                              "forecast budgets. " + estimate_note(estimate_years)))
+                              "forecast budgets. " + estimate_note(estimate_years)), caption)
 
 
 def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_year: int,
@@ -167,6 +174,12 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_yea
                  alt.Tooltip("gdp_growth_pct_assumed:Q", format=".1f",
                              title="Real GDP growth assumed (% a year)")],
     ).properties(height=15 * len(order))
+    below = gap.filter(~pl.col("already_above"))
+    caption = (f"The constant real growth of defence spending each Ally needs to reach "
+               f"{target_share_pct:g} % of GDP by {target_year} (red; green: the lowest that keeps "
+               f"an Ally already there), against its own growth {first_year}–{latest} (blue): "
+               f"{int(below['needs_faster_growth'].sum())} of the {below.height} Allies below "
+               f"the target need faster growth than they achieved")
     return titled(chart, f"Real growth needed to reach {target_share_pct:g} % of GDP by "
                   f"{target_year}",
                   [f"Needed: the constant real growth that lifts the {latest} share of GDP to "
@@ -176,7 +189,7 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_yea
                     f"{first_year}–{latest}."),
                    "Triangle: an Ally already at the target; the growth below which it would "
                    "fall back."],
-                  source_line(source_id, note=estimate_note(estimate_years)))
+                  source_line(source_id, note=estimate_note(estimate_years)), caption)
 
 
 def count_distribution_chart(distribution: pl.DataFrame, interval: dict,
@@ -201,6 +214,11 @@ def count_distribution_chart(distribution: pl.DataFrame, interval: dict,
     point = alt.Chart(pl.DataFrame({"n_allies_reaching": [interval["point"]]})).mark_rule(
         color=PALETTE[3], strokeWidth=2, strokeDash=[4, 2]).encode(x="n_allies_reaching:O")
     chart = alt.layer(bars, point).properties(height=220)
+    caption = (f"How many Allies are at {target_share_pct:g} % of GDP or more in {target_year} "
+               f"across {interval['n_draws']:,} joint draws of their {window} trends' errors: "
+               f"{level} interval {interval['low']} to {interval['high']} of "
+               f"{interval['n_allies']}; the straight lines themselves give {interval['point']} "
+               f"(dashed)")
     return titled(chart, f"How many Allies their trends carry to {target_share_pct:g} % by "
                   f"{target_year}",
                   [(f"{interval['n_draws']:,} joint draws of all Allies' trend errors "
@@ -208,7 +226,7 @@ def count_distribution_chart(distribution: pl.DataFrame, interval: dict,
                     f"{interval['n_allies']}."),
                    (f"Red dashed line: the straight-line count ({interval['point']}). "
                     "A description of the trends, not a forecast.")],
-                  source_line(source_id))
+                  source_line(source_id), caption)
 
 
 def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
@@ -241,11 +259,15 @@ def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
     chart = alt.layer(line, dots, rule).properties(height=15 * len(order))
     n_nato = int((data["nato_share_latest_pct"] >= threshold_pct).sum())
     n_sipri = int((data["sipri_share_latest_pct"] >= threshold_pct).sum())
+    caption = (f"Each Ally's share of GDP in {label} on NATO's figures and in {year} on SIPRI's, "
+               f"joined by a line, against {threshold_pct:g} % (dashed): {n_nato} Allies at "
+               f"{threshold_pct:g} % or more on NATO's figures, {n_sipri} on SIPRI's")
     return titled(chart, f"NATO's and SIPRI's share of GDP, {year}",
                   [(f"Dashed line: {threshold_pct:g} %. At or above it: {n_nato} Allies on "
                     f"NATO's figures, {n_sipri} on SIPRI's."),
                    "Different definitions and sources: never mix the two in one series."],
-                  source_line(nato_source, sipri_source, note=estimate_note(estimate_years)))
+                  source_line(nato_source, sipri_source, note=estimate_note(estimate_years)),
+                  caption)
 
 
 def difference_heatmap(comparison: pl.DataFrame, nato_source: str, sipri_source: str,
@@ -266,8 +288,14 @@ def difference_heatmap(comparison: pl.DataFrame, nato_source: str, sipri_source:
          alt.Tooltip("difference_pp:Q", title="NATO minus SIPRI", format="+.2f")],
         {"text": alt.Text("label:Q", format="+.2f")}, fontSize=8, color="#222222")
     first, last = int(data["year"].min()), int(data["year"].max())
+    top = data.sort(pl.col("difference_pp").abs(), descending=True).row(0, named=True)
+    caption = (f"NATO's share of GDP minus SIPRI's for every Ally and year, "
+               f"{first}–{year_label(last, estimate_years)}, in percentage points: "
+               f"on average {data['difference_pp'].abs().mean():.2f} apart, at most "
+               f"{top['difference_pp']:+.2f} ({top['name']}, {top['year_label']})")
     return titled(chart, f"NATO's share of GDP minus SIPRI's, {first}–"
                   f"{year_label(last, estimate_years)}",
                   ["Orange: NATO's figure higher; blue: SIPRI's higher (percentage points).",
                    "Allies sorted by the mean difference."],
-                  source_line(nato_source, sipri_source, note=estimate_note(estimate_years)))
+                  source_line(nato_source, sipri_source, note=estimate_note(estimate_years)),
+                  caption)

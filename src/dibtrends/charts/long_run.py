@@ -10,6 +10,7 @@ import polars as pl
 
 from ..countries import name_of
 from ..spending import MEASURES, zero_share_allies
+from ..prose import join_words, the
 from . import PALETTE, source_line, titled
 
 MEASURE_WORDS = {
@@ -18,6 +19,8 @@ MEASURE_WORDS = {
 }
 GROUP_COLOURS = {"United States": PALETTE[0], "NATO total": PALETTE[3],
                  "NATO Europe and Canada": PALETTE[2]}
+GROUP_WORDS = {"United States": "the United States", "NATO total": "the NATO total",
+               "NATO Europe and Canada": "NATO Europe and Canada"}
 COUNTRY_COLOURS = {"USA": PALETTE[0], "GBR": PALETTE[5], "FRA": PALETTE[4]}
 Y_TITLE = "Military expenditure, % of GDP"
 TREND_NOTE = ("Share of GDP: SIPRI's ratio of spending to GDP, both in current prices; "
@@ -69,7 +72,7 @@ def _rule_words(shares: pl.DataFrame, rule: str) -> str:
     nt = shares.filter(pl.col("group") == "NATO total").sort("year")
     first, last = nt.row(0, named=True), nt.row(-1, named=True)
     if rule == "cold_war_16":
-        return (f"the {first['n_allies']} Allies of 1982-1990 in every year (Germany: West "
+        return (f"the {first['n_allies']} Allies of 1982–1990 in every year (Germany: West "
                 "Germany to 1990)")
     return (f"Allies counted from the year they joined ({first['n_allies']} in "
             f"{first['year']}, {last['n_allies']} in {last['year']})")
@@ -122,13 +125,19 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "wei
     latest = s.row(-1, named=True)
     subtitle = [
         f"Claim tested: sixty years of progressive decline. {words[0].upper()}{words[1:]}, "
-        f"{first}-{last}.",
+        f"{first}–{last}.",
         f"Membership: {_rule_words(shares, rule)}.",
         coverage,
     ]
     title = (f"{lead}, {short}: {peak['share_gdp_pct']:.1f} % of GDP at the peak in "
              f"{peak['year']}, {latest['share_gdp_pct']:.1f} % in {latest['year']}")
-    return titled(chart, title, subtitle, source_line(source_id, note=NOTE))
+    low = s.filter(pl.col("year") > peak["year"]).sort("share_gdp_pct").row(0, named=True)
+    caption = (f"Military expenditure as a share of GDP, {words}, for "
+               f"{join_words([GROUP_WORDS[g] for g in groups])}, "
+               f"{first}–{last}, eras shaded: the {lead} fell from {peak['share_gdp_pct']:.1f} % "
+               f"in {peak['year']} to {low['share_gdp_pct']:.1f} % in {low['year']} and was "
+               f"{latest['share_gdp_pct']:.1f} % in {latest['year']}")
+    return titled(chart, title, subtitle, source_line(source_id, note=NOTE), caption)
 
 
 def trend_table(fitted: pl.DataFrame) -> pl.DataFrame:
@@ -167,9 +176,14 @@ def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str, robu
     else:
         title = f"NATO total, {label}: no change of trend passes the tests"
         sub2 = "One straight-line trend is shown."
-    subtitle = [f"{label[0].upper()}{label[1:]}, {first}-{last}: continuous piecewise-linear "
+    subtitle = [f"{label[0].upper()}{label[1:]}, {first}–{last}: continuous piecewise-linear "
                 "trend with break years chosen by least squares.", sub2]
-    return titled(alt.layer(*layers), title, subtitle, source_line(source_id, note=TREND_NOTE))
+    caption = (f"SIPRI's figures for the NATO total, {label}, {first}–{last}, and the trend of "
+               f"straight segments fitted to them: "
+               + (f"the break in {years} {robustness}" if breaks.height else
+                  "no change of trend passes the tests"))
+    return titled(alt.layer(*layers), title, subtitle, source_line(source_id, note=TREND_NOTE),
+                  caption)
 
 
 def _runs(frame: pl.DataFrame) -> pl.DataFrame:
@@ -195,8 +209,9 @@ def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
 
 
 def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip, title,
-                   source: str, source_id: str, note: str):
-    """One line per country, broken where the source has gaps; ``title`` of the highest row."""
+                   source: str, source_id: str, note: str, what: str, shown):
+    """One line per country, broken where the source has gaps; ``title`` of the highest row,
+    the caption says ``what`` is drawn and the highest value (``shown`` of its row)."""
     codes = [c for c in COUNTRY_COLOURS if c in df["iso3"].unique().to_list()]
     labels = [name_of(c) for c in codes]
     data = _runs(df).with_columns(
@@ -209,9 +224,12 @@ def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip,
             domain=labels, range=[COUNTRY_COLOURS.get(c, PALETTE[7]) for c in codes])),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
                  tooltip])
-    subtitle = [f"{', '.join(labels)}, {first}-{last}: {source}, not SIPRI."]
-    return titled(chart, title(data.sort(value, descending=True).row(0, named=True)), subtitle,
-                  source_line(source_id, note=note))
+    subtitle = [f"{', '.join(labels)}, {first}–{last}: {source}, not SIPRI."]
+    top = data.sort(value, descending=True).row(0, named=True)
+    caption = (f"{what} of {join_words([the(n) for n in labels])}, {first}–{last}, from {source}, "
+               f"on its own definition and never joined to SIPRI's series: the highest, "
+               f"{shown(top)} ({the(top['country'])}, {top['year']})")
+    return titled(chart, title(top), subtitle, source_line(source_id, note=note), caption)
 
 
 def context_share_chart(gmsd: pl.DataFrame, source_id: str = "owid_gmsd"):
@@ -222,7 +240,8 @@ def context_share_chart(gmsd: pl.DataFrame, source_id: str = "owid_gmsd"):
         alt.Tooltip("share_gdp_pct:Q", title="% of GDP (GMSD)", format=".1f"),
         lambda top: f"Before NATO: military spending reached {top['share_gdp_pct']:.0f} % of GDP "
                     f"({top['country']}, {top['year']}) on another source's definition",
-        "OWID's Global Military Spending Dataset (GMSD)", source_id, GMSD_NOTE)
+        "OWID's Global Military Spending Dataset (GMSD)", source_id, GMSD_NOTE,
+        "Military spending as a share of GDP", lambda top: f"{top['share_gdp_pct']:.1f} % of GDP")
 
 
 def context_spending_chart(nmc: pl.DataFrame, source_id: str = "cow_nmc6"):
@@ -234,4 +253,6 @@ def context_spending_chart(nmc: pl.DataFrame, source_id: str = "cow_nmc6"):
         alt.Tooltip("milex_usd_bn_current:Q", title="US$ bn (of that year)", format=",.2f"),
         lambda top: f"Before NATO: military spending in US dollars of each year, up to "
                     f"US$ {top['milex_usd_bn_current']:.0f} bn ({top['country']}, {top['year']})",
-        "Correlates of War, National Material Capabilities (NMC)", source_id, NMC_NOTE)
+        "Correlates of War, National Material Capabilities (NMC)", source_id, NMC_NOTE,
+        "Military spending in US dollars of each year (not adjusted for prices; logarithmic "
+        "scale)", lambda top: f"US$ {top['milex_usd_bn_current']:.1f} bn")

@@ -4,9 +4,12 @@ vocabulary and other sentences are in :mod:`.long_run`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from .. import spending as sp
+from ..report import transposed
 from ..results import Headline, Table, headline
 from . import cap, fmt, fmt_p, join_words, pct
 from .long_run import (MEASURE_SHORT, NUMBER_WORDS, RULE_WORDS, interval,
@@ -96,6 +99,16 @@ def headlines(r) -> list[Headline]:
                  year=sp.TWO_PCT_YEAR, threshold_pct=sp.TWO_PCT)]
 
 
+#: Short words for the measures and ways of counting where they head a column, and the notes
+#: under the table that spell them out.
+HEADING_WORDS = {MEASURE_SHORT["weighted"]: "GDP-weighted", MEASURE_SHORT["mean"]: "simple mean",
+                 RULE_WORDS["accession"]: "From accession",
+                 RULE_WORDS["cold_war_16"]: "16 Cold War Allies"}
+HEADING_NOTES = {
+    "rule": "From accession: Allies counted from the year they joined; 16 Cold War Allies: the "
+            "same 16 Allies in every year.",
+    "measure": "GDP-weighted: the Allies' total spending over their total GDP; simple mean: "
+               "the mean of the Allies' shares, each Ally counting once."}
 #: Column labels of the chapter's tables (one meaning per column name) and their decimals.
 LABELS = {
     "year": "Year", "n_allies": "Allies counted", "n_mean": "In the simple mean",
@@ -249,7 +262,17 @@ def tables(r) -> dict[str, Table]:
             labels["break_years"] = "Break years"
         out[key] = Table(name, frame, caption, labels=labels,
                          decimals=2 if key == "peaks" else DECIMALS)
+    out["peaks"] = _on_its_side(out["peaks"], ["group", "measure"])
+    out["decline"] = _on_its_side(out["decline"], ["rule", "measure"])
     return out
+
+
+def _on_its_side(table: Table, heading: list[str]) -> Table:
+    """A few rows of many figures each: one column per group or way of counting fits the page,
+    headed in short words that the note under the table spells out."""
+    shown = table.frame.with_columns(pl.col(c).replace(HEADING_WORDS) for c in heading)
+    note = " ".join(n for c, n in HEADING_NOTES.items() if c in heading)
+    return transposed(replace(table, frame=shown, data=table.frame, note=note), heading)
 
 
 def _method(r) -> str:

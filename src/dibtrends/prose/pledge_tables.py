@@ -33,7 +33,32 @@ def tables(r) -> dict[str, Table]:
         frame = frame.sort(order, descending=True) if order else frame
         out[key] = Table(name, frame.select([(words | named).get(c, pl.col(c)).alias(c)
                                              for c in labels]), caption, labels, decimals)
+    out["gap"] = _gap_printed(out["gap"], r)
     return out
+
+
+def _gap_printed(table: Table, r) -> Table:
+    """The distance table as shown: the growth needed to reach the target and the lowest growth
+    that keeps an Ally at it in one column (its position says which), short headers, their
+    meaning in a note under the table. The CSV keeps every column."""
+    p, span = r.params, f"{r.first_year}–{r.latest_year}"
+    t, ty, latest = f"{p.target_share_pct:g} %", p.target_year, year_label(r.latest_year,
+                                                                            r.estimate_years)
+    labels = {("needed" if c == "required_real_growth_pct" else c): label
+              for c, label in table.labels.items() if c != "growth_to_stay_pct"}
+    gdp = (f"each Ally's own {span} average" if p.gdp_growth_pct is None else
+           f"{p.gdp_growth_pct:g} % a year for every Ally")
+    note = (f"Growth: real, % a year (2015 prices). GDP growth assumed: {gdp}. Growth needed: "
+            f"the constant real growth of defence spending that lifts the {latest} share of GDP "
+            f"to {t} by {ty}; for an Ally above {t}, the lowest growth that keeps it there. "
+            f"Growth achieved: the Ally's average real growth of defence spending, {span}. "
+            f"GDP series break: the year NATO's GDP series for the Ally breaks (below); "
+            f"–: none.")
+    frame = table.frame.with_columns(
+        pl.col("position").str.replace("already ", ""),
+        pl.coalesce("required_real_growth_pct", "growth_to_stay_pct").alias("needed"))
+    return Table(table.name, frame.select(list(labels)), table.caption, labels, table.decimals,
+                 data=table.frame, note=note)
 
 
 def _table_specs(r) -> dict[str, tuple]:
@@ -56,13 +81,11 @@ def _table_specs(r) -> dict[str, tuple]:
                 f"closes it ({nato}; {estimate_words(r.estimate_years)}; shares of GDP at 2015 "
                 f"prices)",
                 share | {"gap_pp": f"Gap to {t} %, points", "position": "Position",
-                         "gdp_growth_pct_assumed": "Real GDP growth assumed, % a year",
-                         "required_real_growth_pct": f"Real growth needed to {ty}, % a year",
-                         "growth_to_stay_pct": "Lowest real growth that keeps it at the target, "
-                                               "% a year",
-                         "milex_real_growth_pct_past": f"Real growth achieved {span}, % a year",
-                         "faster": "Needs faster growth than achieved",
-                         "gdp_break": "Break in NATO's GDP series (year)"},
+                         "gdp_growth_pct_assumed": "GDP growth assumed",
+                         "required_real_growth_pct": f"Growth needed to {ty}",
+                         "growth_to_stay_pct": f"Lowest growth that keeps {t} %",
+                         "milex_real_growth_pct_past": f"Growth achieved {span}",
+                         "faster": "Faster than achieved?", "gdp_break": "GDP series break"},
                 two(("share_gdp_pct_latest", "gap_pp"), 2)),
         "trend": ("04_pledge_trend", r.projection, "entity", "projected_share_pct",
                   f"Each Ally's share of GDP on its straight-line trend {r.window_start}–{ly}, "
