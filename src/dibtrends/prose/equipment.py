@@ -88,13 +88,20 @@ def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], base_year: int
 
 def claim_short(growth: pl.DataFrame, side: dict[tuple[str, str], int]) -> str:
     """The doubling claim's condition for the summary: all Allies' ratio on each price basis,
-    then on which bases each other grouping more than doubled (the chapter has the rest)."""
+    then on which bases each other grouping more than doubled, and where only to rounding (the
+    chapter has the rest)."""
     def bases(grouping: str) -> str:
-        held = [BASIS_WORDS[b] for b in PRICE_BASES if side[grouping, b] >= 0]
-        return ("both price bases" if len(held) == len(PRICE_BASES) else
-                f"{held[0]} only" if held else "neither")
+        held = [b for b in PRICE_BASES if side[grouping, b] >= 0]
+        rounding = [BASIS_WORDS[b] for b in held if side[grouping, b] == 0]
+        if not held:
+            return "neither"
+        if len(held) == 1:
+            return f"{BASIS_WORDS[held[0]]} only" + (", twice to rounding" if rounding else "")
+        return "both price bases" + (f" ({join_words(rounding)} twice to rounding)"
+                                     if rounding else "")
 
-    ratio = {r["price_basis"]: f"{BASIS_WORDS[r['price_basis']]} ({r['ratio']:.2f}×)"
+    ratio = {r["price_basis"]: f"{BASIS_WORDS[r['price_basis']]} ({r['ratio']:.2f}×"
+             + (", twice to rounding)" if side["all_allies", r["price_basis"]] == 0 else ")")
              for r in growth.filter(grouping="all_allies").iter_rows(named=True)}
     held = [ratio[b] for b in PRICE_BASES if side["all_allies", b] >= 0]
     missed = [ratio[b] for b in PRICE_BASES if side["all_allies", b] < 0]
