@@ -201,6 +201,23 @@ def test_pdf_numbers_have_one_style(built_report):
     assert not faults, f"{len(faults)} numbers out of style in the PDF, e.g. {faults[:10]}"
 
 
+def test_pdf_chart_text_can_be_searched_and_copied(built_report):
+    """Charts are drawn as SVG with their text as text (not outlines): every title and axis
+    title the charts draw is in the PDF's text, with its spaces (no "Milit y p dit % f GDP")."""
+    import html
+
+    _, text = _pdf_text(built_report)
+    words = " ".join(text.split())
+    drawn = set()
+    for svg in (built_report / "build" / "pdf").glob("*_files/figure-typst/*.svg"):
+        labels = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]+)</text>",
+                                                       svg.read_text())]
+        drawn |= {" ".join(t.split()) for t in labels if len(t) >= 25}
+    assert len(drawn) > 40
+    missing = sorted(t for t in drawn if t not in words)
+    assert not missing, f"{len(missing)} chart texts not in the PDF's text, e.g. {missing[:5]}"
+
+
 def test_the_number_style_check_can_fail():
     text = ("Türkiye (-0.38), Spain\nspent US$\n1.2 bn and 3.4\nbn; then US$\nbn, a\n-0.2 fall.\n"
             "1949-2025, 2024-06-17, COVID-19, −0.4 and https://x.org/a-1/-2 are fine")

@@ -124,3 +124,27 @@ def test_numbers_shown_as_text_are_right_aligned():
     df = pl.DataFrame({"measure": ["a", "b"], "2014": ["**2.23**", "–"], "2015": ["1.88", "2.0"]})
     align = report.markdown_table(df).splitlines()[1].strip("|").split("|")
     assert not align[0].endswith(":") and align[1].endswith(":") and align[2].endswith(":")
+
+
+def test_a_table_turned_on_its_side_reads_the_same_and_keeps_its_csv_rows():
+    rows = pl.DataFrame({"group": ["NATO total", "United States"], "year": [1952, 1952],
+                         "share": [12.084, -0.5], "cover": ["9 of 14", "1 of 1"]})
+    table = results.Table("t", rows, "Peaks", {"year": "Peak year", "share": "Peak, % of GDP",
+                                               "cover": "Allies in it"}, {"share": 2},
+                          note="Shares of GDP.")
+    side = report.transposed(table, ["group"])
+    assert side.frame.to_dicts() == [
+        {"figure": "Peak year", "row0": "1952", "row1": "1952"},
+        {"figure": "Peak, % of GDP", "row0": "12.08", "row1": "-0.50"},
+        {"figure": "Allies in it", "row0": "9 of 14", "row1": "1 of 1"}]
+    assert dict(side.labels) == {"figure": "", "row0": "NATO total", "row1": "United States"}
+    assert side.data is rows and side.note == "Shares of GDP." and side.name == "t"
+    lines = report.markdown_table(side.frame, side.decimals, dict(side.labels)).splitlines()
+    assert lines[3] == "| Peak, %\u00a0of\u00a0GDP | 12.08 | −0.50 |"
+    assert lines[1].endswith(":|")  # counts such as "9 of 14" are numbers: right-aligned
+
+
+def test_a_header_gets_room_for_three_lines_where_the_line_has_room():
+    head = "Lowest real growth that keeps it at the target, % a year"
+    widths = report.column_weights(["Ally", head], [["Poland", "2.1"]])
+    assert widths[1] >= len(head) / 3

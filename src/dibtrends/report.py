@@ -140,9 +140,7 @@ def markdown_table(df: pl.DataFrame, decimals: dict[str, int | str] | int = 1,
     widths = column_weights(heads, rows)
     right = [df.schema[c].is_numeric() or all(NUMBER_TEXT.fullmatch(r[i]) for r in rows)
              for i, c in enumerate(df.columns)]
-    # Text columns left-aligned explicitly: a captioned (labelled) table is a figure in Typst,
-    # whose default alignment is centred.
-    align = "|" + "|".join(("-" * w + ":") if r else (":" + "-" * w)
+    align = "|" + "|".join(("-" * w + ":") if r else "-" * w
                            for r, w in zip(right, widths, strict=True)) + "|"
     lines = ["| " + " | ".join(heads) + " |", align]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -197,24 +195,19 @@ def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
     return desired
 
 
-def table_label(name: str) -> str:
-    """A table's cross-reference label, from its CSV name: Quarto's Typst output prints the
-    caption only of a labelled table."""
-    return "tbl-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 def show_table(table: Table) -> None:
     """Display a whole table (no truncation), captioned, its note under it, and save it as a
-    CSV."""
+    CSV. The caption carries a label (``tbl-`` and the table's name): Quarto's Typst output
+    drops the caption of a table without one (quarto-cli issue 11733)."""
     from IPython.display import Markdown, display
 
     table_csv(table.frame if table.data is None else table.data, table.name)
     text = markdown_table(table.frame, table.decimals, dict(table.labels))
     if table.caption:
-        text += (f"\n\n: {escape_markdown(typeset(table.caption))} "
-                 f"{{#{table_label(table.name)}}}")
+        label = "tbl-" + re.sub(r"[^\w-]|_", "-", table.name).lower()
+        text += f"\n\n: {escape_markdown(typeset(table.caption))} {{#{label}}}"
     if table.note:
-        text += f"\n\n{escape_markdown(typeset(table.note))}"
+        text += f"\n\n*Notes.* {escape_markdown(typeset(table.note))}"
     display(Markdown(text))
 
 

@@ -85,7 +85,8 @@ def titled(chart, title: str, subtitle: str | list[str], source: str, caption: s
     page shows the citation (``usermeta``) under the chart. ``caption`` is the figure's caption
     in the report (what the chart shows and what it says; without one, the title)."""
     subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    meta = {"cite": cite_line(title, source)} | ({"caption": typeset(caption)} if caption else {})
+    meta = {"cite": cite_line(title, source)} | (
+        {"caption": report.escape_markdown(typeset(caption))} if caption else {})
     return _with_caption(chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle)),
                          source).properties(usermeta={"dibtrends": meta})
 

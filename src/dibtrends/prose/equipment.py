@@ -3,6 +3,8 @@ captions and column labels, and the headlines' labels."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from .. import sources
@@ -16,9 +18,10 @@ GROUPING_LABELS = {"all_allies": "All Allies (as counted each year)",
                    "europe_canada": "NATO Europe and Canada", "united_states": "United States"}
 GROUPING_WORDS = {"all_allies": "all Allies", "same_allies": "the Allies counted in both years",
                   "europe_canada": "NATO Europe and Canada", "united_states": "the United States"}
-PRICE_BASIS_LABELS = {"current": "current US$ (current prices and exchange rates)",
-                      "constant2015": "constant 2015 US$ (2015 prices and exchange rates)"}
 BASIS_WORDS = {"current": "current US$", "constant2015": "constant 2015 US$"}
+PRICE_BASIS_NOTES = {"current": "current prices and exchange rates",
+                     "constant2015": "2015 prices and exchange rates"}
+PRICE_BASIS_LABELS = {k: f"{BASIS_WORDS[k]} ({PRICE_BASIS_NOTES[k]})" for k in BASIS_WORDS}
 #: equipment.against_factor's answer against "more than twice", in words.
 READINGS = {1: "more than twice", 0: "twice, to rounding", -1: "less than twice"}
 
@@ -127,17 +130,26 @@ def tables(r) -> dict[str, Table]:
               "reading": "Against \"more than twice\""}
     guideline = {"year": "Year", "estimate": "NATO estimate", "n_allies": "Allies counted",
                  "n_meeting": f"Allies at {at} or more"}
+    est = f"; the {e} figures are NATO estimates" if estimate_note(r.totals, e) else ""
     specs = {"growth": ("02_equipment_growth_by_grouping", r.growth, growth,
                         f"Spending on major equipment, {b} and {e}, by who counts as \"Allies\" "
-                        f"and by price basis (NATO, {r.edition}; {e} a NATO estimate where "
-                        f"marked e)", {"equipment_usd_bn_base": 1, "equipment_usd_bn_end": 1,
-                                       "ratio": 2}),
+                        f"and by price basis (NATO, {r.edition}{est})",
+                        {"equipment_usd_bn_base": 1, "equipment_usd_bn_end": 1, "ratio": 2}),
              "guideline": ("02_guideline_counts", r.guideline, guideline,
                            f"Allies spending at least {at} of defence expenditure on major "
                            f"equipment (NATO, {r.edition})", 1)}
-    return {k: Table(name, frame.select([words.get(c, pl.col(c)).alias(c) for c in labels]),
-                     caption, labels, decimals)
-            for k, (name, frame, labels, caption, decimals) in specs.items()}
+    out = {k: Table(name, frame.select([words.get(c, pl.col(c)).alias(c) for c in labels]),
+                    caption, labels, decimals)
+           for k, (name, frame, labels, caption, decimals) in specs.items()}
+    # The price basis in two words on every row, spelled out once under the table.
+    growth = out["growth"]
+    out["growth"] = replace(growth, data=growth.frame, note=(
+        f"{cap(BASIS_WORDS['current'])}: {PRICE_BASIS_NOTES['current']}; "
+        f"{BASIS_WORDS['constant2015']}: {PRICE_BASIS_NOTES['constant2015']}. Allies counted: "
+        f"in {b} → in {e}."), frame=growth.frame.with_columns(
+        pl.col("price_basis_label").replace(
+            {PRICE_BASIS_LABELS[k]: BASIS_WORDS[k] for k in PRICE_BASIS_LABELS})))
+    return out
 
 
 def sentences(r, claim_years: tuple[int, int]) -> dict[str, str]:

@@ -43,9 +43,12 @@ TYPST_STYLE = """// Tables that print well: small type, ragged text, no justific
 #show table.cell.where(y: 0): set text(weight: "bold")
 #set table(inset: (x: 4pt, y: 3pt), stroke: (x: none, y: 0.4pt + luma(180)))
 #show figure: set block(breakable: true)
-// Charts float to the top or bottom of a page where they fit, and the text goes on around them
-// (else a tall chart leaves the rest of its page empty).
-#show figure.where(kind: "quarto-float-fig"): set figure(placement: auto)
+// Charts float to the top of a page where they fit, and the text goes on below them (else a
+// tall chart leaves the rest of its page empty). Tables (in figures, for their captions) are
+// set flush left, their text columns too; a caption above a table stays with it.
+#show figure.where(kind: "quarto-float-fig"): set figure(placement: top)
+#show figure.where(kind: "quarto-float-tbl"): set align(left)
+#show figure.caption.where(position: top): it => block(sticky: true, it)
 #pagebreak(weak: true)
 """
 APPENDIX_START = """#pagebreak(weak: true)

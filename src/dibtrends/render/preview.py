@@ -32,7 +32,7 @@ def strip_remote_preview(html_text: str) -> str:
 
 
 FIG_OPTIONS = re.compile(r"^#\|\s*(label|fig-cap):\s*(.*)$", re.M)
-TABLE_CAPTION = re.compile(r"\n\n: (.+)\s*$")
+TABLE_CAPTION = re.compile(r"\n\n: (.+?)(?:\s*\{#tbl-[\w-]+\})?[ \t]*$", re.M)
 SECTION_ID = re.compile(r"^(#+ .*?)\s*\{#((?:sec|page)-[\w-]+)\}\s*$", re.M)
 
 
