@@ -139,8 +139,10 @@ def test_chart_titles_are_computed(default):
     assert default.titles["concentration"]["title"] == (
         "The five largest arms companies' share fell from 45 % to 31 %, 2002–2024")
     assert default.titles["top_k"]["title"] == "NATO companies held 7 of the top 10 in 2024"
+    # no possessive after a digit: Typst prints "100's" with a prime
     assert default.titles["regional"]["title"] == (
-        "US companies earned 49 % of the Top 100's arms revenue in 2024")
+        "US companies earned 49 % of Top-100 arms revenue in 2024")
+    assert not re.search(r"\d'", " ".join(default.text.values()))
 
 
 def test_charts_build_for_defaults_and_other_parameters(default, other):
@@ -175,6 +177,30 @@ def _membership() -> pl.DataFrame:
 
     return pl.DataFrame({"iso3": ["USA", "SWE"], "accession_date": [date(1949, 8, 24),
                                                                     date(2024, 3, 7)]})
+
+
+def test_trans_european_firms_count_as_nato_for_any_top_k_and_the_words_say_so(default):
+    """Issue 22: with top_k 15, Airbus (Trans-European) was counted as NATO without a word."""
+    fifteen = chapter.run(chapter.Params(top_k=15))
+    latest = fifteen.nato.filter(year=2024).row(0, named=True)
+    assert "Airbus" in latest["nato_companies"]
+    assert latest["trans_european_companies"] == ["Airbus"]
+    text = fifteen.text["top_k"]
+    assert "**10 of the top 15** were NATO companies" in text
+    assert "in 2024 Airbus is in the top 15, and without it the NATO count would be 9 of 15" in text
+    assert words.TRANS_EUROPEAN in text
+    # the rule is stated at the defaults too, where no Trans-European firm is in the top 10
+    assert "in 2024 none is in the top 10" in default.text["top_k"]
+    assert words.TRANS_EUROPEAN in default.text["top_k"]
+    # and the claim's check, which never changes with top_k, says it does not hang on the rule
+    assert "none of them Trans-European" in default.claim("seven_of_ten").short
+
+
+def test_concentration_table_keeps_units_out_of_its_headers(default):
+    """Issue 22: 'Arms revenue of the list, US$ bn (sum of rows)' wrapped over six lines."""
+    table = default.tables["concentration"]
+    assert max(len(label) for label in table.labels.values()) <= 20
+    assert "sum of the companies listed, US$ bn" in table.caption
 
 
 def test_seven_of_ten_not_supported_when_the_count_differs():

@@ -135,6 +135,15 @@ def test_spending_axis_is_in_billions(processed):
 
 
 # ---------------------------------------------------------------- words
+def test_spending_sentence_keeps_one_unit(allies):
+    """Issue 22: 'from US$ 246 million in 2014 to US$ 1.0 bn' mixed units in one sentence."""
+    for code, r in allies.items():
+        amounts = re.findall(r"US\$ [\d.,]+ (bn|m)\b", r.text["spending"])
+        assert len(set(amounts)) <= 1, (code, r.text["spending"])
+    latvia = allies["LVA"].text["spending"]
+    assert "from US$ 0.25 bn in 2014 to US$ 1.02 bn in 2024" in latvia
+
+
 def test_prose_names_allies_and_never_shows_codes(allies):
     codes = set(all_codes())
     for code, r in allies.items():

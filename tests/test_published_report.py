@@ -30,9 +30,6 @@ HYPHEN_MINUS = re.compile(r"(?<![\w)\]}/.,\-–])-\d[\d.,]*")
 #: A unit split from its amount by a line break: "US$" | "1.2", "US$" | "bn", "1.2" | "bn".
 SPLIT_UNIT = re.compile(r"(?:US\$|\d)[ \t]*\n[ \t]*(?:bn|m|million|billion)\b"
                         r"|US\$[ \t]*\n[ \t]*\d[\d.,]*")
-#: Pages whose tables part B of issue 22 redoes and whose header check fails until then (the
-#: sources page's registry table: "File matches the checksum" in four lines).
-PART_B = {"99_sources_and_methods"}
 
 
 def number_style_faults(text: str) -> list[str]:
@@ -209,6 +206,42 @@ def _pdf_text(built: Path) -> tuple[Path, str]:
     return pdf, text
 
 
+def summary_claim_lines(text: str) -> list[int]:
+    """Printed lines of each claim's verdict and condition in the summary's list: from the line
+    that opens with the verdict to the next claim or the end of the list (a blank line)."""
+    from dibtrends.results import VERDICTS
+
+    section = text.split("The claims and what the data say", 1)[-1]
+    counts: list[int] = []
+    counting = False
+    for line in section.splitlines():
+        stripped = line.strip()
+        if counts and not stripped:
+            break
+        if stripped.startswith(VERDICTS):
+            counts.append(0)
+            counting = True
+        elif re.match(r"\d+\. ", stripped):
+            counting = False
+        if counting:
+            counts[-1] += 1
+    return counts
+
+
+def test_summary_claims_take_at_most_three_lines_each(built_report):
+    """Issue 22: a verdict and its condition in the summary, not a paragraph of method."""
+    _, text = _pdf_text(built_report)
+    lines = summary_claim_lines(text)
+    assert len(lines) >= 7, lines
+    assert max(lines) <= 3, lines
+
+
+def test_the_claim_line_count_can_fail():
+    text = ("The claims and what the data say\n1. “A” (B)\n   Reproduced. x\n   y\n2. “C”\n"
+            "   D\n   Holds only under a condition. a\n   b\n   c\n   d\n\n1.3 Next\n")
+    assert summary_claim_lines(text) == [2, 4]
+
+
 def test_pdf_shows_no_variable_names_or_unresolved_references(built_report):
     _, text = _pdf_text(built_report)
     assert "@fig-" not in text and "@sec-" not in text and "?@" not in text
@@ -268,10 +301,7 @@ def _page_group(typ: Path) -> str:
     return "profiles" if typ.stem.startswith("profile_") else typ.stem
 
 
-@pytest.mark.parametrize("page", [
-    pytest.param(name, marks=pytest.mark.xfail(
-        name in PART_B, strict=False, reason="part B of issue 22 redoes this page's tables"))
-    for name in [*(n for n in MODULES if n != PROFILE), "profiles"]])
+@pytest.mark.parametrize("page", [*(n for n in MODULES if n != PROFILE), "profiles"])
 def test_pdf_table_headers_take_at_most_three_lines(built_report, page):
     """Every table header cell fits in three lines at its column's width on the PDF's page
     (estimated from the Typst source the PDF is compiled from: tests/pdf_layout.py)."""

@@ -112,6 +112,14 @@ def test_narrow_columns_keep_their_longest_word_beside_long_text():
     assert sum(widths) <= report.LINE_BUDGET + 3 * len(widths)
 
 
+def test_bold_marks_take_no_width():
+    """A profile's guideline grid marks values in bold: the marks are not printed, so they must
+    not widen the year columns and squeeze the row labels (issue 22)."""
+    plain = report.column_weights(["", "2014"], [["Equipment, % of defence spending", "30.0"]])
+    bold = report.column_weights(["", "2014"], [["Equipment, % of defence spending", "**30.0**"]])
+    assert plain == bold
+
+
 def test_numbers_shown_as_text_are_right_aligned():
     df = pl.DataFrame({"measure": ["a", "b"], "2014": ["**2.23**", "–"], "2015": ["1.88", "2.0"]})
     align = report.markdown_table(df).splitlines()[1].strip("|").split("|")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
@@ -50,9 +52,29 @@ def test_the_2023_top100_total_in_both_editions(processed):
 def test_chapter_words_follow_the_numbers(processed):
     result = chapter.run()
     assert "17 in the April 2025 release and 13 in the April 2026 release" in result.text["count"]
-    assert "Albania, Bulgaria, North Macedonia, Slovakia fell below" in result.text["count"]
+    assert "Albania, Bulgaria, North Macedonia and Slovakia fell below" in result.text["count"]
     higher = chapter.run(chapter.Params(threshold_pct=3.5))
     assert "the same Allies" in higher.text["count"]
+
+
+def test_words_keep_one_unit_per_paragraph_and_a_true_minus(processed):
+    """Issue 22: the Top 100 paragraph mixed US$ bn and US$ m and printed '-0.21 %'."""
+    result = chapter.run()
+    top100 = result.text["top100"]
+    assert "US$ m" not in top100 and "CETC's, up US$ 5.32 bn" in top100
+    assert "(−0.21 %)" in top100 and "(−0.40 points)" in result.text["shares"]
+    assert not re.search(r"(?<![\w–])-\d", " ".join(result.text.values()))
+
+
+def test_tables_say_what_they_rank_and_do_not_repeat_a_column(processed):
+    result = chapter.run(chapter.Params(top100_year=2020))
+    ranks, totals = result.tables["ranks"], result.tables["totals"]
+    assert "largest companies of 2020" in ranks.caption
+    assert all("2020" in ranks.labels[c] for c in ("rank_older", "rank_newer"))
+    # SIPRI's published totals equal the older edition's sums: shown once, kept in the CSV
+    assert "published_total_usd_bn" not in totals.frame.columns
+    assert "published_total_usd_bn" in totals.data.columns
+    assert "December 2024 release" in totals.caption
 
 
 def test_edition_names_come_from_the_registry():

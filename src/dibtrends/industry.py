@@ -4,7 +4,9 @@ Every share is of the Top 100's combined arms revenue that year (US$ m, current 
 an arms market nobody measures. SIPRI lists Chinese firms only from 2015, which moves every share
 between 2014 and 2015; ``exclude_china=True`` drops them *before* shares are computed, giving a
 series comparable with 2002-2014 (from 2015 those lists hold 91 to 93 firms, not 100).
-NATO membership is by calendar year of accession; Trans-European firms count as European NATO.
+NATO membership is by calendar year of accession. Trans-European firms (SIPRI: "ownership and
+control structures ... located in more than one European country": Airbus, MBDA, KNDS ...) count
+as European NATO in every year and for any top group; the words say which they are.
 """
 
 from __future__ import annotations
@@ -117,12 +119,15 @@ def top_k_by_region(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 10,
 
 def top10_nato_count(top: pl.DataFrame) -> pl.DataFrame:
     """How many of :func:`top_k_by_region`'s companies are headquartered in NATO (Trans-European
-    counted), and which, in rank order."""
+    counted), and which, in rank order; ``trans_european_companies``: those counted as NATO
+    only as Trans-European, so a reader can see the count without them."""
     nato = pl.col("nato")
     return (top.group_by("year")
             .agg(nato.sum().cast(pl.Int64).alias("n_nato"),
                  pl.col("company").filter(nato).alias("nato_companies"),
-                 pl.col("company").filter(~nato).alias("other_companies"))
+                 pl.col("company").filter(~nato).alias("other_companies"),
+                 pl.col("company").filter(pl.col("trans_european"))
+                 .alias("trans_european_companies"))
             .sort("year"))
 
 

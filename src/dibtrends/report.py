@@ -159,6 +159,7 @@ def column_weights(heads: list[str], rows: list[list[str]]) -> list[int]:
     gets the rest of the line in proportion to its typical length. A table whose floors add
     up to more than a line is too wide for the page: split it, or shorten its headers."""
     minimum, desired = [], []
+    rows = [[cell.replace("**", "") for cell in row] for row in rows]  # as printed: no bold marks
     for i, head in enumerate(heads):
         cells = sorted(len(r[i]) for r in rows) or [0]
         typical = cells[math.ceil(0.9 * (len(cells) - 1))]

@@ -77,6 +77,9 @@ class Claim:
     condition: str  # the condition under which it holds, or why not
     chapter: str = ""  # notebook name, set by the record
     section: str = ""  # Quarto section id in the chapter, e.g. "sec-equipment-claim"
+    #: The condition in a sentence or two, for the summary (at most three printed lines with
+    #: the verdict): the chapter keeps the method and the full ``condition``.
+    short: str = ""
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:

@@ -183,6 +183,7 @@ def _claims(milex, members, us_share: float | None, edition: str, n_boot: int
     else:
         verdict = CONDITIONAL if holding else NOT_SUPPORTED
     sixty = Claim(id="sixty_years", verdict=verdict, chapter=NOTEBOOK, section=SECTION,
+                  short=long_run_tables.sixty_years_short(rows),
                   **words.sixty_years_claim(rows, fits, edition, n_boot,
                                             sp.zero_share_allies(shares[sp.CLAIM_RULE])))
     holds = (us_share is not None

@@ -85,6 +85,7 @@ class Result:
     tables = cached_property(words.tables)
     chart_title = property(words.chart_title)
     chart_subtitle = property(words.chart_subtitle)
+    chart_caption = property(words.chart_caption)
     headlines = words.headlines
 
     def record(self) -> ChapterRecord:

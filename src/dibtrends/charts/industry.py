@@ -47,7 +47,8 @@ def _years(data: pl.DataFrame) -> alt.X:
                  scale=alt.Scale(domain=[data["year"].min(), data["year"].max()], nice=False))
 
 
-def consolidation_chart(dod: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+def consolidation_chart(dod: pl.DataFrame, *, title: str, subtitle: str | list[str],
+                        caption: str = ""):
     """DoD (2022): number of suppliers in the 1990s and in 2022, one dumbbell per category."""
     data = dod.select("category", "count_before", "count_after", "period_before", "period_after",
                       "quote").sort("count_before", descending=True)
@@ -70,10 +71,11 @@ def consolidation_chart(dod: pl.DataFrame, *, title: str, subtitle: str | list[s
                  alt.Tooltip("quote:N", title="Report")])
     labels = alt.Chart(long).mark_text(dy=-13, fontSize=11).encode(y=y, x=x, text="suppliers:Q")
     chart = (link + dots + labels).properties(width=WIDTH - 160, height=40 * data.height + 20)
-    return titled(chart, title, subtitle, DOD_SOURCE)
+    return titled(chart, title, subtitle, DOD_SOURCE, caption)
 
 
-def merger_timeline_chart(timeline: pl.DataFrame, *, title: str, subtitle: str | list[str]):
+def merger_timeline_chart(timeline: pl.DataFrame, *, title: str, subtitle: str | list[str],
+                          caption: str = ""):
     """Dated events that formed the US and European primes: one row per surviving company."""
     data = timeline.select("year", "company_after", "companies_before", "event", "event_type",
                            "region", pl.col("date").cast(pl.String).fill_null("(year only)"))
@@ -98,11 +100,11 @@ def merger_timeline_chart(timeline: pl.DataFrame, *, title: str, subtitle: str |
                  alt.Tooltip("companies_before:N", title="Before"),
                  alt.Tooltip("event:N", title="Event")],
     ).properties(width=WIDTH - 120, height=22 * len(order) + 20)
-    return titled(chart, title, subtitle, MERGER_SOURCE)
+    return titled(chart, title, subtitle, MERGER_SOURCE, caption)
 
 
 def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | list[str],
-                        source_id: str):
+                        source_id: str, caption: str = ""):
     """CR5, CR_k (percent) and HHI (points) over time, both series, with the 2015 break marked
     (``measures``: ``industry.headline_measures``)."""
     data = measures.select("year", "series", "measure", "value", "unit")
@@ -142,18 +144,18 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
             "measure with Chinese firms removed before shares are computed (those lists hold "
             "fewer than 100 companies). HHI here is within the Top 100, not a market HHI. "
             f"{CURRENT_PRICES}")
-    return titled(chart, title, subtitle, source_line(source_id, note=note))
+    return titled(chart, title, subtitle, source_line(source_id, note=note), caption)
 
 
 def _by_region(mark, x, y, tooltip: list, ordinal: bool, height: int, note: str, *,
-               title: str, subtitle: str | list[str], source_id: str):
+               title: str, subtitle: str | list[str], source_id: str, caption: str = ""):
     """A chart stacked by headquarters region, bottom to top in REGIONS order."""
     chart = mark.encode(x=x, y=y, color=alt.Color(
         "region:N", title="Headquarters", sort=industry.REGIONS, scale=alt.Scale(
             domain=list(REGION_COLOURS), range=list(REGION_COLOURS.values()))),
         order=alt.Order("region_order:Q", sort="ascending"), tooltip=tooltip)
     chart = _with_break(chart, mark.data["year"], ordinal).properties(width=WIDTH, height=height)
-    return titled(chart, title, subtitle, source_line(source_id, note=note))
+    return titled(chart, title, subtitle, source_line(source_id, note=note), caption)
 
 
 def regional_shares_chart(regional: pl.DataFrame, **words: str | list[str]):

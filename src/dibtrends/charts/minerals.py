@@ -39,7 +39,8 @@ def reliance_chart_data(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def reliance_bars(table: pl.DataFrame, threshold_pct: float, *, title: str,
-                  subtitle: str | list[str], period: tuple[int, int], year: int):
+                  subtitle: str | list[str], period: tuple[int, int], year: int,
+                  caption: str = ""):
     """U.S. net import reliance by mineral; '>' values drawn as open-ended bars with a marker.
     ``period`` is the years of USGS's import-source ranking, ``year`` the year of the values."""
     data = reliance_chart_data(table)
@@ -79,4 +80,4 @@ def reliance_bars(table: pl.DataFrame, threshold_pct: float, *, title: str,
     note = ("Lighter bars ending in a triangle: USGS publishes only a bound ('>95' means more than "
             f"95 %). Dashed line: the {threshold_pct:g} % threshold. Figures are for the United "
             "States only.")
-    return titled(chart, title, subtitle, source_line("usgs_mcs2024_fig2", note=note))
+    return titled(chart, title, subtitle, source_line("usgs_mcs2024_fig2", note=note), caption)

@@ -9,7 +9,8 @@ import altair as alt
 import polars as pl
 
 from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT
-from ..prose.profile import CATEGORIES, long_run_titles, nato_titles, year_label
+from ..prose.profile import (CATEGORIES, long_run_caption, long_run_titles, nato_caption,
+                             nato_titles, year_label)
 from . import PALETTE, source_line, titled
 
 HEIGHT = 170
@@ -47,7 +48,8 @@ def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, not
     title, subtitle = long_run_titles(name, first, last, accession if marked else None,
                                       guideline_pct)
     return titled(alt.layer(*layers).properties(height=HEIGHT), title,
-                  [subtitle, note] if note else subtitle, source_line(source_id))
+                  [subtitle, note] if note else subtitle, source_line(source_id),
+                  long_run_caption(name, share))
 
 
 def _bars(data: pl.DataFrame, y: alt.Y, colour: alt.Color, tooltip: list, **encoding):
@@ -99,4 +101,5 @@ def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, so
     chart = alt.hconcat(*panels, spacing=30).resolve_scale(color="independent")
     title, subtitle = nato_titles(name, spending["year"].min(), spending["year"].max(),
                                   guideline_pct if has_split else None)
-    return titled(chart, title, [*subtitle, note] if note else subtitle, source_line(source_id))
+    return titled(chart, title, [*subtitle, note] if note else subtitle, source_line(source_id),
+                  nato_caption(name, spending, split if has_split else None))

@@ -39,4 +39,7 @@ def share_revision_chart(shares: pl.DataFrame, year: int, threshold_pct: float,
                   f"{year} at {n_old}",
                   f"Each Ally's share of GDP in {year}: {older_label} (grey) and {newer_label} "
                   f"(blue); dashed line at {threshold_pct:g} %.",
-                  source_line(*source_ids))
+                  source_line(*source_ids),
+                  f"Each Ally's military expenditure as a share of GDP in {year} in two SIPRI "
+                  f"releases, ranked by the newer, against the {threshold_pct:g} % line: the "
+                  f"largest revision {data['revision_pp'].abs().max():.2f} points")

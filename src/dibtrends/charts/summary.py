@@ -34,4 +34,5 @@ def ranked_share_chart(ranked: pl.DataFrame, guideline_pct: float, target_pct: f
                                         fontSize=11, color="#333333").encode(
         x="x:Q", y=alt.value(0), text="label:N")
     chart = alt.layer(bars, rules, labels).properties(width=WIDTH, height=15 * data.height)
-    return titled(chart, w["title"], w["subtitle"], source_line(source_id, note=w["note"]))
+    return titled(chart, w["title"], w["subtitle"], source_line(source_id, note=w["note"]),
+                  w["caption"])

@@ -86,7 +86,34 @@ def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], base_year: int
                      f"in {base_year}", "source": "NATO Review 2025, Graphic 2",
             "finding": f"{ratio['current']:.2f}× in current and {ratio['constant2015']:.2f}× in "
                        f"constant 2015 US$, all Allies, {base_year}–{end_year}",
-            "condition": cap(condition)}
+            "condition": cap(condition), "short": claim_short(growth, side)}
+
+
+def claim_short(growth: pl.DataFrame, side: dict[tuple[str, str], int]) -> str:
+    """The doubling claim's condition for the summary: all Allies' ratio on each price basis,
+    then on which bases each other grouping more than doubled, and where only to rounding (the
+    chapter has the rest)."""
+    def bases(grouping: str) -> str:
+        held = [b for b in PRICE_BASES if side[grouping, b] >= 0]
+        rounding = [BASIS_WORDS[b] for b in held if side[grouping, b] == 0]
+        if not held:
+            return "neither"
+        if len(held) == 1:
+            return f"{BASIS_WORDS[held[0]]} only" + (", twice to rounding" if rounding else "")
+        return "both price bases" + (f" ({join_words(rounding)} twice to rounding)"
+                                     if rounding else "")
+
+    ratio = {r["price_basis"]: f"{BASIS_WORDS[r['price_basis']]} ({r['ratio']:.2f}×"
+             + (", twice to rounding)" if side["all_allies", r["price_basis"]] == 0 else ")")
+             for r in growth.filter(grouping="all_allies").iter_rows(named=True)}
+    held = [ratio[b] for b in PRICE_BASES if side["all_allies", b] >= 0]
+    missed = [ratio[b] for b in PRICE_BASES if side["all_allies", b] < 0]
+    lead = (f"Holds for all Allies in {join_words(held)}" if held else
+            "Does not hold for all Allies") + (f", not in {join_words(missed, 'or')}"
+                                               if missed and held else
+                                               f" ({join_words(missed)})" if missed else "")
+    others = [f"{GROUPING_WORDS[g]}: {bases(g)}" for g in GROUPINGS if g != "all_allies"]
+    return f"{lead}; {'; '.join(others)}."
 
 
 def tables(r) -> dict[str, Table]:

@@ -21,6 +21,9 @@ SERIES_WORDS = {SERIES_PUBLISHED: "the published lists",
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
                 9: "nine", 10: "ten"}
 US = "United States"
+#: SIPRI's definition of its country label "Trans-European" (Top 100 file, December 2025
+#: release, sheet 2024, footnote).
+TRANS_EUROPEAN = "ownership and control structures are located in more than one European country"
 
 
 def moved(a: float, b: float, decimals: int = 1) -> str:
@@ -67,7 +70,10 @@ def fifty_one_to_five(dod: pl.DataFrame, big_us: list[str], year: int, verdict: 
                  condition=paragraph("""Checked against the count the claim rests on: the DoD's
         'State of Competition within the Defense Industrial Base' (February 2022), transcribed
         with its citation (page not verified), not recomputed from data. SIPRI's lists begin in
-        2002, after the mergers; the merger timeline dates each step."""), **where)
+        2002, after the mergers; the merger timeline dates each step."""),
+                 short=paragraph(f"""The DoD's own count gives {p['count_before']} in the
+        {p['period_before']} and {p['count_after']} in {p['period_after']} (transcribed, not
+        recomputed: SIPRI's lists begin in 2002, after the mergers)."""), **where)
 
 
 def seven_of_ten(top: pl.DataFrame, sensitive: list[str] | None, verdict: str, edition: str,
@@ -76,9 +82,10 @@ def seven_of_ten(top: pl.DataFrame, sensitive: list[str] | None, verdict: str, e
     new Allies (None: the year is not in the edition)."""
     claim = {"id": "seven_of_ten", "claim": SEVEN_OF_TEN, "source": SOURCE, "verdict": verdict}
     if sensitive is None:
-        return Claim(**claim, **where, condition=f"SIPRI's list for {CLAIM_YEAR} is not in the "
-                     "edition at hand.", finding=f"the SIPRI Top 100 edition used ({edition}) "
-                     f"ends in {data_end_year}")
+        missing = f"SIPRI's list for {CLAIM_YEAR} is not in the edition at hand."
+        return Claim(**claim, **where, condition=missing, short=missing,
+                     finding=f"the SIPRI Top 100 edition used ({edition}) ends in "
+                     f"{data_end_year}")
     nato, n = top.filter("nato"), int(top["nato"].sum())
     countries = join_words([f"{k} {c}" for c, k in nato.group_by(
         "country_published", maintain_order=True).agg(pl.len()).rows()])
@@ -89,10 +96,15 @@ def seven_of_ten(top: pl.DataFrame, sensitive: list[str] | None, verdict: str, e
         Trans-European or from an Ally that joined in {CLAIM_YEAR - 1} or {CLAIM_YEAR}, so the
         count does not depend on how those are counted""")
     differs = "" if verdict == REPRODUCED else f"The data give {n}, not {CLAIM_COUNT}."
+    rule = (f"counting {join_words(sensitive)} by the rule for Trans-European firms and new "
+            "Allies" if sensitive else "none of them Trans-European or from a new Ally, so the "
+            "count does not hang on how those count")
     return Claim(**claim, **where, finding=f"{n} of the top {CLAIM_K} in {CLAIM_YEAR}",
                  condition=paragraph(f"""{differs} SIPRI Top 100, {edition.split(' (')[0]}: {n}
         of the top {CLAIM_K} in {CLAIM_YEAR} were headquartered in NATO countries ({countries});
-        {robust}. The others: {others}. Ranked by arms revenue in US$ at current prices."""))
+        {robust}. The others: {others}. Ranked by arms revenue in US$ at current prices."""),
+                 short=f"{n} of the top {CLAIM_K} in {CLAIM_YEAR} on SIPRI's Top 100 "
+                       f"({edition.split(' (')[0]}), {rule}.")
 
 
 # ---------------------------------------------------------------- sentences
@@ -104,7 +116,7 @@ def sentences(r) -> dict[str, str]:
     reg, us_start = region_shares(r, e), region_shares(r, s)[US]
     others = "; ".join(f"{c} {a} to {b}" for c, a, b in r.dod.filter(pl.col("fact_id") != "primes")
                        .select("category", "count_before", "count_after").rows())
-    subject = ("The Top 100's arms revenue" if r.series == SERIES_PUBLISHED else
+    subject = ("The arms revenue of the Top 100" if r.series == SERIES_PUBLISHED else
                "The arms revenue of the Top 100 without its Chinese firms")
     china = "" if r.params.exclude_china or e < CHINA_FROM else \
         f" and Chinese companies {reg['China']:.1f} %"
@@ -116,7 +128,7 @@ def sentences(r) -> dict[str, str]:
     text = {
         "data": f"""Company data: SIPRI Top 100 arms-producing and military services companies,
             {r.edition}, covering {r.data_start_year} to {r.data_end_year}; arms revenue in
-            US$ at current prices, each company rounded by SIPRI to US$10 million. SIPRI includes
+            US$ at current prices, each company rounded by SIPRI to US$ 10 m. SIPRI includes
             Chinese companies only from {CHINA_FROM}. This chapter analyses {s} to {e}.""",
         "dod": f"""The DoD report counts **{p['count_before']}** aerospace and defense prime
             contractors in the {p['period_before']} and **{p['count_after']}** in
@@ -135,11 +147,11 @@ def sentences(r) -> dict[str, str]:
             less than the Top 100.""" if excl.height else f"""The window {s}–{e} ends before SIPRI
             added Chinese firms: every list holds 100 companies.""",
         "total": f"""{subject} in {e} was **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the
-            {tot['n_companies']} companies listed. SIPRI rounds each company's figure to US$10
-            million; the totals it publishes are these sums (for earlier editions the tests check
-            this against SIPRI's totals file). No totals file is available for the
-            {r.edition}, so every total here is the sum of the rows.""",
-        "regional": f"""US companies earned **{reg[US]:.1f} %** of the Top 100's arms revenue in
+            {tot['n_companies']} companies listed, each as SIPRI rounded it. The totals SIPRI
+            publishes are such sums (for earlier editions the tests check this against SIPRI's
+            totals file). No totals file is available for the {r.edition}, so every total here
+            is the sum of the rows.""",
+        "regional": f"""US companies earned **{reg[US]:.1f} %** of Top-100 arms revenue in
             {e} ({r.regional.filter(year=e, region=US)['n_companies'].item()} companies), against
             {us_start:.1f} % in {s}; European NATO (with Trans-European companies)
             {reg['European NATO']:.1f} %, all NATO countries together
@@ -166,7 +178,7 @@ def _top10_claim(r) -> str:
                 "cannot be listed.")
     nato, prev = r.claim_top.filter("nato"), r.claim_prev_top
     text = f"""In {CLAIM_YEAR} the {CLAIM_K} largest companies earned
-        {r.claim_top['share_pct'].sum():.1f} % of the Top 100's arms revenue; **{nato.height} of
+        {r.claim_top['share_pct'].sum():.1f} % of Top-100 arms revenue; **{nato.height} of
         them** were headquartered in NATO countries: {join_words(nato['company'].to_list())}."""
     if prev.height:
         entered = [c for c in r.claim_top["company"] if c not in set(prev["company"])]
@@ -182,7 +194,7 @@ def _top10_claim(r) -> str:
 def _concentration(r, cr5: tuple[float, float]) -> str:
     s, e, k, m = r.start_year, r.end_year, r.params.top_k, r.value
     last_pre, excl_from = min(CHINA_FROM - 1, e), max(CHINA_FROM, s)
-    text = f"""In {s} the five largest companies held **{cr5[0]:.1f} %** of the Top 100's arms
+    text = f"""In {s} the five largest companies held **{cr5[0]:.1f} %** of Top-100 arms
         revenue; in {e}, **{cr5[1]:.1f} %** ({SERIES_WORDS[r.series]})."""
     if k != 5:
         a, b = m(f"CR{k}", s), m(f"CR{k}", e)
@@ -216,8 +228,9 @@ def _top_k(r) -> str:
     else:
         names = f" ({join_words(nato_cos)})" if k <= MAX_NAMES and nato_cos else ""
         rest = f"; the others: {join_words(other_cos)}." if k <= MAX_NAMES and other_cos else "."
-        text = f"""In {e}, **{n} of the top {k}** {'was' if n == 1 else 'were'} headquartered in
-            NATO countries{names}{rest}"""
+        text = f"""In {e}, **{n} of the top {k}** {'was a NATO company' if n == 1 else
+            'were NATO companies'}{names}{rest}"""
+    text += " " + _trans_european(r)
     excl_from = max(CHINA_FROM, r.start_year)
     since = r.nato.filter(pl.col("year") >= excl_from)["n_nato"]
     if since.len() > 1:
@@ -232,6 +245,29 @@ def _top_k(r) -> str:
     return text
 
 
+def _trans_european(r) -> str:
+    """How Trans-European companies count, said for whatever top group the parameters chose:
+    which of them are in it, and the count without them."""
+    e, k, s = r.end_year, r.params.top_k, r.start_year
+    latest = r.nato.filter(year=e).row(0, named=True)
+    te, n = latest["trans_european_companies"], latest["n_nato"]
+    group = "the largest company" if k == 1 else f"the top {k}"
+    text = f"""SIPRI's Trans-European companies, whose \u201c{TRANS_EUROPEAN}\u201d, count as
+        NATO companies here, as in the claim's check: """ + (
+        f"""in {e} {join_words(te)} {'is' if len(te) == 1 else 'are'} in {group}, and without
+        {'it' if len(te) == 1 else 'them'} the NATO count would be {n - len(te)} of {k}."""
+        if te else f"in {e} the largest company is not one." if k == 1 else
+        f"in {e} none is in {group}.")
+    years = r.nato.filter(pl.col("trans_european_companies").list.len() > 0)
+    if years.height and (years.height > 1 or not te):
+        companies = list(dict.fromkeys(years["trans_european_companies"].explode()))
+        often = ("every year" if years.height == r.nato.height else
+                 f"{years.height} of the {r.nato.height} years")
+        text += f""" {join_words(companies)} {'was' if len(companies) == 1 else 'were'} in
+            {group} in {often} from {s} to {e}."""
+    return text
+
+
 def titles(r) -> dict[str, dict]:
     """Chart titles and subtitles, worded from the numbers they show."""
     p, s, e = r.params, r.start_year, r.end_year
@@ -240,26 +276,44 @@ def titles(r) -> dict[str, dict]:
         SERIES_WORDS[r.series], primes(r.dod)
     claim = (f" Claim tested: seven of the top {CLAIM_K} in {CLAIM_YEAR}."
              if (p.top_k, p.exclude_china) == (CLAIM_K, False) and s <= CLAIM_YEAR <= e else "")
+    k_top = r.nato.filter(year=e)["n_nato"].item()
+    fewer = int((r.dod["count_after"] < r.dod["count_before"]).sum())
     return {
         "dod": {"title": f"{dod['count_before']} US aerospace and defense primes became "
-                         f"{dod['count_after']}", "subtitle": f"DoD (2022): \"{dod['quote']}\""},
+                         f"{dod['count_after']}", "subtitle": f"DoD (2022): \"{dod['quote']}\"",
+                "caption": f"US suppliers per category in the {dod['period_before']} and in "
+                           f"{dod['period_after']}, as the US Department of Defense counts them: "
+                           "fewer in " + (f"all {fewer}" if fewer == r.dod.height else
+                                          f"{fewer} of the {r.dod.height}") + " categories"},
         "mergers": {"title": "The mergers behind today's primes",
                     "subtitle": "Mergers and acquisitions per company as dated in the curated "
-                                "timeline; the DoD's count describes the US side"},
+                                "timeline; the DoD's count describes the US side",
+                    "caption": f"{r.mergers.height} mergers, acquisitions and renamings behind "
+                               f"{r.mergers['company_after'].n_unique()} US and European "
+                               "defence companies, by year of completion (the project's cited "
+                               "timeline)"},
         "concentration": {
             "title": "The five largest arms companies' share " + (
                 f"was {b:.0f} % in {s} and in {e}" if round(a) == round(b) else
                 f"{moved(a, b, 0)} from {a:.0f} % to {b:.0f} %, {s}–{e}"),
-            "subtitle": f"Share of the SIPRI Top 100's arms revenue ({series}); context for the "
-                        "consolidation claims, not a claim itself."},
+            "subtitle": f"Share of SIPRI Top-100 arms revenue ({series}); context for the "
+                        "consolidation claims, not a claim itself.",
+            "caption": f"Concentration within the SIPRI Top 100 each year, {s}–{e}: the share "
+                       f"of its arms revenue held by its largest companies and the HHI, with "
+                       f"and without Chinese firms (CR5 {a:.1f} % in {s}, {b:.1f} % in {e})"},
         "regional": {
-            "title": f"US companies earned {us_e:.0f} % of the Top 100's arms revenue in {e}",
-            "subtitle": f"US share {us_s:.0f} % in {s}, {us_e:.0f} % in {e} ({series})."},
+            "title": f"US companies earned {us_e:.0f} % of Top-100 arms revenue in {e}",
+            "subtitle": f"US share {us_s:.0f} % in {s}, {us_e:.0f} % in {e} ({series}).",
+            "caption": f"Top-100 arms revenue by the region of each company's headquarters, "
+                       f"{s}–{e}, stacked to 100 % ({series})"},
         "top_k": {
             "title": f"NATO companies held {r.nato.filter(year=e)['n_nato'].item()} of the top "
                      f"{p.top_k} in {e}",
             "subtitle": f"Companies in the top {p.top_k} by headquarters, {s}–{e} ({series})."
-                        f"{claim}"},
+                        f"{claim}",
+            "caption": f"The {p.top_k} largest arms companies of each year, {s}–{e}, counted "
+                       f"by the region of their headquarters: {k_top} NATO companies in {e}, "
+                       f"Trans-European ones counted in European NATO"},
     }
 
 
@@ -306,14 +360,16 @@ def tables(r) -> dict[str, Table]:
              "region": "Region", "nato": "NATO", "arms_usd_bn": "Arms revenue, US$ bn",
              "share_pct": "Share of Top-100 arms revenue, %"},
             decimals={"arms_usd_bn": 2, "share_pct": 1}),
+        # Units and definitions in the caption, so each header fits on three lines in print.
         "concentration": table(
             "03_concentration_selected_years", wide, f"""Concentration within the SIPRI Top 100
-            in selected years (SIPRI, {ed}; arms revenue in US$ at current prices; shares do not
-            depend on the price basis). Without Chinese firms a year's list holds fewer than 100
-            companies""",
-            {"year": "Year", "series": "Series", **{c: f"{c}, % of Top-100 revenue" for c in
-             ratios}, "HHI": "HHI, points", "n_companies": "Companies in the list",
-             "total_usd_bn": "Arms revenue of the list, US$ bn (sum of rows)"},
+            in selected years (SIPRI, {ed}). CR*k*: share of the list's arms revenue held by
+            its *k* largest companies, %; HHI: 0 to 10,000 points; arms revenue: the sum of the
+            companies listed, US$ bn at current prices (shares do not depend on the price
+            basis)""",
+            {"year": "Year", "series": "Series", **{c: f"{c}, %" for c in ratios},
+             "HHI": "HHI, points", "n_companies": "Companies",
+             "total_usd_bn": "Arms revenue, US$ bn"},
             decimals={**dict.fromkeys(ratios, 1), "HHI": 0, "total_usd_bn": 1}),
         "regional": table(
             "03_regional_shares_first_last", regional, f"""Share of SIPRI Top-100 arms revenue by
@@ -350,8 +406,8 @@ def headlines(r) -> list[Headline]:
         headline("industry.total_arms_revenue", "Arms revenue of the SIPRI Top 100"
                  + (" without Chinese firms" if p.exclude_china else "") + f", {e}",
                  tot["total_usd_bn"], "US$ bn, current prices", decimals=1,
-                 note=f"sum of the {tot['n_companies']} companies listed (each rounded by SIPRI "
-                      "to US$10 m)", year=e, series=series, n_companies=tot["n_companies"],
+                 note=f"sum of the {tot['n_companies']} companies listed (each as SIPRI "
+                      "rounded it)", year=e, series=series, n_companies=tot["n_companies"],
                  edition=edition),
         headline("industry.us_share", f"US share of Top-100 arms revenue, {e}",
                  region_shares(r, e)[US], share, decimals=1, note=SERIES_WORDS[series], year=e,

@@ -182,8 +182,11 @@ def us_share_claim(share: float | None, holds: bool, edition: str) -> dict[str, 
     words = {"claim": f"US military expenditure was {pct_} % of GDP in {year}", "source": "SIPRI"}
     if share is None:
         return words | {"finding": f"no SIPRI figure for {year}", "condition":
-                        f"The SIPRI edition used ({edition}) has no US share for {year}."}
+                        f"The SIPRI edition used ({edition}) has no US share for {year}.",
+                        "short": f"The SIPRI edition used has no US share for {year}."}
     return words | {
+        "short": f"{share:.2f} % {'rounds' if holds else 'does not round'} to {pct_} % (SIPRI's "
+                 "definition, US fiscal year).",
         "finding": f"{share:.2f} % of GDP in {year} (SIPRI {edition})",
         "condition": f"{share:.2f} % {'rounds' if holds else 'does not round'} to {pct_} %. "
                      "SIPRI's definition of military expenditure, for the US government's fiscal "

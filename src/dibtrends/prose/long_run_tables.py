@@ -1,5 +1,6 @@
-"""Chapter 1's headline labels, tables (captions, column labels, diagnostics) and the appendix's
-sentences on the break tests; its vocabulary and other sentences are in :mod:`.long_run`."""
+"""Chapter 1's headline labels, tables (captions, column labels, diagnostics), the decline
+claim's short form for the summary and the appendix's sentences on the break tests; its
+vocabulary and other sentences are in :mod:`.long_run`."""
 
 from __future__ import annotations
 
@@ -10,14 +11,42 @@ import polars as pl
 from .. import spending as sp
 from ..report import transposed
 from ..results import Headline, Table, headline
-from . import cap, fmt, fmt_p
+from . import cap, fmt, fmt_p, join_words, pct
 from .long_run import (MEASURE_SHORT, NUMBER_WORDS, RULE_WORDS, interval,
                        error_model_words, falls_words, names, rise_words, robustness_words,
-                       years_words)
+                       trend_since, years_words)
 
 METHOD_WORDS = {"ar1": "AR(1) error model (used)",
                 "hac_automatic": "Newey-West, Andrews' automatic lags",
                 "hac_rule_of_thumb": "Newey-West, rule-of-thumb lags"}
+
+#: The measures as the summary's short verdict names them.
+MEASURE_BRIEF = {"weighted": "the GDP-weighted share", "mean": "the typical Ally (simple mean)"}
+
+
+def sixty_years_short(rows: dict[str, dict]) -> str:
+    """The decline claim's condition in a sentence for the summary (``rows``: the claim's
+    checks by measure): for which measure it holds and on what the verdict hangs (the share of
+    falls, the error models); the method and the rest stay in the chapter."""
+    def brief(m: str, row: dict) -> str:
+        fell = f"which fell in {pct(row['share_falls'])} of years to {row['low_year']}"
+        if not row["holds"]:
+            off = row["last_break"] is not None and abs(
+                row["last_break"] - sp.CLAIM_TURN_YEAR) > sp.CLAIM_TURN_TOLERANCE
+            return f"not for {MEASURE_BRIEF[m]}, {fell}" + (
+                f" and turned in {row['last_break']}" if off else
+                f", {trend_since(row, numbers=False)}")
+        failing = [pct(t) for t in sp.FALLS_THRESHOLDS if not row[sp.AT[t]]]
+        k, n = row["n_error_models_rejecting"], row["n_error_models"]
+        ifs = [f"\"progressive\" read as falls in {pct(sp.PROGRESSIVE_MIN_SHARE_OF_FALLS)} of "
+               f"years (not {join_words(failing, 'or')})"] if failing else []
+        ifs += [f"the turn significant under {k} of {n} error models"] if k < n else []
+        return (f"holds for {MEASURE_BRIEF[m]}, {fell}, {trend_since(row, numbers=False)}"
+                + (f", with {join_words(ifs)}" if ifs else ""))
+
+    parts = sorted((brief(m, rows[m]) for m in sp.MEASURES), key=lambda t: t.startswith("not"))
+    return cap("; ".join(parts)) + "."
+
 
 def headlines(r) -> list[Headline]:
     """The chapter's headline numbers: labels, notes and displays in words."""

@@ -96,6 +96,14 @@ def chart_subtitle(r) -> list[str]:
             f"first-ranked import source for {c['n_china_top']}."]
 
 
+def chart_caption(r) -> str:
+    """What the chart shows, for its figure caption (its title names the measure)."""
+    c, t, (y0, y1) = r.counts, r.params.min_reliance_pct, r.period
+    return (f"Each selected mineral's U.S. net import reliance in {r.data_year} against the "
+            f"{t:g} % threshold, coloured by its first-ranked import source in {y0}–{y1}: "
+            f"{c['n_meets_threshold']} of {c['n_minerals']} at or above it")
+
+
 def _names(table: pl.DataFrame, condition: pl.Expr, with_source: bool = False) -> list[str]:
     rows = table.filter(condition.fill_null(False)).sort("mineral")
     return [reader_name(x["mineral"]) + (f" from {x['top_source']}" if with_source else "")
@@ -131,7 +139,10 @@ def claim(u: dict, undecided: pl.DataFrame, verdict: str, **where: str) -> Claim
                      of its {u['n_commodities']} commodities ({u['n_more_than_printed']} printed
                      as a number, {u['n_more_than_bound']} only as a bound such as '>50') and
                      100 % for {full}"""),
-                 verdict=verdict, condition=paragraph(condition), **where)
+                 verdict=verdict, condition=paragraph(condition), **where,
+                 short=paragraph(f"""USGS's Fig. 2 gives {more} above half and {full} at
+                     100 %, counting a value printed as '>50' as above half{'' if verdict ==
+                     REPRODUCED else f" ({n_undecided} printed bounds cannot be placed)"}."""))
 
 
 # ---------------------------------------------------------------- sentences
@@ -167,7 +178,7 @@ def sentences(r) -> dict[str, str]:
             import source in {y0}–{y1}: {join_words(major)}. """ + (
             "These counts agree with the source lists of Fig. 2 for every country."
             if r.fig3_disagreements == 0 else f"""For {r.fig3_disagreements} countries they
-            differ from a recount of Fig. 2's source lists."""),
+            differ from a recount of the source lists in Fig. 2."""),
         "backdrop": f"""For comparison, across all {b['n_minerals']} commodities in the USGS
             figure the United States relied on net imports for {tw} of its consumption of
             {b['n_meets_threshold']} ({100 * b['n_meets_threshold'] / b['n_minerals']:.0f} %,
@@ -205,9 +216,9 @@ def _sources(r) -> str:
                                                       "top_source").rows()]
         differ = (f"""; they differ for {join_words(pairs)}, where the two tables measure
             different forms of the material (see how it is matched above).""" if pairs else ".")
-        parts.append(f"""USGS Table 5 names the same leading import source as Fig. 2's first rank
-            for {f'all {lead.height}' if agree == lead.height else f'{agree} of the {lead.height}'}
-            selected minerals in both{differ}""")
+        how_many = f"all {lead.height}" if agree == lead.height else f"{agree} of the {lead.height}"
+        parts.append(f"""USGS Table 5 names the same leading import source as the first rank in
+            Fig. 2 for {how_many} selected minerals in both{differ}""")
     return " ".join(parts)
 
 
@@ -242,7 +253,10 @@ def tables(r) -> dict[str, Table]:
         "matched": table("05_minerals_matched", r.matched.with_columns(
             pl.col("usgs_commodity").map_elements(usgs_row_words, return_dtype=pl.String)
             .fill_null("none (not in Fig. 2)").alias("usgs_row"),
-            pl.col("match_note").str.replace_all(r"\bNIR\b", "net import reliance")),
+            # the curated notes' shorthand in words, each value with its unit
+            pl.col("match_note").str.replace_all(r"\bNIR (\d+)", "net import reliance ${1} %")
+            .str.replace_all(r"\(([<>]\d+)\)", "(${1} %)")
+            .str.replace_all(r"\bNIR\b", "net import reliance")),
             f"""The {plural(r.matched.height, 'mineral')} selected and the USGS rows that measure
             them ({ed}; defence uses as cited in the project's curated table; – : none recorded)""",
             {"mineral": "Mineral", "usgs_row": "USGS row (Fig. 2)", "defence_use":

@@ -52,7 +52,8 @@ def claim(verdict: str, year_rows: pl.DataFrame, meeting: pl.DataFrame,
                      "GDP or more", "source": "NATO, on the 2014 Defence Investment Pledge"}
     if verdict == NOT_CHECKABLE:
         return base | {"finding": f"NATO's tables ({edition}) have no figures for {year}",
-                       "condition": f"The NATO edition used does not cover {year}."}
+                       "condition": f"The NATO edition used does not cover {year}.",
+                       "short": f"The NATO edition used does not cover {year}."}
     at = f"{threshold:g} %"
     shares = join_words([f"{country(x['entity'])} ({x['share_gdp_pct']:.2f} %)" for x in
                          sorted(meeting.iter_rows(named=True), key=lambda x: name_of(x["entity"]))])
@@ -68,9 +69,16 @@ def claim(verdict: str, year_rows: pl.DataFrame, meeting: pl.DataFrame,
     elif sipri_meeting is not None:
         condition += (f" On SIPRI's figures ({sipri_edition}) the Allies at {at} or more in "
                       f"{year} were {_names(sipri_meeting) or 'none'}.")
+    sipri = ("" if sipri_meeting is None else "; SIPRI's figures give the same three" if
+             sipri_meeting == sorted(allies) else
+             f"; on SIPRI's figures: {_names(sipri_meeting) or 'none'}")
     return base | {"finding": f"{meeting.height} of {year_rows.height} Allies with NATO figures "
                               f"in {year} were at {at} of GDP or more: {shares}",
-                   "condition": condition}
+                   "condition": condition,
+                   "short": (f"{meeting.height} of {year_rows.height} Allies at {at} or more "
+                             f"in {year} on NATO's figures" + ("" if same else
+                                                              f" ({'; '.join(parts)})")
+                             + sipri + ".")}
 
 
 def sentences(r, close_pp: float) -> dict[str, str]:

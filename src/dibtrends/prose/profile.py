@@ -10,7 +10,7 @@ import polars as pl
 from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT, TARGET_SHARE_PCT, TARGET_YEAR
 from ..profile import guideline_count, has_values, spending
 from ..results import Headline, Table, headline
-from . import cap, fmt, join_words, the
+from . import cap, fmt, join_words, possessive, the
 
 #: NATO Table 8's categories in words (the chart's legend), in the order they stack.
 CATEGORIES = {"equipment_share_pct": "Equipment (incl. related R&D)",
@@ -31,9 +31,13 @@ def year_label() -> pl.Expr:
             + pl.when(pl.col("estimate")).then(pl.lit("e")).otherwise(pl.lit("")))
 
 
-def usd(bn: float) -> str:
-    """'US$ 26.8 bn', or 'US$ 59 million' below a billion."""
-    return f"US$ {fmt(bn * 1000, 0)} million" if bn < 1 else f"US$ {fmt(bn)} bn"
+def usd(*bn: float) -> list[str]:
+    """Amounts in one unit, as a sentence compares them: 'US$ 26.8 bn', 'US$ 59 m' when every
+    one is below a billion, and 'US$ 0.25 bn' beside 'US$ 1.04 bn' (never bn and m side by
+    side)."""
+    if max(bn) < 1:
+        return [f"US$ {fmt(x * 1000, 0)} m" for x in bn]
+    return [f"US$ {fmt(x, 2 if min(bn) < 1 else 1)} bn" for x in bn]
 
 
 def times(ratio: float, year: int) -> str:
@@ -213,9 +217,9 @@ def sentences(r) -> dict[str, str]:
         + target_sentence(r)).strip()
     cats = {(row["year"], row["category"]): f"{fmt(row['share_pct'])} %"
             for row in r.categories.iter_rows(named=True)}
+    amounts = usd(first["milex_usd_bn_const2015"], last["milex_usd_bn_const2015"])
     spent = (f"At 2015 prices and exchange rates, defence spending by {the_name} went from "
-             f"{usd(first['milex_usd_bn_const2015'])} in {y0} to "
-             f"{usd(last['milex_usd_bn_const2015'])} in {y1}{est}.")
+             f"{amounts[0]} in {y0} to {amounts[1]} in {y1}{est}.")
     if (y1, "equipment_share_pct") in cats:
         share = {c: cats.get((y1, c), "n/a") for c in CATEGORIES}
         eq_first = cats.get((y0, "equipment_share_pct"))
@@ -275,6 +279,33 @@ def long_run_titles(name: str, first: int, last: int, accession: int | None,
     return (f"{name}: military expenditure as a share of GDP, {first}–{last}",
             f"SIPRI's definition of military expenditure. Dashed line: NATO's "
             f"{guideline_pct:g} % guideline.{joined}")
+
+
+def long_run_caption(name: str, share: pl.DataFrame) -> str:
+    """What the long-run chart shows and says (its title names the measure): the first, the
+    highest and the latest value."""
+    values = share.drop_nulls("share_gdp_pct").sort("year")
+    first, last = values.row(0, named=True), values.row(-1, named=True)
+    top = values.sort("share_gdp_pct").row(-1, named=True)
+    points = [first, *([top] if top["year"] not in (first["year"], last["year"]) else []), last]
+    said = [f"{'highest ' if p is top else ''}{p['share_gdp_pct']:.2f} % in {p['year']}"
+            for p in points]
+    return (f"{cap(possessive(the(name)))} military expenditure as a share of GDP on SIPRI's "
+            f"figures: {join_words(said)}")
+
+
+def nato_caption(name: str, spending: pl.DataFrame, split: pl.DataFrame | None) -> str:
+    """What the NATO figure shows and says: spending at constant prices, and the equipment
+    share at both ends when the split is published."""
+    first, last = spending["year"].min(), spending["year"].max()
+    text = f"{cap(possessive(the(name)))} defence spending at constant 2015 prices, {first}–{last}"
+    equipment = (pl.DataFrame() if split is None else
+                 split.filter(category="equipment_share_pct").drop_nulls("share_pct").sort("year"))
+    if equipment.height < 2:
+        return text
+    (y0, e0), (y1, e1) = (equipment.select("year", "share_pct").row(i) for i in (0, -1))
+    return (f"{text}, and what it bought: equipment {e0:.1f} % of it in {y0}, {e1:.1f} % in "
+            f"{y1}")
 
 
 def nato_titles(name: str, first: int, last: int, guideline_pct: float | None

@@ -10,7 +10,7 @@ import polars as pl
 from .. import sources
 from ..results import Headline, Table, headline
 from ..revisions import IN_BOTH
-from . import fmt, join_words, paragraph, plural, table
+from . import fmt, join_words, paragraph, plural, signed, table
 
 MONTH_YEAR = re.compile(r"^(January|February|March|April|May|June|July|August|September|"
                         r"October|November|December) \d{4}$")
@@ -26,6 +26,16 @@ def edition_name(source_id: str) -> str:
     return f"{when} release" if MONTH_YEAR.match(when) else head
 
 
+def short_name(source_id: str) -> str:
+    """An edition as a narrow column header names it: 'Dec. 2024 release' (the caption names
+    it in full)."""
+    name = edition_name(source_id)
+    month, _, rest = name.partition(" ")
+    if not MONTH_YEAR.match(name.removesuffix(" release")):
+        return name
+    return f"{month if len(month) <= 4 else month[:3] + '.'} {rest}"
+
+
 def names(r) -> tuple[tuple[str, str], tuple[str, str]]:
     """The SIPRI releases and the Top 100 editions compared, older first, in words."""
     return tuple(tuple(map(edition_name, ids)) for ids in r.editions)
@@ -37,7 +47,7 @@ def sentences(r) -> dict[str, str]:
     (y0, y1), t = r.years, r.params.threshold_pct
     top = r.largest.row(0, named=True)
     last = r.counts.filter(pl.col("year") == y1).row(0, named=True)
-    moved = [f"{', '.join(last[k])} {verb}" for k, verb in (("crossed_down", "fell below"),
+    moved = [f"{join_words(last[k])} {verb}" for k, verb in (("crossed_down", "fell below"),
                                                              ("crossed_up", "rose above"))
              if last[k]]
     crossings = r.counts.filter((pl.col("crossed_up").list.len() > 0)
@@ -48,14 +58,16 @@ def sentences(r) -> dict[str, str]:
     revised = r.ranks.filter(pl.col("revision_usd_m").abs() > 0)
     biggest = revised.sort(pl.col("revision_usd_m").abs(), descending=True).head(1).rows(
         named=True)
+    # in US$ bn, the unit of the paragraph's totals (SIPRI's m / 1,000, to its US$ 10 m)
     biggest = "".join(f"""; the largest revision is {b['company']}'s, {'up' if b['revision_usd_m']
-        > 0 else 'down'} US$ {abs(b['revision_usd_m']):,.0f} m""" for b in biggest)
+        > 0 else 'down'} US$ {abs(b['revision_usd_m']) / 1000:,.2f} bn""" for b in biggest)
     text = {
         "shares": f"""Between SIPRI's {old} and {new}, {r.per_year['n_revised'].sum()} of the
             {r.per_year['n_figures'].sum()} Ally-year figures of military spending as a share of
             GDP for {y0}–{y1} changed by 0.005 points or more. The largest revision is
             {top['country']}'s {top['year']} share: {top['share_older']:.2f} % in the older
-            release, {top['share_newer']:.2f} % in the newer ({top['revision_pp']:+.2f} points).
+            release, {top['share_newer']:.2f} % in the newer ({signed(top['revision_pp'], 2)}
+            points).
             Revisions are largest for the latest years, which the older release gave from first
             estimates.""",
         "count": f"""The count of Allies at or above {t:g} % of GDP in {y1} is
@@ -67,8 +79,9 @@ def sentences(r) -> dict[str, str]:
             from.""",
         "top100": f"""SIPRI's Top 100 for {latest['year']} totals US$
             {fmt(latest['total_usd_bn_older'])} bn in the {t_old} and US$
-            {fmt(latest['total_usd_bn_newer'])} bn in the {t_new} ({latest['revision_pct']:+.2f}
-            %); {latest['n_companies_in_both']} companies are listed in both. SIPRI's own totals
+            {fmt(latest['total_usd_bn_newer'])} bn in the {t_new}
+            ({signed(latest['revision_pct'], 2)} %); {latest['n_companies_in_both']} companies
+            are listed in both. SIPRI's own totals
             file for the older edition matches the sum of its 100
             rows{'' if gap is None or gap < 0.005 else f' to within US$ {gap:.2f} bn'} in every
             year it gives for that year's list of companies. For {r.top100_year},
@@ -80,7 +93,7 @@ def sentences(r) -> dict[str, str]:
             {y0}–{y1} by up to {abs(top['revision_pp']):.2f} points ({top['country']},
             {top['year']}); Allies at {t:g} % in {y1}: {last['n_at_older']} in the {old},
             {last['n_at_newer']} in the {new}. The Top 100 total for {latest['year']} moved
-            {latest['revision_pct']:+.2f} % between SIPRI's {t_old} and {t_new}.""",
+            {signed(latest['revision_pct'], 2)} % between SIPRI's {t_old} and {t_new}.""",
     }
     return {key: paragraph(value) for key, value in text.items()}
 
@@ -88,6 +101,10 @@ def sentences(r) -> dict[str, str]:
 def tables(r) -> dict[str, Table]:
     (old, new), (t_old, t_new) = names(r)
     (y0, y1), bn = r.years, "US$ bn"
+    h_old, h_new = map(short_name, r.editions[1])
+    totals = r.totals.select("year", "published_total_usd_bn", "total_usd_bn_older",
+                             "total_usd_bn_newer", "revision_usd_bn", "revision_pct",
+                             "n_companies_in_both")
     return {
         "per_year": table("06_sipri_revisions_by_year", r.per_year, f"""How much SIPRI revised
             the Allies' shares of GDP, {y0}–{y1}: {old} against {new} (percentage points)""",
@@ -107,24 +124,26 @@ def tables(r) -> dict[str, Table]:
             {"year": "Year", "n_at_older": old, "n_at_newer": new,
              "crossed_up": "Moved above by the revision",
              "crossed_down": "Moved below by the revision"}),
-        "totals": table("06_top100_totals_by_edition", r.totals, f"""SIPRI Top 100: each year's
-            total arms revenue in two editions (sum of the 100 companies, US$ bn at current
-            prices; {t_old} against {t_new}), and the total SIPRI published with the older edition
-            (– : SIPRI's file gives that year's total for a later year's list of companies)""",
-            {"year": "Year", "published_total_usd_bn": f"Published total, {t_old}, {bn}",
-             "total_usd_bn_older": f"{t_old}, {bn}", "total_usd_bn_newer": f"{t_new}, {bn}",
-             "revision_usd_bn": f"Revision, {bn}", "revision_pct": "Revision, %",
-             "n_companies_in_both": "Companies listed in both"},
-            decimals={"published_total_usd_bn": 1, "total_usd_bn_older": 1,
-                      "total_usd_bn_newer": 1, "revision_usd_bn": 1, "revision_pct": 2}),
+        # SIPRI's published totals equal the older edition's sums (the text says so): the CSV
+        # keeps them, the page does not repeat the column.
+        "totals": table("06_top100_totals_by_edition", totals, f"""SIPRI Top 100: each year's
+            total arms revenue in the {t_old} and the {t_new} (sum of the companies listed,
+            US$ bn at current prices), and the revision""",
+            {"year": "Year", "total_usd_bn_older": f"{h_old}, {bn}",
+             "total_usd_bn_newer": f"{h_new}, {bn}", "revision_usd_bn": f"Revision, {bn}",
+             "revision_pct": "Revision, %", "n_companies_in_both": "Companies in both"},
+            decimals={"total_usd_bn_older": 1, "total_usd_bn_newer": 1, "revision_usd_bn": 1,
+                      "revision_pct": 2}, data=totals),
         "ranks": table("06_top100_ranks_by_edition", r.ranks.filter(
             (pl.col("rank_newer") <= N_RANKS) | (pl.col("rank_older") <= N_RANKS))
             .sort(pl.coalesce("rank_newer", "rank_older")), f"""The largest companies of
-            {r.top100_year} in the two Top 100 editions (arms revenue, US$ million at current
-            prices; – : not listed)""",
-            {"company": "Company", "country": "Country", "rank_older": f"Rank, {t_old}",
-             "rank_newer": f"Rank, {t_new}", "arms_usd_m_older": f"{t_old}, US$ m",
-             "arms_usd_m_newer": f"{t_new}, US$ m", "revision_usd_m": "Revision, US$ m"},
+            {r.top100_year} in the {t_old} and the {t_new} of the Top 100: their rank in
+            {r.top100_year} and their arms revenue that year (US$ m at current prices; – : not
+            listed)""",
+            {"company": "Company", "country": "Country",
+             "rank_older": f"Rank {r.top100_year}, {h_old}",
+             "rank_newer": f"Rank {r.top100_year}, {h_new}", "arms_usd_m_older": f"US$ m, {h_old}",
+             "arms_usd_m_newer": f"US$ m, {h_new}", "revision_usd_m": "Revision, US$ m"},
             decimals=0),
     }
 

@@ -160,12 +160,15 @@ def tables(r, names: dict[str, str]) -> dict[str, Table]:
             "with the edition used and the chapters that read them",
             labels={"publisher": "Publisher", "title": "Title", "edition": "Edition",
                     "address": "Address", "licence": "Licence or terms", "used_in": "Used in"}),
+        # The registry above names each file's source; the CSV keeps it beside the file.
         "checksums": Table(
-            names["checksums"], r.checksums,
-            "Checksums (sha256) recorded in the registry and what the fetch found",
-            labels={"source": "Source", "filename": "File", "sha256": "sha256",
-                    "registered_on": "Checksum recorded on", "retrieved_at": "Retrieved (UTC)",
-                    "origin": "Retrieved from", "matches": "File matches the checksum"}),
+            names["checksums"], r.checksums.drop("source"),
+            "Checksums (sha256) recorded in the registry and what the fetch found. Registered: "
+            "when the checksum was recorded; matches: whether the file fetched for this build "
+            "has that checksum",
+            labels={"filename": "File", "sha256": "sha256", "registered_on": "Registered",
+                    "retrieved_at": "Retrieved (UTC)", "origin": "Retrieved from",
+                    "matches": "Matches"}, data=r.checksums),
         "citations": Table(
             names["citations"], cited,
             f"Curated tables and their citations ({plural(cited.height, 'citation')} in "

@@ -12,11 +12,24 @@ from . import fmt
 from .profile import year_label
 
 
-def chapter_link(record: ChapterRecord, claim: Claim) -> str:
+#: The link from a claim in the summary to the section that tests it, with the method.
+METHOD_LINK = "How it was tested"
+
+
+def chapter_link(record: ChapterRecord, claim: Claim, text: str | None = None) -> str:
     """A link to the section that tests the claim (the site's index sits beside executed/; the
-    PDF build turns it into an internal link)."""
+    PDF build turns it into an internal link), named by the chapter's title or ``text``."""
     anchor = f"#{claim.section}" if claim.section else ""
-    return f"[{record.title}](executed/{record.chapter}.ipynb{anchor})"
+    return f"[{text or record.title}](executed/{record.chapter}.ipynb{anchor})"
+
+
+def claim_item(i: int, claim: Claim, record: ChapterRecord) -> str:
+    """One claim as the summary lists it: the document's words, then the verdict and its
+    condition in a sentence or two, and a link to the chapter that gives the method and the full
+    condition (a chapter record without a short condition shows its full one)."""
+    return (f"{i}. **\u201c{claim.claim}\u201d** ({claim.source})  \n"
+            f"   *{claim.verdict}.* {claim.short or claim.condition} "
+            f"{chapter_link(record, claim, METHOD_LINK)}.")
 
 
 def describe_params(record: ChapterRecord) -> str:
@@ -25,8 +38,8 @@ def describe_params(record: ChapterRecord) -> str:
 
 
 def texts(records: dict[str, ChapterRecord], claims: tuple[Claim, ...]) -> dict[str, str]:
-    """The chapters' summary lines, which parameters changed, and each claim with its source
-    and condition as a numbered list (too long for a table cell)."""
+    """The chapters' summary lines, which parameters changed, and the claims as a numbered
+    list (verdict and short condition; the chapters keep the method and the detail)."""
     changed = [rec.title for rec in records.values() if rec.changed_params()]
     return {
         "key_numbers": "\n".join(f"- {records[n].text['summary']}" for n in chapters.ANALYSES
@@ -34,9 +47,8 @@ def texts(records: dict[str, ChapterRecord], claims: tuple[Claim, ...]) -> dict[
         "built_with": ("Every chapter was built with its default parameters." if not changed
                        else f"Built with parameters changed from the defaults in: "
                        f"{', '.join(changed)} (see the table of parameters below)."),
-        "claim_details": "\n".join(
-            f"{i}. **\u201c{c.claim}\u201d** ({c.source}). *{c.verdict}.* {c.condition} "
-            f"See {chapter_link(records[c.chapter], c)}." for i, c in enumerate(claims, 1))}
+        "claims": "\n".join(claim_item(i, c, records[c.chapter])
+                             for i, c in enumerate(claims, 1))}
 
 
 def facts_sentence(key: pl.DataFrame, source_id: str) -> str:
@@ -89,13 +101,17 @@ def tables(r) -> dict[str, Table]:
             decimals={"share_gdp_pct": 2})  # the others: 1
     used = [(s, [rec.title for rec in recs if s.id in rec.sources]) for s in sources.SOURCES]
     return out | {
+        # Listed on the page as text (result.text["claims"]); the table is its CSV download,
+        # with the chapters' full conditions.
         "claims": Table("summary_claims", _strings(
-            [{"claim": c.claim, "verdict": c.verdict, "finding": c.finding,
+            [{"claim": c.claim, "source": c.source, "verdict": c.verdict, "short": c.short,
+              "finding": c.finding, "condition": c.condition,
               "where": chapter_link(r.records[c.chapter], c)} for c in r.claims],
-            "claim", "verdict", "finding", "where"),
-            "Published claims checked against public data (the condition of each verdict "
-            "follows the table)", labels={"claim": "Claim", "verdict": "Verdict",
-                                          "finding": "What the data give", "where": "Chapter"}),
+            "claim", "source", "verdict", "short", "finding", "condition", "where"),
+            "Published claims checked against public data",
+            labels={"claim": "Claim", "source": "Source", "verdict": "Verdict",
+                    "short": "Condition, in short", "finding": "What the data give",
+                    "condition": "Condition", "where": "Chapter"}),
         "parameters": Table("summary_parameters", _strings(
             [{"chapter": rec.title, "built_with": describe_params(rec)} for rec in recs],
             "chapter", "built_with"),
@@ -120,6 +136,11 @@ def ranked_words(ranked: pl.DataFrame, guideline_pct: float, target_pct: float,
         "title": (f"{n_guideline} of {ranked.height} Allies spent at least {guideline_pct:g} % "
                   f"of GDP on defence in {year}; {n_target} at least {target_pct:g} %"),
         "subtitle": "Each Ally's defence expenditure as a share of GDP (NATO definition), ranked.",
+        "caption": (f"The Allies ranked by defence expenditure as a share of GDP in {year}, on "
+                    f"NATO's figures, against the {guideline_pct:g} % guideline and the "
+                    f"{target_pct:g} % core-defence target: highest "
+                    f"{ranked['share_gdp_pct'].max():.2f} %, lowest "
+                    f"{ranked['share_gdp_pct'].min():.2f} %"),
         "axis": f"Defence expenditure, % of GDP, {year}"
                 + (" (NATO estimates)" if estimate else ""),
         "at_target": f"at or above {target_pct:g} %",
