@@ -109,6 +109,8 @@ def bind(order: list[str]) -> str:
     for name in order:
         if name.startswith("profile_") and APPENDIX_START not in parts:
             parts.append(APPENDIX_START)
+        # a page's floating charts are placed before the next page starts (not in its section)
+        parts.append("#place.flush()")
         parts.append((STAGE / f"{name}.typ").read_text().partition(START)[2].partition(END)[0])
     return "\n".join(parts)
 
