@@ -100,12 +100,20 @@ def dispatch(args: argparse.Namespace) -> int | None:
 
         pipeline.check_against_data(pipeline.effective_params())
     elif args.command == "run":
+        from concurrent.futures import ThreadPoolExecutor
+
         from . import kernels, pipeline
 
         names = args.names or ([f"profile_{a}" for a in args.allies] if args.allies else None)
-        if not kernels.run_jobs(pipeline.plan(only=names, allies=args.allies),
-                                workers=args.workers):
-            print("  notebooks  up to date", file=sys.stderr)
+        with ThreadPoolExecutor(1) as starter:  # a kernel warms up while the run is planned
+            warm = starter.submit(kernels.Kernel.warmed)
+            try:
+                jobs = pipeline.plan(only=names, allies=args.allies)
+            except BaseException:
+                warm.add_done_callback(lambda f: f.exception() or f.result().shutdown())
+                raise
+            if not kernels.run_jobs(jobs, workers=args.workers, warm=warm):
+                print("  notebooks  up to date", file=sys.stderr)
     elif args.command == "render":
         from .render import render  # checks its own inputs by content: cheap when current
 

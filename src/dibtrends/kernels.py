@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from . import nbtools, paths
@@ -149,6 +149,14 @@ class Kernel:
         self.km.start_kernel(cwd=str(paths.NOTEBOOKS))
         self._connect()
 
+    @classmethod
+    def warmed(cls) -> Kernel:
+        """A kernel that has already imported what every page imports (started while the
+        pipeline plans, so a one-page change does not wait for the imports after it)."""
+        kernel = cls()
+        kernel._run("import dibtrends.charts, dibtrends.chapters, dibtrends.report")
+        return kernel
+
     def _connect(self) -> None:
         self.kc = self.km.blocking_client()
         self.kc.start_channels()
@@ -207,20 +215,29 @@ def execute(job, kernel: Kernel, log=sys.stderr) -> Path:
     return job.output
 
 
-def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr) -> list:
+def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr,
+             warm: Future | None = None) -> list:
     """Execute the jobs whose inputs changed, on a pool of warm kernels; returns those that ran.
 
     A job waits for the jobs named in its ``after`` (the summary for the chapters) and is
     checked for staleness only when its turn comes (a chapter that ran again may have
-    published the same results). Kernels start only when a job needs one. The first failure
+    published the same results). Kernels start only when a job needs one (``warm``, a kernel
+    already starting, is taken first, and shut down if no job needs it). The first failure
     stops new work, lets running notebooks finish, and is raised.
     """
     by_name = {j.name: j for j in jobs}
     upfront = [j for j in jobs if not set(j.after) & set(by_name)]
     stale = [j for j in upfront if not j.is_current()]
-    if not stale and len(upfront) == len(jobs):
-        return []
     local, kernels, ran, errors, futures = threading.local(), [], [], [], {}
+    spare, lock = [warm] if warm is not None else [], threading.Lock()
+
+    def new_kernel() -> Kernel:
+        with lock:
+            starting = spare.pop() if spare else None
+        return starting.result() if starting is not None else Kernel()
+
+    if not stale and len(upfront) == len(jobs):
+        jobs = []
 
     def depth(job) -> int:
         return max((1 + depth(by_name[d]) for d in job.after if d in by_name), default=0)
@@ -235,7 +252,7 @@ def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr) -> list:
                 job.before()
             if not job.is_current():
                 if not hasattr(local, "kernel"):
-                    local.kernel = Kernel()
+                    local.kernel = new_kernel()
                     kernels.append(local.kernel)
                 execute(job, local.kernel, log)
                 ran.append(job)
@@ -249,7 +266,7 @@ def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr) -> list:
             for job in sorted(jobs, key=depth):
                 futures[job.name] = pool.submit(run, job)
     finally:
-        for kernel in kernels:
+        for kernel in kernels + [f.result() for f in spare if f.exception() is None]:
             kernel.shutdown()
     if errors:
         raise errors[0]
