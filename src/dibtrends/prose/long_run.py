@@ -384,17 +384,18 @@ def _context(r) -> dict[str, str]:
 
 
 def _summary_break(words: str, c: dict, trend_start: int) -> str:
+    """One sentence for the summary: the break years and whether the verdict depends on the
+    error model (the p-values stay in the chapter)."""
     if not c["break_years"]:
         return f"No trend break in the {words} from {trend_start} passes the tests."
-    lo, hi = fmt_p(c["p_udmax_min"], c["n_boot"]), fmt_p(c["p_udmax_max"], c["n_boot"])
-    several, p_range = "," in c["break_years"], f"p = {lo}" if lo == hi else f"p from {lo} to {hi}"
+    several = "," in c["break_years"]
     text = (f"The {words}'s trend changed in {years_words(c['break_years'])} "
             f"({trend_since(c, numbers=False)}); ")
     if c["n_error_models_rejecting"] == c["n_error_models"]:
         return text + (f"{'the breaks pass' if several else 'the break passes'} the "
-                       f"{pct(sp.ALPHA)} test whatever the error model ({p_range}).")
+                       f"{pct(sp.ALPHA)} test whatever the error model.")
     return text + (f"whether {'these are real breaks' if several else 'that is a real break'} "
-                   f"depends on the error model ({p_range}; the test for any break "
+                   f"depends on the error model (the test for any break "
                    f"{robustness_words(c)}).")
 
 
