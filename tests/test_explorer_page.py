@@ -42,11 +42,20 @@ async def _download(page) -> list[list[str]]:
 
 
 def _same_rows(got: list[list[str]], want: pl.DataFrame) -> bool:
-    """Rows equal as a reader reads them: numbers as numbers (JavaScript writes 2.0 as 2)."""
+    """The CSV's rows equal ``want``: numbers as numbers (JavaScript writes 2.0 as 2)."""
     def norm(row):
         return [float(v) if i in (1, 3) else v for i, v in enumerate(row)]
     expected = [[str(v) for v in row] for row in want.iter_rows()]
     return [norm(r) for r in got] == [norm(r) for r in expected]
+
+
+def _same_table(got: list[list[str]], want: pl.DataFrame, measure: str) -> bool:
+    """The page's table equals ``want`` in the report's number style: thousands separated,
+    the measure's decimals ("15,045.4")."""
+    places = explorer.MEASURES[measure].decimals
+    expected = [[f"{v:,.{places}f}" if i == 3 else str(v) for i, v in enumerate(row)]
+                for row in want.iter_rows()]
+    return got == expected
 
 
 async def _explore(page_path: Path, browser, table: pl.DataFrame) -> None:
@@ -55,7 +64,8 @@ async def _explore(page_path: Path, browser, table: pl.DataFrame) -> None:
 
     opening = chapter.Params()
     before = await _rows(page)
-    assert _same_rows(before, explorer.shown(table, opening.measure, opening.allies))
+    assert _same_table(before, explorer.shown(table, opening.measure, opening.allies),
+                       opening.measure)
     assert _same_rows(await _download(page), explorer.shown(table, opening.measure,
                                                              opening.allies))
     legend = await _legend(page)
@@ -68,13 +78,15 @@ async def _explore(page_path: Path, browser, table: pl.DataFrame) -> None:
                                  f"{want.height}", timeout=10000)
     assert await _legend(page) == legend | {"France", "Italy"}, "the chart did not change"
     shown, downloaded = await _rows(page), await _download(page)
-    assert shown != before and _same_rows(shown, want) and _same_rows(downloaded, want)
+    assert shown != before and _same_table(shown, want, opening.measure)
+    assert _same_rows(downloaded, want)
 
     await page.select_option(".dibtrends-chart .vega-bindings select", "sipri_usd_const")
     want = explorer.shown(table, "sipri_usd_const", allies)
     await page.wait_for_function(f"document.querySelectorAll('{TABLE_ROWS}').length === "
                                  f"{want.height}", timeout=10000)
-    assert _same_rows(await _rows(page), want) and _same_rows(await _download(page), want)
+    assert _same_table(await _rows(page), want, "sipri_usd_const")
+    assert _same_rows(await _download(page), want)
 
     cite = await page.text_content(".dibtrends-chart-cite")
     assert cite.startswith("Cite this:") and "release v1.2 (April 2026)" in cite

@@ -10,6 +10,7 @@ from functools import cached_property
 import polars as pl
 
 from .. import data, explorer, sources
+from ..countries import all_codes, name_of
 from ..errors import ParameterError
 from ..params import Parameters, check_choice, check_iso3, param
 from ..prose import explorer as words
@@ -34,7 +35,9 @@ class Params(Parameters):
                          examples=("sipri_usd_const",), invalid=("gdp",))
     allies: tuple = param(("NATO_EUROPE_CANADA", "USA", "DEU", "POL"),
                           "Allies and groupings shown first", "one or more " + ALLOWED_ALLIES,
-                          value_words=explorer.GROUPINGS, examples=(("FRA", "NATO_TOTAL"),),
+                          value_words={**{c: name_of(c) for c in all_codes()},
+                                       **explorer.GROUPINGS},
+                          examples=(("FRA", "NATO_TOTAL"),),
                           invalid=(("XXX",), ()))
 
     def check(self) -> None:

@@ -76,4 +76,6 @@ def explorer_chart(table: pl.DataFrame, measure: str, names: list[str],
                    "line for its values.",
                    source_line(*source_ids))
     return chart.properties(usermeta={"dibtrends": {**chart.usermeta["dibtrends"], "shown": {
-        "mark": "shown", "columns": explorer.SHOWN, "sort": ["name", "year"]}}})
+        "mark": "shown", "columns": explorer.SHOWN, "sort": ["name", "year"],
+        # the page's table prints each measure's values to its decimals (its CSV keeps them raw)
+        "decimals": {m.label: m.decimals for m in explorer.MEASURES.values()}}}})
