@@ -4,7 +4,11 @@
 every generated table, result record and chart drawing, every page of the HTML site and the
 PDF's text.
 
-    .venv/bin/python scripts/same-report.py BEFORE_CHECKOUT AFTER_CHECKOUT
+    .venv/bin/python scripts/same-report.py [--code-may-change] BEFORE_CHECKOUT AFTER_CHECKOUT
+
+``--code-may-change`` leaves out the sources of code cells (the calls a page makes, which the
+reader never sees: pages are rendered with ``echo: false``); their outputs, the Markdown cells
+and every rendered page are still compared.
 
 The project's environment reads the processed Parquet tables row by row (a Python without
 Polars compares them byte for byte). Build times, kernel timings and the checkouts' own paths
@@ -40,6 +44,10 @@ def normalise(text: str, root: Path) -> str:
     return EXECUTION_COUNT.sub("data-execution_count", text)
 
 
+#: Whether the sources of code cells are compared (``--code-may-change`` turns it off).
+COMPARE_CODE = True
+
+
 def notebook_view(path: Path, root: Path) -> list[str]:
     """A notebook as lines: each cell's type, tags, source and outputs, without run metadata."""
     nb = json.loads(path.read_text())
@@ -47,7 +55,8 @@ def notebook_view(path: Path, root: Path) -> list[str]:
     for index, cell in enumerate(nb["cells"]):
         meta = {k: v for k, v in cell.get("metadata", {}).items() if k not in RUN_METADATA}
         lines.append(f"=== cell {index} {cell['cell_type']} {json.dumps(meta, sort_keys=True)}")
-        lines += ["src| " + ln for ln in "".join(cell["source"]).splitlines()]
+        if COMPARE_CODE or cell["cell_type"] != "code":
+            lines += ["src| " + ln for ln in "".join(cell["source"]).splitlines()]
         for out in cell.get("outputs", []):
             out = {k: v for k, v in out.items() if k != "execution_count"}
             lines += ["out| " + ln
@@ -123,6 +132,9 @@ def compare(before: Path, after: Path, context: int = 8) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    global COMPARE_CODE
+    if argv and argv[0] == "--code-may-change":
+        COMPARE_CODE, argv = False, argv[1:]
     if len(argv) != 2:
         print(__doc__.strip(), file=sys.stderr)
         return 2
