@@ -56,23 +56,18 @@ def failure_message(name: str, nb_path: Path, exc: Exception) -> str:
             "(open it in JupyterLab to see the traceback).")
 
 
-def chart_title(spec) -> str | None:
-    """The first title text in a Vega-Lite spec (charts.titled puts it on the inner chart)."""
-    if not isinstance(spec, dict):
-        return None
-    title = spec.get("title")
-    if text := title.get("text") if isinstance(title, dict) else title:
-        return " ".join(text) if isinstance(text, list) else str(text)
-    children = [c for key in ("vconcat", "hconcat", "concat", "layer") for c in spec.get(key, [])]
-    children += [spec["spec"]] if "spec" in spec else []
-    return next((found for c in children if (found := chart_title(c))), None)
-
-
 def chart_caption(spec) -> str | None:
     """A figure's caption: the chart's own (``charts.titled(caption=...)``: what it shows and
-    what it says), else its title."""
-    meta = spec.get("usermeta", {}).get("dibtrends", {}) if isinstance(spec, dict) else {}
+    what it says), else its title (which ``charts.titled`` puts on its first part)."""
+    meta = spec.get("usermeta", {}).get("dibtrends", {})
     return meta.get("caption") or chart_title(spec)
+
+
+def chart_title(spec: dict) -> str | None:
+    try:
+        return spec["vconcat"][0]["title"]["text"]
+    except (KeyError, IndexError, TypeError):
+        return None  # not made by charts.titled
 
 
 def postprocess(nb_path: Path, title: str | None = None) -> None:

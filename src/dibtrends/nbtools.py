@@ -11,7 +11,6 @@ re-executes nothing), and the tests, which fail when a committed notebook is not
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import nbformat
@@ -62,11 +61,8 @@ def canonical(path: Path):
 
 def write_if_changed(path: Path, text: str) -> None:
     """Write atomically, and only when the content differs (the file keeps its date)."""
-    if path.exists() and path.read_text() == text:
-        return
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    if not (path.exists() and path.read_text() == text):
+        paths.write_atomic(path, text)
 
 
 def baseline_path(chapter: str) -> Path:

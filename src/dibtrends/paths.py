@@ -53,10 +53,8 @@ TABLES_SUBDIR = "tables"
 
 
 def output_dir(output_dir: str | Path | None = None) -> Path:
-    """The folder a notebook writes its results and chart data to.
-
-    ``None`` means $DIBTRENDS_OUTPUT or ``reports/generated``; tests point it at a temp folder.
-    """
+    """Where a notebook writes results and chart data: ``None`` means $DIBTRENDS_OUTPUT or
+    ``reports/generated`` (tests point it at a temp folder)."""
     chosen = output_dir or os.environ.get("DIBTRENDS_OUTPUT") or GENERATED
     return Path(chosen).expanduser().resolve()
 
@@ -71,3 +69,15 @@ def relative(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT.resolve()))
     except ValueError:
         return str(path)
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write through a hidden part file and one rename, so no reader (a concurrent build, the
+    render) ever sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+    else:
+        tmp.write_text(content)
+    os.replace(tmp, path)

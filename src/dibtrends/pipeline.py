@@ -18,7 +18,6 @@ import functools
 import hashlib
 import json
 import modulefinder
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,10 +205,7 @@ class Job:
                                          for n in json.loads(manifest.read_text()))
 
     def record_inputs(self, fingerprint: dict) -> None:
-        self.stamp.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.stamp.with_name(f".{self.stamp.name}.part")
-        tmp.write_text(json.dumps(fingerprint, indent=1, sort_keys=True))
-        os.replace(tmp, self.stamp)
+        paths.write_atomic(self.stamp, json.dumps(fingerprint, indent=1, sort_keys=True))
 
 
 def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:

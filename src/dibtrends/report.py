@@ -44,12 +44,9 @@ def _record_written(name: str | None = None) -> None:
     """The page's list of CSVs, under the page name the pipeline sets in each kernel
     ('interactive' in JupyterLab)."""
     _state["written"] |= {name} if name else set()
-    manifests = _state["output_dir"] / paths.TABLES_SUBDIR / PAGE_MANIFESTS
-    manifests.mkdir(parents=True, exist_ok=True)
-    manifest = manifests / f"{os.environ.get('DIBTRENDS_PAGE', 'interactive')}.json"
-    tmp = manifest.with_name(f".{manifest.name}.part")
-    tmp.write_text(json.dumps(sorted(_state["written"])))
-    os.replace(tmp, manifest)
+    page = os.environ.get("DIBTRENDS_PAGE", "interactive")
+    paths.write_atomic(_state["output_dir"] / paths.TABLES_SUBDIR / PAGE_MANIFESTS
+                       / f"{page}.json", json.dumps(sorted(_state["written"])))
 
 
 # ---------------------------------------------------------------- text

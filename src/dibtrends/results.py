@@ -14,7 +14,6 @@ A chapter publishes a :class:`ChapterRecord` as JSON (``<output>/results/<chapte
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -155,11 +154,9 @@ class ChapterRecord:
     @classmethod
     def from_json(cls, text: str) -> ChapterRecord:
         d = json.loads(text)
-        return cls(
-            chapter=d["chapter"], title=d["title"], params=d["params"], defaults=d["defaults"],
-            sources=tuple(d["sources"]),
-            headlines=tuple(Headline(**h) for h in d["headlines"]),
-            claims=tuple(Claim(**c) for c in d["claims"]), text=d["text"])
+        return cls(**d | {"sources": tuple(d["sources"]),
+                          "headlines": tuple(Headline(**h) for h in d["headlines"]),
+                          "claims": tuple(Claim(**c) for c in d["claims"])})
 
 
 def record_path(chapter: str, output_dir: str | Path | None = None) -> Path:
@@ -169,11 +166,7 @@ def record_path(chapter: str, output_dir: str | Path | None = None) -> Path:
 def publish(record: ChapterRecord, output_dir: str | Path | None = None) -> None:
     """Write the record atomically (a failed run never leaves half a file). Returns nothing,
     so a notebook's last line shows no path to the reader."""
-    target = record_path(record.chapter, output_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part")
-    tmp.write_text(record.to_json())
-    os.replace(tmp, target)
+    paths.write_atomic(record_path(record.chapter, output_dir), record.to_json())
 
 
 def read(chapter: str, output_dir: str | Path | None = None) -> ChapterRecord:
@@ -184,10 +177,6 @@ def read(chapter: str, output_dir: str | Path | None = None) -> ChapterRecord:
             f"`make report`, which runs {chapter} before the summary; in JupyterLab, run "
             f"notebooks/{chapter}.ipynb first.")
     return ChapterRecord.from_json(path.read_text())
-
-
-def read_all(chapters: list[str], output_dir: str | Path | None = None) -> dict[str, ChapterRecord]:
-    return {name: read(name, output_dir) for name in chapters}
 
 
 def baseline(record: ChapterRecord) -> list[dict]:

@@ -66,6 +66,6 @@ def summarise(records: dict[str, ChapterRecord], nato: pl.DataFrame | None = Non
 
 def run(params: Params | None = None, processed_dir=None, output_dir=None) -> Result:
     """Read every analysis chapter's published results and summarise them."""
-    return summarise(results.read_all(list(chapters.ANALYSES), output_dir),
+    return summarise({n: results.read(n, output_dir) for n in chapters.ANALYSES},
                      data.table("nato_defexp", processed_dir),
                      data.table("nato_membership", processed_dir))

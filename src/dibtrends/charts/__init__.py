@@ -21,6 +21,7 @@ import altair as alt
 import polars as pl
 
 from .. import report
+from ..countries import name_of
 from ..prose import typeset
 from ..sources import get as get_source
 
@@ -96,6 +97,26 @@ def titled(chart, title: str, subtitle: str | list[str], source: str, caption: s
     ).properties(height=14 * len(lines), width=WIDTH)
     return alt.vconcat(chart, source_mark, spacing=6).resolve_scale(
         color="independent").properties(usermeta={"dibtrends": meta})
+
+
+def tooltips(*fields: str | tuple[str, ...]) -> list[alt.Tooltip]:
+    """Tooltips from ``(field, title)`` or ``(field, title, format)``; a bare field keeps the
+    field's own title."""
+    return [alt.Tooltip(f) if isinstance(f, str) else
+            alt.Tooltip(f[0], title=f[1], format=f[2] if len(f) > 2 else alt.Undefined)
+            for f in fields]
+
+
+def reference_rule(value: float, channel: str = "x", dash=(4, 3), colour: str = "#333333",
+                   **mark):
+    """A dashed line at a guideline, target or threshold, to layer over a chart."""
+    return alt.Chart(pl.DataFrame({channel: [value]})).mark_rule(
+        strokeDash=list(dash), color=colour, **mark).encode(**{channel: f"{channel}:Q"})
+
+
+def names(code_column: str = "entity", alias: str = "name") -> pl.Expr:
+    """Country names for a column of ISO3 codes (what a reader sees on an axis)."""
+    return pl.col(code_column).map_elements(name_of, return_dtype=pl.String).alias(alias)
 
 
 def chart_data(chart) -> pl.DataFrame | None:

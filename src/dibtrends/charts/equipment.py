@@ -9,7 +9,7 @@ import polars as pl
 from ..countries import name_of
 from ..equipment import estimate_years
 from ..prose.equipment import BASIS_WORDS, estimate_words
-from . import PALETTE, WIDTH, source_line, titled
+from . import PALETTE, WIDTH, reference_rule, source_line, titled, tooltips
 
 EQUIPMENT_NOTE = "Equipment: major equipment incl. related R&D."
 AGGREGATE_NAMES = {"NATO_TOTAL": "NATO (all Allies)",
@@ -48,10 +48,8 @@ def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: in
         y=alt.Y("equipment_usd_bn:Q", title="Equipment spending, US$ billion",
                 scale=alt.Scale(zero=True)),
         color=colour,
-        tooltip=[alt.Tooltip("year_label:N", title="Year"),
-                 alt.Tooltip("price_basis_label:N", title="Price basis"),
-                 alt.Tooltip("equipment_usd_bn:Q", title="US$ bn", format=",.1f"),
-                 alt.Tooltip("status:N", title="Figure")],
+        tooltip=tooltips(("year_label:N", "Year"), ("price_basis_label:N", "Price basis"),
+                         ("equipment_usd_bn:Q", "US$ bn", ",.1f"), ("status:N", "Figure")),
     )
     line = base.mark_line(strokeWidth=2)
     fill = alt.Fill("price_basis_label:N", scale=scale, legend=None)
@@ -99,12 +97,9 @@ def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None, source_id: str,
         x2=alt.datum(1),
         color=alt.Color("group:N", title=None, scale=alt.Scale(
             domain=domain, range=[PALETTE[3], PALETTE[0], "#9e9e9e"])),
-        tooltip=[alt.Tooltip("name:N", title="Ally"),
-                 alt.Tooltip("ratio:Q", title=f"{end_year}/{base_year}", format=".2f")],
+        tooltip=tooltips(("name:N", "Ally"), ("ratio:Q", f"{end_year}/{base_year}", ".2f")),
     )
-    rule = alt.Chart(pl.DataFrame({"x": [threshold]})).mark_rule(
-        color="#333333", strokeDash=[4, 3]).encode(x="x:Q")
-    chart = alt.layer(bars, rule).properties(height=14 * data.height)
+    chart = alt.layer(bars, reference_rule(threshold)).properties(height=14 * data.height)
     subtitle = [(f"Claim tested: equipment spending at least doubled ({threshold:g}x, dashed "
                  f"line), {base_year} to {end_year}e, {basis_label}.")]
     if fixed_ratio is not None:
@@ -121,23 +116,18 @@ def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None, source_id: str,
 
 def guideline_counts_chart(counts: pl.DataFrame, threshold_pct: float, source_id: str):
     """Allies meeting the equipment guideline per year, against Allies counted."""
-    data = counts.select(
-        "year", "estimate", "n_allies", "n_meeting",
-        year_labels(),
-    )
+    data = counts.select("year", "estimate", "n_allies", "n_meeting", year_labels())
+    meeting = ("n_meeting:Q", f"At least {threshold_pct:g} % on equipment")
     base = alt.Chart(data).encode(x=alt.X("year_label:O", title=None, sort=None,
                                           axis=alt.Axis(labelAngle=0)))
     total = base.mark_bar(color="#d9d9d9").encode(
         y=alt.Y("n_allies:Q", title="Number of Allies"),
-        tooltip=[alt.Tooltip("year_label:N", title="Year"),
-                 alt.Tooltip("n_allies:Q", title="Allies counted"),
-                 alt.Tooltip("n_meeting:Q", title=f"At least {threshold_pct:g} % on equipment")])
-    meeting = base.mark_bar(color=PALETTE[0]).encode(
+        tooltip=tooltips(("year_label:N", "Year"), ("n_allies:Q", "Allies counted"), meeting))
+    meeting_bars = base.mark_bar(color=PALETTE[0]).encode(
         y="n_meeting:Q",
         opacity=alt.condition(alt.datum.estimate, alt.value(0.55), alt.value(1.0)),
-        tooltip=[alt.Tooltip("year_label:N", title="Year"),
-                 alt.Tooltip("n_meeting:Q", title=f"At least {threshold_pct:g} % on equipment")])
-    chart = alt.layer(total, meeting).properties(height=240, width=WIDTH)
+        tooltip=tooltips(("year_label:N", "Year"), meeting))
+    chart = alt.layer(total, meeting_bars).properties(height=240, width=WIDTH)
     first, last = (data.sort("year").row(i, named=True) for i in (0, -1))
     caption = (f"Allies meeting the {threshold_pct:g} % equipment guideline (blue) among the "
                f"Allies counted (grey), year by year: {first['n_meeting']} of "

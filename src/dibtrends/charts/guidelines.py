@@ -6,8 +6,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from ..countries import name_of
-from . import PALETTE, source_line, titled
+from . import PALETTE, names, reference_rule, source_line, titled, tooltips
 from ..prose.equipment import year_label
 from .equipment import year_labels
 
@@ -20,15 +19,12 @@ GUIDELINES = {
     "equipment": ("equipment_share_pct", "meets_equipment_guideline",
                   "Equipment, % of defence expenditure", "20 % on major equipment"),
 }
+ASSUMED_GROWTH = "Real GDP growth assumed (% a year)"
 
 
 def estimate_note(estimate_years) -> str:
     """'e: NATO estimate.' when the table marks any year as an estimate."""
     return "e: NATO estimate." if list(estimate_years) else ""
-
-
-def _name(code_column: str) -> pl.Expr:
-    return pl.col(code_column).map_elements(name_of, return_dtype=pl.String).alias("name")
 
 
 def _grid(data: pl.DataFrame, order: list[str], colour: alt.Color, tooltip: list, text,
@@ -48,7 +44,7 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
     """Allies x years: cell colour says met / not met / not yet an Ally, text gives the value."""
     value, meets, axis_title, label = GUIDELINES[guideline]
     data = status.filter(pl.col(value).is_not_null()).select(
-        "entity", "year", "estimate", value, _name("entity"), year_labels(),
+        "entity", "year", "estimate", value, names(), year_labels(),
         pl.when(~pl.col("counted")).then(pl.lit(NOT_MEMBER))
         .when(pl.col(meets)).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
         pl.col(value).round(2 if guideline == "gdp" else 0).alias("value_label"),
@@ -58,9 +54,8 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
     chart = _grid(
         data, order, alt.Color("status:N", title=None, scale=alt.Scale(
             domain=[MEETS, MISSES, NOT_MEMBER], range=[PALETTE[0], "#f0c987", "#eeeeee"])),
-        [alt.Tooltip("name:N", title="Ally"), alt.Tooltip("year_label:N", title="Year"),
-         alt.Tooltip(f"{value}:Q", title=axis_title, format=".2f"),
-         alt.Tooltip("status:N", title="Status")],
+        tooltips(("name:N", "Ally"), ("year_label:N", "Year"),
+                 (f"{value}:Q", axis_title, ".2f"), ("status:N", "Status")),
         {"text": alt.Text("value_label:Q", format=".2f" if guideline == "gdp" else ".0f"),
          "color": alt.condition(alt.datum.status == MEETS, alt.value("white"),
                                 alt.value("#333333"))}, fontSize=9)
@@ -91,21 +86,17 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
                       "required_real_growth_pct", "gdp_growth_pct_assumed").join(
         projection.select("entity", "projected_share_pct", "pi_lower_pct", "pi_upper_pct",
                           "break_year"),
-        on="entity").with_columns(_name("entity"))
+        on="entity").with_columns(names())
     order = data.sort("share_gdp_pct_latest", descending=True)["name"].to_list()
     y = alt.Y("name:N", sort=order, title=None)
-    tooltip = [alt.Tooltip("name:N", title="Ally"),
-               alt.Tooltip("share_gdp_pct_latest:Q", title=f"{latest}, % of GDP", format=".2f"),
-               alt.Tooltip("gap_pp:Q", title=f"Gap to {target_share_pct:g} % (points)",
-                           format=".2f"),
-               alt.Tooltip("required_real_growth_pct:Q", format=".1f",
-                           title=f"Real growth needed per year to {target_year} (%)"),
-               alt.Tooltip("gdp_growth_pct_assumed:Q", format=".1f",
-                           title="Real GDP growth assumed (% a year)"),
-               alt.Tooltip("projected_share_pct:Q", title=f"{target_year} on trend (%)",
-                           format=".2f"),
-               alt.Tooltip("pi_lower_pct:Q", title=f"{pi} % interval, low", format=".2f"),
-               alt.Tooltip("pi_upper_pct:Q", title=f"{pi} % interval, high", format=".2f")]
+    tooltip = tooltips(
+        ("name:N", "Ally"), ("share_gdp_pct_latest:Q", f"{latest}, % of GDP", ".2f"),
+        ("gap_pp:Q", f"Gap to {target_share_pct:g} % (points)", ".2f"),
+        ("required_real_growth_pct:Q", f"Real growth needed per year to {target_year} (%)", ".1f"),
+        ("gdp_growth_pct_assumed:Q", ASSUMED_GROWTH, ".1f"),
+        ("projected_share_pct:Q", f"{target_year} on trend (%)", ".2f"),
+        ("pi_lower_pct:Q", f"{pi} % interval, low", ".2f"),
+        ("pi_upper_pct:Q", f"{pi} % interval, high", ".2f"))
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     interval = base.mark_rule(color=PALETTE[5], strokeWidth=2).encode(
         x=alt.X("pi_lower_pct:Q", title="Defence expenditure, % of GDP (2015 prices)"),
@@ -113,8 +104,7 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
     trend = base.mark_point(shape="diamond", filled=True, size=60, color=PALETTE[0]).encode(
         x="projected_share_pct:Q")
     now = base.mark_point(filled=True, size=50, color=PALETTE[1]).encode(x="share_gdp_pct_latest:Q")
-    target = alt.Chart(pl.DataFrame({"x": [float(target_share_pct)]})).mark_rule(
-        color="#333333", strokeDash=[5, 3]).encode(x="x:Q")
+    target = reference_rule(float(target_share_pct), dash=(5, 3))
     chart = alt.layer(interval, trend, now, target).properties(height=15 * len(order))
     reach = int((data["projected_share_pct"] >= target_share_pct).sum())
     shifted = data.filter(pl.col("break_year").is_not_null())["name"].to_list()
@@ -144,7 +134,7 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_yea
     data = gap.select(
         "entity", "milex_real_growth_pct_past", "gdp_growth_pct_assumed", "share_gdp_pct_latest",
         pl.coalesce("required_real_growth_pct", "growth_to_stay_pct").alias("needed_pct"),
-        "already_above", _name("entity"))
+        "already_above", names())
     order = data.sort("needed_pct", descending=True)["name"].to_list()
     if gap["gdp_growth_basis"][0] == "common":
         y_text = f"real GDP growing {gap['gdp_growth_pct_assumed'][0]:g} % a year for every Ally"
@@ -169,10 +159,8 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_yea
         shape=alt.Shape("measure:N", scale=alt.Scale(domain=[needed, stay, achieved],
                                                      range=["circle", "triangle", "circle"]),
                         legend=None),
-        tooltip=[alt.Tooltip("name:N", title="Ally"), alt.Tooltip("measure:N"),
-                 alt.Tooltip("pct:Q", format=".1f", title="% per year"),
-                 alt.Tooltip("gdp_growth_pct_assumed:Q", format=".1f",
-                             title="Real GDP growth assumed (% a year)")],
+        tooltip=tooltips(("name:N", "Ally"), "measure:N", ("pct:Q", "% per year", ".1f"),
+                         ("gdp_growth_pct_assumed:Q", ASSUMED_GROWTH, ".1f")),
     ).properties(height=15 * len(order))
     below = gap.filter(~pl.col("already_above"))
     caption = (f"The constant real growth of defence spending each Ally needs to reach "
@@ -209,8 +197,8 @@ def count_distribution_chart(distribution: pl.DataFrame, interval: dict,
         y=alt.Y("pct_of_draws:Q", title="% of draws"),
         color=alt.Color("inside:N", title=None, scale=alt.Scale(
             domain=[inside, outside], range=[PALETTE[0], "#bbbbbb"])),
-        tooltip=[alt.Tooltip("n_allies_reaching:O", title="Allies"),
-                 alt.Tooltip("pct_of_draws:Q", title="% of draws", format=".1f")])
+        tooltip=tooltips(("n_allies_reaching:O", "Allies"),
+                         ("pct_of_draws:Q", "% of draws", ".1f")))
     point = alt.Chart(pl.DataFrame({"n_allies_reaching": [interval["point"]]})).mark_rule(
         color=PALETTE[3], strokeWidth=2, strokeDash=[4, 2]).encode(x="n_allies_reaching:O")
     chart = alt.layer(bars, point).properties(height=220)
@@ -235,7 +223,7 @@ def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
     with the 2 % guideline."""
     year = int(by_ally["latest_year"].max())
     label = year_label(year, estimate_years)
-    data = by_ally.filter(pl.col("latest_year") == year).with_columns(_name("iso3"))
+    data = by_ally.filter(pl.col("latest_year") == year).with_columns(names("iso3"))
     order = data.sort("nato_share_latest_pct", descending=True)["name"].to_list()
     long = data.unpivot(index=["iso3", "name", "difference_latest_pp"],
                         on=["nato_share_latest_pct", "sipri_share_latest_pct"],
@@ -243,10 +231,8 @@ def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
         pl.col("publisher").replace_strict({"nato_share_latest_pct": f"NATO ({label})",
                                             "sipri_share_latest_pct": f"SIPRI ({year})"}))
     y = alt.Y("name:N", sort=order, title=None)
-    tooltip = [alt.Tooltip("name:N", title="Ally"), alt.Tooltip("publisher:N"),
-               alt.Tooltip("share_pct:Q", title="% of GDP", format=".2f"),
-               alt.Tooltip("difference_latest_pp:Q", title="NATO minus SIPRI (points)",
-                           format="+.2f")]
+    tooltip = tooltips(("name:N", "Ally"), "publisher:N", ("share_pct:Q", "% of GDP", ".2f"),
+                       ("difference_latest_pp:Q", "NATO minus SIPRI (points)", "+.2f"))
     line = alt.Chart(long).mark_line(color="#999999").encode(
         y=y, x="share_pct:Q", detail="name:N")
     dots = alt.Chart(long).mark_point(filled=True, size=55).encode(
@@ -254,9 +240,8 @@ def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
         color=alt.Color("publisher:N", title=None,
                         scale=alt.Scale(range=[PALETTE[0], PALETTE[1]])),
         tooltip=tooltip)
-    rule = alt.Chart(pl.DataFrame({"x": [threshold_pct]})).mark_rule(
-        color="#333333", strokeDash=[5, 3]).encode(x="x:Q")
-    chart = alt.layer(line, dots, rule).properties(height=15 * len(order))
+    chart = alt.layer(line, dots, reference_rule(threshold_pct, dash=(5, 3))).properties(
+        height=15 * len(order))
     n_nato = int((data["nato_share_latest_pct"] >= threshold_pct).sum())
     n_sipri = int((data["sipri_share_latest_pct"] >= threshold_pct).sum())
     caption = (f"Each Ally's share of GDP in {label} on NATO's figures and in {year} on SIPRI's, "
@@ -273,19 +258,18 @@ def nato_sipri_chart(by_ally: pl.DataFrame, nato_source: str, sipri_source: str,
 def difference_heatmap(comparison: pl.DataFrame, nato_source: str, sipri_source: str,
                        estimate_years=()):
     """Allies x years: NATO's share of GDP minus SIPRI's, in percentage points."""
-    data = comparison.with_columns(_name("iso3"), pl.col("nato_estimate").alias("estimate"))
-    data = data.with_columns(year_labels(),
-                             pl.col("difference_pp").round(2).alias("label"))
+    data = comparison.with_columns(names("iso3"), pl.col("nato_estimate").alias("estimate"))
+    data = data.with_columns(year_labels(), pl.col("difference_pp").round(2).alias("label"))
     order = (data.group_by("name").agg(pl.col("difference_pp").mean())
              .sort("difference_pp")["name"].to_list())
     limit = max(0.5, float(data["difference_pp"].abs().max()))
     chart = _grid(
         data, order, alt.Color("difference_pp:Q", title="NATO minus SIPRI, points",
                                scale=alt.Scale(scheme="blueorange", domain=[-limit, limit])),
-        [alt.Tooltip("name:N", title="Ally"), alt.Tooltip("year_label:N", title="Year"),
-         alt.Tooltip("nato_share_pct:Q", title="NATO, % of GDP", format=".2f"),
-         alt.Tooltip("sipri_share_pct:Q", title="SIPRI, % of GDP", format=".2f"),
-         alt.Tooltip("difference_pp:Q", title="NATO minus SIPRI", format="+.2f")],
+        tooltips(("name:N", "Ally"), ("year_label:N", "Year"),
+                 ("nato_share_pct:Q", "NATO, % of GDP", ".2f"),
+                 ("sipri_share_pct:Q", "SIPRI, % of GDP", ".2f"),
+                 ("difference_pp:Q", "NATO minus SIPRI", "+.2f")),
         {"text": alt.Text("label:Q", format="+.2f")}, fontSize=8, color="#222222")
     first, last = int(data["year"].min()), int(data["year"].max())
     top = data.sort(pl.col("difference_pp").abs(), descending=True).row(0, named=True)

@@ -9,7 +9,7 @@ import polars as pl
 
 from .. import industry
 from ..industry import CHINA_FROM
-from . import PALETTE, WIDTH, source_line, titled
+from . import PALETTE, WIDTH, source_line, titled, tooltips
 
 REGION_COLOURS = dict(zip(industry.REGIONS, PALETTE[:len(industry.REGIONS)], strict=True))
 BREAK_NOTE = ("SIPRI includes Chinese companies only from 2015: the dotted line marks that series "
@@ -66,9 +66,8 @@ def consolidation_chart(dod: pl.DataFrame, *, title: str, subtitle: str | list[s
         y=y, x=x,
         color=alt.Color("when:N", title=None, sort=["1990s", "2022"],
                         scale=alt.Scale(domain=["1990s", "2022"], range=[PALETTE[5], PALETTE[0]])),
-        tooltip=[alt.Tooltip("category:N", title="Category"), alt.Tooltip("when:N", title="When"),
-                 alt.Tooltip("suppliers:Q", title="Suppliers"),
-                 alt.Tooltip("quote:N", title="Report")])
+        tooltip=tooltips(("category:N", "Category"), ("when:N", "When"),
+                         ("suppliers:Q", "Suppliers"), ("quote:N", "Report")))
     labels = alt.Chart(long).mark_text(dy=-13, fontSize=11).encode(y=y, x=x, text="suppliers:Q")
     chart = (link + dots + labels).properties(width=WIDTH - 160, height=40 * data.height + 20)
     return titled(chart, title, subtitle, DOD_SOURCE, caption)
@@ -94,11 +93,9 @@ def merger_timeline_chart(timeline: pl.DataFrame, *, title: str, subtitle: str |
                                         range=[REGION_COLOURS["United States"],
                                                REGION_COLOURS["European NATO"]])),
         shape=alt.Shape("event_type:N", title="Event", legend=alt.Legend(orient="right")),
-        tooltip=[alt.Tooltip("company_after:N", title="Company after"),
-                 alt.Tooltip("year:Q", title="Year", format="d"),
-                 alt.Tooltip("date:N", title="Date"),
-                 alt.Tooltip("companies_before:N", title="Before"),
-                 alt.Tooltip("event:N", title="Event")],
+        tooltip=tooltips(("company_after:N", "Company after"), ("year:Q", "Year", "d"),
+                         ("date:N", "Date"), ("companies_before:N", "Before"),
+                         ("event:N", "Event")),
     ).properties(width=WIDTH - 120, height=22 * len(order) + 20)
     return titled(chart, title, subtitle, MERGER_SOURCE, caption)
 
@@ -114,9 +111,8 @@ def concentration_chart(measures: pl.DataFrame, *, title: str, subtitle: str | l
                                                   industry.SERIES_EXCL_CHINA],
                                           range=[[1, 0], [5, 3]]),
                           legend=None)  # explained in the source line: solid vs dashed
-    tooltip = [alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("series:N", title="Series"),
-               alt.Tooltip("year:Q", format="d", title="Year"),
-               alt.Tooltip("value:Q", format=",.1f", title="Value")]
+    tooltip = tooltips(("measure:N", "Measure"), ("series:N", "Series"), ("year:Q", "Year", "d"),
+                       ("value:Q", "Value", ",.1f"))
 
     def panel(hhi: bool, mark: dict, axis: str, floor: float, step: float, name: str,
               **colour):
@@ -165,9 +161,8 @@ def regional_shares_chart(regional: pl.DataFrame, **words: str | list[str]):
     return _by_region(
         alt.Chart(data).mark_area(opacity=0.9), _years(data),
         alt.Y("share_pct:Q", stack="zero", title=SHARE_AXIS, scale=alt.Scale(domain=[0, 100])),
-        [alt.Tooltip("region:N", title="Region"), alt.Tooltip("year:Q", format="d", title="Year"),
-         alt.Tooltip("share_pct:Q", format=".1f", title="Share (%)"),
-         alt.Tooltip("n_companies:Q", title="Companies")], False, 300,
+        tooltips(("region:N", "Region"), ("year:Q", "Year", "d"),
+                 ("share_pct:Q", "Share (%)", ".1f"), ("n_companies:Q", "Companies")), False, 300,
         "European NATO includes Trans-European companies (Airbus, MBDA, KNDS ...); Other NATO is "
         f"Canada and Türkiye; Allies count from the year they joined. {BREAK_NOTE} "
         + CURRENT_PRICES, **words)
@@ -181,8 +176,8 @@ def top10_by_hq_chart(counts: pl.DataFrame, k: int, **words: str | list[str]):
         alt.Y("companies:Q", stack="zero", title=f"Companies in the top {k}",
               scale=alt.Scale(domain=[0, k]),
               axis=alt.Axis(values=list(range(0, k + 1, max(1, k // 5))))),
-        [alt.Tooltip("year:O", title="Year"), alt.Tooltip("region:N", title="Region"),
-         alt.Tooltip("companies:Q", title="Companies"), alt.Tooltip("names:N", title="Names")],
+        tooltips(("year:O", "Year"), ("region:N", "Region"), ("companies:Q", "Companies"),
+                 ("names:N", "Names")),
         True, 260, "United States, European NATO (incl. Trans-European) and Other NATO are NATO; "
         "Allies count from the year they joined. Ranks by arms revenue in US$ at current prices. "
         + BREAK_NOTE, **words)

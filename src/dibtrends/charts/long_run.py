@@ -11,7 +11,7 @@ import polars as pl
 from ..countries import name_of
 from ..spending import MEASURES, zero_share_allies
 from ..prose import join_words, the
-from . import PALETTE, source_line, titled
+from . import PALETTE, names, reference_rule, source_line, titled, tooltips
 
 MEASURE_WORDS = {
     "weighted": ("GDP-weighted", "GDP-weighted share (total spending ÷ total GDP)"),
@@ -29,6 +29,7 @@ TREND_NOTE = ("Share of GDP: SIPRI's ratio of spending to GDP, both in current p
 NOTE = TREND_NOTE + " Shaded: the project's own periodisation."
 GMSD_NOTE = ("GMSD's own definition and GDP estimates, not SIPRI's: shown for the years before "
              "SIPRI's series and never joined to it. Gaps are years without a figure.")
+MISSING_TIP = ("n_missing:Q", "Allies without SIPRI data")
 NMC_NOTE = ("Levels in US dollars of each year, not adjusted for prices, on a logarithmic "
             "scale; NMC has no GDP, so no share. Before 1914 NMC records pounds sterling (not "
             "shown).")
@@ -96,14 +97,10 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "wei
         x=_x(first, last),
         y=alt.Y("share_gdp_pct:Q", title=f"{Y_TITLE} ({short})", scale=alt.Scale(zero=True)),
         color=colour,
-        tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP", format=".2f"),
-                 alt.Tooltip("n_allies:Q", title="Allies counted"),
-                 alt.Tooltip("n_in_figure:Q", title="Allies in this figure"),
-                 alt.Tooltip("n_missing:Q", title="Allies without SIPRI data")],
+        tooltip=tooltips(("group:N", "Group"), ("year:Q", "Year"),
+                         ("share_gdp_pct:Q", "% of GDP", ".2f"), ("n_allies:Q", "Allies counted"),
+                         ("n_in_figure:Q", "Allies in this figure"), MISSING_TIP),
     )
-    rule_chart = alt.Chart(pl.DataFrame({"y": [reference_pct]})).mark_rule(
-        color="#333333", strokeDash=[4, 3]).encode(y="y:Q")
     rule_text = alt.Chart(pl.DataFrame({"y": [reference_pct], "x": [first + 6.5],
                                         "t": [f"{reference_pct:g} % guideline (2006, 2014)"]})
                           ).mark_text(align="left", baseline="bottom", dy=-2, fontSize=10,
@@ -111,10 +108,9 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "wei
     gaps = alt.Chart(data.filter(pl.col("n_missing") > 0)).mark_point(
         filled=False, size=30, strokeWidth=1.2).encode(
         x=_x(first, last), y="share_gdp_pct:Q", color=colour,
-        tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("n_missing:Q", title="Allies without SIPRI data")])
+        tooltip=tooltips(("group:N", "Group"), ("year:Q", "Year"), MISSING_TIP))
     rect, text = _era_layers(eras, first, last, y_top)
-    chart = alt.layer(rect, text, rule_chart, rule_text, lines, gaps)
+    chart = alt.layer(rect, text, reference_rule(reference_pct, "y"), rule_text, lines, gaps)
     missing = data.filter(pl.col("n_missing") > 0)
     coverage = ("Every Ally counted has SIPRI data in every year." if missing.height == 0 else
                 f"Open circles: years to {int(missing['year'].max())} in which some Allies "
@@ -163,8 +159,8 @@ def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str, robu
             domain=["SIPRI data", "segmented linear trend"], range=[PALETTE[3], "#333333"])),
         strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
             domain=["SIPRI data", "segmented linear trend"], range=[[1, 0], [5, 3]])),
-        tooltip=[alt.Tooltip("year:Q", title="Year"), alt.Tooltip("series:N", title="Series"),
-                 alt.Tooltip("share:Q", title="% of GDP", format=".2f")])
+        tooltip=tooltips(("year:Q", "Year"), ("series:N", "Series"),
+                         ("share:Q", "% of GDP", ".2f")))
     layers = [lines]
     if breaks.height:
         layers.append(alt.Chart(breaks.select("year")).mark_rule(
@@ -194,8 +190,7 @@ def _runs(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _by_country(frame: pl.DataFrame, value: str) -> pl.DataFrame:
-    return frame.select(pl.col("iso3").map_elements(name_of, return_dtype=pl.String)
-                        .alias("country"), "year", value)
+    return frame.select(names("iso3", "country"), "year", value)
 
 
 def context_share_table(gmsd: pl.DataFrame) -> pl.DataFrame:
@@ -214,16 +209,14 @@ def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip,
     the caption says ``what`` is drawn and the highest value (``shown`` of its row)."""
     codes = [c for c in COUNTRY_COLOURS if c in df["iso3"].unique().to_list()]
     labels = [name_of(c) for c in codes]
-    data = _runs(df).with_columns(
-        pl.col("iso3").map_elements(name_of, return_dtype=pl.String).alias("country"),
-        pl.format("{}-{}", "iso3", "run").alias("piece"))
+    data = _runs(df).with_columns(names("iso3", "country"),
+                                  pl.format("{}-{}", "iso3", "run").alias("piece"))
     first, last = int(data["year"].min()), int(data["year"].max())
     chart = alt.Chart(data).mark_line(strokeWidth=2).encode(
         x=_x(first, last), y=y, detail="piece:N",
         color=alt.Color("country:N", title=None, sort=labels, scale=alt.Scale(
             domain=labels, range=[COUNTRY_COLOURS.get(c, PALETTE[7]) for c in codes])),
-        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year:Q", title="Year"),
-                 tooltip])
+        tooltip=[*tooltips(("country:N", "Country"), ("year:Q", "Year")), tooltip])
     subtitle = [f"{', '.join(labels)}, {first}–{last}: {source}, not SIPRI."]
     top = data.sort(value, descending=True).row(0, named=True)
     caption = (f"{what} of {join_words([the(n) for n in labels])}, {first}–{last}, from {source}, "

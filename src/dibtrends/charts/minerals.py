@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from . import PALETTE, source_line, titled
+from . import PALETTE, source_line, titled, tooltips
 
 CHINA_FIRST = "China is the first import source"
 ALLY_FIRST = "A NATO Ally is the first source"
@@ -52,10 +52,9 @@ def reliance_bars(table: pl.DataFrame, threshold_pct: float, *, title: str,
                        title=f"First-ranked U.S. import source {period[0]}–{period[1]}",
                        scale=alt.Scale(domain=shown, range=[COLOURS[k] for k in shown]),
                        legend=alt.Legend(titleLimit=400, labelLimit=300, columns=2))
-    tooltip = [alt.Tooltip("mineral:N", title="Mineral"),
-               alt.Tooltip("nir_display:N", title=f"Net import reliance {year} (%)"),
-               alt.Tooltip("value_kind:N", title="Value is"),
-               alt.Tooltip("top_source:N", title="First import source")]
+    tooltip = tooltips(("mineral:N", "Mineral"),
+                       ("nir_display:N", f"Net import reliance {year} (%)"),
+                       ("value_kind:N", "Value is"), ("top_source:N", "First import source"))
     base = alt.Chart(data)
     bars = base.mark_bar(height=14).encode(
         x=alt.X("bar_pct:Q", title=f"U.S. net import reliance, {year} (% of apparent consumption)",

@@ -11,7 +11,7 @@ import polars as pl
 from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT
 from ..prose.profile import (CATEGORIES, long_run_caption, long_run_titles, nato_caption,
                              nato_titles, year_label)
-from . import PALETTE, source_line, titled
+from . import PALETTE, reference_rule, source_line, titled, tooltips
 
 HEIGHT = 170
 #: Two NATO panels side by side fit the house width.
@@ -35,16 +35,13 @@ def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, not
     line = alt.Chart(share).mark_line(color=PALETTE[0], strokeWidth=2).encode(
         x=x, y=alt.Y("share_gdp_pct:Q", title="% of GDP", scale=alt.Scale(zero=True)),
         detail="segment:N",
-        tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
-                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP", format=".2f")])
-    guideline = alt.Chart(pl.DataFrame({"y": [float(guideline_pct)]})).mark_rule(
-        strokeDash=[4, 3], color="#666666").encode(y="y:Q")
-    layers = [line, guideline]
+        tooltip=tooltips(("year:Q", "Year", "d"), ("share_gdp_pct:Q", "% of GDP", ".2f")))
+    layers = [line, reference_rule(float(guideline_pct), "y", colour="#666666")]
     marked = first < accession <= last
     if marked:
         layers.append(alt.Chart(pl.DataFrame({"year": [accession]})).mark_rule(
             color=PALETTE[1], strokeWidth=2).encode(
-                x="year:Q", tooltip=[alt.Tooltip("year:Q", title="Joined NATO", format="d")]))
+                x="year:Q", tooltip=tooltips(("year:Q", "Joined NATO", "d"))))
     title, subtitle = long_run_titles(name, first, last, accession if marked else None,
                                       guideline_pct)
     return titled(alt.layer(*layers).properties(height=HEIGHT), title,
@@ -56,7 +53,7 @@ def _bars(data: pl.DataFrame, y: alt.Y, colour: alt.Color, tooltip: list, **enco
     """Bars per year ('2024e' for an estimate: ``data`` has its ``year_label``)."""
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("year_label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-90)), y=y,
-        color=colour, **encoding, tooltip=[alt.Tooltip("year_label:N", title="Year"), *tooltip])
+        color=colour, **encoding, tooltip=tooltips(("year_label:N", "Year"), *tooltip))
 
 
 def _panel(chart, title: str):
@@ -77,8 +74,8 @@ def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, so
         alt.Y("milex_usd_bn_const2015:Q", title="US$ billion, constant 2015 prices"),
         alt.Color("status:N", legend=None, scale=alt.Scale(
             domain=["reported", "NATO estimate"], range=[PALETTE[0], PALETTE[5]])),
-        [alt.Tooltip("milex_usd_bn_const2015:Q", format=",.2f", title="US$ bn, 2015 prices"),
-         alt.Tooltip("status:N", title="Figure")]), "Defence expenditure")]
+        [("milex_usd_bn_const2015:Q", "US$ bn, 2015 prices", ",.2f"), ("status:N", "Figure")]),
+        "Defence expenditure")]
     has_split = split is not None and not split.is_empty()
     if has_split:
         order = list(CATEGORIES.values())
@@ -92,11 +89,9 @@ def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, so
             alt.Color("category:N", title=None, sort=order,
                       scale=alt.Scale(domain=order, range=PALETTE[:4]),
                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=300)),
-            [alt.Tooltip("category:N"),
-             alt.Tooltip("share_pct:Q", format=".1f", title="% of spending")],
+            ["category:N", ("share_pct:Q", "% of spending", ".1f")],
             order=alt.Order("stack_order:Q"))
-        rule = alt.Chart(pl.DataFrame({"y": [float(guideline_pct)]})).mark_rule(
-            strokeDash=[4, 3], color="#000000", strokeWidth=1.5).encode(y="y:Q")
+        rule = reference_rule(float(guideline_pct), "y", colour="#000000", strokeWidth=1.5)
         panels.append(_panel(alt.layer(bars, rule), "What it buys"))
     chart = alt.hconcat(*panels, spacing=30).resolve_scale(color="independent")
     title, subtitle = nato_titles(name, spending["year"].min(), spending["year"].max(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from . import PALETTE, WIDTH, source_line, titled
+from . import PALETTE, WIDTH, reference_rule, source_line, titled, tooltips
 
 
 def share_revision_chart(shares: pl.DataFrame, year: int, threshold_pct: float,
@@ -25,12 +25,10 @@ def share_revision_chart(shares: pl.DataFrame, year: int, threshold_pct: float,
         y=y, x=alt.X("share_gdp_pct:Q", title=f"Military expenditure, % of GDP, {year} (SIPRI)"),
         color=alt.Color("release:N", title=None, scale=alt.Scale(
             domain=[older_label, newer_label], range=["#9e9e9e", PALETTE[0]])),
-        tooltip=[alt.Tooltip("country:N", title="Ally"), alt.Tooltip("release:N"),
-                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP", format=".2f"),
-                 alt.Tooltip("revision_pp:Q", title="Revision, points", format="+.2f")])
-    rule = alt.Chart(pl.DataFrame({"x": [threshold_pct]})).mark_rule(
-        strokeDash=[4, 3], color="#333333").encode(x="x:Q")
-    chart = alt.layer(link, rule, dots).properties(width=WIDTH, height=15 * data.height)
+        tooltip=tooltips(("country:N", "Ally"), "release:N", ("share_gdp_pct:Q", "% of GDP", ".2f"),
+                         ("revision_pp:Q", "Revision, points", "+.2f")))
+    chart = alt.layer(link, reference_rule(threshold_pct), dots).properties(
+        width=WIDTH, height=15 * data.height)
     n_old = data.filter(pl.col("share_older") >= threshold_pct).height
     n_new = data.filter(pl.col("share_newer") >= threshold_pct).height
     return titled(chart, f"SIPRI's revisions moved the count of Allies at {threshold_pct:g} % "

@@ -7,7 +7,7 @@ import altair as alt
 import polars as pl
 
 from ..prose.summary import ranked_words
-from . import PALETTE, WIDTH, source_line, titled
+from . import PALETTE, WIDTH, source_line, titled, tooltips
 
 
 def ranked_share_chart(ranked: pl.DataFrame, guideline_pct: float, target_pct: float,
@@ -24,8 +24,7 @@ def ranked_share_chart(ranked: pl.DataFrame, guideline_pct: float, target_pct: f
         x=alt.X("share_gdp_pct:Q", title=w["axis"]),
         color=alt.Color("standing:N", title=None, scale=alt.Scale(
             domain=bands, range=[PALETTE[3], PALETTE[0], "#9e9e9e"])),
-        tooltip=[alt.Tooltip("name:N", title="Ally"),
-                 alt.Tooltip("share_gdp_pct:Q", title="% of GDP", format=".2f")],
+        tooltip=tooltips(("name:N", "Ally"), ("share_gdp_pct:Q", "% of GDP", ".2f")),
     )
     lines = pl.DataFrame({"x": [guideline_pct, target_pct],
                           "label": [w["guideline_line"], w["target_line"]]})

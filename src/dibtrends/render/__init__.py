@@ -67,10 +67,7 @@ def mirror(files: dict[str, bytes | Path], stage: Path, keep: tuple[str, ...] = 
         data = content.read_bytes() if isinstance(content, Path) else content
         target = stage / rel
         if not (target.exists() and target.read_bytes() == data):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.part")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            paths.write_atomic(target, data)
             changed.add(rel)
     for path in stage.rglob("*"):
         rel = str(path.relative_to(stage))

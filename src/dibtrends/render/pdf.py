@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from importlib.metadata import version
 from pathlib import Path
@@ -198,16 +197,12 @@ def static_only(output, draw=None):
     return output
 
 
-def _chart_key(spec: dict) -> str:
-    text = version("vl-convert-python") + json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
 def chart_svg(spec: dict, drawn: set[str] | None = None) -> str:
     """A chart as SVG, drawn by vl-convert with the Vega the site uses, and kept by the spec's
     content (a render after a one-chapter change redraws only that chapter's charts). Its key
     is added to ``drawn``, the charts the PDF shows."""
-    key = _chart_key(spec)
+    key = hashlib.sha256((version("vl-convert-python") + json.dumps(
+        spec, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()[:32]
     if drawn is not None:
         drawn.add(key)
     cached = paths.CHART_IMAGES / f"{key}.svg"
@@ -223,10 +218,7 @@ def chart_svg(spec: dict, drawn: set[str] | None = None) -> str:
         raise RenderFailed(f"vl-convert could not draw the chart \u201c{title}\u201d as "
                            f"SVG for the PDF: {reason} Fix: open the chapter in JupyterLab, where "
                            "the same spec is drawn, and correct the chart.") from None
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.part")
-    tmp.write_text(svg)
-    os.replace(tmp, cached)
+    paths.write_atomic(cached, svg)
     return svg
 
 

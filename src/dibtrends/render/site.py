@@ -8,7 +8,6 @@ which publishes it with the PDF in one swap.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
@@ -47,10 +46,7 @@ def write_vega_bundle() -> Path:
         return bundle
     import vl_convert as vlc
 
-    paths.ASSETS.mkdir(parents=True, exist_ok=True)
-    tmp = bundle.with_name(f".{bundle.name}.part")
-    tmp.write_text(vlc.javascript_bundle())
-    os.replace(tmp, bundle)
+    paths.write_atomic(bundle, vlc.javascript_bundle())
     stamp.write_text(made_by)
     return bundle
 
