@@ -34,25 +34,20 @@ class NotebookFailed(DibtrendsError):
     """A notebook raised during execution: names the notebook, cell and error."""
 
 
-def failure_message(name: str, nb_path: Path, exc: Exception) -> str:
-    """The failing cell as the analyst's JupyterLab counts it (without Papermill's cells)."""
+def failure_message(name: str, source, failed: Path, exc: Exception) -> str:
+    """The failing cell as the analyst's JupyterLab counts it (Papermill counts its injected
+    parameters cell, which follows the ``parameters`` cell)."""
     where = ""
-    try:
-        added = {"injected-parameters", "papermill-error-cell-tag"}
-        cells = [c for c in json.loads(nb_path.read_text())["cells"]
-                 if not added & set(c.get("metadata", {}).get("tags", []))]
-        index, cell = next((i, c) for i, c in enumerate(cells)
-                           if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
-        lines = "".join(cell.get("source", "")).strip().splitlines()
-        first = next((ln for ln in lines if not ln.startswith("#|")), "")
-        where = (f" at cell {index + 1} of {len(cells)} (id {cell.get('id', '?')}, "
+    if (index := getattr(exc, "cell_index", None)) is not None:
+        index -= any(HIDDEN_TAGS & set(c.metadata.get("tags", [])) for c in source.cells[:index])
+        first = next((ln for ln in exc.source.strip().splitlines() if not ln.startswith("#|")), "")
+        cell_id = source.cells[index].get("id", "?")
+        where = (f" at cell {index + 1} of {len(source.cells)} (id {cell_id}, "
                  f"starting `{first[:70]}`)")
-    except (OSError, ValueError, KeyError, StopIteration):
-        pass
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = (getattr(exc, "evalue", None) or str(exc)).strip().rstrip(".")
     return (f"notebook {name}{where} failed: {ename}: {evalue}. The last good executed notebook "
-            f"and report were kept; the failed run is saved as {paths.relative(nb_path)} "
+            f"and report were kept; the failed run is saved as {paths.relative(failed)} "
             "(open it in JupyterLab to see the traceback).")
 
 
@@ -204,7 +199,7 @@ def execute(job, kernel: Kernel, log=sys.stderr) -> Path:
         failed.parent.mkdir(parents=True, exist_ok=True)
         if tmp.exists():
             os.replace(tmp, failed)
-        raise NotebookFailed(failure_message(job.name, failed, exc)) from None
+        raise NotebookFailed(failure_message(job.name, source, failed, exc)) from None
     postprocess(tmp, job.title)
     os.replace(tmp, job.output)
     job.record_inputs(fingerprint)

@@ -82,17 +82,14 @@ def describe(specs: Mapping[str, dataclasses.Field], values: Mapping[str, Any],
     default is 2014), ...': the parameters in words, changed ones flagged."""
     parts, n_changed = [], 0
     for name, value in values.items():
-        spec = specs.get(name)
-        meta = spec.metadata if spec is not None else {}
+        meta = specs[name].metadata if name in specs else {}
         label = meta.get("label", name.replace("_", " "))
-        none_means, words = meta.get("none_means", ""), meta.get("value_words", {})
-        shown = word(value, none_means, words)
-        default = _plain(defaults.get(name))
-        if _plain(value) != default:
-            n_changed += 1
-            parts.append(f"{label}: **{shown}** (default: {word(default, none_means, words)})")
-        else:
-            parts.append(f"{label}: {shown}")
+        shown, default = (word(v, meta.get("none_means", ""), meta.get("value_words"))
+                          for v in (value, _plain(defaults.get(name))))
+        changed = _plain(value) != _plain(defaults.get(name))
+        n_changed += changed
+        parts.append(f"{label}: **{shown}** (default: {default})" if changed else
+                     f"{label}: {shown}")
     if not parts:
         return "This page takes no parameters."
     lead = ("Built with the default parameters" if n_changed == 0 else
@@ -141,25 +138,20 @@ def check_iso3(name: str, values, allowed: Collection[str]):
     return values
 
 
-def check_number(name: str, value, lo: float | None = None, hi: float | None = None):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        bounds = (f"; allowed: {lo:g} to {hi:g}" if lo is not None and hi is not None else "")
-        raise ParameterError(f"parameter {name}={value!r} must be a number{bounds}.")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ParameterError(
-            f"parameter {name}={value!r} is out of range; allowed: {lo:g} to {hi:g}."
-        )
-    return value
+def check_number(name: str, value, lo: float, hi: float, whole: bool = False):
+    """A number in [lo, hi]; ``whole``: a whole one (YAML's ``10`` or ``10.0``, not ``10.5``)."""
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or (whole and value != int(value))):
+        raise ParameterError(f"parameter {name}={value!r} must be a "
+                             f"{'whole ' if whole else ''}number; allowed: {lo:g} to {hi:g}.")
+    if not lo <= value <= hi:
+        raise ParameterError(f"parameter {name}={value!r} is out of range; allowed: {lo:g} to "
+                             f"{hi:g}.")
+    return int(value) if whole else value
 
 
 def check_int(name: str, value, lo: int, hi: int) -> int:
-    """A whole number in [lo, hi] (YAML's ``10`` or ``10.0`` both pass; ``10.5`` does not)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-        raise ParameterError(f"parameter {name}={value!r} must be a whole number; allowed: "
-                             f"{lo} to {hi}.")
-    if not lo <= value <= hi:
-        raise ParameterError(f"parameter {name}={value!r} is out of range; allowed: {lo} to {hi}.")
-    return int(value)
+    return check_number(name, value, lo, hi, whole=True)
 
 
 def check_year_range(start: int | None, end: int | None, available: Iterable[int],

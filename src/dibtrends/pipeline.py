@@ -14,6 +14,7 @@ change, a ``git checkout`` or a touched file re-runs nothing, and a value change
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import json
@@ -116,36 +117,19 @@ def check_against_data(values: dict[str, dict], processed_dir: Path | None = Non
 
 
 # ---------------------------------------------------------------- inputs and staleness
-def module_closure(modules: Iterable[str]) -> list[Path]:
-    """The files of every dibtrends module reachable by import from ``modules`` (the standard
-    library's modulefinder, searching the package's own folder only)."""
+def page_modules(notebook: Path, module: str) -> list[Path]:
+    """The files of every dibtrends module that ``module`` and the notebook's code cells import
+    (the standard library's modulefinder, searching the package's own folder only)."""
     finder = modulefinder.ModuleFinder(path=[str(paths.PACKAGE.parent)])
-    for name in modules:
-        try:
-            finder.import_hook(name)
-        except ImportError:
-            pass  # a name imported from a module (`from dibtrends.charts import show`)
-    return sorted({Path(m.__file__) for m in finder.modules.values() if m.__file__})
-
-
-def notebook_imports(notebook: Path) -> set[str]:
-    """dibtrends modules a notebook's code imports (absolute imports: notebooks are scripts)."""
-    found: set[str] = set()
+    finder.import_hook(module)
+    page = finder.add_module("__main__")
     for cell in nbtools.canonical(notebook).cells:
-        if cell.cell_type != "code":
-            continue
         code = "\n".join(ln for ln in cell.source.splitlines()
                          if not ln.lstrip().startswith(("%", "!")))  # IPython magics
-        try:
-            tree = ast.parse(code)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                found |= {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
-    return {name for name in found if name.split(".")[0] == "dibtrends"}
+        if cell.cell_type == "code":
+            with contextlib.suppress(SyntaxError):
+                finder.scan_code(compile(code, notebook.name, "exec"), page)
+    return sorted({Path(m.__file__) for m in finder.modules.values() if m.__file__})
 
 
 def file_digest(path: Path) -> str:
@@ -200,9 +184,8 @@ class Job:
         """The CSVs the page wrote in its last run are all still there (its list included):
         a page whose chart data went missing runs again instead of linking to nothing."""
         tables = paths.output_dir(self.params.get("output_dir")) / paths.TABLES_SUBDIR
-        manifest = tables / PAGE_MANIFESTS / f"{self.name}.json"
-        return manifest.exists() and all((tables / n).exists()
-                                         for n in json.loads(manifest.read_text()))
+        written = written_by(tables, self.name)
+        return written is not None and all((tables / n).exists() for n in written)
 
     def record_inputs(self, fingerprint: dict) -> None:
         paths.write_atomic(self.stamp, json.dumps(fingerprint, indent=1, sort_keys=True))
@@ -215,7 +198,7 @@ def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:
     notebook = paths.NOTEBOOKS / f"{name}.ipynb"
     mod = chapters.module(name)
     tables = [processed_dir / f"{t}.parquet" for t in getattr(mod, "READS", ())]
-    return [notebook, *module_closure({mod.__name__, *notebook_imports(notebook)}), *tables,
+    return [notebook, *page_modules(notebook, mod.__name__), *tables,
             *map(Path, getattr(mod, "READS_FILES", ())), paths.SOURCES_FILE, paths.LOCK_FILE]
 
 
@@ -245,7 +228,7 @@ def profile_jobs(values: dict[str, dict], allies: Iterable[str] | None, processe
 def prune_tables(tables: Path, pages: list[str]) -> None:
     """Delete chart and table CSVs that no current page wrote in its latest run (a renamed
     table, a page that no longer exists), so the site offers only data it shows."""
-    keep = set().union(*(written_by(tables, page) for page in pages))
+    keep = set().union(*(written_by(tables, page) or () for page in pages))
     for csv in tables.glob("*.csv"):
         if csv.name not in keep:
             csv.unlink()
@@ -282,7 +265,7 @@ def plan(only: Iterable[str] | None = None, allies: Iterable[str] | None = None,
     pages = [j.name for j in jobs]
 
     def listed() -> dict[str, Any]:
-        own = written_by(tables, chapters.SOURCES_PAGE)
+        own = written_by(tables, chapters.SOURCES_PAGE) or set()
         return {"tables": sorted(p.name for p in tables.glob("*.csv") if p.name not in own)}
 
     jobs.append(job(chapters.SOURCES_PAGE, after=tuple(pages), state=listed,

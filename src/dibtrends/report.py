@@ -27,9 +27,10 @@ PAGE_MANIFESTS = ".pages"
 _state: dict = {}
 
 
-def written_by(tables: Path, page: str) -> set[str]:
+def written_by(tables: Path, page: str) -> set[str] | None:
+    """The CSVs ``page`` wrote in its latest run (None: it has not run)."""
     manifest = tables / PAGE_MANIFESTS / f"{page}.json"
-    return set(json.loads(manifest.read_text())) if manifest.exists() else set()
+    return set(json.loads(manifest.read_text())) if manifest.exists() else None
 
 
 def use_output_dir(output_dir: str | Path | None = None) -> Path:

@@ -52,9 +52,6 @@ class Headline:
     fields: Mapping[str, Scalar] = field(default_factory=dict)
     note: str = ""
 
-    def matches(self, key: str, **fields: Scalar) -> bool:
-        return self.key == key and all(self.fields.get(k) == v for k, v in fields.items())
-
 
 def headline(key: str, label: str, value: float | int | None, unit: str, *, decimals: int = 1,
              display: str | None = None, note: str = "", **fields: Scalar) -> Headline:
@@ -126,7 +123,8 @@ class ChapterRecord:
     # -- lookups the summary uses
     def headline(self, key: str, **fields: Scalar) -> Headline:
         """The one headline with this key and these field values (error if none or several)."""
-        found = [h for h in self.headlines if h.matches(key, **fields)]
+        found = [h for h in self.headlines
+                 if h.key == key and all(h.fields.get(k) == v for k, v in fields.items())]
         if len(found) != 1:
             have = sorted({h.key for h in self.headlines})
             raise MissingResult(
