@@ -59,10 +59,11 @@ def chart_caption(spec) -> str | None:
 
 
 def chart_title(spec: dict) -> str | None:
-    try:
-        return spec["vconcat"][0]["title"]["text"]
-    except (KeyError, IndexError, TypeError):
-        return None  # not made by charts.titled
+    """A chart's title (``charts.titled`` puts it on the chart's first part)."""
+    for part in (spec, *spec.get("vconcat", [])[:1]):
+        if title := part.get("title"):
+            return title.get("text") if isinstance(title, dict) else title
+    return None
 
 
 def postprocess(nb_path: Path, title: str | None = None) -> None:

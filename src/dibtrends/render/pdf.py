@@ -197,12 +197,16 @@ def static_only(output, draw=None):
     return output
 
 
+def _chart_key(spec: dict) -> str:
+    text = version("vl-convert-python") + json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def chart_svg(spec: dict, drawn: set[str] | None = None) -> str:
     """A chart as SVG, drawn by vl-convert with the Vega the site uses, and kept by the spec's
     content (a render after a one-chapter change redraws only that chapter's charts). Its key
     is added to ``drawn``, the charts the PDF shows."""
-    key = hashlib.sha256((version("vl-convert-python") + json.dumps(
-        spec, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()[:32]
+    key = _chart_key(spec)
     if drawn is not None:
         drawn.add(key)
     cached = paths.CHART_IMAGES / f"{key}.svg"
