@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -84,13 +85,11 @@ def postprocess(nb_path: Path, title: str | None = None) -> None:
             if not cell.source.startswith("#| include: false"):
                 cell.source = "#| include: false\n" + cell.source
         specs = [o.get("data", {}).get(VEGALITE) for o in cell.get("outputs", [])]
-        caption = next((chart_caption(s) for s in specs if s), None)
-        if caption and "#| label: fig-" in cell.source:
-            lines = [ln for ln in cell.source.splitlines() if not ln.startswith("#| fig-cap:")]
-            at = next(i for i, ln in enumerate(lines) if ln.startswith("#| label: fig-")) + 1
-            lines.insert(at, "#| fig-cap: " + json.dumps(caption.rstrip(".") + ".",
-                                                         ensure_ascii=False))
-            cell.source = "\n".join(lines)
+        if caption := next((chart_caption(s) for s in specs if s), None):
+            option = "#| fig-cap: " + json.dumps(caption.rstrip(".") + ".", ensure_ascii=False)
+            cell.source = re.sub(r"^#\| label: fig-.*$", lambda m, o=option: f"{m.group(0)}\n{o}",
+                                 re.sub(r"^#\| fig-cap:.*\n?", "", cell.source, flags=re.M),
+                                 count=1, flags=re.M)
     nbformat.write(nb, nb_path)
 
 
@@ -203,7 +202,7 @@ def execute(job, kernel: Kernel, log=sys.stderr) -> Path:
         raise NotebookFailed(failure_message(job.name, source, failed, exc)) from None
     postprocess(tmp, job.title)
     os.replace(tmp, job.output)
-    job.record_inputs(fingerprint)
+    paths.write_atomic(job.stamp, json.dumps(fingerprint, indent=1, sort_keys=True))
     (paths.FAILED / job.output.name).unlink(missing_ok=True)
     log.write(f"  executed   {job.name} ({time.perf_counter() - started:.1f} s)\n")
     return job.output
@@ -220,18 +219,15 @@ def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr,
     stops new work, lets running notebooks finish, and is raised.
     """
     by_name = {j.name: j for j in jobs}
-    upfront = [j for j in jobs if not set(j.after) & set(by_name)]
-    stale = [j for j in upfront if not j.is_current()]
+    stale = sum(not j.is_current() for j in jobs if not set(j.after) & set(by_name))
     local, kernels, ran, errors, futures = threading.local(), [], [], [], {}
-    spare, lock = [warm] if warm is not None else [], threading.Lock()
+    spare = [warm] if warm is not None else []
 
     def new_kernel() -> Kernel:
-        with lock:
-            starting = spare.pop() if spare else None
-        return starting.result() if starting is not None else Kernel()
-
-    if not stale and len(upfront) == len(jobs):
-        jobs = []
+        try:
+            return spare.pop().result()  # list.pop is atomic: one thread takes the warm kernel
+        except IndexError:
+            return Kernel()
 
     def depth(job) -> int:
         return max((1 + depth(by_name[d]) for d in job.after if d in by_name), default=0)
@@ -254,7 +250,7 @@ def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr,
             errors.append(exc)
 
     # A kernel per core, but no more kernels than pages known to need one.
-    workers = max(1, min(workers or os.cpu_count() or 1, len(stale) or 1))
+    workers = max(1, min(workers or os.cpu_count() or 1, stale or 1))
     try:
         with ThreadPoolExecutor(workers) as pool:
             for job in sorted(jobs, key=depth):

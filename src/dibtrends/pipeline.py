@@ -173,22 +173,17 @@ class Job:
                            for p in self.inputs}}
 
     def is_current(self) -> bool:
-        if not (self.output.exists() and self.stamp.exists() and self.tables_present()):
+        """Nothing it reads changed, and the CSVs it wrote in its last run are all still there
+        (a page whose chart data went missing runs again instead of linking to nothing)."""
+        tables = paths.output_dir(self.params.get("output_dir")) / paths.TABLES_SUBDIR
+        written = written_by(tables, self.name)
+        if not (self.output.exists() and self.stamp.exists() and written is not None
+                and all((tables / n).exists() for n in written)):
             return False
         try:
             return json.loads(self.stamp.read_text()) == self.fingerprint()
         except ValueError:
             return False
-
-    def tables_present(self) -> bool:
-        """The CSVs the page wrote in its last run are all still there (its list included):
-        a page whose chart data went missing runs again instead of linking to nothing."""
-        tables = paths.output_dir(self.params.get("output_dir")) / paths.TABLES_SUBDIR
-        written = written_by(tables, self.name)
-        return written is not None and all((tables / n).exists() for n in written)
-
-    def record_inputs(self, fingerprint: dict) -> None:
-        paths.write_atomic(self.stamp, json.dumps(fingerprint, indent=1, sort_keys=True))
 
 
 def chapter_inputs(name: str, processed_dir: Path) -> list[Path]:

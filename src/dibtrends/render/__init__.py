@@ -25,6 +25,9 @@ from ..errors import DibtrendsError
 
 QUARTO_MIN = (1, 7)
 QUARTO_PINNED = "1.7.34"  # the version CI renders with
+#: A link from one page to another (``](../executed/02_x.ipynb#sec-y)``): group 1 the page,
+#: group 2 the section.
+LINK_TO_PAGE = re.compile(r"\]\((?:\.\./)*(?:executed/)?(?:profiles/)?([\w-]+)\.ipynb(#[\w-]+)?\)")
 
 
 class RenderFailed(DibtrendsError):

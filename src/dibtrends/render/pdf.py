@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import paths
 from ..kernels import VEGALITE, chart_title
 from ..prose import typeset
-from . import RenderFailed, mirror, pages, quarto
+from . import LINK_TO_PAGE, RenderFailed, mirror, pages, quarto
 
 STAGE = paths.BUILD / "pdf"
 PDF_NAME = "dibtrends-report.pdf"
@@ -57,7 +57,6 @@ One profile per Ally, in alphabetical order: SIPRI's long-run series, NATO's fig
 years of its tables, and where the Ally stands against NATO's guidelines and the core-defence \
 target.
 """
-LINK_TO_PAGE = re.compile(r"\]\((?:\.\./)*(?:executed/)?(?:profiles/)?([\w-]+)\.ipynb(#[\w-]+)?\)")
 LINK_TARGET = re.compile(r"\]\(#((?:sec|page)-[\w-]+)\)")
 DEFINED = re.compile(r"\{#((?:sec|page)-[\w-]+)")
 LONG_TOKEN = re.compile(r"[^\s|]{25,}")

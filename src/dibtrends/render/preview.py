@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from .. import paths
-from . import QUARTO_PINNED, digest, page_title, pages, swap_in
+from . import LINK_TO_PAGE, QUARTO_PINNED, digest, page_title, pages, swap_in
 from .site import strip_remote, write_vega_bundle
 
 REMOTE_INLINE_SCRIPT = re.compile(
@@ -60,8 +60,7 @@ def preview_notebook(nb):
         text = SECTION_ID.sub(lambda m: f'{m.group(1)} <a id="{m.group(2)}"></a>', text)
         text = TABLE_CAPTION.sub(lambda m: f"\n\n*Table: {m.group(1)}*", text)
         text = re.sub(r"\]\((?:\.\./)+generated/", "](generated/", text)  # pages are flat
-        return re.sub(r"\]\((?:\.\./)*(?:executed/)?(?:profiles/)?([\w-]+)\.ipynb(#[\w-]+)?\)",
-                      lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", text)
+        return LINK_TO_PAGE.sub(lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", text)
 
     for cell in nb.cells:
         if cell.cell_type == "markdown":
