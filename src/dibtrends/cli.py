@@ -117,7 +117,7 @@ def dispatch(args: argparse.Namespace) -> int | None:
     elif args.command == "render":
         from .render import render  # checks its own inputs by content: cheap when current
 
-        return render()
+        render()
     elif args.command == "bless":
         from .chapters import ANALYSES
         from .nbtools import bless

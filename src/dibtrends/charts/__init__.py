@@ -31,6 +31,7 @@ WIDTH, HEIGHT = 640, 320
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
 
+@alt.theme.register("dibtrends", enable=True)
 def house_theme() -> dict:
     return {
         "config": {
@@ -47,7 +48,6 @@ def house_theme() -> dict:
     }
 
 
-alt.theme.register("dibtrends", enable=True)(house_theme)
 alt.data_transformers.disable_max_rows()  # we aggregate before charting; see tests
 
 

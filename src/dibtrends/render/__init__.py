@@ -107,11 +107,6 @@ def quarto_path() -> str | None:
     return shutil.which("quarto") or shutil.which("quarto", path=Path(sys.executable).parent)
 
 
-def quarto_version(exe: str) -> tuple[int, ...]:
-    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True).stdout
-    return tuple(int(x) for x in re.findall(r"\d+", out)[:3])
-
-
 def fingerprint(engine: str) -> str:
     """What the published output was made from: every executed page, the chart data, the
     Quarto project files, the render code and engine. Equal means the render changes nothing."""
@@ -140,34 +135,31 @@ def render_quarto(exe: str, engine: str) -> None:
     swap_in(new, paths.OUTPUT)
 
 
-def render() -> int:
+def render() -> None:
     exe = quarto_path()
-    version = quarto_version(exe) if exe else ()
-    engine = f"quarto {'.'.join(map(str, version))}" if exe else "preview"
-    stamp = paths.OUTPUT / ".fingerprint"
-    current = fingerprint(engine)
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True,
+                             check=True).stdout.strip() if exe else ""
+    engine = f"quarto {version}" if exe else "preview"
+    stamp, current = paths.OUTPUT / ".fingerprint", fingerprint(engine)
     if stamp.exists() and stamp.read_text() == current:
         print(f"  render     up to date ({engine})", file=sys.stderr)
-        return 0
+        return
     if exe is None:
         from .preview import render_preview
 
-        out = render_preview()
-        stamp.write_text(current)
         print(
             "\nWARNING: Quarto was not found, so the published report (HTML site and PDF) was not "
-            f"rendered. Wrote an HTML preview of every executed notebook to {out}.\n"
+            f"rendered. Wrote an HTML preview of every executed notebook to {render_preview()}.\n"
             f"To publish: install Quarto {QUARTO_PINNED} (conda install -c conda-forge "
             f"quarto={QUARTO_PINNED}, or https://quarto.org/docs/download/) and run `make report`.",
             file=sys.stderr,
         )
-        return 0
-    if version[:2] < QUARTO_MIN:
-        raise RenderFailed(f"Quarto {'.'.join(map(str, version))} is too old: the report needs "
+    elif tuple(int(x) for x in re.findall(r"\d+", version)[:2]) < QUARTO_MIN:
+        raise RenderFailed(f"Quarto {version} is too old: the report needs "
                            f"{'.'.join(map(str, QUARTO_MIN))} or newer (CI renders with "
                            f"{QUARTO_PINNED}).")
-    render_quarto(exe, engine)
+    else:
+        render_quarto(exe, engine)
+        print(f"  rendered   {paths.OUTPUT / 'index.html'} and "
+              f"{paths.OUTPUT / 'dibtrends-report.pdf'}", file=sys.stderr)
     stamp.write_text(current)
-    print(f"  rendered   {paths.OUTPUT / 'index.html'} and {paths.OUTPUT / 'dibtrends-report.pdf'}",
-          file=sys.stderr)
-    return 0
