@@ -132,15 +132,15 @@ def dispatch(args: argparse.Namespace) -> int | None:
 def notebooks_command(action: str, targets: list[Path]) -> int:
     from . import nbtools
 
+    dirty = [p for p in targets if not nbtools.is_canonical(p.read_text())]
     if action == "normalise":
-        for path in targets:
-            nbtools.write_if_changed(path, nbtools.canonical_text(path.read_text()))
+        for path in dirty:  # a notebook already canonical keeps its date
+            paths.write_atomic(path, nbtools.canonical_text(path.read_text()))
         return 0
-    dirty = [str(p) for p in targets if not nbtools.is_canonical(p.read_text())]
     if dirty:
         print("notebooks not in canonical form (outputs, execution counts or editor metadata): "
-              + ", ".join(dirty) + "\nFix: `make setup` installs the git filter that cleans them "
-              "on commit; or run `.venv/bin/python -m dibtrends notebooks normalise`.",
+              + ", ".join(map(str, dirty)) + "\nFix: `make setup` installs the git filter that "
+              "cleans them on commit; or run `.venv/bin/python -m dibtrends notebooks normalise`.",
               file=sys.stderr)
         return 1
     return 0

@@ -59,12 +59,6 @@ def canonical(path: Path):
         ) from None
 
 
-def write_if_changed(path: Path, text: str) -> None:
-    """Write atomically, and only when the content differs (the file keeps its date)."""
-    if not (path.exists() and path.read_text() == text):
-        paths.write_atomic(path, text)
-
-
 def baseline_path(chapter: str) -> Path:
     return paths.BASELINES / f"{chapter}.json"
 
