@@ -1,11 +1,7 @@
-"""Executing the notebooks: Papermill on a pool of warm kernels, one per core.
-
-Kept by hand because no library does it: Papermill (and nbclient under it) starts and stops a
-kernel per notebook, so 40 pages would pay the imports 40 times (``make bench``'s naive run).
-Here each kernel imports a module once, for the first page that needs it; every page starts in
-a cleared namespace, and Papermill runs it on the kernel's connected client: injection,
-execution and the executed notebook are Papermill's. An output is swapped in whole on success;
-a failure names the page and the cell, keeps the failed notebook in ``reports/failed/`` and the
+"""Executing the notebooks: Papermill on a pool of warm kernels, one per core (why by hand:
+``docs/ARCHITECTURE.md``). Each kernel imports a module once, for the first page that needs it,
+and every page starts in a cleared namespace. An output is swapped in whole on success; a
+failure names the page and the cell, keeps the failed notebook in ``reports/failed/`` and the
 last good page in place.
 """
 

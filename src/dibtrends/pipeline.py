@@ -4,11 +4,9 @@ reads so that only pages whose inputs changed run again (:mod:`dibtrends.kernels
 ``reports/params.yaml`` holds overrides only: a notebook's own parameters cell gives its
 defaults, a value in the file replaces one, a value under ``shared:`` reaches every notebook
 that takes it; every value is checked by the chapter's ``Params``, data ranges included, before
-any kernel starts. Each executed page records the content hash of what it read: its notebook
-(canonical form), its parameters, the package modules it imports, the processed tables it
-declares, the lock file. By content, not by Make's file times: a JupyterLab save without a
-change, a ``git checkout`` or a touched file re-runs nothing, and a value changed in
-``reports/params.yaml`` re-runs only the pages that take it.
+any kernel starts. Each executed page records the content hash of what it read (its notebook in
+canonical form, its parameters, the modules it imports, its tables, the lock file): by content,
+not by Make's file times (``docs/ARCHITECTURE.md`` says why).
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
-"""Chapter results with stable names: what a chapter computed, in a form others can read.
-
-Why: the executive summary, the tests and the regression baseline all need a chapter's numbers
-and verdicts. They read them from here, never from notebook text, and never by a name that has a
-parameter value in it. A headline's ``key`` names *what* it is (``equipment.ratio``); the years,
-price basis and grouping it refers to are ``fields`` (``{"basis": "current", "base_year": 2014}``),
-so changing a parameter changes the fields, not the key. A claim's verdict is computed once, in
-the chapter's module, and the summary shows that same object: chapter and summary cannot
-disagree.
-
-A chapter publishes a :class:`ChapterRecord` as JSON (``<output>/results/<chapter>.json``).
+"""Chapter results with stable names, as the summary, the tests and the regression baseline read
+them (never from notebook text). A headline's ``key`` names *what* it is (``equipment.ratio``);
+what it refers to (years, price basis, grouping) is in its ``fields``, so a parameter changes
+the fields, never the key. A claim's verdict is computed once, in the chapter's module, and the
+summary shows that same object: chapter and summary cannot disagree. A chapter publishes a
+:class:`ChapterRecord` as JSON (``<output>/results/<chapter>.json``).
 """
 
 from __future__ import annotations
