@@ -205,10 +205,8 @@ def show_claim(claim: Claim) -> None:
 
 
 def headline_frame(headlines: tuple[Headline, ...] | list[Headline]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [{"label": h.label, "value": h.display, "unit": h.unit, "note": h.note}
-         for h in headlines],
-        schema={"label": pl.String, "value": pl.String, "unit": pl.String, "note": pl.String})
+    return pl.DataFrame([(h.label, h.display, h.unit, h.note) for h in headlines], orient="row",
+                        schema=dict.fromkeys(("label", "value", "unit", "note"), pl.String))
 
 
 def show_headlines(record: ChapterRecord) -> None:

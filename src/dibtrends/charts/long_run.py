@@ -189,18 +189,14 @@ def _runs(frame: pl.DataFrame) -> pl.DataFrame:
         .alias("run"))
 
 
-def _by_country(frame: pl.DataFrame, value: str) -> pl.DataFrame:
-    return frame.select(names("iso3", "country"), "year", value)
-
-
 def context_share_table(gmsd: pl.DataFrame) -> pl.DataFrame:
     """The rows :func:`context_share_chart` plots (GMSD share of GDP by country and year)."""
-    return _by_country(gmsd, "share_gdp_pct")
+    return gmsd.select(names("iso3", "country"), "year", "share_gdp_pct")
 
 
 def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
     """The rows :func:`context_spending_chart` plots (NMC spending, US$ bn of each year)."""
-    return _by_country(nmc, "milex_usd_bn_current")
+    return nmc.select(names("iso3", "country"), "year", "milex_usd_bn_current")
 
 
 def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip, title,

@@ -1,8 +1,6 @@
 """The report without Quarto: an HTML preview of every executed page with nbconvert, so that
 `make report` on a machine without Quarto still shows every page, figure and table (in a plainer
-layout) and says how to get the published report. What Quarto resolves (figure captions and
-numbers, ``@fig-``/``@sec-`` references, table captions, links between pages) is done here by
-hand, in the few lines below.
+layout) and says how to get the published report (what Quarto resolves: :func:`preview_notebook`).
 """
 
 from __future__ import annotations

@@ -126,8 +126,9 @@ def offline(site: Path, since: float = 0) -> None:
         if html_file.stat().st_mtime < since:
             continue
         text = strip_remote(html_file.read_text())
-        if classic:
-            text = MODULE_TAGS.sub(_classic_tag, text)
+        if classic:  # tabsets.js is bundled into quarto.js, now a classic script
+            text = MODULE_TAGS.sub(lambda m: "" if m[1].endswith("tabsets/tabsets.js") else
+                                   f'<script src="{m[1]}" defer></script>\n', text)
         html_file.write_text(text)
 
 
@@ -137,12 +138,6 @@ def strip_remote(html_text: str) -> str:
     if "require.js" not in text and "require.min.js" not in text:
         text = REQUIRE_SHIM.sub("", text)
     return text
-
-
-def _classic_tag(match: re.Match) -> str:
-    if match.group(1).endswith("tabsets/tabsets.js"):
-        return ""  # bundled into quarto.js
-    return f'<script src="{match.group(1)}" defer></script>\n'
 
 
 def classic_quarto_script(site: Path) -> bool:
