@@ -7,6 +7,7 @@ last good page in place.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -140,10 +141,9 @@ class Kernel:
         """A kernel that has already imported what every page imports (started while the
         pipeline plans, so a one-page change does not wait for the imports after it)."""
         kernel = cls()
-        try:
+        # Only a head start: a page that needs what failed to import fails with its cell named.
+        with contextlib.suppress(NotebookFailed):
             kernel._run("import dibtrends.charts, dibtrends.chapters, dibtrends.report")
-        except NotebookFailed:
-            pass  # only a head start: the page that imports it fails with its cell named
         return kernel
 
     def _connect(self) -> None:
@@ -173,7 +173,7 @@ class Kernel:
         shutil.rmtree(self._sockets, ignore_errors=True)
 
 
-def execute(job, kernel: Kernel, log=sys.stderr) -> Path:
+def execute(job, kernel: Kernel, log=sys.stderr) -> None:
     """Run one :class:`~dibtrends.pipeline.Job` with Papermill into its output, atomically; on
     failure raise NotebookFailed and keep the failed notebook in reports/failed/."""
     import papermill as pm
@@ -201,7 +201,6 @@ def execute(job, kernel: Kernel, log=sys.stderr) -> Path:
     paths.write_atomic(job.stamp, json.dumps(fingerprint, indent=1, sort_keys=True))
     (paths.FAILED / job.output.name).unlink(missing_ok=True)
     log.write(f"  executed   {job.name} ({time.perf_counter() - started:.1f} s)\n")
-    return job.output
 
 
 def run_jobs(jobs: list, workers: int | None = None, log=sys.stderr,
