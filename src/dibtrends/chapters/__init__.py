@@ -16,6 +16,7 @@ the pipeline can check parameters without loading statsmodels or Altair).
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 #: notebook stem -> chapter module, in reading order.
@@ -49,17 +50,26 @@ def module(notebook: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def record(notebook: str, result, *, claims=(), sources=None, chapter: str | None = None,
-           title: str | None = None, text: dict | None = None):
-    """A chapter's published :class:`~dibtrends.results.ChapterRecord`, built one way for every
-    chapter from its module's constants and its result (``result.params``, ``.headlines()``,
-    ``.text``); ``chapter``/``title`` name a page of a generic notebook (a profile)."""
-    from ..results import ChapterRecord
+class ChapterResult:
+    """Base of every chapter's ``Result``: its published
+    :class:`~dibtrends.results.ChapterRecord`, built one way from the module's constants and
+    the result's ``params``, ``headlines()``, claims (``claims``, or the one ``claim``) and
+    ``text``. ``record_sources`` names the editions the record cites (default: ``SOURCES``);
+    ``chapter``/``title`` name a page of a generic notebook (a profile)."""
 
-    mod = module(notebook)
-    headlines = result.headlines() if hasattr(result, "headlines") else ()
-    return ChapterRecord(
-        chapter=chapter or notebook, title=title or mod.TITLE, params=result.params.as_dict(),
-        defaults=mod.Params.defaults(), sources=tuple(sources or mod.SOURCES),
-        headlines=tuple(headlines), claims=tuple(claims),
-        text=result.text if text is None else text)
+    def record_sources(self) -> tuple[str, ...]:
+        return sys.modules[type(self).__module__].SOURCES
+
+    def record(self, chapter: str | None = None, title: str | None = None,
+               text: dict | None = None):
+        from ..results import ChapterRecord, Claim
+
+        mod = sys.modules[type(self).__module__]
+        claim = getattr(self, "claim", None)
+        claims = (claim,) if isinstance(claim, Claim) else getattr(self, "claims", ())
+        return ChapterRecord(
+            chapter=chapter or mod.NOTEBOOK, title=title or mod.TITLE,
+            params=self.params.as_dict(), defaults=mod.Params.defaults(),
+            sources=tuple(self.record_sources()),
+            headlines=tuple(self.headlines() if hasattr(self, "headlines") else ()),
+            claims=tuple(claims), text=self.text if text is None else text)

@@ -11,11 +11,10 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from .. import data, equipment, sources
-from . import record
+from . import ChapterResult
 from ..params import Parameters, check_choice, check_number, check_year_range, param
 from ..prose import equipment as prose
-from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table)
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim, Table
 
 NOTEBOOK = "02_equipment_spending"
 TITLE = "Equipment spending by NATO Allies"
@@ -56,7 +55,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     edition: str
     nato_source: str  # the registry id of the NATO edition in the table
@@ -72,11 +71,10 @@ class Result:
     def ratio(self, grouping: str, basis: str) -> float:
         return self.growth.filter(grouping=grouping, price_basis=basis)["ratio"].item()
 
-    def headlines(self) -> list[Headline]:
-        return prose.headlines(self)
+    headlines = prose.headlines
 
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=(self.claim,), sources=(self.nato_source,))
+    def record_sources(self) -> tuple[str, ...]:
+        return (self.nato_source,)
 
 
 def growth(nato: pl.DataFrame, membership: pl.DataFrame, years: tuple[int, int]) -> pl.DataFrame:

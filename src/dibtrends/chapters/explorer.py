@@ -14,8 +14,8 @@ from ..countries import all_codes, name_of
 from ..errors import ParameterError
 from ..params import Parameters, check_choice, check_iso3, param
 from ..prose import explorer as words
-from ..results import ChapterRecord, Table
-from . import record
+from ..results import Table
+from . import ChapterResult
 
 NOTEBOOK = "98_explorer"
 TITLE = "Explore the data"
@@ -54,7 +54,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     table: pl.DataFrame  # explorer.explorer_table: everything the page can show
     text: dict[str, str]
@@ -72,9 +72,6 @@ class Result:
     @cached_property
     def tables(self) -> dict[str, Table]:
         return {"measures": words.measures_table(explorer.coverage(self.table), SOURCE_IDS)}
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self)
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:

@@ -14,11 +14,11 @@ from functools import cached_property
 import polars as pl
 
 from .. import data, industry, sources
-from . import record
+from . import ChapterResult
 from ..params import Parameters, check_choice, check_int, check_year_range, param
 from ..prose import industry as words
 from ..prose.industry import CLAIM_COUNT, CLAIM_K, CLAIM_PRIMES, CLAIM_YEAR
-from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim
+from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, Claim
 
 NOTEBOOK = "03_industry_consolidation"
 TITLE = "Defence-industry consolidation"
@@ -56,7 +56,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     edition: str  # the Top 100 edition, in words ('December 2025 release')
     start_year: int  # the window, resolved (end_year None -> the latest year)
@@ -90,9 +90,6 @@ class Result:
 
     def value(self, measure: str, year: int, series: str | None = None) -> float | None:
         return industry.value_at(self.measures, measure, year, series or self.series)
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=self.claims)
 
 
 def claim_fifty_one_to_five(dod: pl.DataFrame, big_us: pl.DataFrame, year: int) -> Claim:

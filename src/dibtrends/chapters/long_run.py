@@ -19,10 +19,9 @@ from ..params import Parameters, check_choice, check_int, check_year_range, para
 from ..prose import long_run as words
 from ..prose import long_run_tables
 from ..prose.long_run import robustness_words  # noqa: F401  (the notebook's chart subtitles)
-from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table)
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim, Table
 from ..stats.breaks import SegmentedTrend
-from . import record
+from . import ChapterResult
 
 NOTEBOOK = "01_long_run_spending"
 TITLE = "Sixty years of progressive decline? NATO military spending as a share of GDP"
@@ -109,7 +108,7 @@ def _shares(milex: pl.DataFrame, members: pl.DataFrame, start: int, end: int,
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     edition: str
     start_year: int  # the window actually used (None resolved)
@@ -156,11 +155,7 @@ class Result:
     def tables(self) -> dict[str, Table]:
         return long_run_tables.tables(self)
 
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=self.claims)
-
-    def headlines(self) -> list[Headline]:
-        return long_run_tables.headlines(self)
+    headlines = long_run_tables.headlines
 
 
 def _fits(shares: pl.DataFrame, start: int, n_boot: int) -> dict[str, SegmentedTrend]:

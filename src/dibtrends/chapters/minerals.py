@@ -16,12 +16,12 @@ from functools import cached_property
 import polars as pl
 
 from .. import data, minerals, sources
-from . import record
+from . import ChapterResult
 from ..errors import ParameterError
 from ..params import Parameters, check_choice, check_number, param
 from ..prose import minerals as words
 from ..prose.minerals import CLAIM_FULLY_RELIANT, CLAIM_MORE_THAN_HALF, CLAIM_THRESHOLD_PCT
-from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 
 NOTEBOOK = "05_critical_minerals"
 TITLE = "Critical minerals: U.S. import reliance for NATO's defence-critical raw materials"
@@ -64,7 +64,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     publication: str  # "Mineral Commodity Summaries 2024"
     data_year: int
@@ -87,9 +87,6 @@ class Result:
     chart_subtitle = property(words.chart_subtitle)
     chart_caption = property(words.chart_caption)
     headlines = words.headlines
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=(self.claim,))
 
 
 def claim_verdict(u: dict, undecided: pl.DataFrame) -> Claim:

@@ -14,14 +14,13 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from .. import data, definitions, equipment, pledge, sources
-from . import record
+from . import ChapterResult
 from ..errors import ParameterError
 from ..params import Parameters, check_number, param
 from ..prose import pledge as prose
 from ..prose import pledge_tables
 from ..prose.equipment import edition_words
-from ..results import (NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table)
+from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, Claim, Table
 from ..stats import counts
 
 NOTEBOOK = "04_guidelines_and_pledge"
@@ -127,7 +126,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     nato_source: str  # registry id of the NATO table read (its source_id)
     sipri_source: str
@@ -154,16 +153,14 @@ class Result:
     claim: Claim
     text: dict[str, str]
 
-    def headlines(self) -> list[Headline]:
-        return pledge_tables.headlines(self)
+    headlines = pledge_tables.headlines
 
     @property
     def tables(self) -> dict[str, Table]:
         return pledge_tables.tables(self)
 
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=(self.claim,),
-                      sources=(self.nato_source, self.sipri_source))
+    def record_sources(self) -> tuple[str, ...]:
+        return (self.nato_source, self.sipri_source)
 
 
 def claim_verdict(status: pl.DataFrame, comparison: pl.DataFrame, edition: str,

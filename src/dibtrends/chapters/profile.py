@@ -13,8 +13,7 @@ from .. import data, definitions, pledge, profile, sources
 from ..errors import ParameterError
 from ..params import Parameters, describe, param
 from ..prose import profile as words
-from ..results import ChapterRecord
-from . import record
+from . import ChapterResult
 from .pledge import check_targets, check_targets_data, target_share_param, target_year_param
 
 NOTEBOOK = "country_profile"
@@ -65,7 +64,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     name: str
     accession_year: int
@@ -107,9 +106,8 @@ class Result:
         return self.series.filter(pl.col("milex_usd_bn_const2015").is_not_null()).select(
             "year", "estimate", "milex_usd_bn_const2015", "share_gdp_pct", *profile.CATEGORIES)
 
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, chapter=f"profile_{self.code}",
-                      title=f"{TITLE}: {self.name}")
+    def record(self):
+        return super().record(chapter=f"profile_{self.code}", title=f"{TITLE}: {self.name}")
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:

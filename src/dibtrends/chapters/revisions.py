@@ -14,11 +14,10 @@ from functools import cached_property
 import polars as pl
 
 from .. import data, revisions
-from . import record
+from . import ChapterResult
 from ..params import Parameters, check_int, check_number, param
 from ..prose import revisions as words
 from ..prose.revisions import edition_name  # noqa: F401  (the notebook names editions with it)
-from ..results import ChapterRecord
 
 NOTEBOOK = "06_revisions"
 TITLE = "What the publishers revised between editions"
@@ -58,7 +57,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     years: tuple[int, int]
     shares: pl.DataFrame  # revisions.share_revisions
@@ -73,9 +72,6 @@ class Result:
     text = cached_property(words.sentences)
     tables = cached_property(words.tables)
     headlines = words.headlines
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self)
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:
