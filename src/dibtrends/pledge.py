@@ -101,13 +101,17 @@ def largest_ordinary_gdp_change(nato: pl.DataFrame,
 
 
 def shares_across_breaks(nato: pl.DataFrame, breaks: pl.DataFrame) -> pl.DataFrame:
-    """Each break with the Ally's share of GDP the year before and in the break year."""
-    share = nato.select("entity", "year", "share_gdp_pct")
-    return (breaks.join(share.rename({"share_gdp_pct": "share_after_pct"}),
-                        on=["entity", "year"], how="left")
-            .join(share.with_columns(pl.col("year") + 1)
-                  .rename({"share_gdp_pct": "share_before_pct"}), on=["entity", "year"],
-                  how="left"))
+    """Each break with the Ally's share of GDP the year before and in the break year, and the
+    change of its real defence spending into that year (which the break does not touch)."""
+    cols = nato.select("entity", "year", "share_gdp_pct", "milex_usd_m_const2015")
+    milex = pl.col("milex_usd_m_const2015")
+    return (breaks.join(cols, on=["entity", "year"], how="left")
+            .join(cols.with_columns(pl.col("year") + 1), on=["entity", "year"], how="left",
+                  suffix="_before")
+            .select(*breaks.columns, pl.col("share_gdp_pct_before").alias("share_before_pct"),
+                    pl.col("share_gdp_pct").alias("share_after_pct"),
+                    ((milex / pl.col("milex_usd_m_const2015_before") - 1) * 100)
+                    .alias("milex_change_pct")))
 
 
 def breaks_by_entity(breaks: pl.DataFrame | Breaks | None) -> dict[str, tuple[int, ...]]:

@@ -6,7 +6,8 @@ The ratio for each reading of "Allies" on both price bases, the verdict by group
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -14,7 +15,7 @@ from .. import data, equipment, sources
 from . import ChapterResult
 from ..params import Parameters, check_choice, check_number, check_year_range, param
 from ..prose import equipment as prose
-from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim, Table
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 
 NOTEBOOK = "02_equipment_spending"
 TITLE = "Equipment spending by NATO Allies"
@@ -65,8 +66,9 @@ class Result(ChapterResult):
     by_ally: pl.DataFrame  # growth_ratio per Ally on the chosen basis
     guideline: pl.DataFrame  # meets_equipment_guideline on the chosen basis
     claim: Claim
-    text: dict[str, str]
-    tables: dict[str, Table]
+
+    text = cached_property(lambda self: prose.sentences(self, CLAIM_YEARS))
+    tables = cached_property(prose.tables)
 
     def ratio(self, grouping: str, basis: str) -> float:
         return self.growth.filter(grouping=grouping, price_basis=basis)["ratio"].item()
@@ -104,7 +106,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     claim_growth = chosen if years == CLAIM_YEARS else growth(nato, membership, CLAIM_YEARS)
     spending = equipment.equipment_spending(nato, membership, p.price_basis)
     nato_source = nato["source_id"][0]
-    result = Result(
+    return Result(
         params=p, edition=prose.edition_words(nato_source), nato_source=nato_source,
         growth=chosen, claim_growth=claim_growth,
         totals=equipment.equipment_both_bases(nato, membership).with_columns(
@@ -112,6 +114,4 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
             .alias("price_basis_label")),
         by_ally=equipment.growth_ratio(spending, *years),
         guideline=equipment.meets_equipment_guideline(spending, p.guideline_pct),
-        claim=claim_verdict(claim_growth, *CLAIM_YEARS), text={}, tables={})
-    return replace(result, text=prose.sentences(result, CLAIM_YEARS),
-                   tables=prose.tables(result))
+        claim=claim_verdict(claim_growth, *CLAIM_YEARS))

@@ -8,6 +8,7 @@ whatever the parameters (``spending.CLAIM_RULE``, every year, trends from the fi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -19,7 +20,7 @@ from ..params import Parameters, check_choice, check_int, check_year_range, para
 from ..prose import long_run as words
 from ..prose import long_run_tables
 from ..prose.long_run import robustness_words  # noqa: F401  (the notebook's chart subtitles)
-from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim, Table
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 from ..stats.breaks import SegmentedTrend
 from . import ChapterResult
 
@@ -131,7 +132,9 @@ class Result(ChapterResult):
     at_2pct: pl.DataFrame  # Allies at 2 % or more in TWO_PCT_YEAR, SIPRI
     estimated: list  # Allies whose end-year figure SIPRI marks as its estimate
     claims: tuple
-    text: dict
+
+    text = cached_property(lambda self: words.sentences(self) | long_run_tables.appendix(self))
+    tables = cached_property(long_run_tables.tables)
 
     @property
     def shares(self) -> pl.DataFrame:
@@ -150,10 +153,6 @@ class Result(ChapterResult):
     def check(self, measure: str, rule: str | None = None) -> dict:
         rule = rule or self.params.membership_rule
         return self.checks.filter(rule=rule, measure=measure).row(0, named=True)
-
-    @property
-    def tables(self) -> dict[str, Table]:
-        return long_run_tables.tables(self)
 
     headlines = long_run_tables.headlines
 
@@ -208,7 +207,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     eras = sp.eras()
     context_share, context_spending = sp.gmsd_context(gmsd), sp.nmc_context(nmc)
     fits = _fits(shares, trend_start, p.n_boot)
-    result = Result(
+    return Result(
         params=p, edition=edition, start_year=start, end_year=end, trend_start=trend_start,
         first_complete=sp.first_complete_year(shares), shares_by_rule=by_rule, peaks=peaks,
         eras=eras, by_era=sp.trend_by_era(shares.filter(pl.col("group") == "NATO total"), eras),
@@ -219,6 +218,4 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         context=sp.context(context_share, context_spending, gmsd, milex),
         us_share=us_share, at_2pct=at_2pct, estimated=sp.estimated_allies(
             milex, membership_panel(members, [end], p.membership_rule), end),
-        claims=_claims(milex, members, us_share, edition, p.n_boot), text={})
-    text = words.sentences(result) | long_run_tables.appendix(result)
-    return Result(**{**result.__dict__, "text": text})
+        claims=_claims(milex, members, us_share, edition, p.n_boot))

@@ -9,7 +9,8 @@ functions below, so both pages take the same values, words and limits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -20,7 +21,7 @@ from ..params import Parameters, check_number, param
 from ..prose import pledge as prose
 from ..prose import pledge_tables
 from ..prose.equipment import edition_words
-from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, Claim, Table
+from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, Claim
 from ..stats import counts
 
 NOTEBOOK = "04_guidelines_and_pledge"
@@ -151,13 +152,11 @@ class Result(ChapterResult):
     break_differences: list  # definitions.break_differences
     price_effect: dict  # definitions.price_basis_effect
     claim: Claim
-    text: dict[str, str]
+
+    text = cached_property(lambda self: prose.sentences(self, CLOSE_PP))
+    tables = cached_property(pledge_tables.tables)
 
     headlines = pledge_tables.headlines
-
-    @property
-    def tables(self) -> dict[str, Table]:
-        return pledge_tables.tables(self)
 
     def record_sources(self) -> tuple[str, ...]:
         return (self.nato_source, self.sipri_source)
@@ -203,7 +202,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     comparison = definitions.nato_vs_sipri(nato, sipri)
     counted = status.select(pl.col("entity").alias("iso3"), "year", "counted")
     latest_counted = status.filter(pl.col("year") == latest, pl.col("counted"))["entity"]
-    result = Result(
+    return Result(
         params=p, nato_source=nato_source, sipri_source=sipri_source, edition=edition,
         sipri_edition=sipri_edition, first_year=first, latest_year=latest,
         estimate_years=tuple(equipment.estimate_years(nato)), window_start=window_start,
@@ -221,6 +220,5 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
                                           CLAIM_THRESHOLD_PCT),
         price_effect=definitions.price_basis_effect(comparison),
         break_differences=definitions.break_differences(comparison, breaks),
-        claim=claim_verdict(status, comparison, edition, sipri_edition), text={})
-    return replace(result, text=prose.sentences(result, CLOSE_PP))
+        claim=claim_verdict(status, comparison, edition, sipri_edition))
 
