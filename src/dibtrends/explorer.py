@@ -16,14 +16,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from . import equipment, spending
+from . import equipment, facts, spending
 from .membership import membership_panel
 from .params import check_choice, check_iso3
 
 #: Grouping codes (NATO's names for its aggregates) -> what the page calls them.
 GROUPINGS = {"NATO_TOTAL": "All Allies", "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
-#: The same groupings as chapter 1 (spending.GROUPS) names them.
-CHAPTER1_GROUPS = {"NATO_TOTAL": "NATO total", "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
 #: ``estimate``: "yes", "no", or for a SIPRI grouping "partly" (some figures summed are
 #: SIPRI's estimates).
 COLUMNS = ("measure", "code", "name", "year", "value", "estimate")
@@ -82,7 +80,7 @@ def sipri_groupings(sipri: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFra
     usd_column = "milex_usd_m_const2024"
     usd, estimated = pl.col(usd_column), pl.col("estimate").fill_null(False)
     frames = []
-    for code, group in CHAPTER1_GROUPS.items():
+    for code, group in facts.GROUPS.items():  # chapter 1's names of NATO's aggregates
         summed = (panel.filter(pl.col("is_member") & spending.GROUP_FILTER[group])
                   .join(sipri, on=["iso3", "year"], how="left").group_by("year")
                   .agg(pl.when(usd.is_not_null().all()).then(usd.sum()).alias(usd_column),

@@ -12,13 +12,14 @@ from functools import cached_property
 
 import polars as pl
 
-from .. import data, sources
+from .. import data
 from .. import spending as sp
 from ..errors import ParameterError
 from ..membership import RULES, membership_panel
 from ..params import Parameters, check_choice, check_int, check_year_range, param
 from ..prose import long_run as words
 from ..prose import long_run_tables
+from ..prose.equipment import edition_words
 from ..prose.long_run import robustness_words  # noqa: F401  (the notebook's chart subtitles)
 from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 from ..stats.breaks import SegmentedTrend
@@ -194,7 +195,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     milex = data.table(SIPRI_SOURCE, processed_dir)
     members = data.table("nato_membership", processed_dir)
     gmsd, nmc = data.table(GMSD_SOURCE, processed_dir), data.table(NMC_SOURCE, processed_dir)
-    edition = sources.get(SIPRI_SOURCE).edition.split(" (")[0]
+    edition = edition_words(SIPRI_SOURCE)
     by_rule = _shares(milex, members, start, end)
     shares = by_rule[p.membership_rule]
     peaks = sp.peaks_and_troughs(shares)

@@ -13,6 +13,7 @@ from .. import data, definitions, pledge, profile, sources
 from ..errors import ParameterError
 from ..params import Parameters, describe, param
 from ..prose import profile as words
+from ..prose.equipment import edition_words
 from . import ChapterResult
 from .pledge import check_targets, check_targets_data, target_share_param, target_year_param
 
@@ -120,7 +121,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     return Result(
         params=p, name=ally["country"].item(),
         accession_year=ally["accession_date"].dt.year().item(),
-        nato_edition=sources.get(nato["source_id"][0]).edition.split(" (")[0],
+        nato_edition=edition_words(nato["source_id"][0]),
         sipri_note=(definitions.SIPRI_FOOTNOTES.get(p.country)
                     if definitions.SIPRI_FOOTNOTES_SOURCE == SIPRI_SOURCE else None),
         long_run=profile.long_run_share(sipri, p.country), series=series,
