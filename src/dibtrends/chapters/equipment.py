@@ -13,7 +13,7 @@ import polars as pl
 
 from .. import data, equipment, sources
 from . import ChapterResult
-from ..params import Parameters, check_choice, check_number, check_year_range, param
+from ..params import Parameters, check_year_range, param
 from ..prose import equipment as prose
 from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 
@@ -36,18 +36,13 @@ SECTION = "sec-equipment-claim"
 @dataclass(frozen=True)
 class Params(Parameters):
     price_basis: str = param("constant2015", "price basis of the Ally-by-Ally chart",
-                             "'current' or 'constant2015'", examples=("current",),
+                             choices=list(equipment.PRICE_BASES), examples=("current",),
                              invalid=("constant2020",), value_words=prose.BASIS_WORDS)
-    base_year: int = param(2014, "base year", "a year of the NATO tables (2014 to 2024), "
-                           "before the end year", examples=(2016,), invalid=(1990,))
-    end_year: int = param(2024, "end year", "a year of the NATO tables after the base year",
-                          examples=(2023,), invalid=(2030,))
+    # years: a year of the NATO tables, the base year before the end year (check_data)
+    base_year: int = param(2014, "base year", examples=(2016,), invalid=(1990,))
+    end_year: int = param(2024, "end year", examples=(2023,), invalid=(2030,))
     guideline_pct: float = param(20, "equipment guideline, % of defence expenditure",
-                                 "a number from 1 to 100", examples=(25,), invalid=(0,))
-
-    def check(self) -> None:
-        check_choice("price_basis", self.price_basis, list(equipment.PRICE_BASES))
-        check_number("guideline_pct", self.guideline_pct, 1, 100)
+                                 bounds=(1, 100), examples=(25,), invalid=(0,))
 
     def check_data(self, processed_dir=None) -> None:
         years = data.table("nato_defexp", processed_dir)["year"].to_list()

@@ -15,7 +15,7 @@ import polars as pl
 
 from .. import data, industry, sources
 from . import ChapterResult
-from ..params import Parameters, check_choice, check_int, check_year_range, param
+from ..params import Parameters, check_year_range, param
 from ..prose import industry as words
 from ..prose.industry import CLAIM_COUNT, CLAIM_K, CLAIM_PRIMES, CLAIM_YEAR
 from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, Claim
@@ -32,23 +32,16 @@ SECTION_TOP10 = "sec-industry-top10"
 
 @dataclass(frozen=True)
 class Params(Parameters):
-    start_year: int = param(2002, "first year", "a year of the SIPRI Top 100 (2002 to the "
-                            "edition's last year), before the last year", examples=(2015,),
-                            invalid=(1990,))
-    end_year: int | None = param(None, "last year", "a year of the SIPRI Top 100 after the first "
-                                 "year, or null for the latest",
-                                 none_means="the latest year of the edition", examples=(2023,),
-                                 invalid=(2030,))
+    # years: of the Top 100 edition, the first before the last (check_data)
+    start_year: int = param(2002, "first year", examples=(2015,), invalid=(1990,))
+    end_year: int | None = param(None, "last year", none_means="the latest year of the edition",
+                                 examples=(2023,), invalid=(2030,))
     top_k: int = param(10, "size of the top group (concentration ratio and NATO count)",
-                       "a whole number from 1 to 100", examples=(5,), invalid=(0,))
-    exclude_china: bool = param(False, "Chinese firms", "true (removed) or false (kept)",
+                       bounds=(1, 100), whole=True, examples=(5,), invalid=(0,))
+    exclude_china: bool = param(False, "Chinese firms", choices=[False, True],
                                 value_words={False: "kept, as published",
                                              True: "removed before shares are computed"},
                                 examples=(True,), invalid=("yes",))
-
-    def check(self) -> None:
-        object.__setattr__(self, "top_k", check_int("top_k", self.top_k, 1, 100))
-        check_choice("exclude_china", self.exclude_china, [False, True])
 
     def check_data(self, processed_dir=None) -> tuple[int, int]:
         years = data.table(TOP100, processed_dir)["year"].unique().to_list()

@@ -16,7 +16,7 @@ from .. import data
 from .. import spending as sp
 from ..errors import ParameterError
 from ..membership import RULES, membership_panel
-from ..params import Parameters, check_choice, check_int, check_year_range, param
+from ..params import Parameters, check_year_range, param
 from ..prose import long_run as words
 from ..prose import long_run_tables
 from ..prose.equipment import edition_words
@@ -39,31 +39,26 @@ SECTION = "sec-long-run-claims"
 
 @dataclass(frozen=True)
 class Params(Parameters):
-    start_year: int = param(1949, "first year shown", "a year of SIPRI's data (from 1949), at "
-                            f"least {MIN_TREND_YEARS} years before the last year shown",
-                            examples=(1960,), invalid=(1900,))
-    end_year: int | None = param(None, "last year shown", "a year of SIPRI's data, at least "
-                                 f"{MIN_TREND_YEARS} years after the first year shown",
+    # years: of SIPRI's data, MIN_TREND_YEARS apart at least (window)
+    start_year: int = param(1949, "first year shown", examples=(1960,), invalid=(1900,))
+    end_year: int | None = param(None, "last year shown",
                                  none_means="the latest year in the data", examples=(2020,),
                                  invalid=(2030,))
-    membership_rule: str = param("accession", "Allies counted", "'accession' or 'cold_war_16'",
+    membership_rule: str = param("accession", "Allies counted", choices=list(RULES),
                                  value_words={"accession": "each from the year it joined",
                                               "cold_war_16": "the same 16 Allies of 1982-1990 "
                                                              "in every year"},
                                  examples=("cold_war_16",), invalid=("founders",))
     groups: tuple = param(DEFAULT_GROUPS, "groups shown",
-                          "one or more of " + ", ".join(repr(g) for g in sp.GROUPS),
                           examples=(("NATO total", "United States"),), invalid=(("EU",),))
     trend_start_year: int | None = param(
-        None, "first year of the trend fits", "a year from the first year shown to "
-        f"{MIN_TREND_YEARS} years before the last",
+        None, "first year of the trend fits", bounds=(1949, 2100), whole=True,
         none_means="the first year in which every counted Ally has SIPRI data",
         examples=(1970,), invalid=(2020,))
-    n_boot: int = param(499, "bootstrap draws per break test", "a whole number from 99 to 9999",
+    n_boot: int = param(499, "bootstrap draws per break test", bounds=(99, 9999), whole=True,
                         examples=(199,), invalid=(10,))
 
     def check(self) -> None:
-        check_choice("membership_rule", self.membership_rule, list(RULES))
         groups = [self.groups] if isinstance(self.groups, str) else list(self.groups or [])
         bad = [g for g in groups if g not in sp.GROUPS]
         if not groups or bad or len(set(groups)) != len(groups):
@@ -71,9 +66,6 @@ class Params(Parameters):
                 f"parameter groups={self.groups!r} is not allowed; allowed: one or more of "
                 f"{', '.join(repr(g) for g in sp.GROUPS)}, each once.")
         object.__setattr__(self, "groups", tuple(groups))
-        check_int("n_boot", self.n_boot, 99, 9999)
-        if self.trend_start_year is not None:
-            check_int("trend_start_year", self.trend_start_year, 1949, 2100)
 
     def check_data(self, processed_dir=None) -> None:
         self.window(processed_dir)

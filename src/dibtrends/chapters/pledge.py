@@ -17,7 +17,7 @@ import polars as pl
 from .. import data, definitions, equipment, pledge, sources
 from . import ChapterResult
 from ..errors import ParameterError
-from ..params import Parameters, check_number, param
+from ..params import Parameters, param
 from ..prose import pledge as prose
 from ..prose import pledge_tables
 from ..prose.equipment import edition_words
@@ -47,24 +47,23 @@ CLOSE_PP = 0.05
 
 def target_share_param():
     """The shared parameter ``target_share_pct`` (chapter 4 and every Ally profile)."""
-    return param(pledge.TARGET_SHARE_PCT, "core-defence target, % of GDP",
-                 "a number from 0.5 to 10", examples=(5.0,), invalid=(0, 12), shared=True)
+    return param(pledge.TARGET_SHARE_PCT, "core-defence target, % of GDP", bounds=(0.5, 10),
+                 examples=(5.0,), invalid=(0, 12), shared=True)
 
 
 def target_year_param():
-    """The shared parameter ``target_year`` (chapter 4 and every Ally profile)."""
-    return param(pledge.TARGET_YEAR, "target year",
-                 f"a whole year after the latest year of NATO's tables, up to {MAX_TARGET_YEAR}",
-                 examples=(2030,), invalid=(2020, 2060), shared=True)
+    """The shared parameter ``target_year`` (chapter 4 and every Ally profile), checked by
+    :func:`check_target_year` and :func:`check_targets_data`."""
+    return param(pledge.TARGET_YEAR, "target year", examples=(2030,), invalid=(2020, 2060),
+                 shared=True)
 
 
 def _whole(value) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float)) and value == int(value)
 
 
-def check_targets(target_share_pct, target_year) -> None:
-    """The checks of the shared parameters that need no data."""
-    check_number("target_share_pct", target_share_pct, 0.5, 10)
+def check_target_year(target_year) -> None:
+    """The check of the shared ``target_year`` that needs no data."""
     if not _whole(target_year) or not 1950 <= target_year <= MAX_TARGET_YEAR:
         raise ParameterError(
             f"parameter target_year={target_year!r} is not allowed; allowed: a whole year after "
@@ -86,20 +85,15 @@ class Params(Parameters):
     target_share_pct: float = target_share_param()
     target_year: int = target_year_param()
     gdp_growth_pct: float | None = param(
-        None, "real GDP growth assumed, % a year",
-        "None (each Ally's own average) or a number from -5 to 10",
+        None, "real GDP growth assumed, % a year", bounds=(-5, 10),
         none_means="each Ally's own average over NATO's years", examples=(1.5,),
         invalid=(20, "fast"))
     trend_window_start: int | None = param(
         None, "first year of the trend window",
-        f"None (the first year of NATO's tables) or a year of the tables at least "
-        f"{MIN_TREND_YEARS - 1} years before the latest",
         none_means="the first year of NATO's tables", examples=(2018,), invalid=(2010, 2023))
 
     def check(self) -> None:
-        check_targets(self.target_share_pct, self.target_year)
-        if self.gdp_growth_pct is not None:
-            check_number("gdp_growth_pct", self.gdp_growth_pct, -5, 10)
+        check_target_year(self.target_year)
         start = self.trend_window_start
         if start is not None and not _whole(start):
             raise ParameterError(

@@ -15,7 +15,7 @@ from ..params import Parameters, describe, param
 from ..prose import profile as words
 from ..prose.equipment import edition_words
 from . import ChapterResult
-from .pledge import check_targets, check_targets_data, target_share_param, target_year_param
+from .pledge import check_target_year, check_targets_data, target_share_param, target_year_param
 
 NOTEBOOK = "country_profile"
 TITLE = "Ally profile"
@@ -34,8 +34,7 @@ def page_title(name: str) -> str:
 
 @dataclass(frozen=True)
 class Params(Parameters):
-    country: str = param("USA", "Ally", "the ISO 3166 alpha-3 code of one of the 32 Allies, "
-                         "in capitals (e.g. 'POL')", examples=("POL", "ISL"), invalid=("XXX",))
+    country: str = param("USA", "Ally", examples=("POL", "ISL"), invalid=("XXX",))
     target_share_pct: float = target_share_param()
     target_year: int = target_year_param()
 
@@ -45,7 +44,7 @@ class Params(Parameters):
             raise ParameterError(
                 f"parameter country={self.country!r} is not allowed; allowed: the ISO 3166 "
                 "alpha-3 code of an Ally, three capital letters such as 'POL'.")
-        check_targets(self.target_share_pct, self.target_year)
+        check_target_year(self.target_year)
 
     def check_data(self, processed_dir=None) -> None:
         membership = data.table("nato_membership", processed_dir)
