@@ -4,9 +4,11 @@ A chapter module declares
 
 * ``NOTEBOOK`` (the notebook's file stem) and ``TITLE``;
 * ``Params``: a :class:`dibtrends.params.Parameters` dataclass (defaults, allowed values);
-* ``READS``: the processed tables it reads (what Make and the pipeline track for it);
+* ``READS``: the processed tables it reads (what Make and the pipeline track for it), and
+  ``SOURCES``: the registry ids it draws on;
 * ``run(params, processed_dir=None) -> Result``: numbers, tables, verdicts and the sentences
-  that carry numbers, as a frozen dataclass whose ``record()`` is what the summary reads.
+  that carry numbers, as a frozen :class:`ChapterResult` whose ``record()`` is what the
+  summary reads.
 
 The notebook an analyst opens calls ``run`` and shows the result; it holds no logic of its own.
 The registry below maps notebook names to modules without importing them (imports are lazy, so
