@@ -110,6 +110,19 @@ def test_parameter_description_flags_changed_values():
     assert "**current US$** (default: constant 2015 US$)" in text
 
 
+def test_declared_choices_and_bounds_are_checked_and_whole_numbers_kept_whole():
+    """``param(choices=, bounds=, whole=)`` is checked for every chapter; YAML's 2000.0 for a
+    whole-number parameter arrives as 2000, and None passes only where it is the default."""
+    from dibtrends.chapters import minerals, revisions
+
+    assert revisions.Params(start_year=2000.0, top100_year=None).start_year == 2000
+    assert isinstance(revisions.Params(start_year=2000.0).start_year, int)
+    with pytest.raises(ParameterError, match="minerals=None is not allowed; allowed values"):
+        minerals.Params(minerals=None)
+    with pytest.raises(ParameterError, match="threshold_pct=None must be a number"):
+        revisions.Params(threshold_pct=None)
+
+
 def test_a_parameters_cell_with_a_computed_value_is_refused_with_the_fix(tmp_path):
     import nbformat
 

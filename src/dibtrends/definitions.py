@@ -77,15 +77,11 @@ COLUMNS = ("iso3", "year", "nato_estimate", "sipri_estimate", "nato_share_pct",
            "sipri_share_pct", "difference_pp", "nato_nominal_share_pct")
 
 
-def nato_vs_sipri(nato: pl.DataFrame, sipri: pl.DataFrame, start_year: int | None = None,
-                  end_year: int | None = None) -> pl.DataFrame:
+def nato_vs_sipri(nato: pl.DataFrame, sipri: pl.DataFrame) -> pl.DataFrame:
     """Per Ally and year both publish: NATO's share of GDP, SIPRI's, and ``difference_pp``
     (NATO minus SIPRI, points); ``nato_nominal_share_pct`` (current US$ over current GDP) shows
-    how much NATO's choice of 2015 prices explains. Years default to NATO's."""
-    start = int(nato["year"].min()) if start_year is None else start_year
-    end = int(nato["year"].max()) if end_year is None else end_year
-    left = nato.filter(~pl.col("is_aggregate"), pl.col("share_gdp_pct").is_not_null(),
-                       pl.col("year").is_between(start, end)).select(
+    how much NATO's choice of 2015 prices explains."""
+    left = nato.filter(~pl.col("is_aggregate"), pl.col("share_gdp_pct").is_not_null()).select(
         pl.col("entity").alias("iso3"), "year", pl.col("estimate").alias("nato_estimate"),
         pl.col("share_gdp_pct").alias("nato_share_pct"),
         (pl.col("milex_usd_m_current") / pl.col("gdp_usd_m_current") * 100)

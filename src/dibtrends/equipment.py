@@ -120,7 +120,7 @@ def growth_by_grouping(nato: pl.DataFrame, membership: pl.DataFrame, base_year: 
         eq = equipment_spending(nato, membership, basis).filter(
             pl.col("year").is_in([base_year, end_year]))
         counted = eq.filter(~pl.col("is_aggregate"), pl.col("counted"))
-        both = counted.group_by("entity").len().filter(pl.col("len") == 2)["entity"]
+        both = counted.group_by("entity").len().filter(pl.col("len") == 2)["entity"].implode()
         picks = {"all_allies": eq.filter(pl.col("entity") == ALLIANCE),
                  "same_allies": counted.filter(pl.col("entity").is_in(both)).group_by("year")
                  .agg(pl.col(col).sum(), pl.len().alias("n_allies")),

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from . import equipment, spending
+from . import equipment, facts, spending
 from .membership import membership_panel
 from .params import check_choice, check_iso3
 
 #: Grouping codes (NATO's names for its aggregates) -> what the page calls them.
 GROUPINGS = {"NATO_TOTAL": "All Allies", "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
-#: The same groupings as chapter 1 (spending.GROUPS) names them.
-CHAPTER1_GROUPS = {"NATO_TOTAL": "NATO total", "NATO_EUROPE_CANADA": "NATO Europe and Canada"}
 #: ``estimate``: "yes", "no", or for a SIPRI grouping "partly" (some figures summed are
 #: SIPRI's estimates).
 COLUMNS = ("measure", "code", "name", "year", "value", "estimate")
@@ -79,21 +77,19 @@ def sipri_groupings(sipri: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFra
     constant US$, each null unless every Ally counted that year has a figure; ``estimate``
     "partly" when some of the figures summed are SIPRI's estimates."""
     panel = membership_panel(membership, sipri["year"].unique().to_list())
+    usd_column = "milex_usd_m_const2024"
+    usd, estimated = pl.col(usd_column), pl.col("estimate").fill_null(False)
     frames = []
-    for code, group in CHAPTER1_GROUPS.items():
-        in_group = pl.lit(code == "NATO_TOTAL") | (pl.col("iso3") != "USA")
-        rows = panel.filter(pl.col("is_member") & in_group).join(
-            sipri, on=["iso3", "year"], how="left")
-        usd, estimated = pl.col("milex_usd_m_const2024"), pl.col("estimate").fill_null(False)
-        summed = rows.group_by("year").agg(
-            pl.when(usd.is_not_null().all()).then(usd.sum()).alias(usd.meta.output_name()),
-            pl.col("share_gdp_pct").is_not_null().all().alias("complete"),
-            _estimate_words(estimated.all(), estimated.any()))
+    for code, group in facts.GROUPS.items():  # chapter 1's names of NATO's aggregates
+        summed = (panel.filter(pl.col("is_member") & spending.GROUP_FILTER[group])
+                  .join(sipri, on=["iso3", "year"], how="left").group_by("year")
+                  .agg(pl.when(usd.is_not_null().all()).then(usd.sum()).alias(usd_column),
+                       _estimate_words(estimated.all(), estimated.any())))
         shares = spending.alliance_share_of_gdp(sipri, panel, group)
         frames.append(summed.join(shares, on="year").select(
             pl.lit(code).alias("iso3"), "year", "estimate",
-            pl.when("complete").then("share_gdp_pct_weighted").alias("share_gdp_pct"),
-            usd.meta.output_name()))
+            pl.when(pl.col("n_missing") == 0).then("share_gdp_pct_weighted").alias("share_gdp_pct"),
+            usd_column))
     return pl.concat(frames)
 
 

@@ -17,18 +17,21 @@ from typing import Any
 from .errors import ParameterError
 
 
-def param(default: Any, label: str, allowed: str, *, none_means: str = "",
+def param(default: Any, label: str, *, choices: Collection | None = None,
+          bounds: tuple[float, float] | None = None, whole: bool = False, none_means: str = "",
           value_words: dict | None = None, examples: tuple = (), invalid: tuple = (),
           shared: bool = False) -> Any:
-    """A parameter field. ``label`` and ``allowed`` are words for readers and error messages;
-    ``none_means`` says what ``None`` stands for and ``value_words`` what coded values mean
-    ('constant2015' -> 'constant 2015 US$'); ``examples`` are non-default allowed values and
-    ``invalid`` values that must be refused (the parameter sweep test runs both);
-    ``shared`` marks a parameter several notebooks take, set once under ``shared:``."""
+    """A parameter field. ``label`` names it for readers; ``choices`` (the allowed values) or
+    ``bounds`` (lo, hi; ``whole``: a whole number, kept as int) are checked for every value but
+    None where None is the default; what else a value must satisfy, ``check`` and
+    ``check_data`` check. ``none_means`` says what ``None`` stands for and ``value_words`` what
+    coded values mean ('constant2015' -> 'constant 2015 US$'); ``examples`` are non-default
+    allowed values and ``invalid`` values that must be refused (the parameter sweep test runs
+    both); ``shared`` marks a parameter several notebooks take, set once under ``shared:``."""
     return dataclasses.field(default=default, metadata={
-        "label": label, "allowed": allowed, "none_means": none_means,
-        "value_words": dict(value_words or {}), "examples": tuple(examples),
-        "invalid": tuple(invalid), "shared": shared})
+        "label": label, "choices": choices, "bounds": bounds, "whole": whole,
+        "none_means": none_means, "value_words": dict(value_words or {}),
+        "examples": tuple(examples), "invalid": tuple(invalid), "shared": shared})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,6 +39,16 @@ class Parameters:
     """Base class: subclasses add fields with :func:`param` and override :meth:`check`."""
 
     def __post_init__(self) -> None:
+        for name, spec in self.specs().items():
+            value, meta = getattr(self, name), spec.metadata
+            if value is None and spec.default is None:
+                continue
+            if meta["choices"] is not None:
+                check_choice(name, value, meta["choices"])
+            elif meta["whole"]:
+                object.__setattr__(self, name, check_int(name, value, *meta["bounds"]))
+            elif meta["bounds"] is not None:
+                check_number(name, value, *meta["bounds"])
         self.check()
 
     def check(self) -> None:

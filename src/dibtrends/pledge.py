@@ -101,13 +101,17 @@ def largest_ordinary_gdp_change(nato: pl.DataFrame,
 
 
 def shares_across_breaks(nato: pl.DataFrame, breaks: pl.DataFrame) -> pl.DataFrame:
-    """Each break with the Ally's share of GDP the year before and in the break year."""
-    share = nato.select("entity", "year", "share_gdp_pct")
-    return (breaks.join(share.rename({"share_gdp_pct": "share_after_pct"}),
-                        on=["entity", "year"], how="left")
-            .join(share.with_columns(pl.col("year") + 1)
-                  .rename({"share_gdp_pct": "share_before_pct"}), on=["entity", "year"],
-                  how="left"))
+    """Each break with the Ally's share of GDP the year before and in the break year, and the
+    change of its real defence spending into that year (which the break does not touch)."""
+    cols = nato.select("entity", "year", "share_gdp_pct", "milex_usd_m_const2015")
+    milex = pl.col("milex_usd_m_const2015")
+    return (breaks.join(cols, on=["entity", "year"], how="left")
+            .join(cols.with_columns(pl.col("year") + 1), on=["entity", "year"], how="left",
+                  suffix="_before")
+            .select(*breaks.columns, pl.col("share_gdp_pct_before").alias("share_before_pct"),
+                    pl.col("share_gdp_pct").alias("share_after_pct"),
+                    ((milex / pl.col("milex_usd_m_const2015_before") - 1) * 100)
+                    .alias("milex_change_pct")))
 
 
 def breaks_by_entity(breaks: pl.DataFrame | Breaks | None) -> dict[str, tuple[int, ...]]:
@@ -145,8 +149,7 @@ def _latest_allies(nato: pl.DataFrame, membership: pl.DataFrame, year: int) -> p
 
 def pledge_gap(nato: pl.DataFrame, membership: pl.DataFrame,
                target_share_pct: float = TARGET_SHARE_PCT, target_year: int = TARGET_YEAR,
-               gdp_growth_pct: float | None = None, growth_start_year: int | None = None,
-               latest_year: int | None = None,
+               gdp_growth_pct: float | None = None,
                breaks: pl.DataFrame | Breaks | None = None) -> pl.DataFrame:
     """Per Ally: the gap from its latest share of GDP to the target and the growth that closes
     it, against its own past real growth of defence spending.
@@ -156,18 +159,17 @@ def pledge_gap(nato: pl.DataFrame, membership: pl.DataFrame,
     which it falls back. Series breaks (default: :func:`gdp_series_breaks`) are skipped in the
     own-average GDP growth; ``gdp_growth_pct_across_break`` shows what that changes.
     """
-    latest = latest_year or int(nato["year"].max())
-    first = growth_start_year or int(nato["year"].min())
+    first, latest = int(nato["year"].min()), int(nato["year"].max())
     years = target_year - latest
     if years <= 0:
         raise ValueError(f"target_year={target_year} must be after the latest year {latest}")
     brk = breaks_by_entity(gdp_series_breaks(nato) if breaks is None else breaks)
     brk = {e: tuple(y for y in ys if first < y <= latest) for e, ys in brk.items()}
     brk = {e: ys for e, ys in brk.items() if ys}
-    gdp_g = average_growth_pct(nato, "gdp_usd_m_const2015", first, latest, breaks=brk)
-    gdp_raw = average_growth_pct(nato, "gdp_usd_m_const2015", first, latest).select(
+    gdp_g = average_growth_pct(nato, "gdp_usd_m_const2015", breaks=brk)
+    gdp_raw = average_growth_pct(nato, "gdp_usd_m_const2015").select(
         "entity", pl.col("gdp_usd_m_const2015_cagr_pct").alias("_gdp_across"))
-    mil_g = average_growth_pct(nato, "milex_usd_m_const2015", first, latest)
+    mil_g = average_growth_pct(nato, "milex_usd_m_const2015")
     brk_frame = pl.DataFrame(
         {"entity": list(brk), "gdp_break_year": [max(v) for v in brk.values()]},
         schema={"entity": pl.String, "gdp_break_year": pl.Int64})
@@ -216,19 +218,18 @@ def faster_growth_if_breaks_ignored(gap: pl.DataFrame) -> int:
 
 
 def fit_trends(nato: pl.DataFrame, membership: pl.DataFrame, window_start: int | None = None,
-               window_end: int | None = None, target_year: int = TARGET_YEAR,
-               alpha: float = 0.05,
+               target_year: int = TARGET_YEAR,
                breaks: pl.DataFrame | Breaks | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Each Ally counted in the window's last year on a straight line over the window, with a
+    """Each Ally counted in the latest year on a straight line from ``window_start``, with a
     level shift at a GDP series break (:func:`dibtrends.stats.counts.trend_lines`).
 
     Years before accession count too: the share is the national figure either way. A straight
     line describes the recent past; it is not a forecast.
     """
     start = int(nato["year"].min()) if window_start is None else window_start
-    end = window_end or int(nato["year"].max())
+    end = int(nato["year"].max())
     brk = breaks_by_entity(gdp_series_breaks(nato) if breaks is None else breaks)
     allies = _latest_allies(nato, membership, end)["entity"].to_list()
     data = nato.filter(pl.col("entity").is_in(allies), pl.col("year").is_between(start, end),
                        pl.col("share_gdp_pct").is_not_null())
-    return counts.trend_lines(data, start, end, target_year, brk, alpha)
+    return counts.trend_lines(data, start, end, target_year, brk)

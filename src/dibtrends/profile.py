@@ -62,19 +62,8 @@ def guideline_count(status: pl.DataFrame, column: str) -> dict:
 
 
 def gdp_breaks(nato: pl.DataFrame, code: str) -> pl.DataFrame:
-    """Breaks in NATO's GDP series (:func:`dibtrends.pledge.gdp_series_breaks`) with real GDP's
-    change into the break year, the share either side, and real spending's change (which the
-    break does not touch)."""
-    series = nato_series(nato, code)
-    before = series.select(pl.col("year") + 1, pl.exclude("year").name.suffix("_0"))
-
-    def change(column: str) -> pl.Expr:
-        return (pl.col(column) / pl.col(f"{column}_0") - 1) * 100
-
-    return (pledge.gdp_series_breaks(nato).filter(pl.col("entity") == code).select("year")
-            .join(series, on="year").join(before, on="year")
-            .select("year", change("gdp_usd_bn_const2015").alias("gdp_change_pct"),
-                    pl.col("share_gdp_pct_0").alias("share_before_pct"),
-                    pl.col("share_gdp_pct").alias("share_after_pct"),
-                    change("milex_usd_bn_const2015").alias("milex_change_pct"))
-            .sort("year"))
+    """The Ally's breaks in NATO's GDP series (:func:`dibtrends.pledge.shares_across_breaks`),
+    with real GDP's change into the break year as ``gdp_change_pct``."""
+    breaks = pledge.gdp_series_breaks(nato).filter(pl.col("entity") == code)
+    return (pledge.shares_across_breaks(nato, breaks).drop("entity")
+            .rename({"change_pct": "gdp_change_pct"}).sort("year"))

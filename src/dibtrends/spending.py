@@ -20,7 +20,7 @@ from .membership import membership_panel
 from .stats import breaks
 
 GROUPS = ("NATO Europe and Canada", "United States", "NATO total")
-_GROUP_FILTER = {"NATO Europe and Canada": pl.col("iso3") != "USA",
+GROUP_FILTER = {"NATO Europe and Canada": pl.col("iso3") != "USA",
                  "United States": pl.col("iso3") == "USA", "NATO total": pl.lit(True)}
 MEASURES = {"weighted": "share_gdp_pct_weighted", "mean": "share_gdp_pct_mean"}
 
@@ -58,9 +58,9 @@ def alliance_share_of_gdp(milex: pl.DataFrame, membership_panel: pl.DataFrame,
     ``n_weighted`` Allies have spending and a positive share (Iceland's zero share gives no GDP:
     ``missing_weighted``); ``n_mean`` have a share; ``n_missing`` none (``missing_mean``).
     """
-    if group not in _GROUP_FILTER:
+    if group not in GROUP_FILTER:
         raise ValueError(f"group={group!r} is not one of {GROUPS}")
-    members = membership_panel.filter(pl.col("is_member") & _GROUP_FILTER[group]).select(
+    members = membership_panel.filter(pl.col("is_member") & GROUP_FILTER[group]).select(
         "iso3", pl.col("year").cast(pl.Int64))
     gdp = (pl.when(pl.col("share_gdp_pct") > 0)
            .then(pl.col("milex_usd_m_current") / (pl.col("share_gdp_pct") / 100.0)))

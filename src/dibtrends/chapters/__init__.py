@@ -4,9 +4,11 @@ A chapter module declares
 
 * ``NOTEBOOK`` (the notebook's file stem) and ``TITLE``;
 * ``Params``: a :class:`dibtrends.params.Parameters` dataclass (defaults, allowed values);
-* ``READS``: the processed tables it reads (what Make and the pipeline track for it);
+* ``READS``: the processed tables it reads (what Make and the pipeline track for it), and
+  ``SOURCES``: the registry ids it draws on;
 * ``run(params, processed_dir=None) -> Result``: numbers, tables, verdicts and the sentences
-  that carry numbers, as a frozen dataclass whose ``record()`` is what the summary reads.
+  that carry numbers, as a frozen :class:`ChapterResult` whose ``record()`` is what the
+  summary reads.
 
 The notebook an analyst opens calls ``run`` and shows the result; it holds no logic of its own.
 The registry below maps notebook names to modules without importing them (imports are lazy, so
@@ -16,6 +18,7 @@ the pipeline can check parameters without loading statsmodels or Altair).
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 #: notebook stem -> chapter module, in reading order.
@@ -49,17 +52,26 @@ def module(notebook: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def record(notebook: str, result, *, claims=(), sources=None, chapter: str | None = None,
-           title: str | None = None, text: dict | None = None):
-    """A chapter's published :class:`~dibtrends.results.ChapterRecord`, built one way for every
-    chapter from its module's constants and its result (``result.params``, ``.headlines()``,
-    ``.text``); ``chapter``/``title`` name a page of a generic notebook (a profile)."""
-    from ..results import ChapterRecord
+class ChapterResult:
+    """Base of every chapter's ``Result``: its published
+    :class:`~dibtrends.results.ChapterRecord`, built one way from the module's constants and
+    the result's ``params``, ``headlines()``, claims (``claims``, or the one ``claim``) and
+    ``text``. ``record_sources`` names the editions the record cites (default: ``SOURCES``);
+    ``chapter``/``title`` name a page of a generic notebook (a profile)."""
 
-    mod = module(notebook)
-    headlines = result.headlines() if hasattr(result, "headlines") else ()
-    return ChapterRecord(
-        chapter=chapter or notebook, title=title or mod.TITLE, params=result.params.as_dict(),
-        defaults=mod.Params.defaults(), sources=tuple(sources or mod.SOURCES),
-        headlines=tuple(headlines), claims=tuple(claims),
-        text=result.text if text is None else text)
+    def record_sources(self) -> tuple[str, ...]:
+        return sys.modules[type(self).__module__].SOURCES
+
+    def record(self, chapter: str | None = None, title: str | None = None,
+               text: dict | None = None):
+        from ..results import ChapterRecord, Claim
+
+        mod = sys.modules[type(self).__module__]
+        claim = getattr(self, "claim", None)
+        claims = (claim,) if isinstance(claim, Claim) else getattr(self, "claims", ())
+        return ChapterRecord(
+            chapter=chapter or mod.NOTEBOOK, title=title or mod.TITLE,
+            params=self.params.as_dict(), defaults=mod.Params.defaults(),
+            sources=tuple(self.record_sources()),
+            headlines=tuple(self.headlines() if hasattr(self, "headlines") else ()),
+            claims=tuple(claims), text=self.text if text is None else text)

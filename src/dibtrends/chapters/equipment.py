@@ -6,16 +6,16 @@ The ratio for each reading of "Allies" on both price bases, the verdict by group
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
 from .. import data, equipment, sources
-from . import record
-from ..params import Parameters, check_choice, check_number, check_year_range, param
+from . import ChapterResult
+from ..params import Parameters, check_year_range, param
 from ..prose import equipment as prose
-from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table)
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 
 NOTEBOOK = "02_equipment_spending"
 TITLE = "Equipment spending by NATO Allies"
@@ -36,18 +36,13 @@ SECTION = "sec-equipment-claim"
 @dataclass(frozen=True)
 class Params(Parameters):
     price_basis: str = param("constant2015", "price basis of the Ally-by-Ally chart",
-                             "'current' or 'constant2015'", examples=("current",),
+                             choices=list(equipment.PRICE_BASES), examples=("current",),
                              invalid=("constant2020",), value_words=prose.BASIS_WORDS)
-    base_year: int = param(2014, "base year", "a year of the NATO tables (2014 to 2024), "
-                           "before the end year", examples=(2016,), invalid=(1990,))
-    end_year: int = param(2024, "end year", "a year of the NATO tables after the base year",
-                          examples=(2023,), invalid=(2030,))
+    # years: a year of the NATO tables, the base year before the end year (check_data)
+    base_year: int = param(2014, "base year", examples=(2016,), invalid=(1990,))
+    end_year: int = param(2024, "end year", examples=(2023,), invalid=(2030,))
     guideline_pct: float = param(20, "equipment guideline, % of defence expenditure",
-                                 "a number from 1 to 100", examples=(25,), invalid=(0,))
-
-    def check(self) -> None:
-        check_choice("price_basis", self.price_basis, list(equipment.PRICE_BASES))
-        check_number("guideline_pct", self.guideline_pct, 1, 100)
+                                 bounds=(1, 100), examples=(25,), invalid=(0,))
 
     def check_data(self, processed_dir=None) -> None:
         years = data.table("nato_defexp", processed_dir)["year"].to_list()
@@ -56,7 +51,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     edition: str
     nato_source: str  # the registry id of the NATO edition in the table
@@ -66,17 +61,17 @@ class Result:
     by_ally: pl.DataFrame  # growth_ratio per Ally on the chosen basis
     guideline: pl.DataFrame  # meets_equipment_guideline on the chosen basis
     claim: Claim
-    text: dict[str, str]
-    tables: dict[str, Table]
+
+    text = cached_property(lambda self: prose.sentences(self, CLAIM_YEARS))
+    tables = cached_property(prose.tables)
 
     def ratio(self, grouping: str, basis: str) -> float:
         return self.growth.filter(grouping=grouping, price_basis=basis)["ratio"].item()
 
-    def headlines(self) -> list[Headline]:
-        return prose.headlines(self)
+    headlines = prose.headlines
 
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=(self.claim,), sources=(self.nato_source,))
+    def record_sources(self) -> tuple[str, ...]:
+        return (self.nato_source,)
 
 
 def growth(nato: pl.DataFrame, membership: pl.DataFrame, years: tuple[int, int]) -> pl.DataFrame:
@@ -106,7 +101,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     claim_growth = chosen if years == CLAIM_YEARS else growth(nato, membership, CLAIM_YEARS)
     spending = equipment.equipment_spending(nato, membership, p.price_basis)
     nato_source = nato["source_id"][0]
-    result = Result(
+    return Result(
         params=p, edition=prose.edition_words(nato_source), nato_source=nato_source,
         growth=chosen, claim_growth=claim_growth,
         totals=equipment.equipment_both_bases(nato, membership).with_columns(
@@ -114,6 +109,4 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
             .alias("price_basis_label")),
         by_ally=equipment.growth_ratio(spending, *years),
         guideline=equipment.meets_equipment_guideline(spending, p.guideline_pct),
-        claim=claim_verdict(claim_growth, *CLAIM_YEARS), text={}, tables={})
-    return replace(result, text=prose.sentences(result, CLAIM_YEARS),
-                   tables=prose.tables(result))
+        claim=claim_verdict(claim_growth, *CLAIM_YEARS))

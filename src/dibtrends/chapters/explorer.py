@@ -12,10 +12,10 @@ import polars as pl
 from .. import data, explorer, sources
 from ..countries import all_codes, name_of
 from ..errors import ParameterError
-from ..params import Parameters, check_choice, check_iso3, param
+from ..params import Parameters, check_iso3, param
 from ..prose import explorer as words
-from ..results import ChapterRecord, Table
-from . import record
+from ..results import Table
+from . import ChapterResult
 
 NOTEBOOK = "98_explorer"
 TITLE = "Explore the data"
@@ -29,19 +29,17 @@ ALLOWED_ALLIES = ("codes of Allies (ISO 3166 alpha-3, e.g. 'POL') or of the grou
 
 @dataclass(frozen=True)
 class Params(Parameters):
-    measure: str = param("nato_share_gdp", "measure shown first",
-                         "one of " + ", ".join(repr(k) for k in explorer.MEASURES),
+    measure: str = param("nato_share_gdp", "measure shown first", choices=list(explorer.MEASURES),
                          value_words={k: m.label for k, m in explorer.MEASURES.items()},
                          examples=("sipri_usd_const",), invalid=("gdp",))
     allies: tuple = param(("NATO_EUROPE_CANADA", "USA", "DEU", "POL"),
-                          "Allies and groupings shown first", "one or more " + ALLOWED_ALLIES,
+                          "Allies and groupings shown first",
                           value_words={**{c: name_of(c) for c in all_codes()},
                                        **explorer.GROUPINGS},
                           examples=(("FRA", "NATO_TOTAL"),),
                           invalid=(("XXX",), ()))
 
     def check(self) -> None:
-        check_choice("measure", self.measure, list(explorer.MEASURES))
         allies = [self.allies] if isinstance(self.allies, str) else list(self.allies or [])
         if not allies:
             raise ParameterError(f"parameter allies is empty; allowed: one or more "
@@ -54,7 +52,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     table: pl.DataFrame  # explorer.explorer_table: everything the page can show
     text: dict[str, str]
@@ -72,9 +70,6 @@ class Result:
     @cached_property
     def tables(self) -> dict[str, Table]:
         return {"measures": words.measures_table(explorer.coverage(self.table), SOURCE_IDS)}
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self)
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:

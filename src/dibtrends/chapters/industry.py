@@ -14,11 +14,11 @@ from functools import cached_property
 import polars as pl
 
 from .. import data, industry, sources
-from . import record
-from ..params import Parameters, check_choice, check_int, check_year_range, param
+from . import ChapterResult
+from ..params import Parameters, check_year_range, param
 from ..prose import industry as words
 from ..prose.industry import CLAIM_COUNT, CLAIM_K, CLAIM_PRIMES, CLAIM_YEAR
-from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim
+from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, Claim
 
 NOTEBOOK = "03_industry_consolidation"
 TITLE = "Defence-industry consolidation"
@@ -32,23 +32,16 @@ SECTION_TOP10 = "sec-industry-top10"
 
 @dataclass(frozen=True)
 class Params(Parameters):
-    start_year: int = param(2002, "first year", "a year of the SIPRI Top 100 (2002 to the "
-                            "edition's last year), before the last year", examples=(2015,),
-                            invalid=(1990,))
-    end_year: int | None = param(None, "last year", "a year of the SIPRI Top 100 after the first "
-                                 "year, or null for the latest",
-                                 none_means="the latest year of the edition", examples=(2023,),
-                                 invalid=(2030,))
+    # years: of the Top 100 edition, the first before the last (check_data)
+    start_year: int = param(2002, "first year", examples=(2015,), invalid=(1990,))
+    end_year: int | None = param(None, "last year", none_means="the latest year of the edition",
+                                 examples=(2023,), invalid=(2030,))
     top_k: int = param(10, "size of the top group (concentration ratio and NATO count)",
-                       "a whole number from 1 to 100", examples=(5,), invalid=(0,))
-    exclude_china: bool = param(False, "Chinese firms", "true (removed) or false (kept)",
+                       bounds=(1, 100), whole=True, examples=(5,), invalid=(0,))
+    exclude_china: bool = param(False, "Chinese firms", choices=[False, True],
                                 value_words={False: "kept, as published",
                                              True: "removed before shares are computed"},
                                 examples=(True,), invalid=("yes",))
-
-    def check(self) -> None:
-        object.__setattr__(self, "top_k", check_int("top_k", self.top_k, 1, 100))
-        check_choice("exclude_china", self.exclude_china, [False, True])
 
     def check_data(self, processed_dir=None) -> tuple[int, int]:
         years = data.table(TOP100, processed_dir)["year"].unique().to_list()
@@ -56,7 +49,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     edition: str  # the Top 100 edition, in words ('December 2025 release')
     start_year: int  # the window, resolved (end_year None -> the latest year)
@@ -90,9 +83,6 @@ class Result:
 
     def value(self, measure: str, year: int, series: str | None = None) -> float | None:
         return industry.value_at(self.measures, measure, year, series or self.series)
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=self.claims)
 
 
 def claim_fifty_one_to_five(dod: pl.DataFrame, big_us: pl.DataFrame, year: int) -> Claim:

@@ -8,21 +8,22 @@ whatever the parameters (``spending.CLAIM_RULE``, every year, trends from the fi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
-from .. import data, sources
+from .. import data
 from .. import spending as sp
 from ..errors import ParameterError
 from ..membership import RULES, membership_panel
-from ..params import Parameters, check_choice, check_int, check_year_range, param
+from ..params import Parameters, check_year_range, param
 from ..prose import long_run as words
 from ..prose import long_run_tables
+from ..prose.equipment import edition_words
 from ..prose.long_run import robustness_words  # noqa: F401  (the notebook's chart subtitles)
-from ..results import (CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table)
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 from ..stats.breaks import SegmentedTrend
-from . import record
+from . import ChapterResult
 
 NOTEBOOK = "01_long_run_spending"
 TITLE = "Sixty years of progressive decline? NATO military spending as a share of GDP"
@@ -38,31 +39,26 @@ SECTION = "sec-long-run-claims"
 
 @dataclass(frozen=True)
 class Params(Parameters):
-    start_year: int = param(1949, "first year shown", "a year of SIPRI's data (from 1949), at "
-                            f"least {MIN_TREND_YEARS} years before the last year shown",
-                            examples=(1960,), invalid=(1900,))
-    end_year: int | None = param(None, "last year shown", "a year of SIPRI's data, at least "
-                                 f"{MIN_TREND_YEARS} years after the first year shown",
+    # years: of SIPRI's data, MIN_TREND_YEARS apart at least (window)
+    start_year: int = param(1949, "first year shown", examples=(1960,), invalid=(1900,))
+    end_year: int | None = param(None, "last year shown",
                                  none_means="the latest year in the data", examples=(2020,),
                                  invalid=(2030,))
-    membership_rule: str = param("accession", "Allies counted", "'accession' or 'cold_war_16'",
+    membership_rule: str = param("accession", "Allies counted", choices=list(RULES),
                                  value_words={"accession": "each from the year it joined",
                                               "cold_war_16": "the same 16 Allies of 1982-1990 "
                                                              "in every year"},
                                  examples=("cold_war_16",), invalid=("founders",))
     groups: tuple = param(DEFAULT_GROUPS, "groups shown",
-                          "one or more of " + ", ".join(repr(g) for g in sp.GROUPS),
                           examples=(("NATO total", "United States"),), invalid=(("EU",),))
     trend_start_year: int | None = param(
-        None, "first year of the trend fits", "a year from the first year shown to "
-        f"{MIN_TREND_YEARS} years before the last",
+        None, "first year of the trend fits", bounds=(1949, 2100), whole=True,
         none_means="the first year in which every counted Ally has SIPRI data",
         examples=(1970,), invalid=(2020,))
-    n_boot: int = param(499, "bootstrap draws per break test", "a whole number from 99 to 9999",
+    n_boot: int = param(499, "bootstrap draws per break test", bounds=(99, 9999), whole=True,
                         examples=(199,), invalid=(10,))
 
     def check(self) -> None:
-        check_choice("membership_rule", self.membership_rule, list(RULES))
         groups = [self.groups] if isinstance(self.groups, str) else list(self.groups or [])
         bad = [g for g in groups if g not in sp.GROUPS]
         if not groups or bad or len(set(groups)) != len(groups):
@@ -70,9 +66,6 @@ class Params(Parameters):
                 f"parameter groups={self.groups!r} is not allowed; allowed: one or more of "
                 f"{', '.join(repr(g) for g in sp.GROUPS)}, each once.")
         object.__setattr__(self, "groups", tuple(groups))
-        check_int("n_boot", self.n_boot, 99, 9999)
-        if self.trend_start_year is not None:
-            check_int("trend_start_year", self.trend_start_year, 1949, 2100)
 
     def check_data(self, processed_dir=None) -> None:
         self.window(processed_dir)
@@ -109,7 +102,7 @@ def _shares(milex: pl.DataFrame, members: pl.DataFrame, start: int, end: int,
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     edition: str
     start_year: int  # the window actually used (None resolved)
@@ -132,7 +125,9 @@ class Result:
     at_2pct: pl.DataFrame  # Allies at 2 % or more in TWO_PCT_YEAR, SIPRI
     estimated: list  # Allies whose end-year figure SIPRI marks as its estimate
     claims: tuple
-    text: dict
+
+    text = cached_property(lambda self: words.sentences(self) | long_run_tables.appendix(self))
+    tables = cached_property(long_run_tables.tables)
 
     @property
     def shares(self) -> pl.DataFrame:
@@ -152,15 +147,7 @@ class Result:
         rule = rule or self.params.membership_rule
         return self.checks.filter(rule=rule, measure=measure).row(0, named=True)
 
-    @property
-    def tables(self) -> dict[str, Table]:
-        return long_run_tables.tables(self)
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=self.claims)
-
-    def headlines(self) -> list[Headline]:
-        return long_run_tables.headlines(self)
+    headlines = long_run_tables.headlines
 
 
 def _fits(shares: pl.DataFrame, start: int, n_boot: int) -> dict[str, SegmentedTrend]:
@@ -200,7 +187,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     milex = data.table(SIPRI_SOURCE, processed_dir)
     members = data.table("nato_membership", processed_dir)
     gmsd, nmc = data.table(GMSD_SOURCE, processed_dir), data.table(NMC_SOURCE, processed_dir)
-    edition = sources.get(SIPRI_SOURCE).edition.split(" (")[0]
+    edition = edition_words(SIPRI_SOURCE)
     by_rule = _shares(milex, members, start, end)
     shares = by_rule[p.membership_rule]
     peaks = sp.peaks_and_troughs(shares)
@@ -213,7 +200,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     eras = sp.eras()
     context_share, context_spending = sp.gmsd_context(gmsd), sp.nmc_context(nmc)
     fits = _fits(shares, trend_start, p.n_boot)
-    result = Result(
+    return Result(
         params=p, edition=edition, start_year=start, end_year=end, trend_start=trend_start,
         first_complete=sp.first_complete_year(shares), shares_by_rule=by_rule, peaks=peaks,
         eras=eras, by_era=sp.trend_by_era(shares.filter(pl.col("group") == "NATO total"), eras),
@@ -224,6 +211,4 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         context=sp.context(context_share, context_spending, gmsd, milex),
         us_share=us_share, at_2pct=at_2pct, estimated=sp.estimated_allies(
             milex, membership_panel(members, [end], p.membership_rule), end),
-        claims=_claims(milex, members, us_share, edition, p.n_boot), text={})
-    text = words.sentences(result) | long_run_tables.appendix(result)
-    return Result(**{**result.__dict__, "text": text})
+        claims=_claims(milex, members, us_share, edition, p.n_boot))

@@ -16,12 +16,12 @@ from functools import cached_property
 import polars as pl
 
 from .. import data, minerals, sources
-from . import record
+from . import ChapterResult
 from ..errors import ParameterError
-from ..params import Parameters, check_choice, check_number, param
+from ..params import Parameters, param
 from ..prose import minerals as words
 from ..prose.minerals import CLAIM_FULLY_RELIANT, CLAIM_MORE_THAN_HALF, CLAIM_THRESHOLD_PCT
-from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim
+from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 
 NOTEBOOK = "05_critical_minerals"
 TITLE = "Critical minerals: U.S. import reliance for NATO's defence-critical raw materials"
@@ -38,19 +38,13 @@ STOCKPILING = "brief_three"
 @dataclass(frozen=True)
 class Params(Parameters):
     minerals: str = param(
-        "nato_defence_critical", "minerals from",
-        "'nato_defence_critical' (NATO's list of defence-critical raw materials) or "
-        "'brief_three' (lithium, titanium and rare earths)",
+        "nato_defence_critical", "minerals from", choices=list(minerals.SELECTIONS),
         examples=("brief_three",), invalid=("all_minerals",),
         value_words={"nato_defence_critical": "NATO's list of defence-critical raw materials",
                      "brief_three": "NATO's stockpiling project (lithium, titanium, rare earths)"})
     min_reliance_pct: float = param(
-        50, "import-reliance threshold, % of U.S. apparent consumption",
-        "a number from 1 to 100", examples=(25, 100), invalid=(0, 101))
-
-    def check(self) -> None:
-        check_choice("minerals", self.minerals, list(minerals.SELECTIONS))
-        check_number("min_reliance_pct", self.min_reliance_pct, 1, 100)
+        50, "import-reliance threshold, % of U.S. apparent consumption", bounds=(1, 100),
+        examples=(25, 100), invalid=(0, 101))
 
     def check_data(self, processed_dir=None) -> None:
         curated = data.table("defence_critical_minerals", processed_dir)
@@ -64,7 +58,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     publication: str  # "Mineral Commodity Summaries 2024"
     data_year: int
@@ -87,9 +81,6 @@ class Result:
     chart_subtitle = property(words.chart_subtitle)
     chart_caption = property(words.chart_caption)
     headlines = words.headlines
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=(self.claim,))
 
 
 def claim_verdict(u: dict, undecided: pl.DataFrame) -> Claim:

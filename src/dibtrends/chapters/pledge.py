@@ -9,19 +9,19 @@ functions below, so both pages take the same values, words and limits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
 from .. import data, definitions, equipment, pledge, sources
-from . import record
+from . import ChapterResult
 from ..errors import ParameterError
-from ..params import Parameters, check_number, param
+from ..params import Parameters, param
 from ..prose import pledge as prose
 from ..prose import pledge_tables
 from ..prose.equipment import edition_words
-from ..results import (NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, ChapterRecord, Claim, Headline,
-                       Table)
+from ..results import NOT_CHECKABLE, NOT_SUPPORTED, REPRODUCED, Claim
 from ..stats import counts
 
 NOTEBOOK = "04_guidelines_and_pledge"
@@ -47,24 +47,23 @@ CLOSE_PP = 0.05
 
 def target_share_param():
     """The shared parameter ``target_share_pct`` (chapter 4 and every Ally profile)."""
-    return param(pledge.TARGET_SHARE_PCT, "core-defence target, % of GDP",
-                 "a number from 0.5 to 10", examples=(5.0,), invalid=(0, 12), shared=True)
+    return param(pledge.TARGET_SHARE_PCT, "core-defence target, % of GDP", bounds=(0.5, 10),
+                 examples=(5.0,), invalid=(0, 12), shared=True)
 
 
 def target_year_param():
-    """The shared parameter ``target_year`` (chapter 4 and every Ally profile)."""
-    return param(pledge.TARGET_YEAR, "target year",
-                 f"a whole year after the latest year of NATO's tables, up to {MAX_TARGET_YEAR}",
-                 examples=(2030,), invalid=(2020, 2060), shared=True)
+    """The shared parameter ``target_year`` (chapter 4 and every Ally profile), checked by
+    :func:`check_target_year` and :func:`check_targets_data`."""
+    return param(pledge.TARGET_YEAR, "target year", examples=(2030,), invalid=(2020, 2060),
+                 shared=True)
 
 
 def _whole(value) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float)) and value == int(value)
 
 
-def check_targets(target_share_pct, target_year) -> None:
-    """The checks of the shared parameters that need no data."""
-    check_number("target_share_pct", target_share_pct, 0.5, 10)
+def check_target_year(target_year) -> None:
+    """The check of the shared ``target_year`` that needs no data."""
     if not _whole(target_year) or not 1950 <= target_year <= MAX_TARGET_YEAR:
         raise ParameterError(
             f"parameter target_year={target_year!r} is not allowed; allowed: a whole year after "
@@ -86,20 +85,15 @@ class Params(Parameters):
     target_share_pct: float = target_share_param()
     target_year: int = target_year_param()
     gdp_growth_pct: float | None = param(
-        None, "real GDP growth assumed, % a year",
-        "None (each Ally's own average) or a number from -5 to 10",
+        None, "real GDP growth assumed, % a year", bounds=(-5, 10),
         none_means="each Ally's own average over NATO's years", examples=(1.5,),
         invalid=(20, "fast"))
     trend_window_start: int | None = param(
         None, "first year of the trend window",
-        f"None (the first year of NATO's tables) or a year of the tables at least "
-        f"{MIN_TREND_YEARS - 1} years before the latest",
         none_means="the first year of NATO's tables", examples=(2018,), invalid=(2010, 2023))
 
     def check(self) -> None:
-        check_targets(self.target_share_pct, self.target_year)
-        if self.gdp_growth_pct is not None:
-            check_number("gdp_growth_pct", self.gdp_growth_pct, -5, 10)
+        check_target_year(self.target_year)
         start = self.trend_window_start
         if start is not None and not _whole(start):
             raise ParameterError(
@@ -127,7 +121,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     nato_source: str  # registry id of the NATO table read (its source_id)
     sipri_source: str
@@ -152,18 +146,14 @@ class Result:
     break_differences: list  # definitions.break_differences
     price_effect: dict  # definitions.price_basis_effect
     claim: Claim
-    text: dict[str, str]
 
-    def headlines(self) -> list[Headline]:
-        return pledge_tables.headlines(self)
+    text = cached_property(lambda self: prose.sentences(self, CLOSE_PP))
+    tables = cached_property(pledge_tables.tables)
 
-    @property
-    def tables(self) -> dict[str, Table]:
-        return pledge_tables.tables(self)
+    headlines = pledge_tables.headlines
 
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, claims=(self.claim,),
-                      sources=(self.nato_source, self.sipri_source))
+    def record_sources(self) -> tuple[str, ...]:
+        return (self.nato_source, self.sipri_source)
 
 
 def claim_verdict(status: pl.DataFrame, comparison: pl.DataFrame, edition: str,
@@ -206,7 +196,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     comparison = definitions.nato_vs_sipri(nato, sipri)
     counted = status.select(pl.col("entity").alias("iso3"), "year", "counted")
     latest_counted = status.filter(pl.col("year") == latest, pl.col("counted"))["entity"]
-    result = Result(
+    return Result(
         params=p, nato_source=nato_source, sipri_source=sipri_source, edition=edition,
         sipri_edition=sipri_edition, first_year=first, latest_year=latest,
         estimate_years=tuple(equipment.estimate_years(nato)), window_start=window_start,
@@ -224,6 +214,5 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
                                           CLAIM_THRESHOLD_PCT),
         price_effect=definitions.price_basis_effect(comparison),
         break_differences=definitions.break_differences(comparison, breaks),
-        claim=claim_verdict(status, comparison, edition, sipri_edition), text={})
-    return replace(result, text=prose.sentences(result, CLOSE_PP))
+        claim=claim_verdict(status, comparison, edition, sipri_edition))
 

@@ -13,9 +13,9 @@ from .. import data, definitions, pledge, profile, sources
 from ..errors import ParameterError
 from ..params import Parameters, describe, param
 from ..prose import profile as words
-from ..results import ChapterRecord
-from . import record
-from .pledge import check_targets, check_targets_data, target_share_param, target_year_param
+from ..prose.equipment import edition_words
+from . import ChapterResult
+from .pledge import check_target_year, check_targets_data, target_share_param, target_year_param
 
 NOTEBOOK = "country_profile"
 TITLE = "Ally profile"
@@ -34,8 +34,7 @@ def page_title(name: str) -> str:
 
 @dataclass(frozen=True)
 class Params(Parameters):
-    country: str = param("USA", "Ally", "the ISO 3166 alpha-3 code of one of the 32 Allies, "
-                         "in capitals (e.g. 'POL')", examples=("POL", "ISL"), invalid=("XXX",))
+    country: str = param("USA", "Ally", examples=("POL", "ISL"), invalid=("XXX",))
     target_share_pct: float = target_share_param()
     target_year: int = target_year_param()
 
@@ -45,7 +44,7 @@ class Params(Parameters):
             raise ParameterError(
                 f"parameter country={self.country!r} is not allowed; allowed: the ISO 3166 "
                 "alpha-3 code of an Ally, three capital letters such as 'POL'.")
-        check_targets(self.target_share_pct, self.target_year)
+        check_target_year(self.target_year)
 
     def check_data(self, processed_dir=None) -> None:
         membership = data.table("nato_membership", processed_dir)
@@ -65,7 +64,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     name: str
     accession_year: int
@@ -107,9 +106,8 @@ class Result:
         return self.series.filter(pl.col("milex_usd_bn_const2015").is_not_null()).select(
             "year", "estimate", "milex_usd_bn_const2015", "share_gdp_pct", *profile.CATEGORIES)
 
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self, chapter=f"profile_{self.code}",
-                      title=f"{TITLE}: {self.name}")
+    def record(self):
+        return super().record(chapter=f"profile_{self.code}", title=f"{TITLE}: {self.name}")
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:
@@ -122,7 +120,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     return Result(
         params=p, name=ally["country"].item(),
         accession_year=ally["accession_date"].dt.year().item(),
-        nato_edition=sources.get(nato["source_id"][0]).edition.split(" (")[0],
+        nato_edition=edition_words(nato["source_id"][0]),
         sipri_note=(definitions.SIPRI_FOOTNOTES.get(p.country)
                     if definitions.SIPRI_FOOTNOTES_SOURCE == SIPRI_SOURCE else None),
         long_run=profile.long_run_share(sipri, p.country), series=series,

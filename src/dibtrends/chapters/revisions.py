@@ -14,11 +14,10 @@ from functools import cached_property
 import polars as pl
 
 from .. import data, revisions
-from . import record
-from ..params import Parameters, check_int, check_number, param
+from . import ChapterResult
+from ..params import Parameters, check_int, param
 from ..prose import revisions as words
 from ..prose.revisions import edition_name  # noqa: F401  (the notebook names editions with it)
-from ..results import ChapterRecord
 
 NOTEBOOK = "06_revisions"
 TITLE = "What the publishers revised between editions"
@@ -33,21 +32,15 @@ N_LARGEST = 10
 
 @dataclass(frozen=True)
 class Params(Parameters):
+    # years: up to the last year both releases (editions) cover (check_data)
     start_year: int = param(2014, "first year compared (SIPRI shares of GDP)",
-                            "a year from 1949 to the last year both releases cover",
-                            examples=(2000,), invalid=(1800,))
+                            bounds=(1949, 2100), whole=True, examples=(2000,), invalid=(1800,))
     threshold_pct: float = param(2.0, "share of GDP counted as 'at the line', %",
-                                 "a number from 0.5 to 10", examples=(3.5,), invalid=(0,))
+                                 bounds=(0.5, 10), examples=(3.5,), invalid=(0,))
     top100_year: int | None = param(None, "Top 100 year whose company ranks are compared",
-                                    "a year both Top 100 editions cover (2002 to 2023)",
+                                    bounds=(2002, 2100), whole=True,
                                     none_means="the latest year both editions cover",
                                     examples=(2020,), invalid=(2030,))
-
-    def check(self) -> None:
-        check_int("start_year", self.start_year, 1949, 2100)
-        check_number("threshold_pct", self.threshold_pct, 0.5, 10)
-        if self.top100_year is not None:
-            check_int("top100_year", self.top100_year, 2002, 2100)
 
     def check_data(self, processed_dir=None) -> None:
         last = revisions.last_common_year(*(data.table(t, processed_dir) for t in MILEX))
@@ -58,7 +51,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     years: tuple[int, int]
     shares: pl.DataFrame  # revisions.share_revisions
@@ -73,9 +66,6 @@ class Result:
     text = cached_property(words.sentences)
     tables = cached_property(words.tables)
     headlines = words.headlines
-
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self)
 
 
 def run(params: Params | None = None, processed_dir=None) -> Result:

@@ -18,8 +18,7 @@ from ..errors import DataError
 from ..membership import load_nato_membership
 from ..params import Parameters
 from ..prose import sources_page as words
-from ..results import ChapterRecord
-from . import record
+from . import ChapterResult
 
 NOTEBOOK = chapters.SOURCES_PAGE
 TITLE = "Sources and methods"
@@ -56,7 +55,7 @@ class Params(Parameters):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ChapterResult):
     params: Params
     registry: pl.DataFrame
     checksums: pl.DataFrame
@@ -68,9 +67,8 @@ class Result:
     def tables(self):
         return words.tables(self, OWN_TABLES)
 
-    def record(self) -> ChapterRecord:
-        return record(NOTEBOOK, self,
-                      text={k: v for k, v in self.text.items() if k != "downloads"})
+    def record(self):
+        return super().record(text={k: v for k, v in self.text.items() if k != "downloads"})
 
 
 def fetch_records(raw_dir: Path | None = None) -> pl.DataFrame:

@@ -9,6 +9,7 @@ import polars as pl
 
 from .. import chapters, data, facts, results
 from ..params import Parameters
+from ..pledge import GDP_GUIDELINE_PCT as GUIDELINE_PCT  # noqa: F401  (the notebook's chart)
 from ..prose import summary as words
 from ..results import ChapterRecord, Claim
 
@@ -16,7 +17,6 @@ NOTEBOOK = chapters.SUMMARY
 TITLE = "Executive summary"
 READS = ("nato_defexp", "nato_membership")
 PLEDGE = "04_guidelines_and_pledge"
-GUIDELINE_PCT = 2.0
 
 
 @dataclass(frozen=True)
