@@ -7,7 +7,7 @@ import polars as pl
 
 from ..industry import ARMS, CHINA_FROM, REGIONS, SERIES_EXCL_CHINA, SERIES_PUBLISHED
 from ..results import REPRODUCED, Claim, Headline, Table, headline
-from . import cap, fmt, join_words, paragraph, table
+from . import NUMBER_WORDS, cap, fmt, join_words, paragraph, table
 
 #: The two claims in NATO Review's words, and the numbers their checks read from them.
 SOURCE = "NATO Review 2025"
@@ -15,11 +15,10 @@ FIFTY_ONE = "The 51 US prime contractors of the end of the Cold War merged into 
 SEVEN_OF_TEN = "As of 2024, companies from NATO nations occupied seven of the top 10 spots"
 CLAIM_PRIMES = (51, 5)
 CLAIM_YEAR, CLAIM_K, CLAIM_COUNT = 2024, 10, 7
+PRIMES = " aerospace and defense prime contractors"  # what the DoD's headline count counts
 MAX_NAMES = 20  # prose names the companies of a top group up to this size
 SERIES_WORDS = {SERIES_PUBLISHED: "the published lists",
                 SERIES_EXCL_CHINA: "the lists without Chinese firms"}
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-                9: "nine", 10: "ten"}
 US = "United States"
 #: SIPRI's definition of its country label "Trans-European" (Top 100 file, December 2025
 #: release, sheet 2024, footnote).
@@ -44,6 +43,17 @@ def primes(dod: pl.DataFrame) -> dict:
     return dod.filter(pl.col("fact_id") == "primes").row(0, named=True)
 
 
+def counted(p: dict, noun: str = "", bold: str = "") -> str:
+    """'51 prime contractors in the 1990s and 5 in 2021': the DoD's two counts (``p``)."""
+    return (f"{bold}{p['count_before']}{bold}{noun} in the {p['period_before']} and "
+            f"{bold}{p['count_after']}{bold} in {p['period_after']}")
+
+
+def latest_top(r) -> dict:
+    """The chapter's top group in its last year (industry.top10_nato_count's row)."""
+    return r.nato.filter(year=r.end_year).row(0, named=True)
+
+
 def total(r) -> dict:
     """The last year's Top-100 total (US$ bn) and company count, on the chapter's series."""
     return r.sizes.filter(year=r.end_year, series=r.series).row(0, named=True)
@@ -63,16 +73,14 @@ def fifty_one_to_five(dod: pl.DataFrame, big_us: list[str], year: int, verdict: 
                       **where: str) -> Claim:
     p = primes(dod)
     return Claim(id="fifty_one_to_five", claim=FIFTY_ONE, source=SOURCE, verdict=verdict,
-                 finding=paragraph(f"""The US Department of Defense counts {p['count_before']}
-        aerospace and defense prime contractors in the {p['period_before']} and
-        {p['count_after']} in {p['period_after']}; the five largest US companies in the SIPRI
-        Top 100 of {year} are {join_words(big_us)}"""),
+                 finding=paragraph(f"""The US Department of Defense counts {counted(p, PRIMES)};
+        the five largest US companies in the SIPRI Top 100 of {year} are
+        {join_words(big_us)}"""),
                  condition=paragraph("""Checked against the count the claim rests on: the DoD's
         'State of Competition within the Defense Industrial Base' (February 2022), transcribed
         with its citation (page not verified), not recomputed from data. SIPRI's lists begin in
         2002, after the mergers; the merger timeline dates each step."""),
-                 short=paragraph(f"""The DoD's own count gives {p['count_before']} in the
-        {p['period_before']} and {p['count_after']} in {p['period_after']} (transcribed, not
+                 short=paragraph(f"""The DoD's own count gives {counted(p)} (transcribed, not
         recomputed: SIPRI's lists begin in 2002, after the mergers)."""), **where)
 
 
@@ -130,9 +138,8 @@ def sentences(r) -> dict[str, str]:
             {r.edition}, covering {r.data_start_year} to {r.data_end_year}; arms revenue in
             US$ at current prices, each company rounded by SIPRI to US$ 10 m. SIPRI includes
             Chinese companies only from {CHINA_FROM}. This chapter analyses {s} to {e}.""",
-        "dod": f"""The DoD report counts **{p['count_before']}** aerospace and defense prime
-            contractors in the {p['period_before']} and **{p['count_after']}** in
-            {p['period_after']} ({100 * (1 - p['count_after'] / p['count_before']):.0f} % fewer).
+        "dod": f"""The DoD report counts {counted(p, PRIMES, "**")}
+            ({100 * (1 - p['count_after'] / p['count_before']):.0f} % fewer).
             In the other categories transcribed here the number of suppliers fell too: {others}.""",
         "top10_claim": _top10_claim(r),
         "concentration": _concentration(r, cr5),
@@ -158,8 +165,8 @@ def sentences(r) -> dict[str, str]:
             {sum(reg[x] for x in REGIONS[:3]):.1f} %. Russian companies held
             {reg['Russia']:.1f} %{china} ({series}).""",
         "top_k": _top_k(r),
-        "conclusion": f"""The DoD's own count gives {p['count_before']} prime contractors in the
-            {p['period_before']} and {p['count_after']} in {p['period_after']}: the figure behind
+        "conclusion": f"""The DoD's own count gives {counted(p, " prime contractors")}: the
+            figure behind
             the 'Big Five' claim, transcribed with its citation. On SIPRI's data, {claim}. Within
             the Top 100 the five largest companies' share {moved(*cr5)} from {cr5[0]:.1f} % in
             {s} to {cr5[1]:.1f} % in {e} ({series}); US companies earned {reg[US]:.1f} % of its
@@ -219,8 +226,7 @@ def _concentration(r, cr5: tuple[float, float]) -> str:
 
 
 def _top_k(r) -> str:
-    e, k = r.end_year, r.params.top_k
-    latest = r.nato.filter(year=e).row(0, named=True)
+    e, k, latest = r.end_year, r.params.top_k, latest_top(r)
     n, nato_cos, other_cos = latest["n_nato"], latest["nato_companies"], latest["other_companies"]
     if k == 1:
         text = f"""In {e} the largest company, {join_words(nato_cos or other_cos)},
@@ -248,8 +254,7 @@ def _top_k(r) -> str:
 def _trans_european(r) -> str:
     """How Trans-European companies count, said for whatever top group the parameters chose:
     which of them are in it, and the count without them."""
-    e, k, s = r.end_year, r.params.top_k, r.start_year
-    latest = r.nato.filter(year=e).row(0, named=True)
+    e, k, s, latest = r.end_year, r.params.top_k, r.start_year, latest_top(r)
     te, n = latest["trans_european_companies"], latest["n_nato"]
     group = "the largest company" if k == 1 else f"the top {k}"
     text = f"""SIPRI's Trans-European companies, whose \u201c{TRANS_EUROPEAN}\u201d, count as
@@ -276,7 +281,7 @@ def titles(r) -> dict[str, dict]:
         SERIES_WORDS[r.series], primes(r.dod)
     claim = (f" Claim tested: seven of the top {CLAIM_K} in {CLAIM_YEAR}."
              if (p.top_k, p.exclude_china) == (CLAIM_K, False) and s <= CLAIM_YEAR <= e else "")
-    k_top = r.nato.filter(year=e)["n_nato"].item()
+    k_top = latest_top(r)["n_nato"]
     fewer = int((r.dod["count_after"] < r.dod["count_before"]).sum())
     return {
         "dod": {"title": f"{dod['count_before']} US aerospace and defense primes became "
@@ -307,8 +312,7 @@ def titles(r) -> dict[str, dict]:
             "caption": f"Top-100 arms revenue by the region of each company's headquarters, "
                        f"{s}–{e}, stacked to 100 % ({series})"},
         "top_k": {
-            "title": f"NATO companies held {r.nato.filter(year=e)['n_nato'].item()} of the top "
-                     f"{p.top_k} in {e}",
+            "title": f"NATO companies held {k_top} of the top {p.top_k} in {e}",
             "subtitle": f"Companies in the top {p.top_k} by headquarters, {s}–{e} ({series})."
                         f"{claim}",
             "caption": f"The {p.top_k} largest arms companies of each year, {s}–{e}, counted "
@@ -401,7 +405,7 @@ def headlines(r) -> list[Headline]:
                           r.value(measure, CHINA_FROM, x), unit, decimals=dec, measure=measure,
                           k=k, year=CHINA_FROM, series=x, edition=edition)
                  for x in (SERIES_PUBLISHED, SERIES_EXCL_CHINA) if s < CHINA_FROM <= e]
-    tot, latest = total(r), r.nato.filter(year=e).row(0, named=True)
+    tot, latest = total(r), latest_top(r)
     rows += [
         headline("industry.total_arms_revenue", "Arms revenue of the SIPRI Top 100"
                  + (" without Chinese firms" if p.exclude_china else "") + f", {e}",

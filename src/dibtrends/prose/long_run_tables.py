@@ -11,10 +11,9 @@ import polars as pl
 from .. import spending as sp
 from ..report import transposed
 from ..results import Headline, Table, headline
-from . import cap, fmt, fmt_p, join_words, pct
-from .long_run import (MEASURE_SHORT, NUMBER_WORDS, RULE_WORDS, interval,
-                       error_model_words, falls_words, names, rise_words, robustness_words,
-                       trend_since, years_words)
+from . import NUMBER_WORDS, cap, fmt, fmt_p, join_words, names, pct
+from .long_run import (MEASURE_SHORT, RULE_WORDS, error_model_words, falls_words, interval,
+                       rise_words, robustness_words, trend_since, years_words)
 
 METHOD_WORDS = {"ar1": "AR(1) error model (used)",
                 "hac_automatic": "Newey-West, Andrews' automatic lags",
@@ -59,21 +58,21 @@ def headlines(r) -> list[Headline]:
         cover = (f"{pk['n_in_peak']} of the {pk['n_allies_peak']} Allies of {pk['peak_year']} "
                  f"enter this figure; {pk['n_in_trough']} of {pk['n_allies_trough']} in "
                  f"{pk['trough_year']}")
-        rows += [
-            headline("long_run.peak_share", f"Highest {words}, NATO total", pk["peak_value"],
-                     "% of GDP", decimals=2, note=cover, **common),
-            headline("long_run.peak_year", f"Year of the highest {words}", pk["peak_year"],
-                     "year", decimals=0, display=str(pk["peak_year"]), **common),
-            headline("long_run.low_share", f"Lowest {words} after the peak", pk["trough_value"],
-                     "% of GDP", decimals=2, **common),
-            headline("long_run.low_year", f"Year of the lowest {words} after the peak",
-                     pk["trough_year"], "year", decimals=0, display=str(pk["trough_year"]),
-                     **common),
-            headline("long_run.fall", f"Fall of the {words} from its peak to its low",
-                     pk["fall_pp"], "percentage points", decimals=2, **common),
-            headline("long_run.latest_share", f"{cap(words)}, {pk['latest_year']}",
-                     pk["latest_value"], "% of GDP", decimals=2, year=pk["latest_year"],
-                     **common)]
+        for key, label, col, unit, extra in (
+                ("peak_share", f"Highest {words}, NATO total", "peak_value", "% of GDP",
+                 {"note": cover}),
+                ("peak_year", f"Year of the highest {words}", "peak_year", "year", {}),
+                ("low_share", f"Lowest {words} after the peak", "trough_value", "% of GDP", {}),
+                ("low_year", f"Year of the lowest {words} after the peak", "trough_year", "year",
+                 {}),
+                ("fall", f"Fall of the {words} from its peak to its low", "fall_pp",
+                 "percentage points", {}),
+                ("latest_share", f"{cap(words)}, {pk['latest_year']}", "latest_value",
+                 "% of GDP", {"year": pk["latest_year"]})):
+            shown = ({"decimals": 0, "display": str(pk[col])} if unit == "year" else
+                     {"decimals": 2})
+            rows.append(headline(f"long_run.{key}", label, pk[col], unit, **shown, **extra,
+                                 **common))
         trend = window | {"measure": measure, "trend_start": r.trend_start, "n_boot": n_boot}
         rows.append(headline(
             "long_run.break_year", f"Last trend break, {words}, fit from {r.trend_start}",

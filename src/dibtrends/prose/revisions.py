@@ -85,9 +85,9 @@ def sentences(r) -> dict[str, str]:
             file for the older edition matches the sum of its 100
             rows{'' if gap is None or gap < 0.005 else f' to within US$ {gap:.2f} bn'} in every
             year it gives for that year's list of companies. For {r.top100_year},
-            {plural(revised.height, 'company', 'companies')} listed in both had
+            {plural(revised.height, 'company')} listed in both had
             {'its' if revised.height == 1 else 'their'} arms revenue revised and
-            {plural(changed, 'company', 'companies')} {'appears' if changed == 1 else 'appear'}
+            {plural(changed, 'company')} {'appears' if changed == 1 else 'appear'}
             in only one edition{biggest}.""",
         "summary": f"""**Revisions.** SIPRI's {new} changed the Allies' shares of GDP for
             {y0}–{y1} by up to {abs(top['revision_pp']):.2f} points ({top['country']},

@@ -118,8 +118,7 @@ def downloads_frame(names: set[str], countries: dict[str, str], href: str) -> pl
 def texts(registry: pl.DataFrame, checksums: pl.DataFrame, uncited: list[str],
           downloads: pl.DataFrame) -> dict[str, str]:
     unused = registry.filter(pl.col("used_in") == UNUSED).select("title", "edition").rows()
-    shown = [f"{title} – {edition}" for title, edition in unused]  # titles hold commas
-    listed = "; ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
+    listed = join_words([f"{title} – {edition}" for title, edition in unused], sep="; ")
     n_fetched = checksums.filter(pl.col("matches") != "not fetched").height
     n_match = checksums.filter(pl.col("matches") == "yes").height
     lookups = [f"{curated_words(f)} (data/curated/{f})" for f in uncited]
