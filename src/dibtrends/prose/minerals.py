@@ -9,7 +9,7 @@ import polars as pl
 
 from ..minerals import ALLY_AS_OF, NOT_LISTED
 from ..results import CONDITIONAL, REPRODUCED, Claim, Headline, Table, headline
-from . import cap, join_words, paragraph, plural, table
+from . import cap, join_words, paragraph, plural, table, yes_no
 
 #: The published claim, in USGS's words (as quoted by the National Mining Association, press
 #: release on MCS 2024, https://stage.nma.org/?p=41458), and the counts the check reads from
@@ -239,12 +239,6 @@ def _finding(r) -> str:
 
 
 # ---------------------------------------------------------------- tables
-def _yes_no(column: str, missing: str | None = None) -> pl.Expr:
-    yes = pl.when(pl.col(column)).then(pl.lit("yes")).otherwise(pl.lit("no"))
-    return yes if missing is None else \
-        pl.when(pl.col(column).is_null()).then(pl.lit(missing)).otherwise(yes)
-
-
 def tables(r) -> dict[str, Table]:
     t, ed, year, (y0, y1) = r.params.min_reliance_pct, f"USGS, {r.publication}", r.data_year, \
         r.period
@@ -275,14 +269,14 @@ def tables(r) -> dict[str, Table]:
             pl.col("top_source").fill_null("–"),
             pl.struct("china_rank", "china_includes_hong_kong", "nir_bound")
             .map_elements(china_rank_words, return_dtype=pl.String).alias("china_rank"),
-            _yes_no("top_source_is_ally", "–").alias("ally")),
+            yes_no("top_source_is_ally", "–").alias("ally")),
             f"""U.S. import sources {y0}–{y1} as ranked by USGS, in descending order of import
             share; USGS publishes no shares ({ed}, Fig. 2; Allies as at the end of {y1})""",
             {"mineral": "Mineral", "top_source": f"First-ranked source {y0}–{y1}",
              "n_major_sources": "Major sources listed", "china_rank": "China's rank",
              "ally": "First source a NATO Ally"}),
         "major_sources": table("05_major_import_sources", r.major_sources.filter(
-            pl.col("rank") <= TOP_SOURCES).with_columns(_yes_no("is_ally").alias("ally")),
+            pl.col("rank") <= TOP_SOURCES).with_columns(yes_no("is_ally").alias("ally")),
             f"""Countries most often listed as a major U.S. import source, {y0}–{y1}, for the
             {r.usgs_counts['n_more_than']} commodities with net import reliance above half ({ed},
             Fig. 3; countries ranked {TOP_SOURCES} or higher, ties share a rank; Allies as at the

@@ -8,6 +8,7 @@ import polars as pl
 from ..countries import name_of
 from ..pledge import allies_meeting
 from ..results import Headline, Table, headline
+from . import yes_no
 from .equipment import estimate_words, year_label
 from .pledge import listed
 
@@ -19,12 +20,10 @@ def tables(r) -> dict[str, Table]:
         "year": pl.col("year").map_elements(lambda y: year_label(y, r.estimate_years),
                                             return_dtype=pl.String),
         "position": above.then(pl.lit("already above")).otherwise(pl.lit("below")),
-        "faster": above.then(dash).when("needs_faster_growth").then(pl.lit("yes"))
-        .otherwise(pl.lit("no")),
+        "faster": above.then(dash).otherwise(yes_no("needs_faster_growth")),
         "gdp_break": pl.col("gdp_break_year").cast(pl.String).fill_null(dash),
         "level_shift": pl.col("break_year").cast(pl.String).fill_null(dash),
-        "reaches": pl.when(pl.col("projected_share_pct") >= r.params.target_share_pct)
-        .then(pl.lit("yes")).otherwise(pl.lit("no"))}
+        "reaches": yes_no(pl.col("projected_share_pct") >= r.params.target_share_pct)}
     out = {}
     for key, (name, frame, code, order, caption, labels, decimals) in _table_specs(r).items():
         # a table of Allies names them; one of years marks NATO's estimates

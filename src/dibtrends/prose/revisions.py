@@ -31,9 +31,8 @@ def short_name(source_id: str) -> str:
     it in full)."""
     name = edition_name(source_id)
     month, _, rest = name.partition(" ")
-    if not MONTH_YEAR.match(name.removesuffix(" release")):
-        return name
-    return f"{month if len(month) <= 4 else month[:3] + '.'} {rest}"
+    short = len(month) > 4 and MONTH_YEAR.match(name.removesuffix(" release"))
+    return f"{month[:3]}. {rest}" if short else name
 
 
 def names(r) -> tuple[tuple[str, str], tuple[str, str]]:

@@ -9,7 +9,7 @@ import polars as pl
 
 from .. import chapters, sources
 from ..results import Table
-from . import join_words, plural
+from . import join_words, plural, table
 
 #: Curated tables in words; a new file is shown by its name in words until it is added here.
 CURATED_WORDS = {
@@ -153,26 +153,25 @@ def tables(r, names: dict[str, str]) -> dict[str, Table]:
     """The page's three tables (``names``: their CSV names)."""
     cited = r.citations
     return {
-        "registry": Table(
+        "registry": table(
             names["registry"], r.registry,
             f"The {plural(r.registry.height, 'source file')} the report is built from, "
             "with the edition used and the chapters that read them",
-            labels={"publisher": "Publisher", "title": "Title", "edition": "Edition",
-                    "address": "Address", "licence": "Licence or terms", "used_in": "Used in"}),
+            {"publisher": "Publisher", "title": "Title", "edition": "Edition",
+             "address": "Address", "licence": "Licence or terms", "used_in": "Used in"}),
         # The registry above names each file's source; the CSV keeps it beside the file.
-        "checksums": Table(
-            names["checksums"], r.checksums.drop("source"),
+        "checksums": table(
+            names["checksums"], r.checksums,
             "Checksums (sha256) recorded in the registry and what the fetch found. Registered: "
             "when the checksum was recorded; matches: whether the file fetched for this build "
             "has that checksum",
-            labels={"filename": "File", "sha256": "sha256", "registered_on": "Registered",
-                    "retrieved_at": "Retrieved (UTC)", "origin": "Retrieved from",
-                    "matches": "Matches"}, data=r.checksums),
-        "citations": Table(
+            {"filename": "File", "sha256": "sha256", "registered_on": "Registered",
+             "retrieved_at": "Retrieved (UTC)", "origin": "Retrieved from",
+             "matches": "Matches"}, data=r.checksums),
+        "citations": table(
             names["citations"], cited,
             f"Curated tables and their citations ({plural(cited.height, 'citation')} in "
             f"{plural(cited['file'].n_unique(), 'table')})",
-            labels={"table": "Curated table", "file": "File (data/curated/)",
-                    "supports": "Supports", "rows": "Rows", "citation": "Citation"},
-            decimals=0),
+            {"table": "Curated table", "file": "File (data/curated/)", "supports": "Supports",
+             "rows": "Rows", "citation": "Citation"}, decimals=0),
     }
