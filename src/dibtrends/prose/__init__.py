@@ -126,8 +126,22 @@ def paragraph(text: str) -> str:
     return " ".join(text.split())
 
 
-def table(name: str, frame, caption: str, labels: dict[str, str], **kw):
-    """A :class:`~dibtrends.results.Table` of the ``labels``' columns, in that order."""
+def worded(fn, *fields: str) -> pl.Expr:
+    """A column of words: ``fn`` of one field's value, or of a row's ``fields`` (a dict)."""
+    source = pl.col(fields[0]) if len(fields) == 1 else pl.struct(*fields)
+    return source.map_elements(fn, return_dtype=pl.String)
+
+
+def in_words(frame: pl.DataFrame, columns, words: dict[str, pl.Expr] | None = None
+             ) -> pl.DataFrame:
+    """``columns`` of ``frame``, each one ``words`` has an expression for computed by it (codes
+    as names, flags as 'yes'/'no')."""
+    return frame.select([(words or {}).get(c, pl.col(c)).alias(c) for c in columns])
+
+
+def table(name: str, frame, caption: str, labels: dict[str, str], words=None, **kw):
+    """A :class:`~dibtrends.results.Table` of the ``labels``' columns, in that order (those
+    ``words`` computes: :func:`in_words`)."""
     from ..results import Table  # imported here: results imports this package for fmt
 
-    return Table(name, frame.select(list(labels)), paragraph(caption), labels, **kw)
+    return Table(name, in_words(frame, labels, words), paragraph(caption), labels, **kw)

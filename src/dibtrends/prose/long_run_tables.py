@@ -11,7 +11,7 @@ import polars as pl
 from .. import spending as sp
 from ..report import transposed
 from ..results import Headline, Table, headline
-from . import NUMBER_WORDS, cap, fmt, fmt_p, join_words, names, pct
+from . import NUMBER_WORDS, cap, fmt, fmt_p, join_words, names, pct, worded
 from .long_run import (MEASURE_SHORT, RULE_WORDS, error_model_words, falls_words, interval,
                        rise_words, robustness_words, trend_since, years_words)
 
@@ -173,12 +173,6 @@ def _shown(v: float | None, kind, n_boot: int) -> str:
     return f"{v:.0f}" if kind == "int" else fmt(v, kind)
 
 
-def _words(col: str, fn, *fields: str) -> pl.Expr:
-    """A column of words: ``fn`` of a row's ``fields`` (of one field's value if only one)."""
-    source = pl.col(fields[0]) if len(fields) == 1 else pl.struct(*fields)
-    return source.map_elements(fn, return_dtype=pl.String).alias(col)
-
-
 def _per_measure(r, frame: str, *columns) -> pl.DataFrame:
     """``columns`` of a SegmentedTrend frame for both measures, stacked, the measure first."""
     return pl.concat([getattr(r.fit_of(m), frame).select(
@@ -190,18 +184,19 @@ def tables(r) -> dict[str, Table]:
     rule, n_boot, src = RULE_WORDS[r.params.membership_rule], r.params.n_boot, f"SIPRI, {r.edition}"
     trend = f"NATO total, {rule}, from {r.trend_start}"
     words = [pl.col("rule").replace(RULE_WORDS), pl.col("measure").replace(MEASURE_SHORT)]
-    falls = _words("falls", falls_words, "n_falls_to_low", "n_changes_to_low", "share_falls")
+    falls = worded(falls_words, "n_falls_to_low", "n_changes_to_low", "share_falls").alias(
+        "falls")
 
     def p_text(col: str, name: str) -> pl.Expr:
-        return _words(name, lambda v: fmt_p(v, n_boot), col)
+        return worded(lambda v: fmt_p(v, n_boot), col).alias(name)
 
     def years(col: str) -> pl.Expr:
-        return _words(col, lambda v: years_words(v, "none"), col)
+        return worded(lambda v: years_words(v, "none"), col)
 
     frames = {
         "coverage": ("01_coverage_gaps", r.nato_total.filter(pl.col("n_missing") > 0).select(
             "year", "n_allies", "n_mean", "n_weighted",
-            _words("allies_without_data", names, "missing_mean")),
+            worded(names, "missing_mean").alias("allies_without_data")),
             f"Years in which some Allies have no SIPRI share of GDP (NATO total, {rule}; {src})"),
         "peaks": ("01_peaks_and_troughs", r.peaks.filter(pl.col("group").is_in(
             list(r.params.groups))).select(
@@ -220,8 +215,8 @@ def tables(r) -> dict[str, Table]:
                  "dating"),
         "decline": ("01_decline_checks", r.checks.select(
             *words, "start_year", "low_year", "low_value", falls,
-            _words("largest_rise", rise_words, "largest_rise_pp", "largest_rise_from",
-                   "largest_rise_to"), years("break_years"),
+            worded(rise_words, "largest_rise_pp", "largest_rise_from", "largest_rise_to")
+            .alias("largest_rise"), years("break_years"),
             pl.format("{} of {}", "n_error_models_rejecting", "n_error_models").alias("robust"),
             "slope_last", "latest_value"),
             f"The evidence for and against steady decline, per measure and membership rule "
@@ -231,8 +226,8 @@ def tables(r) -> dict[str, Table]:
             "Does the decline count as \"progressive\"? The verdict under three thresholds for "
             "the share of annual changes that are falls (the other tests unchanged)"),
         "error_models": ("01_break_error_models", _per_measure(
-            r, "error_models", _words("model", error_model_words, "error_model", "n_breaks",
-                                      "break_years"),
+            r, "error_models", worded(error_model_words, "error_model", "n_breaks",
+                                      "break_years").alias("model"),
             "ar1", p_text("p_value_udmax", "p_any"), p_text("p_value_one_vs_none", "p_one"),
             (pl.col("p_value_udmax") < sp.ALPHA).alias("significant"), "used_for_selection"),
             f"The test for any trend break under three error models ({trend}; sieve bootstrap, "

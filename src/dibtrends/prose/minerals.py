@@ -9,7 +9,7 @@ import polars as pl
 
 from ..minerals import ALLY_AS_OF, NOT_LISTED
 from ..results import CONDITIONAL, REPRODUCED, Claim, Headline, Table, headline
-from . import cap, join_words, paragraph, plural, table, yes_no
+from . import cap, join_words, paragraph, plural, table, worded, yes_no
 
 #: The published claim, in USGS's words (as quoted by the National Mining Association, press
 #: release on MCS 2024, https://stage.nma.org/?p=41458), and the counts the check reads from
@@ -245,8 +245,8 @@ def tables(r) -> dict[str, Table]:
     meets, listed = pl.col("meets_threshold"), pl.col("nir_bound") != NOT_LISTED
     return {
         "matched": table("05_minerals_matched", r.matched.with_columns(
-            pl.col("usgs_commodity").map_elements(usgs_row_words, return_dtype=pl.String)
-            .fill_null("none (not in Fig. 2)").alias("usgs_row"),
+            worded(usgs_row_words, "usgs_commodity").fill_null("none (not in Fig. 2)")
+            .alias("usgs_row"),
             # the curated notes' shorthand in words, each value with its unit
             pl.col("match_note").str.replace_all(r"\bNIR (\d+)", "net import reliance ${1} %")
             .str.replace_all(r"\(([<>]\d+)\)", "(${1} %)")
@@ -267,8 +267,8 @@ def tables(r) -> dict[str, Table]:
              "printed": "USGS prints", "meets": f"At least {t:g} %"}),
         "sources": table("05_import_sources", r.table.sort("mineral").with_columns(
             pl.col("top_source").fill_null("–"),
-            pl.struct("china_rank", "china_includes_hong_kong", "nir_bound")
-            .map_elements(china_rank_words, return_dtype=pl.String).alias("china_rank"),
+            worded(china_rank_words, "china_rank", "china_includes_hong_kong", "nir_bound")
+            .alias("china_rank"),
             yes_no("top_source_is_ally", "–").alias("ally")),
             f"""U.S. import sources {y0}–{y1} as ranked by USGS, in descending order of import
             share; USGS publishes no shares ({ed}, Fig. 2; Allies as at the end of {y1})""",

@@ -9,7 +9,7 @@ import polars as pl
 
 from .. import chapters, sources
 from ..results import Table
-from . import join_words, plural, table
+from . import join_words, plural, table, worded
 
 #: Curated tables in words; a new file is shown by its name in words until it is added here.
 CURATED_WORDS = {
@@ -79,9 +79,8 @@ def citations_frame(cited: pl.DataFrame) -> pl.DataFrame:
     def supports(column: str) -> str:
         return SUPPORTS.get(column) or column.removesuffix("_citation").replace("_", " ")
     return cited.select(
-        pl.col("file").map_elements(curated_words, return_dtype=pl.String).alias("table"),
-        "file", pl.col("column").map_elements(supports, return_dtype=pl.String)
-        .alias("supports"), "rows", "citation")
+        worded(curated_words, "file").alias("table"), "file",
+        worded(supports, "column").alias("supports"), "rows", "citation")
 
 
 #: A profile's CSV: 'profile_POL_long_run'.
