@@ -17,7 +17,7 @@ def tables(r) -> dict[str, Table]:
     t, ty, ly = f"{r.params.target_share_pct:g}", r.params.target_year, r.latest_year
     latest, span = year_label(ly, r.estimate_years), f"{r.first_year}–{ly}"
     pi = round(r.projection["pi_level"][0] * 100)
-    nato, both = f"NATO, {r.edition}", f"NATO, {r.edition}; SIPRI, {r.sipri_edition}"
+    nato = f"NATO, {r.edition}"
     above, dash, two = pl.when("already_above"), pl.lit("–"), dict.fromkeys
     # a table of years marks NATO's estimates; one of Allies names them from their ISO codes
     words = {"year": worded(lambda y: year_label(y, r.estimate_years), "year")}
@@ -73,6 +73,15 @@ def tables(r) -> dict[str, Table]:
             f"{r.count_interval['n_draws']:,} joint draws of the trends' errors",
             {"n_allies_reaching": "Allies at the target", "share_of_draws": "Share of draws"},
             decimals={"share_of_draws": 3}),
+    } | _definitions(r, words, named["iso3"])
+
+
+def _definitions(r, words: dict, named: dict) -> dict[str, Table]:
+    """The tables comparing NATO's figures with SIPRI's."""
+    ly, span = r.latest_year, f"{r.first_year}–{r.latest_year}"
+    latest, two = year_label(ly, r.estimate_years), dict.fromkeys
+    both = f"NATO, {r.edition}; SIPRI, {r.sipri_edition}"
+    return {
         "definitions": table(
             "04_nato_vs_sipri_by_ally", r.comparison_by_ally,
             f"Share of GDP on NATO's and SIPRI's figures, per Ally ({both}); difference = NATO "
@@ -81,7 +90,7 @@ def tables(r) -> dict[str, Table]:
              "sipri_share_latest_pct": f"SIPRI {ly}, % of GDP",
              "difference_latest_pp": f"Difference {ly}", "mean_difference_pp":
              f"Mean difference {span}", "largest_difference_pp": "Largest difference",
-             "largest_difference_year": "in"}, named["iso3"],
+             "largest_difference_year": "in"}, named,
             decimals=two(("nato_share_latest_pct", "sipri_share_latest_pct",
                           "difference_latest_pp", "mean_difference_pp",
                           "largest_difference_pp"), 2)),
@@ -91,7 +100,7 @@ def tables(r) -> dict[str, Table]:
             {"ally": "Ally", "iso3": "ISO code", "year": "Year", "nato_estimate": "NATO estimate",
              "nato_share_pct": "NATO, % of GDP", "sipri_share_pct": "SIPRI, % of GDP",
              "difference_pp": "Difference, points", "sipri_estimate": "SIPRI estimate"},
-            named["iso3"], decimals=two(("nato_share_pct", "sipri_share_pct", "difference_pp"), 2)),
+            named, decimals=two(("nato_share_pct", "sipri_share_pct", "difference_pp"), 2)),
         "definitions_by_year": table(
             "04_nato_vs_sipri_by_year", r.comparison_by_year, f"Allies at 2 % of GDP or more on "
             f"each publisher's figures, and the average size of the difference ({both}; e: NATO "
