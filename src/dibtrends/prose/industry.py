@@ -124,8 +124,7 @@ def sentences(r) -> dict[str, str]:
     reg, us_start = region_shares(r, e), region_shares(r, s)[US]
     others = "; ".join(f"{c} {a} to {b}" for c, a, b in r.dod.filter(pl.col("fact_id") != "primes")
                        .select("category", "count_before", "count_after").rows())
-    subject = ("The arms revenue of the Top 100" if r.series == SERIES_PUBLISHED else
-               "The arms revenue of the Top 100 without its Chinese firms")
+    published = r.series == SERIES_PUBLISHED
     china = "" if r.params.exclude_china or e < CHINA_FROM else \
         f" and Chinese companies {reg['China']:.1f} %"
     claim = (f"{int(r.claim_top['nato'].sum())} of the top {CLAIM_K} in {CLAIM_YEAR} were NATO "
@@ -153,7 +152,8 @@ def sentences(r) -> dict[str, str]:
             just below 100 without China are not in SIPRI's file), so that series covers slightly
             less than the Top 100.""" if excl.height else f"""The window {s}–{e} ends before SIPRI
             added Chinese firms: every list holds 100 companies.""",
-        "total": f"""{subject} in {e} was **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the
+        "total": f"""The arms revenue of the Top
+            100{'' if published else ' without its Chinese firms'} in {e} was **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the
             {tot['n_companies']} companies listed, each as SIPRI rounded it. The totals SIPRI
             publishes are such sums (for earlier editions the tests check this against SIPRI's
             totals file). No totals file is available for the {r.edition}, so every total here
@@ -166,13 +166,12 @@ def sentences(r) -> dict[str, str]:
             {reg['Russia']:.1f} %{china} ({series}).""",
         "top_k": _top_k(r),
         "conclusion": f"""The DoD's own count gives {counted(p, " prime contractors")}: the
-            figure behind
-            the 'Big Five' claim, transcribed with its citation. On SIPRI's data, {claim}. Within
-            the Top 100 the five largest companies' share {moved(*cr5)} from {cr5[0]:.1f} % in
+            figure behind the 'Big Five' claim, transcribed with its citation. On SIPRI's data,
+            {claim}. Within the Top 100 the five largest companies' share {moved(*cr5)} from {cr5[0]:.1f} % in
             {s} to {cr5[1]:.1f} % in {e} ({series}); US companies earned {reg[US]:.1f} % of its
             arms revenue in {e}.""",
-        "summary": f"""**Industry.** In {e} the {tot['n_companies']} {'' if r.series ==
-            SERIES_PUBLISHED else 'non-Chinese '}companies of the SIPRI Top 100 ({r.edition})
+        "summary": f"""**Industry.** In {e} the {tot['n_companies']} {'' if published else
+            'non-Chinese '}companies of the SIPRI Top 100 ({r.edition})
             earned US$ {fmt(tot['total_usd_bn'])} bn from arms (the sum of their rows); the five
             largest held {cr5[1]:.1f} % of it{crk}, against {cr5[0]:.1f} % for the five largest
             in {s}. US companies held {reg[US]:.1f} %. {cap(claim)}."""}

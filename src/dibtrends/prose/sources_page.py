@@ -9,7 +9,7 @@ import polars as pl
 
 from .. import chapters, sources
 from ..results import Table
-from . import join_words, plural, table, worded
+from . import cap, join_words, plural, table, worded
 
 #: Curated tables in words; a new file is shown by its name in words until it is added here.
 CURATED_WORDS = {
@@ -35,7 +35,7 @@ def words(name: str) -> str:
     'us_reliance' -> 'US reliance'."""
     text = re.sub(r"(\d+)pct", r"\1 %", name)
     text = " ".join(CAPITALS.get(w, w) for w in text.split("_") if w)
-    return text[:1].upper() + text[1:]
+    return cap(text)
 
 
 def curated_words(filename: str) -> str:
