@@ -132,6 +132,13 @@ def worded(fn, *fields: str) -> pl.Expr:
     return source.map_elements(fn, return_dtype=pl.String)
 
 
+def count_of(key: str, label: str, n: int, of: int, unit: str, **kw):
+    """A :func:`~dibtrends.results.headline` counting out of a total, shown as '3 of 27'."""
+    from ..results import headline
+
+    return headline(key, label, n, unit, decimals=0, display=f"{n} of {of}", **kw)
+
+
 def in_words(frame: pl.DataFrame, columns, words: dict[str, pl.Expr] | None = None
              ) -> pl.DataFrame:
     """``columns`` of ``frame``, each one ``words`` has an expression for computed by it (codes

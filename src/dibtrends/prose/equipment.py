@@ -8,7 +8,7 @@ import polars as pl
 from .. import sources
 from ..equipment import GROUPINGS, PRICE_BASES
 from ..results import Headline, Table, headline
-from . import cap, fmt, join_words, table
+from . import cap, count_of, fmt, join_words, table
 
 #: The groupings in a table, and inside a sentence.
 GROUPING_LABELS = {"all_allies": "All Allies (as counted each year)",
@@ -201,10 +201,9 @@ def headlines(r) -> list[Headline]:
                              base_year=p.base_year, end_year=p.end_year, **common))
     for which, year in years:
         g = r.guideline.filter(pl.col("year") == year).row(0, named=True)
-        rows.append(headline(
+        rows.append(count_of(
             "equipment.allies_meeting_guideline",
             f"Allies spending at least {p.guideline_pct:g} % on major equipment, {year}",
-            g["n_meeting"], "Allies", decimals=0, display=f"{g['n_meeting']} of {g['n_allies']}",
-            year=year, which=which, threshold_pct=float(p.guideline_pct),
-            n_allies=g["n_allies"]))
+            g["n_meeting"], g["n_allies"], "Allies", year=year, which=which,
+            threshold_pct=float(p.guideline_pct), n_allies=g["n_allies"]))
     return rows

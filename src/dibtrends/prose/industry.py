@@ -7,7 +7,7 @@ import polars as pl
 
 from ..industry import ARMS, CHINA_FROM, REGIONS, SERIES_EXCL_CHINA, SERIES_PUBLISHED
 from ..results import REPRODUCED, Claim, Headline, Table, headline
-from . import NUMBER_WORDS, cap, fmt, join_words, paragraph, table
+from . import NUMBER_WORDS, cap, count_of, fmt, join_words, paragraph, table
 
 #: The two claims in NATO Review's words, and the numbers their checks read from them.
 SOURCE = "NATO Review 2025"
@@ -153,8 +153,9 @@ def sentences(r) -> dict[str, str]:
             less than the Top 100.""" if excl.height else f"""The window {s}–{e} ends before SIPRI
             added Chinese firms: every list holds 100 companies.""",
         "total": f"""The arms revenue of the Top
-            100{'' if published else ' without its Chinese firms'} in {e} was **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the
-            {tot['n_companies']} companies listed, each as SIPRI rounded it. The totals SIPRI
+            100{'' if published else ' without its Chinese firms'} in {e} was
+            **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the {tot['n_companies']} companies
+            listed, each as SIPRI rounded it. The totals SIPRI
             publishes are such sums (for earlier editions the tests check this against SIPRI's
             totals file). No totals file is available for the {r.edition}, so every total here
             is the sum of the rows.""",
@@ -167,9 +168,9 @@ def sentences(r) -> dict[str, str]:
         "top_k": _top_k(r),
         "conclusion": f"""The DoD's own count gives {counted(p, " prime contractors")}: the
             figure behind the 'Big Five' claim, transcribed with its citation. On SIPRI's data,
-            {claim}. Within the Top 100 the five largest companies' share {moved(*cr5)} from {cr5[0]:.1f} % in
-            {s} to {cr5[1]:.1f} % in {e} ({series}); US companies earned {reg[US]:.1f} % of its
-            arms revenue in {e}.""",
+            {claim}. Within the Top 100 the five largest companies' share {moved(*cr5)} from
+            {cr5[0]:.1f} % in {s} to {cr5[1]:.1f} % in {e} ({series}); US companies earned
+            {reg[US]:.1f} % of its arms revenue in {e}.""",
         "summary": f"""**Industry.** In {e} the {tot['n_companies']} {'' if published else
             'non-Chinese '}companies of the SIPRI Top 100 ({r.edition})
             earned US$ {fmt(tot['total_usd_bn'])} bn from arms (the sum of their rows); the five
@@ -416,18 +417,18 @@ def headlines(r) -> list[Headline]:
                  region_shares(r, e)[US], share, decimals=1, note=SERIES_WORDS[series], year=e,
                  series=series, edition=edition)]
     if not as_claimed(r):
-        rows.append(headline(
+        rows.append(count_of(
             "industry.nato_in_top_k", f"NATO companies in the top {p.top_k}, {e}",
-            latest["n_nato"], "companies", decimals=0, display=f"{latest['n_nato']} of {p.top_k}",
+            latest["n_nato"], p.top_k, "companies",
             note="; ".join(latest["nato_companies"]) if p.top_k <= MAX_NAMES else "",
             k=p.top_k, year=e, series=series, edition=edition))
     if r.claim_top.height:
         nato = r.claim_top.filter("nato")["company"].to_list()
-        rows.append(headline(
+        rows.append(count_of(
             "industry.claim_nato_count",
             f"NATO companies in the top {CLAIM_K}, {CLAIM_YEAR} (the claim's count)", len(nato),
-            "companies", decimals=0, display=f"{len(nato)} of {CLAIM_K}", note="; ".join(nato),
-            k=CLAIM_K, year=CLAIM_YEAR, edition=edition))
+            CLAIM_K, "companies", note="; ".join(nato), k=CLAIM_K, year=CLAIM_YEAR,
+            edition=edition))
     return rows + [headline("industry.data_end_year", "Latest year in the SIPRI Top 100 edition",
                             r.data_end_year, "year", decimals=0, display=str(r.data_end_year),
                             edition=edition)]

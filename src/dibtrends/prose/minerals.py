@@ -9,7 +9,7 @@ import polars as pl
 
 from ..minerals import ALLY_AS_OF, NOT_LISTED
 from ..results import CONDITIONAL, REPRODUCED, Claim, Headline, Table, headline
-from . import cap, join_words, paragraph, plural, table, worded, yes_no
+from . import cap, count_of, join_words, paragraph, plural, table, worded, yes_no
 
 #: The published claim, in USGS's words (as quoted by the National Mining Association, press
 #: release on MCS 2024, https://stage.nma.org/?p=41458), and the counts the check reads from
@@ -294,8 +294,7 @@ def headlines(r) -> list[Headline]:
 
     def count(key: str, label: str, n: dict, column: str, out_of: str, unit: str = "minerals",
               **fields) -> Headline:
-        return headline(f"minerals.{key}", label, n[column], unit, decimals=0,
-                        display=f"{n[column]} of {n[out_of]}", **fields)
+        return count_of(f"minerals.{key}", label, n[column], n[out_of], unit, **fields)
 
     def chosen(key: str, label: str, column: str | None = None, note: str = "", **fields):
         return count(key, label, c, column or key, "n_minerals", note=note, selection=sel,
@@ -333,8 +332,7 @@ def headlines(r) -> list[Headline]:
               threshold_pct=float(CLAIM_THRESHOLD_PCT)),
         count("usgs_fully_reliant", "USGS Fig. 2 commodities 100 % net import reliant", u,
               "n_fully_reliant", "n_commodities", "commodities"),
-        *(headline("minerals.top_major_source",
-                   f"{m['country']}: major import source for commodities above half (USGS "
-                   "Fig. 3)", m["commodity_count"], "commodities", decimals=0,
-                   display=f"{m['commodity_count']} of {u['n_more_than']}", country=m["country"])
+        *(count_of("minerals.top_major_source", f"{m['country']}: major import source for "
+                   "commodities above half (USGS Fig. 3)", m["commodity_count"],
+                   u["n_more_than"], "commodities", country=m["country"])
           for m in r.major_sources.filter(pl.col("rank") == 1).iter_rows(named=True))]

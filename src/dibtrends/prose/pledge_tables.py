@@ -8,7 +8,7 @@ import polars as pl
 from ..countries import name_of
 from ..pledge import allies_meeting
 from ..results import Headline, Table, headline
-from . import in_words, table, worded, yes_no
+from . import count_of, in_words, table, worded, yes_no
 from .equipment import estimate_words, year_label
 from .pledge import listed
 
@@ -129,7 +129,7 @@ def _gap_note(r) -> str:
 
 
 def _allies(key: str, label: str, n: int, of: int, **fields) -> Headline:
-    return headline(key, label, n, "Allies", decimals=0, display=f"{n} of {of}", **fields)
+    return count_of(key, label, n, of, "Allies", **fields)
 
 
 def headlines(r) -> list[Headline]:
