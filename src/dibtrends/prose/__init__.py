@@ -115,7 +115,8 @@ def pct(share: float, decimals: int = 0) -> str:
 
 
 def yes_no(condition, missing: str | None = None):
-    """A boolean column as 'yes'/'no' (``missing`` for a null)."""
+    """A boolean expression or column as 'yes'/'no'; with ``missing``, a column (its name)
+    whose nulls read ``missing``."""
     yes = pl.when(condition).then(pl.lit("yes")).otherwise(pl.lit("no"))
     return yes if missing is None else pl.when(pl.col(condition).is_null()).then(
         pl.lit(missing)).otherwise(yes)

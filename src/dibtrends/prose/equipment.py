@@ -127,7 +127,7 @@ def tables(r) -> dict[str, Table]:
                 pl.col("price_basis").replace_strict(BASIS_WORDS).alias("price_basis_label")),
             f"Spending on major equipment, {b} and {e}, by who counts as \"Allies\" and by "
             f"price basis (NATO, {r.edition}{est})", labels,
-            decimals={"equipment_usd_bn_base": 1, "equipment_usd_bn_end": 1, "ratio": 2},
+            decimals={"ratio": 2},
             data=growth.with_columns(pl.col("price_basis").replace_strict(PRICE_BASIS_LABELS)
                                      .alias("price_basis_label")).select(list(labels)),
             note=cap("; ".join(f"{BASIS_WORDS[k]}: {PRICE_BASIS_NOTES[k]}" for k in BASIS_WORDS))

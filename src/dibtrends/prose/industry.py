@@ -363,7 +363,7 @@ def tables(r) -> dict[str, Table]:
             {"position": "Rank", "company": "Company", "country_published": "Country (SIPRI)",
              "region": "Region", "nato": "NATO", "arms_usd_bn": "Arms revenue, US$ bn",
              "share_pct": "Share of Top-100 arms revenue, %"},
-            decimals={"arms_usd_bn": 2, "share_pct": 1}),
+            decimals={"arms_usd_bn": 2}),
         # Units and definitions in the caption, so each header fits on three lines in print.
         "concentration": table(
             "03_concentration_selected_years", wide, f"""Concentration within the SIPRI Top 100
@@ -374,7 +374,7 @@ def tables(r) -> dict[str, Table]:
             {"year": "Year", "series": "Series", **{c: f"{c}, %" for c in ratios},
              "HHI": "HHI, points", "n_companies": "Companies",
              "total_usd_bn": "Arms revenue, US$ bn"},
-            decimals={**dict.fromkeys(ratios, 1), "HHI": 0, "total_usd_bn": 1}),
+            decimals={"HHI": 0}),
         "regional": table(
             "03_regional_shares_first_last", regional, f"""Share of SIPRI Top-100 arms revenue by
             headquarters region, %, {s} and {e} (SIPRI, {ed}; {SERIES_WORDS[r.series]})""",
@@ -409,12 +409,12 @@ def headlines(r) -> list[Headline]:
     rows += [
         headline("industry.total_arms_revenue", "Arms revenue of the SIPRI Top 100"
                  + (" without Chinese firms" if p.exclude_china else "") + f", {e}",
-                 tot["total_usd_bn"], "US$ bn, current prices", decimals=1,
+                 tot["total_usd_bn"], "US$ bn, current prices",
                  note=f"sum of the {tot['n_companies']} companies listed (each as SIPRI "
                       "rounded it)", year=e, series=series, n_companies=tot["n_companies"],
                  edition=edition),
         headline("industry.us_share", f"US share of Top-100 arms revenue, {e}",
-                 region_shares(r, e)[US], share, decimals=1, note=SERIES_WORDS[series], year=e,
+                 region_shares(r, e)[US], share, note=SERIES_WORDS[series], year=e,
                  series=series, edition=edition)]
     if not as_claimed(r):
         rows.append(count_of(

@@ -87,7 +87,7 @@ def headlines(r) -> list[Headline]:
         rows.append(headline(
             "long_run.share_of_falls", f"Share of annual changes that were falls, {words}, "
             f"{c['start_year']} to the low in {c['low_year']}", 100 * c["share_falls"], "%",
-            decimals=1, note=f"{c['n_falls_to_low']} of {c['n_changes_to_low']}", **trend))
+            note=f"{c['n_falls_to_low']} of {c['n_changes_to_low']}", **trend))
     return rows + [
         headline("long_run.us_share", f"United States, share of GDP, {sp.US_CLAIM_YEAR}",
                  r.us_share, "% of GDP", decimals=2, note="SIPRI's definition; US fiscal year",
@@ -108,7 +108,8 @@ HEADING_NOTES = {
             "same 16 Allies in every year.",
     "measure": "GDP-weighted: the Allies' total spending over their total GDP; simple mean: "
                "the mean of the Allies' shares, each Ally counting once."}
-#: Column labels of the chapter's tables (one meaning per column name) and their decimals.
+#: Column labels of the chapter's tables (one meaning per column name) and their decimals
+#: (1 unless given).
 LABELS = {
     "year": "Year", "n_allies": "Allies counted", "n_mean": "In the simple mean",
     "n_weighted": "In the GDP-weighted share", "allies_without_data": "Allies without SIPRI data",
@@ -137,8 +138,7 @@ LABELS = {
     "label": "Diagnostic", "value": "Value",
 }
 DECIMALS = {"mean_pct": 2, "change_pp": 2, "slope_pp_per_year": 3, "low_value": 2,
-            "slope_last": 3, "latest_value": 2, "ar1": 2, "ssr": 2, "bic": 1, "f_vs_no_break": 1,
-            "sup_f_vs_one_fewer": 1, "ci95_low": 3, "ci95_high": 3, "se_ratio": 1}
+            "slope_last": 3, "latest_value": 2, "ar1": 2, "ssr": 2, "ci95_low": 3, "ci95_high": 3}
 #: Diagnostic names in words, and how their values are shown (decimals, whole number, p-value).
 DIAGNOSTIC_WORDS = {
     "n_years": ("Years in the fit", "int"),

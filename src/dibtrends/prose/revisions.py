@@ -131,8 +131,7 @@ def tables(r) -> dict[str, Table]:
             {"year": "Year", "total_usd_bn_older": f"{h_old}, {bn}",
              "total_usd_bn_newer": f"{h_new}, {bn}", "revision_usd_bn": f"Revision, {bn}",
              "revision_pct": "Revision, %", "n_companies_in_both": "Companies in both"},
-            decimals={"total_usd_bn_older": 1, "total_usd_bn_newer": 1, "revision_usd_bn": 1,
-                      "revision_pct": 2}, data=totals),
+            decimals={"revision_pct": 2}, data=totals),
         "ranks": table("06_top100_ranks_by_edition", r.ranks.filter(
             (pl.col("rank_newer") <= N_RANKS) | (pl.col("rank_older") <= N_RANKS))
             .sort(pl.coalesce("rank_newer", "rank_older")), f"""The largest companies of
