@@ -29,10 +29,11 @@ def tables(r) -> dict[str, Table]:
                    "growth_to_stay_pct": f"Lowest growth that keeps {t} %",
                    "milex_real_growth_pct_past": f"Growth achieved {span}",
                    "faster": "Faster than achieved?", "gdp_break": "GDP series break"}
-    gap_data = in_words(r.gap.sort("share_gdp_pct_latest", descending=True), gap, named[
-        "entity"] | {"position": above.then(pl.lit("already above")).otherwise(pl.lit("below")),
-                     "faster": above.then(dash).otherwise(yes_no("needs_faster_growth")),
-                     "gdp_break": pl.col("gdp_break_year").cast(pl.String).fill_null(dash)})
+    gap_words = {"position": above.then(pl.lit("already above")).otherwise(pl.lit("below")),
+                 "faster": above.then(dash).otherwise(yes_no("needs_faster_growth")),
+                 "gdp_break": pl.col("gdp_break_year").cast(pl.String).fill_null(dash)}
+    gap_data = in_words(r.gap.sort("share_gdp_pct_latest", descending=True), gap,
+                        named["entity"] | gap_words)
     return {
         "counts": table(
             "04_guideline_counts", r.counts, f"Allies meeting NATO's 2 % and 20 % guidelines, "
