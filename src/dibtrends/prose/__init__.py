@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from ..countries import name_of
 
 #: Country names that take "the" inside a sentence.
 WITH_ARTICLE = frozenset({"United States", "United Kingdom", "Netherlands"})
+#: Small counts in words ('no break', 'two breaks', 'the five largest').
+NUMBER_WORDS = dict(enumerate(
+    ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")))
 
 
 NBSP, MINUS = "\u00a0", "\u2212"
@@ -58,17 +63,17 @@ def fmt_p(p: float | None, n_draws: int | None = None) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def join_words(items: list[str], conjunction: str = "and") -> str:
-    """'A', 'A and B', 'A, B and C': lists of names in prose."""
+def join_words(items, conjunction: str = "and", sep: str = ", ") -> str:
+    """'A', 'A and B', 'A, B and C' ('A; B and C' for items that hold commas): lists in prose."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+    return f"{sep.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
-    """'1 Ally', '3 Allies'."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    """'1 Ally', '3 Allies', '2 files'."""
+    return f"{n} {one if n == 1 else many or (one[:-1] + 'ies' if one[-1] == 'y' else one + 's')}"
 
 
 def the(name: str) -> str:
@@ -79,6 +84,15 @@ def the(name: str) -> str:
 def country(code: str) -> str:
     """A country's name, from its ISO code, as it reads inside a sentence ('the Netherlands')."""
     return the(name_of(code))
+
+
+def names(codes, alphabetical: bool = False) -> str:
+    """Country names in prose from ISO codes (a list or SIPRI's comma-joined string), in the
+    codes' order or alphabetical."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(",") if c]
+    found = [name_of(c) for c in codes]
+    return join_words([the(n) for n in (sorted(found) if alphabetical else found)])
 
 
 def possessive(name: str) -> str:
@@ -95,9 +109,17 @@ def signed(value: float, decimals: int = 3) -> str:
     return f"{value:+.{decimals}f}".replace("-", "−")
 
 
-def pct(share: float) -> str:
+def pct(share: float, decimals: int = 0) -> str:
     """0.95 -> '95 %'."""
-    return f"{share:.0%}".replace("%", " %")
+    return f"{share:.{decimals}%}".replace("%", " %")
+
+
+def yes_no(condition, missing: str | None = None):
+    """A boolean expression or column as 'yes'/'no'; with ``missing``, a column (its name)
+    whose nulls read ``missing``."""
+    yes = pl.when(condition).then(pl.lit("yes")).otherwise(pl.lit("no"))
+    return yes if missing is None else pl.when(pl.col(condition).is_null()).then(
+        pl.lit(missing)).otherwise(yes)
 
 
 def paragraph(text: str) -> str:
@@ -105,8 +127,29 @@ def paragraph(text: str) -> str:
     return " ".join(text.split())
 
 
-def table(name: str, frame, caption: str, labels: dict[str, str], **kw):
-    """A :class:`~dibtrends.results.Table` of the ``labels``' columns, in that order."""
+def worded(fn, *fields: str) -> pl.Expr:
+    """A column of words: ``fn`` of one field's value, or of a row's ``fields`` (a dict)."""
+    source = pl.col(fields[0]) if len(fields) == 1 else pl.struct(*fields)
+    return source.map_elements(fn, return_dtype=pl.String)
+
+
+def count_of(key: str, label: str, n: int, of: int, unit: str, **kw):
+    """A :func:`~dibtrends.results.headline` counting out of a total, shown as '3 of 27'."""
+    from ..results import headline
+
+    return headline(key, label, n, unit, decimals=0, display=f"{n} of {of}", **kw)
+
+
+def in_words(frame: pl.DataFrame, columns, words: dict[str, pl.Expr] | None = None
+             ) -> pl.DataFrame:
+    """``columns`` of ``frame``, each one ``words`` has an expression for computed by it (codes
+    as names, flags as 'yes'/'no')."""
+    return frame.select([(words or {}).get(c, pl.col(c)).alias(c) for c in columns])
+
+
+def table(name: str, frame, caption: str, labels: dict[str, str], words=None, **kw):
+    """A :class:`~dibtrends.results.Table` of the ``labels``' columns, in that order (those
+    ``words`` computes: :func:`in_words`)."""
     from ..results import Table  # imported here: results imports this package for fmt
 
-    return Table(name, frame.select(list(labels)), paragraph(caption), labels, **kw)
+    return Table(name, in_words(frame, labels, words), paragraph(caption), labels, **kw)

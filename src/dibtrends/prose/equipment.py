@@ -3,14 +3,12 @@ captions and column labels, and the headlines' labels."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import polars as pl
 
 from .. import sources
 from ..equipment import GROUPINGS, PRICE_BASES
 from ..results import Headline, Table, headline
-from . import cap, fmt, join_words
+from . import cap, count_of, fmt, join_words, table
 
 #: The groupings in a table, and inside a sentence.
 GROUPING_LABELS = {"all_allies": "All Allies (as counted each year)",
@@ -59,23 +57,17 @@ def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], base_year: int
                  for r in rows.iter_rows(named=True)]
         return f"{GROUPING_WORDS[grouping]} ({' and '.join(parts)})"
 
-    holding = [k for k, v in side.items() if v >= 0]
-    both_bases = [g for g in GROUPINGS if all((g, b) in holding for b in PRICE_BASES)]
-    some_basis = [g for g in GROUPINGS if g not in both_bases
-                  and any((g, b) in holding for b in PRICE_BASES)]
-    nowhere = [g for g in GROUPINGS if g not in both_bases and g not in some_basis]
-    parts = []
-    if both_bases:
-        parts.append("holds on both price bases for "
-                     + join_words([group_words(g) for g in both_bases]))
-    if some_basis:
-        bases = sorted({BASIS_WORDS[b] for g, b in holding if g in some_basis})
-        parts.append("holds only in " + join_words(bases)
-                     + " for " + join_words([group_words(g) for g in some_basis]))
-    if nowhere:
-        parts.append("does not hold for " + join_words([group_words(g) for g in nowhere]))
-    rounding = [f"{GROUPING_WORDS[g]} in {BASIS_WORDS[b]}" for g, b in holding
-                if side[g, b] == 0]
+    held = {g: [b for b in PRICE_BASES if side[g, b] >= 0] for g in GROUPINGS}
+    some = [g for g in GROUPINGS if 0 < len(held[g]) < len(PRICE_BASES)]
+    only = join_words(sorted({BASIS_WORDS[b] for g in some for b in held[g]}))
+    parts = [f"{lead} for {join_words([group_words(g) for g in groupings])}"
+             for lead, groupings in (
+                 ("holds on both price bases",
+                  [g for g in GROUPINGS if len(held[g]) == len(PRICE_BASES)]),
+                 (f"holds only in {only}", some),
+                 ("does not hold", [g for g in GROUPINGS if not held[g]])) if groupings]
+    rounding = [f"{GROUPING_WORDS[g]} in {BASIS_WORDS[b]}" for (g, b), v in side.items()
+                if v == 0]
     condition = "; ".join(parts) + "."
     if rounding:
         condition += (f" Counted as twice to rounding (within {tolerance:.1%} of 2, "
@@ -117,39 +109,34 @@ def claim_short(growth: pl.DataFrame, side: dict[tuple[str, str], int]) -> str:
 
 
 def tables(r) -> dict[str, Table]:
-    """Each table's columns are its labels' keys: the result's own, or words for codes."""
-    p, words = r.params, {
-        "grouping_label": pl.col("grouping").replace_strict(GROUPING_LABELS),
-        "price_basis_label": pl.col("price_basis").replace_strict(PRICE_BASIS_LABELS),
-        "allies": pl.format("{} → {}", "n_allies_base", "n_allies_end"),
-        "reading": pl.col("side").replace_strict(READINGS)}
+    p = r.params
     b, e, at = p.base_year, p.end_year, f"{p.guideline_pct:g} %"
-    growth = {"grouping_label": "Allies", "price_basis_label": "Price basis",
+    growth = r.growth.with_columns(
+        pl.col("grouping").replace_strict(GROUPING_LABELS).alias("grouping_label"),
+        pl.format("{} → {}", "n_allies_base", "n_allies_end").alias("allies"),
+        pl.col("side").replace_strict(READINGS).alias("reading"))
+    labels = {"grouping_label": "Allies", "price_basis_label": "Price basis",
               "allies": "Allies counted", "equipment_usd_bn_base": f"{b}, US$ bn",
               "equipment_usd_bn_end": f"{e}, US$ bn", "ratio": f"{e} ÷ {b}",
               "reading": "Against \"more than twice\""}
-    guideline = {"year": "Year", "estimate": "NATO estimate", "n_allies": "Allies counted",
-                 "n_meeting": f"Allies at {at} or more"}
     est = f"; the {e} figures are NATO estimates" if estimate_note(r.totals, e) else ""
-    specs = {"growth": ("02_equipment_growth_by_grouping", r.growth, growth,
-                        f"Spending on major equipment, {b} and {e}, by who counts as \"Allies\" "
-                        f"and by price basis (NATO, {r.edition}{est})",
-                        {"equipment_usd_bn_base": 1, "equipment_usd_bn_end": 1, "ratio": 2}),
-             "guideline": ("02_guideline_counts", r.guideline, guideline,
-                           f"Allies spending at least {at} of defence expenditure on major "
-                           f"equipment (NATO, {r.edition})", 1)}
-    out = {k: Table(name, frame.select([words.get(c, pl.col(c)).alias(c) for c in labels]),
-                    caption, labels, decimals)
-           for k, (name, frame, labels, caption, decimals) in specs.items()}
-    # The price basis in two words on every row, spelled out once under the table.
-    growth = out["growth"]
-    out["growth"] = replace(growth, data=growth.frame, note=(
-        f"{cap(BASIS_WORDS['current'])}: {PRICE_BASIS_NOTES['current']}; "
-        f"{BASIS_WORDS['constant2015']}: {PRICE_BASIS_NOTES['constant2015']}. Allies counted: "
-        f"in {b} → in {e}."), frame=growth.frame.with_columns(
-        pl.col("price_basis_label").replace(
-            {PRICE_BASIS_LABELS[k]: BASIS_WORDS[k] for k in PRICE_BASIS_LABELS})))
-    return out
+    return {
+        # The price basis in two words on every row, spelled out once under the table.
+        "growth": table(
+            "02_equipment_growth_by_grouping", growth.with_columns(
+                pl.col("price_basis").replace_strict(BASIS_WORDS).alias("price_basis_label")),
+            f"Spending on major equipment, {b} and {e}, by who counts as \"Allies\" and by "
+            f"price basis (NATO, {r.edition}{est})", labels,
+            decimals={"ratio": 2},
+            data=growth.with_columns(pl.col("price_basis").replace_strict(PRICE_BASIS_LABELS)
+                                     .alias("price_basis_label")).select(list(labels)),
+            note=cap("; ".join(f"{BASIS_WORDS[k]}: {PRICE_BASIS_NOTES[k]}" for k in BASIS_WORDS))
+            + f". Allies counted: in {b} → in {e}."),
+        "guideline": table(
+            "02_guideline_counts", r.guideline, f"Allies spending at least {at} of defence "
+            f"expenditure on major equipment (NATO, {r.edition})",
+            {"year": "Year", "estimate": "NATO estimate", "n_allies": "Allies counted",
+             "n_meeting": f"Allies at {at} or more"})}
 
 
 def sentences(r, claim_years: tuple[int, int]) -> dict[str, str]:
@@ -214,10 +201,9 @@ def headlines(r) -> list[Headline]:
                              base_year=p.base_year, end_year=p.end_year, **common))
     for which, year in years:
         g = r.guideline.filter(pl.col("year") == year).row(0, named=True)
-        rows.append(headline(
+        rows.append(count_of(
             "equipment.allies_meeting_guideline",
             f"Allies spending at least {p.guideline_pct:g} % on major equipment, {year}",
-            g["n_meeting"], "Allies", decimals=0, display=f"{g['n_meeting']} of {g['n_allies']}",
-            year=year, which=which, threshold_pct=float(p.guideline_pct),
-            n_allies=g["n_allies"]))
+            g["n_meeting"], g["n_allies"], "Allies", year=year, which=which,
+            threshold_pct=float(p.guideline_pct), n_allies=g["n_allies"]))
     return rows

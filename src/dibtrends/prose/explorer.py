@@ -8,7 +8,7 @@ import polars as pl
 from .. import sources
 from ..explorer import MEASURES
 from ..results import Table
-from . import join_words, plural
+from . import join_words, plural, table
 
 LABELS = {"measure": "Measure", "source": "Publisher and edition", "unit": "Unit",
           "price_basis": "Price basis", "years": "Years", "estimates": "Estimates",
@@ -32,11 +32,9 @@ def measures_table(coverage: pl.DataFrame, source_ids: dict[str, str]) -> Table:
     rows = []
     for key, m in MEASURES.items():
         s, row = sources.get(source_ids[m.family]), facts[key]
-        rows.append({"measure": m.label, "source": f"{s.publisher}, {s.edition}",
-                     "unit": m.unit,
-                     "price_basis": m.price_basis,
-                     "years": f"{row['first_year']}–{row['last_year']}",
-                     "estimates": estimates(row), "groupings": m.groupings})
-    return Table("explorer_measures", pl.DataFrame(rows),
-                 "The measures the explorer offers: who publishes them, in which edition, unit "
-                 "and prices, and which figures are estimates", labels=LABELS)
+        rows.append({"measure": m.label, "source": f"{s.publisher}, {s.edition}", "unit": m.unit,
+                     "price_basis": m.price_basis, "estimates": estimates(row),
+                     "years": f"{row['first_year']}–{row['last_year']}", "groupings": m.groupings})
+    return table("explorer_measures", pl.DataFrame(rows), "The measures the explorer offers: who "
+                 "publishes them, in which edition, unit and prices, and which figures are "
+                 "estimates", LABELS)

@@ -7,7 +7,7 @@ import polars as pl
 
 from ..industry import ARMS, CHINA_FROM, REGIONS, SERIES_EXCL_CHINA, SERIES_PUBLISHED
 from ..results import REPRODUCED, Claim, Headline, Table, headline
-from . import cap, fmt, join_words, paragraph, table
+from . import NUMBER_WORDS, cap, count_of, fmt, join_words, paragraph, table
 
 #: The two claims in NATO Review's words, and the numbers their checks read from them.
 SOURCE = "NATO Review 2025"
@@ -15,11 +15,10 @@ FIFTY_ONE = "The 51 US prime contractors of the end of the Cold War merged into 
 SEVEN_OF_TEN = "As of 2024, companies from NATO nations occupied seven of the top 10 spots"
 CLAIM_PRIMES = (51, 5)
 CLAIM_YEAR, CLAIM_K, CLAIM_COUNT = 2024, 10, 7
+PRIMES = " aerospace and defense prime contractors"  # what the DoD's headline count counts
 MAX_NAMES = 20  # prose names the companies of a top group up to this size
 SERIES_WORDS = {SERIES_PUBLISHED: "the published lists",
                 SERIES_EXCL_CHINA: "the lists without Chinese firms"}
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-                9: "nine", 10: "ten"}
 US = "United States"
 #: SIPRI's definition of its country label "Trans-European" (Top 100 file, December 2025
 #: release, sheet 2024, footnote).
@@ -44,6 +43,17 @@ def primes(dod: pl.DataFrame) -> dict:
     return dod.filter(pl.col("fact_id") == "primes").row(0, named=True)
 
 
+def counted(p: dict, noun: str = "", bold: str = "") -> str:
+    """'51 prime contractors in the 1990s and 5 in 2021': the DoD's two counts (``p``)."""
+    return (f"{bold}{p['count_before']}{bold}{noun} in the {p['period_before']} and "
+            f"{bold}{p['count_after']}{bold} in {p['period_after']}")
+
+
+def latest_top(r) -> dict:
+    """The chapter's top group in its last year (industry.top10_nato_count's row)."""
+    return r.nato.filter(year=r.end_year).row(0, named=True)
+
+
 def total(r) -> dict:
     """The last year's Top-100 total (US$ bn) and company count, on the chapter's series."""
     return r.sizes.filter(year=r.end_year, series=r.series).row(0, named=True)
@@ -63,16 +73,14 @@ def fifty_one_to_five(dod: pl.DataFrame, big_us: list[str], year: int, verdict: 
                       **where: str) -> Claim:
     p = primes(dod)
     return Claim(id="fifty_one_to_five", claim=FIFTY_ONE, source=SOURCE, verdict=verdict,
-                 finding=paragraph(f"""The US Department of Defense counts {p['count_before']}
-        aerospace and defense prime contractors in the {p['period_before']} and
-        {p['count_after']} in {p['period_after']}; the five largest US companies in the SIPRI
-        Top 100 of {year} are {join_words(big_us)}"""),
+                 finding=paragraph(f"""The US Department of Defense counts {counted(p, PRIMES)};
+        the five largest US companies in the SIPRI Top 100 of {year} are
+        {join_words(big_us)}"""),
                  condition=paragraph("""Checked against the count the claim rests on: the DoD's
         'State of Competition within the Defense Industrial Base' (February 2022), transcribed
         with its citation (page not verified), not recomputed from data. SIPRI's lists begin in
         2002, after the mergers; the merger timeline dates each step."""),
-                 short=paragraph(f"""The DoD's own count gives {p['count_before']} in the
-        {p['period_before']} and {p['count_after']} in {p['period_after']} (transcribed, not
+                 short=paragraph(f"""The DoD's own count gives {counted(p)} (transcribed, not
         recomputed: SIPRI's lists begin in 2002, after the mergers)."""), **where)
 
 
@@ -116,8 +124,7 @@ def sentences(r) -> dict[str, str]:
     reg, us_start = region_shares(r, e), region_shares(r, s)[US]
     others = "; ".join(f"{c} {a} to {b}" for c, a, b in r.dod.filter(pl.col("fact_id") != "primes")
                        .select("category", "count_before", "count_after").rows())
-    subject = ("The arms revenue of the Top 100" if r.series == SERIES_PUBLISHED else
-               "The arms revenue of the Top 100 without its Chinese firms")
+    published = r.series == SERIES_PUBLISHED
     china = "" if r.params.exclude_china or e < CHINA_FROM else \
         f" and Chinese companies {reg['China']:.1f} %"
     claim = (f"{int(r.claim_top['nato'].sum())} of the top {CLAIM_K} in {CLAIM_YEAR} were NATO "
@@ -130,9 +137,8 @@ def sentences(r) -> dict[str, str]:
             {r.edition}, covering {r.data_start_year} to {r.data_end_year}; arms revenue in
             US$ at current prices, each company rounded by SIPRI to US$ 10 m. SIPRI includes
             Chinese companies only from {CHINA_FROM}. This chapter analyses {s} to {e}.""",
-        "dod": f"""The DoD report counts **{p['count_before']}** aerospace and defense prime
-            contractors in the {p['period_before']} and **{p['count_after']}** in
-            {p['period_after']} ({100 * (1 - p['count_after'] / p['count_before']):.0f} % fewer).
+        "dod": f"""The DoD report counts {counted(p, PRIMES, "**")}
+            ({100 * (1 - p['count_after'] / p['count_before']):.0f} % fewer).
             In the other categories transcribed here the number of suppliers fell too: {others}.""",
         "top10_claim": _top10_claim(r),
         "concentration": _concentration(r, cr5),
@@ -146,8 +152,10 @@ def sentences(r) -> dict[str, str]:
             just below 100 without China are not in SIPRI's file), so that series covers slightly
             less than the Top 100.""" if excl.height else f"""The window {s}–{e} ends before SIPRI
             added Chinese firms: every list holds 100 companies.""",
-        "total": f"""{subject} in {e} was **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the
-            {tot['n_companies']} companies listed, each as SIPRI rounded it. The totals SIPRI
+        "total": f"""The arms revenue of the Top
+            100{'' if published else ' without its Chinese firms'} in {e} was
+            **US$ {fmt(tot['total_usd_bn'])} bn**, the sum of the {tot['n_companies']} companies
+            listed, each as SIPRI rounded it. The totals SIPRI
             publishes are such sums (for earlier editions the tests check this against SIPRI's
             totals file). No totals file is available for the {r.edition}, so every total here
             is the sum of the rows.""",
@@ -158,14 +166,13 @@ def sentences(r) -> dict[str, str]:
             {sum(reg[x] for x in REGIONS[:3]):.1f} %. Russian companies held
             {reg['Russia']:.1f} %{china} ({series}).""",
         "top_k": _top_k(r),
-        "conclusion": f"""The DoD's own count gives {p['count_before']} prime contractors in the
-            {p['period_before']} and {p['count_after']} in {p['period_after']}: the figure behind
-            the 'Big Five' claim, transcribed with its citation. On SIPRI's data, {claim}. Within
-            the Top 100 the five largest companies' share {moved(*cr5)} from {cr5[0]:.1f} % in
-            {s} to {cr5[1]:.1f} % in {e} ({series}); US companies earned {reg[US]:.1f} % of its
-            arms revenue in {e}.""",
-        "summary": f"""**Industry.** In {e} the {tot['n_companies']} {'' if r.series ==
-            SERIES_PUBLISHED else 'non-Chinese '}companies of the SIPRI Top 100 ({r.edition})
+        "conclusion": f"""The DoD's own count gives {counted(p, " prime contractors")}: the
+            figure behind the 'Big Five' claim, transcribed with its citation. On SIPRI's data,
+            {claim}. Within the Top 100 the five largest companies' share {moved(*cr5)} from
+            {cr5[0]:.1f} % in {s} to {cr5[1]:.1f} % in {e} ({series}); US companies earned
+            {reg[US]:.1f} % of its arms revenue in {e}.""",
+        "summary": f"""**Industry.** In {e} the {tot['n_companies']} {'' if published else
+            'non-Chinese '}companies of the SIPRI Top 100 ({r.edition})
             earned US$ {fmt(tot['total_usd_bn'])} bn from arms (the sum of their rows); the five
             largest held {cr5[1]:.1f} % of it{crk}, against {cr5[0]:.1f} % for the five largest
             in {s}. US companies held {reg[US]:.1f} %. {cap(claim)}."""}
@@ -219,8 +226,7 @@ def _concentration(r, cr5: tuple[float, float]) -> str:
 
 
 def _top_k(r) -> str:
-    e, k = r.end_year, r.params.top_k
-    latest = r.nato.filter(year=e).row(0, named=True)
+    e, k, latest = r.end_year, r.params.top_k, latest_top(r)
     n, nato_cos, other_cos = latest["n_nato"], latest["nato_companies"], latest["other_companies"]
     if k == 1:
         text = f"""In {e} the largest company, {join_words(nato_cos or other_cos)},
@@ -248,8 +254,7 @@ def _top_k(r) -> str:
 def _trans_european(r) -> str:
     """How Trans-European companies count, said for whatever top group the parameters chose:
     which of them are in it, and the count without them."""
-    e, k, s = r.end_year, r.params.top_k, r.start_year
-    latest = r.nato.filter(year=e).row(0, named=True)
+    e, k, s, latest = r.end_year, r.params.top_k, r.start_year, latest_top(r)
     te, n = latest["trans_european_companies"], latest["n_nato"]
     group = "the largest company" if k == 1 else f"the top {k}"
     text = f"""SIPRI's Trans-European companies, whose \u201c{TRANS_EUROPEAN}\u201d, count as
@@ -276,7 +281,7 @@ def titles(r) -> dict[str, dict]:
         SERIES_WORDS[r.series], primes(r.dod)
     claim = (f" Claim tested: seven of the top {CLAIM_K} in {CLAIM_YEAR}."
              if (p.top_k, p.exclude_china) == (CLAIM_K, False) and s <= CLAIM_YEAR <= e else "")
-    k_top = r.nato.filter(year=e)["n_nato"].item()
+    k_top = latest_top(r)["n_nato"]
     fewer = int((r.dod["count_after"] < r.dod["count_before"]).sum())
     return {
         "dod": {"title": f"{dod['count_before']} US aerospace and defense primes became "
@@ -307,8 +312,7 @@ def titles(r) -> dict[str, dict]:
             "caption": f"Top-100 arms revenue by the region of each company's headquarters, "
                        f"{s}–{e}, stacked to 100 % ({series})"},
         "top_k": {
-            "title": f"NATO companies held {r.nato.filter(year=e)['n_nato'].item()} of the top "
-                     f"{p.top_k} in {e}",
+            "title": f"NATO companies held {k_top} of the top {p.top_k} in {e}",
             "subtitle": f"Companies in the top {p.top_k} by headquarters, {s}–{e} ({series})."
                         f"{claim}",
             "caption": f"The {p.top_k} largest arms companies of each year, {s}–{e}, counted "
@@ -359,7 +363,7 @@ def tables(r) -> dict[str, Table]:
             {"position": "Rank", "company": "Company", "country_published": "Country (SIPRI)",
              "region": "Region", "nato": "NATO", "arms_usd_bn": "Arms revenue, US$ bn",
              "share_pct": "Share of Top-100 arms revenue, %"},
-            decimals={"arms_usd_bn": 2, "share_pct": 1}),
+            decimals={"arms_usd_bn": 2}),
         # Units and definitions in the caption, so each header fits on three lines in print.
         "concentration": table(
             "03_concentration_selected_years", wide, f"""Concentration within the SIPRI Top 100
@@ -370,7 +374,7 @@ def tables(r) -> dict[str, Table]:
             {"year": "Year", "series": "Series", **{c: f"{c}, %" for c in ratios},
              "HHI": "HHI, points", "n_companies": "Companies",
              "total_usd_bn": "Arms revenue, US$ bn"},
-            decimals={**dict.fromkeys(ratios, 1), "HHI": 0, "total_usd_bn": 1}),
+            decimals={"HHI": 0}),
         "regional": table(
             "03_regional_shares_first_last", regional, f"""Share of SIPRI Top-100 arms revenue by
             headquarters region, %, {s} and {e} (SIPRI, {ed}; {SERIES_WORDS[r.series]})""",
@@ -401,30 +405,30 @@ def headlines(r) -> list[Headline]:
                           r.value(measure, CHINA_FROM, x), unit, decimals=dec, measure=measure,
                           k=k, year=CHINA_FROM, series=x, edition=edition)
                  for x in (SERIES_PUBLISHED, SERIES_EXCL_CHINA) if s < CHINA_FROM <= e]
-    tot, latest = total(r), r.nato.filter(year=e).row(0, named=True)
+    tot, latest = total(r), latest_top(r)
     rows += [
         headline("industry.total_arms_revenue", "Arms revenue of the SIPRI Top 100"
                  + (" without Chinese firms" if p.exclude_china else "") + f", {e}",
-                 tot["total_usd_bn"], "US$ bn, current prices", decimals=1,
+                 tot["total_usd_bn"], "US$ bn, current prices",
                  note=f"sum of the {tot['n_companies']} companies listed (each as SIPRI "
                       "rounded it)", year=e, series=series, n_companies=tot["n_companies"],
                  edition=edition),
         headline("industry.us_share", f"US share of Top-100 arms revenue, {e}",
-                 region_shares(r, e)[US], share, decimals=1, note=SERIES_WORDS[series], year=e,
+                 region_shares(r, e)[US], share, note=SERIES_WORDS[series], year=e,
                  series=series, edition=edition)]
     if not as_claimed(r):
-        rows.append(headline(
+        rows.append(count_of(
             "industry.nato_in_top_k", f"NATO companies in the top {p.top_k}, {e}",
-            latest["n_nato"], "companies", decimals=0, display=f"{latest['n_nato']} of {p.top_k}",
+            latest["n_nato"], p.top_k, "companies",
             note="; ".join(latest["nato_companies"]) if p.top_k <= MAX_NAMES else "",
             k=p.top_k, year=e, series=series, edition=edition))
     if r.claim_top.height:
         nato = r.claim_top.filter("nato")["company"].to_list()
-        rows.append(headline(
+        rows.append(count_of(
             "industry.claim_nato_count",
             f"NATO companies in the top {CLAIM_K}, {CLAIM_YEAR} (the claim's count)", len(nato),
-            "companies", decimals=0, display=f"{len(nato)} of {CLAIM_K}", note="; ".join(nato),
-            k=CLAIM_K, year=CLAIM_YEAR, edition=edition))
+            CLAIM_K, "companies", note="; ".join(nato), k=CLAIM_K, year=CLAIM_YEAR,
+            edition=edition))
     return rows + [headline("industry.data_end_year", "Latest year in the SIPRI Top 100 edition",
                             r.data_end_year, "year", decimals=0, display=str(r.data_end_year),
                             edition=edition)]

@@ -7,7 +7,8 @@ import polars as pl
 
 from .. import spending as sp
 from ..stats.intervals import AR_CLIP
-from . import cap, country, fmt_p, join_words, pct, plural, possessive, signed
+from . import (NUMBER_WORDS, cap, country, fmt_p, join_words, names, pct, plural, possessive,
+               signed)
 
 MEASURE_SHORT = {"weighted": "GDP-weighted share", "mean": "simple mean of Allies' shares"}
 MEASURE_LONG = {
@@ -17,14 +18,6 @@ MEASURE_LONG = {
 }
 RULE_WORDS = {"accession": "Allies counted from the year they joined",
               "cold_war_16": "the same 16 Cold War Allies in every year"}
-NUMBER_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four"}
-
-
-def names(codes) -> str:
-    """Country names from ISO codes (a list or SIPRI's comma-joined string), in prose."""
-    if isinstance(codes, str):
-        codes = [c for c in codes.split(",") if c]
-    return join_words([country(c) for c in codes])
 
 
 def _has(codes: list) -> str:
@@ -72,7 +65,7 @@ def robustness_words(row: dict) -> str:
 
 def falls_words(row: dict) -> str:
     return (f"{row['n_falls_to_low']} of {row['n_changes_to_low']} annual changes "
-            f"({row['share_falls']:.1%})".replace("%", " %"))
+            f"({pct(row['share_falls'], 1)})")
 
 
 def rise_words(row: dict) -> str:
@@ -157,7 +150,7 @@ def sixty_years_claim(rows: dict[str, dict], fits: dict, edition: str, n_boot: i
              for m in sp.MEASURES if rows[m]["holds"]]
     parts += [f"Does not hold for {long[m]}: " + _fails_because(rows[m]) + "."
               for m in sp.MEASURES if not rows[m]["holds"]]
-    w, mn = rows["weighted"], rows["mean"]
+    w = rows["weighted"]
     parts.append(
         f"SIPRI {edition}; {RULE_WORDS[sp.CLAIM_RULE]}, from {w['start_year']}, the first year "
         f"with data for every Ally. \"Progressive\" here means at least "
@@ -166,11 +159,11 @@ def sixty_years_claim(rows: dict[str, dict], fits: dict, edition: str, n_boot: i
         f"trend is significant, over {sp.MIN_DECLINE_YEARS} years or more (the project's "
         f"reading of \"sixty\" with data from {w['start_year']}); the turn must be a trend break "
         f"within {sp.CLAIM_TURN_TOLERANCE} years of {sp.CLAIM_TURN_YEAR}.")
-    finding = (f"typical Ally (simple mean): fell in {mn['n_falls_to_low']} of "
-               f"{mn['n_changes_to_low']} years to {mn['low_value']:.2f} % of GDP in "
-               f"{mn['low_year']}, {trend_since(mn, numbers=False)}; GDP-weighted share: fell "
-               f"in {w['n_falls_to_low']} of {w['n_changes_to_low']} years to "
-               f"{w['low_value']:.2f} % in {w['low_year']}, {trend_since(w, numbers=False)}")
+    finding = "; ".join(
+        f"{who}: fell in {c['n_falls_to_low']} of {c['n_changes_to_low']} years to "
+        f"{c['low_value']:.2f} %{unit} in {c['low_year']}, {trend_since(c, numbers=False)}"
+        for who, c, unit in (("typical Ally (simple mean)", rows["mean"], " of GDP"),
+                             ("GDP-weighted share", w, "")))
     return {"claim": "Allies' defence spending broke with sixty years of progressive decline "
                      "after 2014", "source": "NATO Review 2025, Graphic 1", "finding": finding,
             "condition": " ".join(parts)}
@@ -184,14 +177,13 @@ def us_share_claim(share: float | None, holds: bool, edition: str) -> dict[str, 
         return words | {"finding": f"no SIPRI figure for {year}", "condition":
                         f"The SIPRI edition used ({edition}) has no US share for {year}.",
                         "short": f"The SIPRI edition used has no US share for {year}."}
+    rounds = f"{share:.2f} % {'rounds' if holds else 'does not round'} to {pct_} %"
     return words | {
-        "short": f"{share:.2f} % {'rounds' if holds else 'does not round'} to {pct_} % (SIPRI's "
-                 "definition, US fiscal year).",
+        "short": f"{rounds} (SIPRI's definition, US fiscal year).",
         "finding": f"{share:.2f} % of GDP in {year} (SIPRI {edition})",
-        "condition": f"{share:.2f} % {'rounds' if holds else 'does not round'} to {pct_} %. "
-                     "SIPRI's definition of military expenditure, for the US government's fiscal "
-                     "year; NATO's own figures follow NATO's definition (see the chapter on the "
-                     "guidelines)."}
+        "condition": f"{rounds}. SIPRI's definition of military expenditure, for the US "
+                     "government's fiscal year; NATO's own figures follow NATO's definition (see "
+                     "the chapter on the guidelines)."}
 
 
 # -------------------------------------------------------------------- sentences
@@ -426,7 +418,7 @@ def sentences(r) -> dict[str, str]:
     us = "n/a" if r.us_share is None else f"{r.us_share:.2f} %"
     finding = (
         f"{peak} The United States spent {us} of GDP in {sp.US_CLAIM_YEAR}. In "
-        f"{sp.TWO_PCT_YEAR}, {plural(at2.height, 'Ally', 'Allies')} "
+        f"{sp.TWO_PCT_YEAR}, {plural(at2.height, 'Ally')} "
         f"({names(at2['iso3'].to_list())}) spent {sp.TWO_PCT:g} % of GDP or more by SIPRI's "
         "definition; NATO's own figures use a different definition and are analysed in the "
         "chapter on the guidelines.")

@@ -11,10 +11,9 @@ import polars as pl
 from .. import spending as sp
 from ..report import transposed
 from ..results import Headline, Table, headline
-from . import cap, fmt, fmt_p, join_words, pct
-from .long_run import (MEASURE_SHORT, NUMBER_WORDS, RULE_WORDS, interval,
-                       error_model_words, falls_words, names, rise_words, robustness_words,
-                       trend_since, years_words)
+from . import NUMBER_WORDS, cap, fmt, fmt_p, join_words, names, pct, worded
+from .long_run import (MEASURE_SHORT, RULE_WORDS, error_model_words, falls_words, interval,
+                       rise_words, robustness_words, trend_since, years_words)
 
 METHOD_WORDS = {"ar1": "AR(1) error model (used)",
                 "hac_automatic": "Newey-West, Andrews' automatic lags",
@@ -59,21 +58,21 @@ def headlines(r) -> list[Headline]:
         cover = (f"{pk['n_in_peak']} of the {pk['n_allies_peak']} Allies of {pk['peak_year']} "
                  f"enter this figure; {pk['n_in_trough']} of {pk['n_allies_trough']} in "
                  f"{pk['trough_year']}")
-        rows += [
-            headline("long_run.peak_share", f"Highest {words}, NATO total", pk["peak_value"],
-                     "% of GDP", decimals=2, note=cover, **common),
-            headline("long_run.peak_year", f"Year of the highest {words}", pk["peak_year"],
-                     "year", decimals=0, display=str(pk["peak_year"]), **common),
-            headline("long_run.low_share", f"Lowest {words} after the peak", pk["trough_value"],
-                     "% of GDP", decimals=2, **common),
-            headline("long_run.low_year", f"Year of the lowest {words} after the peak",
-                     pk["trough_year"], "year", decimals=0, display=str(pk["trough_year"]),
-                     **common),
-            headline("long_run.fall", f"Fall of the {words} from its peak to its low",
-                     pk["fall_pp"], "percentage points", decimals=2, **common),
-            headline("long_run.latest_share", f"{cap(words)}, {pk['latest_year']}",
-                     pk["latest_value"], "% of GDP", decimals=2, year=pk["latest_year"],
-                     **common)]
+        for key, label, col, unit, extra in (
+                ("peak_share", f"Highest {words}, NATO total", "peak_value", "% of GDP",
+                 {"note": cover}),
+                ("peak_year", f"Year of the highest {words}", "peak_year", "year", {}),
+                ("low_share", f"Lowest {words} after the peak", "trough_value", "% of GDP", {}),
+                ("low_year", f"Year of the lowest {words} after the peak", "trough_year", "year",
+                 {}),
+                ("fall", f"Fall of the {words} from its peak to its low", "fall_pp",
+                 "percentage points", {}),
+                ("latest_share", f"{cap(words)}, {pk['latest_year']}", "latest_value",
+                 "% of GDP", {"year": pk["latest_year"]})):
+            shown = ({"decimals": 0, "display": str(pk[col])} if unit == "year" else
+                     {"decimals": 2})
+            rows.append(headline(f"long_run.{key}", label, pk[col], unit, **shown, **extra,
+                                 **common))
         trend = window | {"measure": measure, "trend_start": r.trend_start, "n_boot": n_boot}
         rows.append(headline(
             "long_run.break_year", f"Last trend break, {words}, fit from {r.trend_start}",
@@ -88,7 +87,7 @@ def headlines(r) -> list[Headline]:
         rows.append(headline(
             "long_run.share_of_falls", f"Share of annual changes that were falls, {words}, "
             f"{c['start_year']} to the low in {c['low_year']}", 100 * c["share_falls"], "%",
-            decimals=1, note=f"{c['n_falls_to_low']} of {c['n_changes_to_low']}", **trend))
+            note=f"{c['n_falls_to_low']} of {c['n_changes_to_low']}", **trend))
     return rows + [
         headline("long_run.us_share", f"United States, share of GDP, {sp.US_CLAIM_YEAR}",
                  r.us_share, "% of GDP", decimals=2, note="SIPRI's definition; US fiscal year",
@@ -109,7 +108,8 @@ HEADING_NOTES = {
             "same 16 Allies in every year.",
     "measure": "GDP-weighted: the Allies' total spending over their total GDP; simple mean: "
                "the mean of the Allies' shares, each Ally counting once."}
-#: Column labels of the chapter's tables (one meaning per column name) and their decimals.
+#: Column labels of the chapter's tables (one meaning per column name) and their decimals
+#: (1 unless given).
 LABELS = {
     "year": "Year", "n_allies": "Allies counted", "n_mean": "In the simple mean",
     "n_weighted": "In the GDP-weighted share", "allies_without_data": "Allies without SIPRI data",
@@ -138,8 +138,7 @@ LABELS = {
     "label": "Diagnostic", "value": "Value",
 }
 DECIMALS = {"mean_pct": 2, "change_pp": 2, "slope_pp_per_year": 3, "low_value": 2,
-            "slope_last": 3, "latest_value": 2, "ar1": 2, "ssr": 2, "bic": 1, "f_vs_no_break": 1,
-            "sup_f_vs_one_fewer": 1, "ci95_low": 3, "ci95_high": 3, "se_ratio": 1}
+            "slope_last": 3, "latest_value": 2, "ar1": 2, "ssr": 2, "ci95_low": 3, "ci95_high": 3}
 #: Diagnostic names in words, and how their values are shown (decimals, whole number, p-value).
 DIAGNOSTIC_WORDS = {
     "n_years": ("Years in the fit", "int"),
@@ -174,12 +173,6 @@ def _shown(v: float | None, kind, n_boot: int) -> str:
     return f"{v:.0f}" if kind == "int" else fmt(v, kind)
 
 
-def _words(col: str, fn, *fields: str) -> pl.Expr:
-    """A column of words: ``fn`` of a row's ``fields`` (of one field's value if only one)."""
-    source = pl.col(fields[0]) if len(fields) == 1 else pl.struct(*fields)
-    return source.map_elements(fn, return_dtype=pl.String).alias(col)
-
-
 def _per_measure(r, frame: str, *columns) -> pl.DataFrame:
     """``columns`` of a SegmentedTrend frame for both measures, stacked, the measure first."""
     return pl.concat([getattr(r.fit_of(m), frame).select(
@@ -191,18 +184,19 @@ def tables(r) -> dict[str, Table]:
     rule, n_boot, src = RULE_WORDS[r.params.membership_rule], r.params.n_boot, f"SIPRI, {r.edition}"
     trend = f"NATO total, {rule}, from {r.trend_start}"
     words = [pl.col("rule").replace(RULE_WORDS), pl.col("measure").replace(MEASURE_SHORT)]
-    falls = _words("falls", falls_words, "n_falls_to_low", "n_changes_to_low", "share_falls")
+    falls = worded(falls_words, "n_falls_to_low", "n_changes_to_low", "share_falls").alias(
+        "falls")
 
     def p_text(col: str, name: str) -> pl.Expr:
-        return _words(name, lambda v: fmt_p(v, n_boot), col)
+        return worded(lambda v: fmt_p(v, n_boot), col).alias(name)
 
     def years(col: str) -> pl.Expr:
-        return _words(col, lambda v: years_words(v, "none"), col)
+        return worded(lambda v: years_words(v, "none"), col)
 
     frames = {
         "coverage": ("01_coverage_gaps", r.nato_total.filter(pl.col("n_missing") > 0).select(
             "year", "n_allies", "n_mean", "n_weighted",
-            _words("allies_without_data", names, "missing_mean")),
+            worded(names, "missing_mean").alias("allies_without_data")),
             f"Years in which some Allies have no SIPRI share of GDP (NATO total, {rule}; {src})"),
         "peaks": ("01_peaks_and_troughs", r.peaks.filter(pl.col("group").is_in(
             list(r.params.groups))).select(
@@ -221,8 +215,8 @@ def tables(r) -> dict[str, Table]:
                  "dating"),
         "decline": ("01_decline_checks", r.checks.select(
             *words, "start_year", "low_year", "low_value", falls,
-            _words("largest_rise", rise_words, "largest_rise_pp", "largest_rise_from",
-                   "largest_rise_to"), years("break_years"),
+            worded(rise_words, "largest_rise_pp", "largest_rise_from", "largest_rise_to")
+            .alias("largest_rise"), years("break_years"),
             pl.format("{} of {}", "n_error_models_rejecting", "n_error_models").alias("robust"),
             "slope_last", "latest_value"),
             f"The evidence for and against steady decline, per measure and membership rule "
@@ -232,8 +226,8 @@ def tables(r) -> dict[str, Table]:
             "Does the decline count as \"progressive\"? The verdict under three thresholds for "
             "the share of annual changes that are falls (the other tests unchanged)"),
         "error_models": ("01_break_error_models", _per_measure(
-            r, "error_models", _words("model", error_model_words, "error_model", "n_breaks",
-                                      "break_years"),
+            r, "error_models", worded(error_model_words, "error_model", "n_breaks",
+                                      "break_years").alias("model"),
             "ar1", p_text("p_value_udmax", "p_any"), p_text("p_value_one_vs_none", "p_one"),
             (pl.col("p_value_udmax") < sp.ALPHA).alias("significant"), "used_for_selection"),
             f"The test for any trend break under three error models ({trend}; sieve bootstrap, "

@@ -9,7 +9,7 @@ import polars as pl
 
 from ..minerals import ALLY_AS_OF, NOT_LISTED
 from ..results import CONDITIONAL, REPRODUCED, Claim, Headline, Table, headline
-from . import cap, join_words, paragraph, plural, table
+from . import cap, count_of, join_words, paragraph, plural, table, worded, yes_no
 
 #: The published claim, in USGS's words (as quoted by the National Mining Association, press
 #: release on MCS 2024, https://stage.nma.org/?p=41458), and the counts the check reads from
@@ -239,20 +239,14 @@ def _finding(r) -> str:
 
 
 # ---------------------------------------------------------------- tables
-def _yes_no(column: str, missing: str | None = None) -> pl.Expr:
-    yes = pl.when(pl.col(column)).then(pl.lit("yes")).otherwise(pl.lit("no"))
-    return yes if missing is None else \
-        pl.when(pl.col(column).is_null()).then(pl.lit(missing)).otherwise(yes)
-
-
 def tables(r) -> dict[str, Table]:
     t, ed, year, (y0, y1) = r.params.min_reliance_pct, f"USGS, {r.publication}", r.data_year, \
         r.period
     meets, listed = pl.col("meets_threshold"), pl.col("nir_bound") != NOT_LISTED
     return {
         "matched": table("05_minerals_matched", r.matched.with_columns(
-            pl.col("usgs_commodity").map_elements(usgs_row_words, return_dtype=pl.String)
-            .fill_null("none (not in Fig. 2)").alias("usgs_row"),
+            worded(usgs_row_words, "usgs_commodity").fill_null("none (not in Fig. 2)")
+            .alias("usgs_row"),
             # the curated notes' shorthand in words, each value with its unit
             pl.col("match_note").str.replace_all(r"\bNIR (\d+)", "net import reliance ${1} %")
             .str.replace_all(r"\(([<>]\d+)\)", "(${1} %)")
@@ -273,16 +267,16 @@ def tables(r) -> dict[str, Table]:
              "printed": "USGS prints", "meets": f"At least {t:g} %"}),
         "sources": table("05_import_sources", r.table.sort("mineral").with_columns(
             pl.col("top_source").fill_null("–"),
-            pl.struct("china_rank", "china_includes_hong_kong", "nir_bound")
-            .map_elements(china_rank_words, return_dtype=pl.String).alias("china_rank"),
-            _yes_no("top_source_is_ally", "–").alias("ally")),
+            worded(china_rank_words, "china_rank", "china_includes_hong_kong", "nir_bound")
+            .alias("china_rank"),
+            yes_no("top_source_is_ally", "–").alias("ally")),
             f"""U.S. import sources {y0}–{y1} as ranked by USGS, in descending order of import
             share; USGS publishes no shares ({ed}, Fig. 2; Allies as at the end of {y1})""",
             {"mineral": "Mineral", "top_source": f"First-ranked source {y0}–{y1}",
              "n_major_sources": "Major sources listed", "china_rank": "China's rank",
              "ally": "First source a NATO Ally"}),
         "major_sources": table("05_major_import_sources", r.major_sources.filter(
-            pl.col("rank") <= TOP_SOURCES).with_columns(_yes_no("is_ally").alias("ally")),
+            pl.col("rank") <= TOP_SOURCES).with_columns(yes_no("is_ally").alias("ally")),
             f"""Countries most often listed as a major U.S. import source, {y0}–{y1}, for the
             {r.usgs_counts['n_more_than']} commodities with net import reliance above half ({ed},
             Fig. 3; countries ranked {TOP_SOURCES} or higher, ties share a rank; Allies as at the
@@ -300,8 +294,7 @@ def headlines(r) -> list[Headline]:
 
     def count(key: str, label: str, n: dict, column: str, out_of: str, unit: str = "minerals",
               **fields) -> Headline:
-        return headline(f"minerals.{key}", label, n[column], unit, decimals=0,
-                        display=f"{n[column]} of {n[out_of]}", **fields)
+        return count_of(f"minerals.{key}", label, n[column], n[out_of], unit, **fields)
 
     def chosen(key: str, label: str, column: str | None = None, note: str = "", **fields):
         return count(key, label, c, column or key, "n_minerals", note=note, selection=sel,
@@ -339,8 +332,7 @@ def headlines(r) -> list[Headline]:
               threshold_pct=float(CLAIM_THRESHOLD_PCT)),
         count("usgs_fully_reliant", "USGS Fig. 2 commodities 100 % net import reliant", u,
               "n_fully_reliant", "n_commodities", "commodities"),
-        *(headline("minerals.top_major_source",
-                   f"{m['country']}: major import source for commodities above half (USGS "
-                   "Fig. 3)", m["commodity_count"], "commodities", decimals=0,
-                   display=f"{m['commodity_count']} of {u['n_more_than']}", country=m["country"])
+        *(count_of("minerals.top_major_source", f"{m['country']}: major import source for "
+                   "commodities above half (USGS Fig. 3)", m["commodity_count"],
+                   u["n_more_than"], "commodities", country=m["country"])
           for m in r.major_sources.filter(pl.col("rank") == 1).iter_rows(named=True))]

@@ -12,13 +12,12 @@ from ..definitions import (COMMON_GROUND, NATO_DEFINITION, SIPRI_DEFINITION, SIP
                            SIPRI_FOOTNOTES_SOURCE)
 from ..pledge import BREAK_THRESHOLD_PCT, TARGET_SHARE_PCT, TARGET_YEAR, allies_meeting
 from ..results import NOT_CHECKABLE, REPRODUCED
-from . import cap, country, join_words, pct, plural, the
+from . import cap, country, join_words, names, pct, plural
 from .equipment import estimate_words
 
 
 def _names(codes) -> str:
-    """Readers' names, alphabetical, with 'the' where English needs it."""
-    return join_words([the(n) for n in sorted(name_of(c) for c in codes)])
+    return names(codes, alphabetical=True)
 
 
 def listed(codes, most: int = 5) -> str:
@@ -33,10 +32,6 @@ def _share_list(rows: pl.DataFrame, column: str = "share_gdp_pct_latest") -> str
 
 def _row(frame: pl.DataFrame, year: int) -> dict:
     return frame.filter(pl.col("year") == year).row(0, named=True)
-
-
-def _of_allies(n: int) -> str:
-    return plural(n, "Ally", "Allies")
 
 
 def release_words(source_id: str) -> str:
@@ -162,9 +157,9 @@ def gap_words(r) -> str:
     gdp_words = (f"each Ally's real GDP growing at its own average over {span}" if own else
                  f"real GDP growing {p.gdp_growth_pct:g} % a year for every Ally")
     parts.append(
-        f"For {'the other' if above.height else 'the'} {_of_allies(below.height)} the median "
-        f"gap is {below['gap_pp'].median():.2f} percentage points; with {gdp_words}, reaching "
-        f"{t} by {ty} takes a median real growth of defence spending of "
+        f"For {'the other' if above.height else 'the'} {plural(below.height, 'Ally')} the "
+        f"median gap is {below['gap_pp'].median():.2f} percentage points; with {gdp_words}, "
+        f"reaching {t} by {ty} takes a median real growth of defence spending of "
         f"{below['required_real_growth_pct'].median():.1f} % a year. For {faster.height} of "
         f"these {below.height} that is faster than the Ally's own real growth of defence "
         f"spending over {span}"
@@ -262,12 +257,12 @@ def comparison_words(r, close_pp: float) -> str:
             f"{lt['n_allies']} Allies were at 2 % of GDP or more in {ly} on NATO's figures and "
             f"{lt['n_at_threshold_sipri']} on SIPRI's"
             + (f", NATO's being its estimates of {r.edition}" if ly in r.estimate_years else "")
-            + (f" ({_of_allies(len(down))} at 2 % on NATO's figures but below it on SIPRI's: "
-               f"{_names(down)}" if down else "")
+            + (f" ({plural(len(down), 'Ally')} at 2 % on NATO's figures but below it on "
+               f"SIPRI's: {_names(down)}" if down else "")
             + (f"; {len(up)} the other way round" if up else "") + (")" if down else "")
             + f"; in {fy}, " + (f"{n0} on each." if n0 == s0 else f"{n0} and {s0}."))
     diff = pl.col("mean_difference_pp")
-    sides = [f"{side} for {_of_allies(rows.height)}, most of all for " + join_words(
+    sides = [f"{side} for {plural(rows.height, 'Ally')}, most of all for " + join_words(
         [f"{country(x['iso3'])} ({x['mean_difference_pp']:+.2f})"
          for x in rows.head(3).iter_rows(named=True)])
         for side, rows in (("lower", by_ally.filter(diff < 0).sort(diff)),
@@ -318,9 +313,9 @@ def summary_words(r) -> str:
                                       pl.col("iso3").is_in(down))["difference_pp"].abs().max()
         text += (f" On SIPRI's figures ({r.sipri_edition}) "
                  f"{_row(r.comparison_by_year, ly)['n_at_threshold_sipri']} were at 2 % in {ly}"
-                 + (f": for {_of_allies(len(down))} NATO's figure is at 2 % or more and SIPRI's "
-                    f"below it, by at most {gap_max:.2f} points (the two publishers' definitions "
-                    f"and data differ)." if down else "."))
+                 + (f": for {plural(len(down), 'Ally')} NATO's figure is at 2 % or more and "
+                    f"SIPRI's below it, by at most {gap_max:.2f} points (the two publishers' "
+                    f"definitions and data differ)." if down else "."))
     text += "\n- **The Hague commitment.** Allies committed in June 2025 to " + (
         f"{t} of GDP on core defence by {p.target_year}." if p.at_hague_target() else
         f"{TARGET_SHARE_PCT:g} % of GDP on core defence by {TARGET_YEAR}; this report tests "
@@ -338,8 +333,8 @@ def summary_words(r) -> str:
     if below.height:
         faster, ignored = int(below["needs_faster_growth"].sum()), r.faster_if_breaks_ignored
         brk = below.filter("series_break")["entity"]
-        text += (f" {faster} of the {_of_allies(below.height)} below {t} would need faster real "
-                 f"growth of defence spending than they achieved in {span}"
+        text += (f" {faster} of the {plural(below.height, 'Ally')} below {t} would need faster "
+                 f"real growth of defence spending than they achieved in {span}"
                  + (f" ({ignored} if GDP growth were measured across the break in NATO's GDP "
                     f"series for {_names(brk)})" if ignored != faster and brk.len() else "")
                  + ".")

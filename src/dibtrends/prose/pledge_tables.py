@@ -8,137 +8,129 @@ import polars as pl
 from ..countries import name_of
 from ..pledge import allies_meeting
 from ..results import Headline, Table, headline
+from . import count_of, in_words, table, worded, yes_no
 from .equipment import estimate_words, year_label
 from .pledge import listed
 
 
 def tables(r) -> dict[str, Table]:
-    """Each table's columns are its labels' keys: the result's own, or words and names."""
-    above, dash = pl.when("already_above"), pl.lit("–")
-    words = {
-        "year": pl.col("year").map_elements(lambda y: year_label(y, r.estimate_years),
-                                            return_dtype=pl.String),
-        "position": above.then(pl.lit("already above")).otherwise(pl.lit("below")),
-        "faster": above.then(dash).when("needs_faster_growth").then(pl.lit("yes"))
-        .otherwise(pl.lit("no")),
-        "gdp_break": pl.col("gdp_break_year").cast(pl.String).fill_null(dash),
-        "level_shift": pl.col("break_year").cast(pl.String).fill_null(dash),
-        "reaches": pl.when(pl.col("projected_share_pct") >= r.params.target_share_pct)
-        .then(pl.lit("yes")).otherwise(pl.lit("no"))}
-    out = {}
-    for key, (name, frame, code, order, caption, labels, decimals) in _table_specs(r).items():
-        # a table of Allies names them; one of years marks NATO's estimates
-        named = ({"ally": pl.col(code).map_elements(name_of, return_dtype=pl.String),
-                  "year": pl.col("year")} if code else {})
-        frame = frame.sort(order, descending=True) if order else frame
-        out[key] = Table(name, frame.select([(words | named).get(c, pl.col(c)).alias(c)
-                                             for c in labels]), caption, labels, decimals)
-    out["gap"] = _gap_printed(out["gap"], r)
-    return out
-
-
-def _gap_printed(table: Table, r) -> Table:
-    """The distance table as shown: the growth needed to reach the target and the lowest growth
-    that keeps an Ally at it in one column (its position says which), short headers, their
-    meaning in a note under the table. The CSV keeps every column."""
-    p, span = r.params, f"{r.first_year}–{r.latest_year}"
-    t, ty, latest = f"{p.target_share_pct:g} %", p.target_year, year_label(r.latest_year,
-                                                                            r.estimate_years)
-    labels = {("needed" if c == "required_real_growth_pct" else c): label
-              for c, label in table.labels.items() if c != "growth_to_stay_pct"}
-    gdp = (f"each Ally's own {span} average" if p.gdp_growth_pct is None else
-           f"{p.gdp_growth_pct:g} % a year for every Ally")
-    note = (f"Growth: real, % a year (2015 prices). GDP growth assumed: {gdp}. Growth needed: "
-            f"the constant real growth of defence spending that lifts the {latest} share of GDP "
-            f"to {t} by {ty}; for an Ally above {t}, the lowest growth that keeps it there. "
-            f"Growth achieved: the Ally's average real growth of defence spending, {span}. "
-            f"GDP series break: the year NATO's GDP series for the Ally breaks (below); "
-            f"–: none.")
-    frame = table.frame.with_columns(
-        pl.col("position").str.replace("already ", ""),
-        pl.coalesce("required_real_growth_pct", "growth_to_stay_pct").alias("needed"))
-    return Table(table.name, frame.select(list(labels)), table.caption, labels, table.decimals,
-                 data=table.frame, note=note)
-
-
-def _table_specs(r) -> dict[str, tuple]:
-    """key: name, frame, ISO code column, sorted by (descending), caption, labels, decimals."""
     t, ty, ly = f"{r.params.target_share_pct:g}", r.params.target_year, r.latest_year
     latest, span = year_label(ly, r.estimate_years), f"{r.first_year}–{ly}"
     pi = round(r.projection["pi_level"][0] * 100)
-    nato, both = f"NATO, {r.edition}", f"NATO, {r.edition}; SIPRI, {r.sipri_edition}"
-    share, two = {"ally": "Ally", "share_gdp_pct_latest": f"{latest}, % of GDP"}, dict.fromkeys
+    nato = f"NATO, {r.edition}"
+    above, dash, two = pl.when("already_above"), pl.lit("–"), dict.fromkeys
+    # a table of years marks NATO's estimates; one of Allies names them from their ISO codes
+    words = {"year": worded(lambda y: year_label(y, r.estimate_years), "year")}
+    named = {code: {"ally": worded(name_of, code)} for code in ("entity", "iso3")}
+    share = {"ally": "Ally", "share_gdp_pct_latest": f"{latest}, % of GDP"}
+    gap = share | {"gap_pp": f"Gap to {t} %, points", "position": "Position",
+                   "gdp_growth_pct_assumed": "GDP growth assumed",
+                   "required_real_growth_pct": f"Growth needed to {ty}",
+                   "growth_to_stay_pct": f"Lowest growth that keeps {t} %",
+                   "milex_real_growth_pct_past": f"Growth achieved {span}",
+                   "faster": "Faster than achieved?", "gdp_break": "GDP series break"}
+    gap_words = {"position": above.then(pl.lit("already above")).otherwise(pl.lit("below")),
+                 "faster": above.then(dash).otherwise(yes_no("needs_faster_growth")),
+                 "gdp_break": pl.col("gdp_break_year").cast(pl.String).fill_null(dash)}
+    gap_data = in_words(r.gap.sort("share_gdp_pct_latest", descending=True), gap,
+                        named["entity"] | gap_words)
     return {
-        "counts": ("04_guideline_counts", r.counts, None, None,
-                   f"Allies meeting NATO's 2 % and 20 % guidelines, counted from their year of "
-                   f"accession ({nato}; e: NATO estimate)",
-                   {"year": "Year", "n_allies_with_data": "Allies with NATO figures",
-                    "n_meeting_gdp": "At 2 % of GDP or more",
-                    "n_meeting_equipment": "At 20 % on equipment or more",
-                    "n_meeting_both": "Meeting both"}, 1),
-        "gap": ("04_pledge_gap", r.gap, "entity", "share_gdp_pct_latest",
-                f"Distance to {t} % of GDP by {ty} and the real growth of defence spending that "
-                f"closes it ({nato}; {estimate_words(r.estimate_years)}; shares of GDP at 2015 "
-                f"prices)",
-                share | {"gap_pp": f"Gap to {t} %, points", "position": "Position",
-                         "gdp_growth_pct_assumed": "GDP growth assumed",
-                         "required_real_growth_pct": f"Growth needed to {ty}",
-                         "growth_to_stay_pct": f"Lowest growth that keeps {t} %",
-                         "milex_real_growth_pct_past": f"Growth achieved {span}",
-                         "faster": "Faster than achieved?", "gdp_break": "GDP series break"},
-                two(("share_gdp_pct_latest", "gap_pp"), 2)),
-        "trend": ("04_pledge_trend", r.projection, "entity", "projected_share_pct",
-                  f"Each Ally's share of GDP on its straight-line trend {r.window_start}–{ly}, "
-                  f"projected to {ty} with its own {pi} % prediction interval (ordinary least "
-                  f"squares; a level shift where NATO's GDP series breaks; {nato}). A "
-                  f"description of the past, not a forecast.",
-                  share | {"slope_pp_per_year": "Trend, points a year",
-                           "level_shift": "Level shift from (year)",
-                           "projected_share_pct": f"{ty} on trend, % of GDP",
-                           "pi_lower_pct": f"{pi} % interval, low",
-                           "pi_upper_pct": f"{pi} % interval, high",
-                           "reaches": f"At {t} % or more on trend"},
-                  {"share_gdp_pct_latest": 2, "slope_pp_per_year": 3, "projected_share_pct": 2,
-                   "pi_lower_pct": 2, "pi_upper_pct": 2}),
-        "count_distribution": (
-            "04_trend_count_distribution", r.count_interval["distribution"], None, None,
+        "counts": table(
+            "04_guideline_counts", r.counts, f"Allies meeting NATO's 2 % and 20 % guidelines, "
+            f"counted from their year of accession ({nato}; e: NATO estimate)",
+            {"year": "Year", "n_allies_with_data": "Allies with NATO figures",
+             "n_meeting_gdp": "At 2 % of GDP or more",
+             "n_meeting_equipment": "At 20 % on equipment or more",
+             "n_meeting_both": "Meeting both"}, words),
+        "gap": table(
+            "04_pledge_gap", gap_data.with_columns(
+                pl.col("position").str.replace("already ", ""),
+                pl.coalesce("required_real_growth_pct", "growth_to_stay_pct").alias("needed")),
+            f"Distance to {t} % of GDP by {ty} and the real growth of defence spending that "
+            f"closes it ({nato}; {estimate_words(r.estimate_years)}; shares of GDP at 2015 "
+            f"prices)", {("needed" if c == "required_real_growth_pct" else c): label
+                         for c, label in gap.items() if c != "growth_to_stay_pct"},
+            decimals=two(("share_gdp_pct_latest", "gap_pp"), 2), data=gap_data,
+            note=_gap_note(r)),
+        "trend": table(
+            "04_pledge_trend", r.projection.sort("projected_share_pct", descending=True),
+            f"Each Ally's share of GDP on its straight-line trend {r.window_start}–{ly}, "
+            f"projected to {ty} with its own {pi} % prediction interval (ordinary least "
+            f"squares; a level shift where NATO's GDP series breaks; {nato}). A "
+            f"description of the past, not a forecast.",
+            share | {"slope_pp_per_year": "Trend, points a year",
+                     "level_shift": "Level shift from (year)",
+                     "projected_share_pct": f"{ty} on trend, % of GDP",
+                     "pi_lower_pct": f"{pi} % interval, low",
+                     "pi_upper_pct": f"{pi} % interval, high",
+                     "reaches": f"At {t} % or more on trend"}, named["entity"] | {
+                "level_shift": pl.col("break_year").cast(pl.String).fill_null(dash),
+                "reaches": yes_no(pl.col("projected_share_pct") >= r.params.target_share_pct)},
+            decimals={"share_gdp_pct_latest": 2, "slope_pp_per_year": 3,
+                      "projected_share_pct": 2, "pi_lower_pct": 2, "pi_upper_pct": 2}),
+        "count_distribution": table(
+            "04_trend_count_distribution", r.count_interval["distribution"],
             f"How many Allies reach {t} % by {ty} on their trends: share of "
             f"{r.count_interval['n_draws']:,} joint draws of the trends' errors",
             {"n_allies_reaching": "Allies at the target", "share_of_draws": "Share of draws"},
-            {"share_of_draws": 3}),
-        "definitions": (
-            "04_nato_vs_sipri_by_ally", r.comparison_by_ally, "iso3", None,
+            decimals={"share_of_draws": 3}),
+    } | _definitions(r, words, named["iso3"])
+
+
+def _definitions(r, words: dict, named: dict) -> dict[str, Table]:
+    """The tables comparing NATO's figures with SIPRI's."""
+    ly, span = r.latest_year, f"{r.first_year}–{r.latest_year}"
+    latest, two = year_label(ly, r.estimate_years), dict.fromkeys
+    both = f"NATO, {r.edition}; SIPRI, {r.sipri_edition}"
+    return {
+        "definitions": table(
+            "04_nato_vs_sipri_by_ally", r.comparison_by_ally,
             f"Share of GDP on NATO's and SIPRI's figures, per Ally ({both}); difference = NATO "
             f"minus SIPRI, percentage points; {span}",
             {"ally": "Ally", "nato_share_latest_pct": f"NATO {latest}, % of GDP",
              "sipri_share_latest_pct": f"SIPRI {ly}, % of GDP",
              "difference_latest_pp": f"Difference {ly}", "mean_difference_pp":
              f"Mean difference {span}", "largest_difference_pp": "Largest difference",
-             "largest_difference_year": "in"},
-            two(("nato_share_latest_pct", "sipri_share_latest_pct", "difference_latest_pp",
-                 "mean_difference_pp", "largest_difference_pp"), 2)),
-        "definitions_all": (
-            "04_nato_vs_sipri_all", r.comparison, "iso3", None,
-            f"Share of GDP on NATO's and SIPRI's figures, every Ally and year ({both}); "
-            f"difference = NATO minus SIPRI",
+             "largest_difference_year": "in"}, named,
+            decimals=two(("nato_share_latest_pct", "sipri_share_latest_pct",
+                          "difference_latest_pp", "mean_difference_pp",
+                          "largest_difference_pp"), 2)),
+        "definitions_all": table(
+            "04_nato_vs_sipri_all", r.comparison, f"Share of GDP on NATO's and SIPRI's figures, "
+            f"every Ally and year ({both}); difference = NATO minus SIPRI",
             {"ally": "Ally", "iso3": "ISO code", "year": "Year", "nato_estimate": "NATO estimate",
              "nato_share_pct": "NATO, % of GDP", "sipri_share_pct": "SIPRI, % of GDP",
              "difference_pp": "Difference, points", "sipri_estimate": "SIPRI estimate"},
-            two(("nato_share_pct", "sipri_share_pct", "difference_pp"), 2)),
-        "definitions_by_year": (
-            "04_nato_vs_sipri_by_year", r.comparison_by_year, None, None,
-            f"Allies at 2 % of GDP or more on each publisher's figures, and the average size of "
-            f"the difference ({both}; e: NATO estimate)",
+            named, decimals=two(("nato_share_pct", "sipri_share_pct", "difference_pp"), 2)),
+        "definitions_by_year": table(
+            "04_nato_vs_sipri_by_year", r.comparison_by_year, f"Allies at 2 % of GDP or more on "
+            f"each publisher's figures, and the average size of the difference ({both}; e: NATO "
+            f"estimate)",
             {"year": "Year", "n_allies": "Allies counted",
              "mean_abs_difference_pp": "Mean absolute difference, points",
              "n_at_threshold_nato": "At 2 % on NATO's figures",
-             "n_at_threshold_sipri": "At 2 % on SIPRI's figures"},
-            {"mean_abs_difference_pp": 2}),
+             "n_at_threshold_sipri": "At 2 % on SIPRI's figures"}, words,
+            decimals={"mean_abs_difference_pp": 2}),
     }
 
 
+def _gap_note(r) -> str:
+    """The distance table shows the growth needed to reach the target and the lowest growth that
+    keeps an Ally at it in one column (its position says which), under short headers: what they
+    mean. The CSV keeps every column."""
+    p, span = r.params, f"{r.first_year}–{r.latest_year}"
+    t, latest = f"{p.target_share_pct:g} %", year_label(r.latest_year, r.estimate_years)
+    gdp = (f"each Ally's own {span} average" if p.gdp_growth_pct is None else
+           f"{p.gdp_growth_pct:g} % a year for every Ally")
+    return (f"Growth: real, % a year (2015 prices). GDP growth assumed: {gdp}. Growth needed: "
+            f"the constant real growth of defence spending that lifts the {latest} share of GDP "
+            f"to {t} by {p.target_year}; for an Ally above {t}, the lowest growth that keeps it "
+            f"there. Growth achieved: the Ally's average real growth of defence spending, {span}. "
+            f"GDP series break: the year NATO's GDP series for the Ally breaks (below); –: none.")
+
+
 def _allies(key: str, label: str, n: int, of: int, **fields) -> Headline:
-    return headline(key, label, n, "Allies", decimals=0, display=f"{n} of {of}", **fields)
+    return count_of(key, label, n, of, "Allies", **fields)
 
 
 def headlines(r) -> list[Headline]:

@@ -339,15 +339,16 @@ def headlines(r) -> list[Headline]:
     target = {"target_share_pct": float(p.target_share_pct), "target_year": p.target_year}
 
     def h(key, label, row, value, unit, decimals=1, display=None, **fields):
-        return headline(f"profile.{key}", label, None if row is None else value(row), unit,
-                        decimals=decimals, display=MISSING if row is None else display,
-                        country=r.code, **fields)
+        """``value``: the row's column, or a function of the row."""
+        shown = None if row is None else value(row) if callable(value) else row[value]
+        return headline(f"profile.{key}", label, shown, unit, decimals=decimals,
+                        display=MISSING if row is None else display, country=r.code, **fields)
 
-    rows = [h("share_gdp", f"Defence spending, % of GDP, {y} (NATO)", row,
-              lambda x: x["share_gdp_pct"], "% of GDP", 2, year=y, which=which)
+    rows = [h("share_gdp", f"Defence spending, % of GDP, {y} (NATO)", row, "share_gdp_pct",
+              "% of GDP", 2, year=y, which=which)
             for which, row, y in (("first", first, y0), ("latest", last, y1))]
     rows += [h("spending", f"Defence spending {y1}, constant 2015 prices", last,
-               lambda x: x["milex_usd_bn_const2015"], "US$ bn, constant 2015 prices", year=y1),
+               "milex_usd_bn_const2015", "US$ bn, constant 2015 prices", year=y1),
              h("real_change", f"Defence spending {y1} ÷ {y0}, constant 2015 prices", last,
                lambda x: x["milex_usd_bn_const2015"] / first["milex_usd_bn_const2015"],
                "times", 2, base_year=y0, end_year=y1)]
@@ -356,22 +357,20 @@ def headlines(r) -> list[Headline]:
         n = guideline_count(r.status, f"meets_{key}_guideline")
         row = n if n["n_years"] else None
         rows.append(h(f"years_meeting_{key}_guideline", f"Years at or above {pct:g} % {what}"
-                      " as an Ally", row, lambda x: x["n_meeting"], "years", 0,
+                      " as an Ally", row, "n_meeting", "years", 0,
                       f"{n['n_meeting']} of {n['n_years']}", threshold_pct=float(pct),
                       first_year=row and n["first_year"], last_year=row and n["last_year"]))
     return rows + [
         h("gap_to_target", f"Gap to {p.target_share_pct:g} % of GDP by {p.target_year}", g,
-          lambda x: x["gap_pp"], "percentage points", 2, **target),
+          "gap_pp", "percentage points", 2, **target),
         h("required_real_growth", "Real growth of defence spending needed a year to reach "
-          f"{p.target_share_pct:g} % by {p.target_year}", g,
-          lambda x: x["required_real_growth_pct"], "% a year",
+          f"{p.target_share_pct:g} % by {p.target_year}", g, "required_real_growth_pct", "% a year",
           display=g and ("none: already there" if g["already_above"] else None), **target),
         h("nato_minus_sipri", "NATO's share of GDP minus SIPRI's, latest year both publish",
-          cmp, lambda x: x["difference_latest_pp"], "percentage points", 2,
-          year=cmp and cmp["latest_year"]),
+          cmp, "difference_latest_pp", "percentage points", 2, year=cmp and cmp["latest_year"]),
         h("sipri_share_gdp", "Military expenditure, % of GDP"
-          + (f", {s['year']} (SIPRI)" if s else " (SIPRI)"), s, lambda x: x["share_gdp_pct"],
-          "% of GDP", 2, year=s and s["year"])]
+          + (f", {s['year']} (SIPRI)" if s else " (SIPRI)"), s, "share_gdp_pct", "% of GDP", 2,
+          year=s and s["year"])]
 
 
 def _row(frame: pl.DataFrame, i: int) -> dict | None:

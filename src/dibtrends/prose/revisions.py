@@ -31,9 +31,8 @@ def short_name(source_id: str) -> str:
     it in full)."""
     name = edition_name(source_id)
     month, _, rest = name.partition(" ")
-    if not MONTH_YEAR.match(name.removesuffix(" release")):
-        return name
-    return f"{month if len(month) <= 4 else month[:3] + '.'} {rest}"
+    short = len(month) > 4 and MONTH_YEAR.match(name.removesuffix(" release"))
+    return f"{month[:3]}. {rest}" if short else name
 
 
 def names(r) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -85,9 +84,9 @@ def sentences(r) -> dict[str, str]:
             file for the older edition matches the sum of its 100
             rows{'' if gap is None or gap < 0.005 else f' to within US$ {gap:.2f} bn'} in every
             year it gives for that year's list of companies. For {r.top100_year},
-            {plural(revised.height, 'company', 'companies')} listed in both had
+            {plural(revised.height, 'company')} listed in both had
             {'its' if revised.height == 1 else 'their'} arms revenue revised and
-            {plural(changed, 'company', 'companies')} {'appears' if changed == 1 else 'appear'}
+            {plural(changed, 'company')} {'appears' if changed == 1 else 'appear'}
             in only one edition{biggest}.""",
         "summary": f"""**Revisions.** SIPRI's {new} changed the Allies' shares of GDP for
             {y0}–{y1} by up to {abs(top['revision_pp']):.2f} points ({top['country']},
@@ -132,8 +131,7 @@ def tables(r) -> dict[str, Table]:
             {"year": "Year", "total_usd_bn_older": f"{h_old}, {bn}",
              "total_usd_bn_newer": f"{h_new}, {bn}", "revision_usd_bn": f"Revision, {bn}",
              "revision_pct": "Revision, %", "n_companies_in_both": "Companies in both"},
-            decimals={"total_usd_bn_older": 1, "total_usd_bn_newer": 1, "revision_usd_bn": 1,
-                      "revision_pct": 2}, data=totals),
+            decimals={"revision_pct": 2}, data=totals),
         "ranks": table("06_top100_ranks_by_edition", r.ranks.filter(
             (pl.col("rank_newer") <= N_RANKS) | (pl.col("rank_older") <= N_RANKS))
             .sort(pl.coalesce("rank_newer", "rank_older")), f"""The largest companies of

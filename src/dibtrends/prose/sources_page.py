@@ -9,7 +9,7 @@ import polars as pl
 
 from .. import chapters, sources
 from ..results import Table
-from . import join_words, plural
+from . import cap, join_words, plural, table, worded
 
 #: Curated tables in words; a new file is shown by its name in words until it is added here.
 CURATED_WORDS = {
@@ -35,7 +35,7 @@ def words(name: str) -> str:
     'us_reliance' -> 'US reliance'."""
     text = re.sub(r"(\d+)pct", r"\1 %", name)
     text = " ".join(CAPITALS.get(w, w) for w in text.split("_") if w)
-    return text[:1].upper() + text[1:]
+    return cap(text)
 
 
 def curated_words(filename: str) -> str:
@@ -79,9 +79,8 @@ def citations_frame(cited: pl.DataFrame) -> pl.DataFrame:
     def supports(column: str) -> str:
         return SUPPORTS.get(column) or column.removesuffix("_citation").replace("_", " ")
     return cited.select(
-        pl.col("file").map_elements(curated_words, return_dtype=pl.String).alias("table"),
-        "file", pl.col("column").map_elements(supports, return_dtype=pl.String)
-        .alias("supports"), "rows", "citation")
+        worded(curated_words, "file").alias("table"), "file",
+        worded(supports, "column").alias("supports"), "rows", "citation")
 
 
 #: A profile's CSV: 'profile_POL_long_run'.
@@ -118,8 +117,7 @@ def downloads_frame(names: set[str], countries: dict[str, str], href: str) -> pl
 def texts(registry: pl.DataFrame, checksums: pl.DataFrame, uncited: list[str],
           downloads: pl.DataFrame) -> dict[str, str]:
     unused = registry.filter(pl.col("used_in") == UNUSED).select("title", "edition").rows()
-    shown = [f"{title} – {edition}" for title, edition in unused]  # titles hold commas
-    listed = "; ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
+    listed = join_words([f"{title} – {edition}" for title, edition in unused], sep="; ")
     n_fetched = checksums.filter(pl.col("matches") != "not fetched").height
     n_match = checksums.filter(pl.col("matches") == "yes").height
     lookups = [f"{curated_words(f)} (data/curated/{f})" for f in uncited]
@@ -154,26 +152,25 @@ def tables(r, names: dict[str, str]) -> dict[str, Table]:
     """The page's three tables (``names``: their CSV names)."""
     cited = r.citations
     return {
-        "registry": Table(
+        "registry": table(
             names["registry"], r.registry,
             f"The {plural(r.registry.height, 'source file')} the report is built from, "
             "with the edition used and the chapters that read them",
-            labels={"publisher": "Publisher", "title": "Title", "edition": "Edition",
-                    "address": "Address", "licence": "Licence or terms", "used_in": "Used in"}),
+            {"publisher": "Publisher", "title": "Title", "edition": "Edition",
+             "address": "Address", "licence": "Licence or terms", "used_in": "Used in"}),
         # The registry above names each file's source; the CSV keeps it beside the file.
-        "checksums": Table(
-            names["checksums"], r.checksums.drop("source"),
+        "checksums": table(
+            names["checksums"], r.checksums,
             "Checksums (sha256) recorded in the registry and what the fetch found. Registered: "
             "when the checksum was recorded; matches: whether the file fetched for this build "
             "has that checksum",
-            labels={"filename": "File", "sha256": "sha256", "registered_on": "Registered",
-                    "retrieved_at": "Retrieved (UTC)", "origin": "Retrieved from",
-                    "matches": "Matches"}, data=r.checksums),
-        "citations": Table(
+            {"filename": "File", "sha256": "sha256", "registered_on": "Registered",
+             "retrieved_at": "Retrieved (UTC)", "origin": "Retrieved from",
+             "matches": "Matches"}, data=r.checksums),
+        "citations": table(
             names["citations"], cited,
             f"Curated tables and their citations ({plural(cited.height, 'citation')} in "
             f"{plural(cited['file'].n_unique(), 'table')})",
-            labels={"table": "Curated table", "file": "File (data/curated/)",
-                    "supports": "Supports", "rows": "Rows", "citation": "Citation"},
-            decimals=0),
+            {"table": "Curated table", "file": "File (data/curated/)", "supports": "Supports",
+             "rows": "Rows", "citation": "Citation"}, decimals=0),
     }

@@ -8,7 +8,7 @@ import polars as pl
 from .. import chapters, facts, sources
 from ..params import describe
 from ..results import ChapterRecord, Claim, Table
-from . import fmt
+from . import fmt, table
 from .profile import year_label
 
 
@@ -76,53 +76,47 @@ def facts_sentence(key: pl.DataFrame, source_id: str) -> str:
            if newer else "") + "*"])
 
 
-def _strings(rows: list[dict], *columns: str) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={c: pl.String for c in columns})
+def _words(name: str, rows: list[tuple], caption: str, labels: dict[str, str]) -> Table:
+    """A table of words, its rows in the order of its labels."""
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(labels, pl.String), orient="row")
+    return table(name, frame, caption, labels)
 
 
 def tables(r) -> dict[str, Table]:
     recs = r.records.values()
     out = {}
     if r.facts is not None:
-        out["facts"] = Table(
-            "summary_key_facts",
-            r.facts.select(
-                "group", year_label().alias("year"),
-                "usd_bn_current", "usd_bn_const2015", "share_gdp_pct", "real_change_1y_pct",
-                pl.format("{}–{}", "span_start_year", pl.col("year")).alias("span"),
-                "real_change_span_pct"),
+        out["facts"] = table(
+            "summary_key_facts", r.facts.with_columns(
+                year_label().alias("year"),
+                pl.format("{}–{}", "span_start_year", pl.col("year")).alias("span")),
             f"Key facts: defence expenditure of NATO Allies (NATO, "
             f"{sources.get(r.nato_source).edition}; e: NATO estimate; real change at constant "
             "2015 prices and exchange rates)",
-            labels={"group": "", "year": "Year", "usd_bn_current": "US$ bn, current",
-                    "usd_bn_const2015": "US$ bn, constant 2015", "share_gdp_pct": "% of GDP",
-                    "real_change_1y_pct": "Real change on the year, %", "span": "Period",
-                    "real_change_span_pct": "Real change over the period, %"},
+            {"group": "", "year": "Year", "usd_bn_current": "US$ bn, current",
+             "usd_bn_const2015": "US$ bn, constant 2015", "share_gdp_pct": "% of GDP",
+             "real_change_1y_pct": "Real change on the year, %", "span": "Period",
+             "real_change_span_pct": "Real change over the period, %"},
             decimals={"share_gdp_pct": 2})  # the others: 1
     used = [(s, [rec.title for rec in recs if s.id in rec.sources]) for s in sources.SOURCES]
     return out | {
         # Listed on the page as text (result.text["claims"]); the table is its CSV download,
         # with the chapters' full conditions.
-        "claims": Table("summary_claims", _strings(
-            [{"claim": c.claim, "source": c.source, "verdict": c.verdict, "short": c.short,
-              "finding": c.finding, "condition": c.condition,
-              "where": chapter_link(r.records[c.chapter], c)} for c in r.claims],
-            "claim", "source", "verdict", "short", "finding", "condition", "where"),
+        "claims": _words("summary_claims", [
+            (c.claim, c.source, c.verdict, c.short, c.finding, c.condition,
+             chapter_link(r.records[c.chapter], c)) for c in r.claims],
             "Published claims checked against public data",
-            labels={"claim": "Claim", "source": "Source", "verdict": "Verdict",
-                    "short": "Condition, in short", "finding": "What the data give",
-                    "condition": "Condition", "where": "Chapter"}),
-        "parameters": Table("summary_parameters", _strings(
-            [{"chapter": rec.title, "built_with": describe_params(rec)} for rec in recs],
-            "chapter", "built_with"),
+            {"claim": "Claim", "source": "Source", "verdict": "Verdict",
+             "short": "Condition, in short", "finding": "What the data give",
+             "condition": "Condition", "where": "Chapter"}),
+        "parameters": _words("summary_parameters", [
+            (rec.title, describe_params(rec)) for rec in recs],
             "The parameters each chapter of this report was built with",
-            labels={"chapter": "Chapter", "built_with": "Parameters"}),
-        "editions": Table("summary_editions", _strings(
-            [{"source": f"{s.publisher.split(' (')[0]}: {s.title}", "edition": s.edition,
-              "used_in": ", ".join(titles)} for s, titles in used if titles],
-            "source", "edition", "used_in"),
-            "Source editions the chapters read",
-            labels={"source": "Source", "edition": "Edition", "used_in": "Used in"}),
+            {"chapter": "Chapter", "built_with": "Parameters"}),
+        "editions": _words("summary_editions", [
+            (f"{s.publisher.split(' (')[0]}: {s.title}", s.edition, ", ".join(titles))
+            for s, titles in used if titles], "Source editions the chapters read",
+            {"source": "Source", "edition": "Edition", "used_in": "Used in"}),
     }
 
 
