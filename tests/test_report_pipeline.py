@@ -182,6 +182,19 @@ def test_a_module_edit_reexecutes_only_the_chapters_that_import_it(built_report)
         assert e2e.changed_since(built_report, before) == {"05_critical_minerals"}
 
 
+def test_a_module_edit_python_cannot_read_names_the_line_and_keeps_the_report(built_report):
+    module = built_report / "src" / "dibtrends" / "minerals.py"
+    before = e2e.mtimes(built_report)
+    with e2e.put_back(built_report, module):
+        lines = module.read_text().splitlines()
+        module.write_text("\n".join(lines + ["def unfinished(:"]) + "\n")
+        run = e2e.make(built_report, "report", check=False)
+        assert run.returncode != 0
+        assert f"src/dibtrends/minerals.py, line {len(lines) + 1}" in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr and "Fix: correct that line" in run.stderr
+        assert e2e.changed_since(built_report, before) == set()
+
+
 def test_an_analysts_edit_in_the_notebook_is_what_runs(built_report):
     """The notebook is the source: a new markdown cell appears in the executed chapter."""
     notebook = built_report / "notebooks" / "05_critical_minerals.ipynb"

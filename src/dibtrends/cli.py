@@ -58,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     except DibtrendsError as exc:
         print(f"\ndibtrends {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except SyntaxError as exc:  # an edit to the package that Python cannot read
+        if not str(exc.filename or "").startswith(str(paths.PACKAGE)):
+            raise
+        print(f"\ndibtrends {args.command}: error: Python cannot read "
+              f"{paths.relative(Path(exc.filename))}, line {exc.lineno}: {exc.msg}. Fix: correct "
+              "that line (`git diff src/` shows what changed) and run again; nothing was "
+              "written.", file=sys.stderr)
+        return 2
 
 
 @contextmanager
