@@ -79,13 +79,14 @@ def test_usgs_statement_49_commodities_above_half_and_15_at_100_pct(nir):
     ("XX", (None, "not_applicable")), (" >75 ", (75.0, "gt")),
 ])
 def test_parse_nir_tokens(token, expected):
-    assert usgs.parse_nir(token, file="f.csv", column="c", row=1) == expected
+    parsed = usgs.parse(pl.DataFrame({"k": ["x"], "c": [token]}), "c", "nir", file="f.csv", key="k")
+    assert parsed.select("value", "bound").row(0) == expected
 
 
 @pytest.mark.parametrize("token", ["~90", "about 50", "", ">>95", "95%", "120", "-5", "e5"])
 def test_parse_nir_rejects_unknown_tokens(token):
     with pytest.raises(DataError):
-        usgs.parse_nir(token, file="f.csv", column="c", row=1)
+        usgs.parse(pl.DataFrame({"k": ["x"], "c": [token]}), "c", "nir", file="f.csv", key="k")
 
 
 def test_unknown_token_in_file_names_file_column_row_and_fix(raw_dir, tmp_path):

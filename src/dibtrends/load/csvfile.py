@@ -5,11 +5,12 @@ cell named by its line (the header is line 1) and the columns that say whose row
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
 
+from .. import countries
 from ..errors import DataError
 from .workbook import require
 
@@ -32,6 +33,26 @@ def _ragged(path: Path) -> tuple[int | None, str | None]:
 def line(i: int, ident: Mapping) -> str:
     """A CSV row as a person finds it: its line (the header is line 1) and what names it."""
     return f"{i + 2}" + (f" ({', '.join(f'{k}={v}' for k, v in ident.items())})" if ident else "")
+
+
+def stop_at(df: pl.DataFrame, bad: pl.Expr, path: Path, *, column: str, key: str,
+            problem: Callable[[dict], str], fix: str) -> None:
+    """A DataError at the first row where ``bad`` holds, named by its line (``df``'s index ``i``
+    or its position in the file) and ``key``; ``problem`` words the row."""
+    rows = (df if "i" in df.columns else df.with_row_index("i")).filter(bad)
+    if rows.height:
+        r = rows.row(0, named=True)
+        raise DataError(path, problem(r), column=column, row=line(r["i"], {key: r[key]}), fix=fix)
+
+
+def iso3(df: pl.DataFrame, column: str, path: Path, *, key: str) -> pl.Series:
+    """The ISO3 code of each country name in ``column``; an unknown name is a DataError at its
+    first row (``df``'s index ``i`` or its position in the file)."""
+    first = (df if "i" in df.columns else df.with_row_index("i")).unique(
+        column, keep="first", maintain_order=True)
+    codes = {c: countries.iso3(c, file=path, column=column, row=line(i, {key: k}))
+             for c, i, k in first.select(column, "i", pl.col(key).alias("_key")).iter_rows()}
+    return df[column].replace_strict(codes, return_dtype=pl.String).alias("iso3")
 
 
 def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | Sequence = (),
