@@ -25,6 +25,10 @@ def membership():
 
 # ------------------------------------------------------------------------ membership
 
+def _allies(membership, year, rule="accession"):
+    return mb.membership_panel(membership, [year], rule).filter("is_member")
+
+
 def test_membership_table_has_32_allies_and_12_founders(membership):
     assert membership.height == 32
     assert membership["founding_member"].sum() == 12
@@ -34,12 +38,12 @@ def test_membership_table_has_32_allies_and_12_founders(membership):
                                             (1999, 19), (2004, 26), (2009, 28), (2017, 29),
                                             (2020, 30), (2023, 31), (2024, 32)])
 def test_accession_rule_counts(membership, year, expected):
-    assert mb.allies_in_year(membership, year).height == expected
+    assert _allies(membership, year).height == expected
 
 
 def test_finland_from_2023_and_sweden_from_2024(membership):
     def counted(code, year):
-        return code in mb.allies_in_year(membership, year)["iso3"].to_list()
+        return code in _allies(membership, year)["iso3"].to_list()
 
     assert not counted("FIN", 2022) and counted("FIN", 2023)
     assert not counted("SWE", 2023) and counted("SWE", 2024)
@@ -47,7 +51,7 @@ def test_finland_from_2023_and_sweden_from_2024(membership):
 
 def test_cold_war_16_is_fixed(membership):
     for year in (1949, 1970, 1990, 2024):
-        allies = mb.allies_in_year(membership, year, rule="cold_war_16")["iso3"].to_list()
+        allies = _allies(membership, year, rule="cold_war_16")["iso3"].to_list()
         assert len(allies) == 16
         assert {"DEU", "ESP", "GRC", "TUR", "USA"} <= set(allies)
         assert not {"POL", "FIN", "SWE"} & set(allies)

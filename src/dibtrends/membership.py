@@ -72,25 +72,11 @@ def accession_years() -> dict[str, int]:
     return dict(table.select("iso3", pl.col("accession_date").dt.year()).iter_rows())
 
 
-def _check_rule(rule: str) -> None:
-    if rule not in RULES:
-        raise ValueError(f"rule={rule!r} is not one of {RULES}")
-
-
-def allies_in_year(membership: pl.DataFrame, year: int, rule: str = "accession") -> pl.DataFrame:
-    """The Allies counted in ``year`` under ``rule`` (iso3, country, accession year), by iso3."""
-    _check_rule(rule)
-    cutoff = date(year, 12, 31) if rule == "accession" else COLD_WAR_REFERENCE_DATE
-    return (membership.filter(pl.col("accession_date") <= cutoff)
-            .select("iso3", "country", pl.col("accession_date").dt.year().cast(pl.Int64)
-                    .alias("accession_year"))
-            .sort("iso3"))
-
-
 def membership_panel(membership: pl.DataFrame, years: Iterable[int],
                      rule: str = "accession") -> pl.DataFrame:
     """Every Ally x every year with ``is_member`` under ``rule``; the frame aggregates join on."""
-    _check_rule(rule)
+    if rule not in RULES:
+        raise ValueError(f"rule={rule!r} is not one of {RULES}")
     yrs = pl.DataFrame({"year": sorted(set(int(y) for y in years))}, schema={"year": pl.Int64})
     allies = membership.select("iso3", pl.col("accession_date"))
     panel = allies.join(yrs, how="cross")
