@@ -46,10 +46,11 @@ SALIENT_STATISTICS = {
     "Apparent_Consuption": "apparent_consumption",  # sic: USGS's spelling of the header
     "Net_Import_Reliance": "net_import_reliance",
 }
-#: The largest quantity of each statistic (zinc's production, aluminium's consumption) lies here.
+#: The largest value of each statistic (zinc's production, aluminium's consumption) lies here.
 SALIENT_UNITS = {"primary_production": (1e4, 1e7, "metric tons"),
                  "secondary_production": (1e4, 1e7, "metric tons"),
-                 "apparent_consumption": (1e5, 1e8, "metric tons")}
+                 "apparent_consumption": (1e5, 1e8, "metric tons"),
+                 "net_import_reliance": (50, 100, "percent of apparent consumption")}
 #: The CSV states no unit. MCS data sheets report quantities in metric tons of contained
 #: content unless noted, with a basis that differs by commodity (e.g. rare-earth oxide).
 QUANTITY_UNIT = "unstated in source (MCS data sheets: metric tons, commodity-specific basis)"
@@ -150,21 +151,20 @@ def _read(source_id: str, path: Path | None, columns: list[str], key: str,
                               key=[key], rows=ROWS[source_id], **kw)
 
 
-#: A Table 5 cell: its symbols (-> flag), its number, and what a number's prefix means.
-_QUANTITY = ({"W": "withheld", "NA": "not_available"},
-             r"(?P<op><?)\s*(?P<num>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\.[0-9]+)?)",
-             {"": "reported", "<": "lt"})
-#: How a cell of each kind reads: symbols, number and prefixes, the largest number allowed,
-#: what else it may hold, and where a new symbol goes.
+#: How a cell of each kind reads: its symbols (-> ``bound``), its number and what the number's
+#: prefix means (-> ``bound``), what else it may hold, and where a new symbol goes. Numbers above
+#: 100 % are the schemas' (Fig. 2, Table 4) and SALIENT_UNITS' (Table 5) to refuse.
 _FORMS = {
-    "nir": (NIR_TOKENS, r"(?P<op>[<>]?)\s*(?P<num>[0-9]+(?:\.[0-9]+)?)", _OPS, 100,
+    "nir": (NIR_TOKENS, r"(?P<op>[<>]?)\s*(?P<num>[0-9]+(?:\.[0-9]+)?)", _OPS,
             "a number, optionally after '>' or '<', or one of "
             f"{', '.join(map(repr, NIR_TOKENS))}",
             "look it up in the MCS 'Abbreviations and units of measure' appendix and add it to "
             f"NIR_TOKENS in {WHERE}."),
-    **{kind: (*_QUANTITY, most, "a number (commas allowed), '<number', 'W' (withheld) or 'NA'",
-              f"add it to _QUANTITY in {WHERE}.") for kind, most in (("quantity", None),
-                                                                     ("percent", 100))},
+    "quantity": ({"W": "withheld", "NA": "not_available"},
+                 r"(?P<op><?)\s*(?P<num>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\.[0-9]+)?)",
+                 {"": "reported", "<": "lt"},
+                 "a number (commas allowed), '<number', 'W' (withheld) or 'NA'",
+                 f"add it to the quantity symbols (_FORMS) in {WHERE}."),
 }
 
 
@@ -174,7 +174,7 @@ def parse(df: pl.DataFrame, column: str, kind: str, *, file, key: str,
     '>95' -> (95.0, 'gt'), 'E' -> (None, 'exporter'), '<100,000' -> (100000.0, 'lt'). Any other
     text (an empty one unless ``blank``) is a DataError: a new USGS symbol needs a meaning here,
     never a silent drop."""
-    symbols, pattern, ops, most, expected, fix = _FORMS[kind]
+    symbols, pattern, ops, expected, fix = _FORMS[kind]
     token = pl.col(column).str.strip_chars()
     number = token.str.extract_groups(f"^{pattern}$")
     out = df.with_columns(
@@ -185,11 +185,6 @@ def parse(df: pl.DataFrame, column: str, kind: str, *, file, key: str,
     csvfile.stop_at(out, bad, file, column=column, key=key, problem=lambda r: "unrecognised "
                     f"value {r[column] or ''!r}; expected {expected}",
                     fix=f"check the cell in the USGS file; if USGS introduced a new symbol, {fix}")
-    if most is not None:
-        csvfile.stop_at(out, pl.col("value") > most, file, column=column, key=key,
-                        problem=lambda r: f"value {r[column]!r} is above {most} %; "
-                        "expected a percentage",
-                        fix="check the value (and the unit) in the USGS file.")
     return out
 
 
@@ -301,7 +296,7 @@ def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
     parts = []
     for order, (column, statistic) in enumerate(SALIENT_STATISTICS.items()):
         nir = statistic == "net_import_reliance"  # Table 5 prints it without Fig. 2's symbols
-        part = parse(raw, column, "percent" if nir else "quantity", file=path, key=key)
+        part = parse(raw, column, "quantity", file=path, key=key)
         parts.append(part.select(
             "i", pl.lit(order).alias("order"), pl.col(key).alias("critical_mineral"),
             pl.lit(statistic).alias("statistic"), "value",
