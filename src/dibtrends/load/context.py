@@ -14,7 +14,6 @@ import pandera.polars as pa
 import polars as pl
 
 from .. import validate
-from ..errors import DataError
 from . import csvfile, workbook
 
 NMC, GMSD = "cow_nmc6", "owid_gmsd"
@@ -155,12 +154,10 @@ def load_gmsd(path: Path | None = None) -> pl.DataFrame:
     df = csvfile.read(path, ["Entity", "Code", "Year", share], where=WHERE, source_id=GMSD,
                       types={"Year": pl.Float64, share: pl.Float64}, key=["Entity", "Year"],
                       rows=GMSD_ROWS)
-    if (empty := df.with_row_index("i").filter(pl.col("Code").is_null())).height:
-        row = empty.row(0, named=True)
-        raise DataError(path, "entity without a code", column="Code",
-                        row=csvfile.line(row["i"], {"Entity": row["Entity"]}),
-                        fix="OWID added a region or aggregate: decide whether to keep it, then "
-                            "map its code in OWID_CODES or skip it in load_gmsd.")
+    csvfile.stop_at(df, pl.col("Code").is_null(), path, column="Code", key="Entity",
+                    problem=lambda r: "entity without a code",
+                    fix="OWID added a region or aggregate: decide whether to keep it, then map "
+                        "its code in OWID_CODES or skip it in load_gmsd.")
     code, value = pl.col("Code"), pl.col(share)
     out = df.select(
         pl.col("Entity").alias("entity"),
