@@ -35,14 +35,16 @@ def line(i: int, ident: Mapping) -> str:
     return f"{i + 2}" + (f" ({', '.join(f'{k}={v}' for k, v in ident.items())})" if ident else "")
 
 
-def stop_at(df: pl.DataFrame, bad: pl.Expr, path: Path, *, column: str, key: str,
-            problem: Callable[[dict], str], fix: str) -> None:
+def stop_at(df: pl.DataFrame, bad: pl.Expr, path: Path, *, column: str,
+            key: str | Sequence[str], problem: Callable[[dict], str], fix: str) -> None:
     """A DataError at the first row where ``bad`` holds, named by its line (``df``'s index ``i``
     or its position in the file) and ``key``; ``problem`` words the row."""
     rows = (df if "i" in df.columns else df.with_row_index("i")).filter(bad)
     if rows.height:
         r = rows.row(0, named=True)
-        raise DataError(path, problem(r), column=column, row=line(r["i"], {key: r[key]}), fix=fix)
+        keys = [key] if isinstance(key, str) else key
+        raise DataError(path, problem(r), column=column, row=line(r["i"], {k: r[k] for k in keys}),
+                        fix=fix)
 
 
 def iso3(df: pl.DataFrame, column: str, path: Path, *, key: str) -> pl.Series:
@@ -106,11 +108,9 @@ def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | S
                 else t.str.to_lowercase().replace_strict({"true": True, "false": False},
                                                          default=None, return_dtype=pl.Boolean)
                 if dtype == pl.Boolean else t.cast(dtype, strict=False))
-        if (bad := raw.filter(cast.is_null() & pl.col(c).is_not_null())).height:
-            b = bad.row(0, named=True)
-            raise DataError(path, f"value {b[c]!r} is not {_TYPE_WORDS[dtype]}", column=c,
-                            row=line(b["i"], {k: b[k] for k in key}),
-                            fix=f"check the cell in the file: {c} holds {_TYPE_WORDS[dtype]}.")
+        stop_at(raw, cast.is_null() & pl.col(c).is_not_null(), path, column=c, key=key,
+                problem=lambda r, c=c, t=dtype: f"value {r[c]!r} is not {_TYPE_WORDS[t]}",
+                fix=f"check the cell in the file: {c} holds {_TYPE_WORDS[dtype]}.")
         df = df.with_columns(cast.alias(c))
     if rows is not None and df.height != rows:
         raise DataError(path, f"expected {rows:,} data rows (the edition {source_id or where} "
