@@ -14,13 +14,14 @@ import pytest
 from dibtrends import membership as mb
 from dibtrends import spending as sp
 from dibtrends.errors import DataError
+from dibtrends.load import curated
 from dibtrends.stats import breaks
 from dibtrends.stats import intervals as iv
 
 
 @pytest.fixture(scope="module")
 def membership():
-    return mb.load_nato_membership()
+    return curated.load_nato_membership()
 
 
 # ------------------------------------------------------------------------ membership
@@ -75,7 +76,7 @@ def test_membership_file_with_a_wrong_founder_date_fails(tmp_path):
                                                   "ESP,Spain,1982-05-30,true")
     bad.write_text(text)
     with pytest.raises(DataError, match="founding members") as info:
-        mb.load_nato_membership(bad)
+        curated.load_nato_membership(bad)
     assert str(bad) in str(info.value)
 
 

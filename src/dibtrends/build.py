@@ -23,8 +23,6 @@ from . import paths, workers
 from .fetch import fetch_all, sha256_of, verify
 from .sources import SOURCES
 
-#: The modules declaring tables: every loader of dibtrends.load, and these.
-EXTRA_MODULES = ("dibtrends.membership",)
 #: Package files whose code decides the processed tables.
 LOADER_CODE = ("load/*.py", "build.py", "countries.py", "validate.py", "membership.py",
                "sources.py", "errors.py", "paths.py")
@@ -39,9 +37,8 @@ MANIFEST = ".manifest.json"
 def _modules() -> list:
     from . import load
 
-    return [importlib.import_module(name) for name in [
-        f"dibtrends.load.{m.name}" for m in pkgutil.iter_modules(load.__path__)]
-        + list(EXTRA_MODULES)]
+    return [importlib.import_module(f"dibtrends.load.{m.name}")
+            for m in pkgutil.iter_modules(load.__path__)]
 
 
 def table_loaders() -> dict[str, Callable[[], pl.DataFrame]]:

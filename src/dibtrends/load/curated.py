@@ -5,6 +5,8 @@
   least two independent outlets (``corroborated_by``; the PDF's ``page`` is "not verified").
 * ``merger_timeline.csv``: the events that formed the US "Big Five" and Europe's multinational
   primes; ``date`` only where the source gives the day, else the year alone.
+* ``nato_membership.csv``: the 32 Allies and the date each joined, from NATO's "NATO member
+  countries" page (:mod:`dibtrends.membership` counts them).
 * ``defence_critical_minerals.csv``: NATO's 12 defence-critical raw materials (11 December 2024),
   the three named for joint stockpiling (June 2025), each matched to its USGS rows with the
   reason; ``defence_use`` only where a cited source states it.
@@ -19,7 +21,8 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import paths
+from .. import countries, paths
+from ..membership import MEMBERSHIP_FILE, TREATY_IN_FORCE
 from ..minerals import CURATED_FILE as MINERALS_FILE
 from ..validate import Model
 from . import csvfile
@@ -86,6 +89,28 @@ class DefenceMineralsSchema(Model):
         )
 
 
+class NatoMembershipSchema(Model):
+    """One row per Ally, as transcribed from NATO's member-countries page."""
+
+    iso3: str = pa.Field(isin=countries.all_codes(), unique=True)
+    country: str = pa.Field(str_length={"min_value": 2})
+    accession_date: pl.Date = pa.Field(ge=TREATY_IN_FORCE)
+    founding_member: bool = pa.Field()
+    citation: str = pa.Field(str_length={"min_value": 20})
+
+    @pa.dataframe_check(error="founding members must carry the treaty's entry-into-force date "
+                              "(1949-08-24) and later members a later date")
+    @classmethod
+    def founders_joined_1949(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("founding_member") == (pl.col("accession_date") == TREATY_IN_FORCE))
+
+
+def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
+    """The curated accession table, validated."""
+    return csvfile.curated(Path(path or MEMBERSHIP_FILE), NatoMembershipSchema, key=["iso3"])
+
+
 def load_dod_consolidation(path: Path | None = None) -> pl.DataFrame:
     """DoD (2022) supplier counts, 1990s -> 2022, with citations."""
     return csvfile.curated(Path(path or paths.CURATED / DOD_FILE),
@@ -105,6 +130,7 @@ def load_defence_minerals(path: Path | None = None) -> pl.DataFrame:
 
 
 TABLES = {
+    "nato_membership": load_nato_membership,
     "dod_consolidation_2022": load_dod_consolidation,
     "merger_timeline": load_merger_timeline,
     "defence_critical_minerals": load_defence_minerals,
