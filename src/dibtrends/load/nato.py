@@ -296,16 +296,15 @@ def _read_sheet(sheet: workbook.Sheet, spec: TableSpec, edition: NatoEdition) ->
     long = workbook.read(sheet, lay, check=False)
     col = sheet.columns["label"]
     rows = long.select("row", "block", "label").unique(maintain_order=True).iter_rows()
-    codes = {r: _entity(sheet, spec, r, col, block, label) for r, block, label in rows}
-    measure = {b.heading: b.column for b in spec.blocks}
-    long = long.with_columns(
-        pl.col("row").replace_strict({r: e for r, (e, _) in codes.items()},
-                                     return_dtype=pl.String).alias("entity"),
-        pl.col("row").replace_strict({r: c for r, (_, c) in codes.items()},
-                                     return_dtype=pl.String).alias("national_currency"),
+    codes = pl.DataFrame([(r, *_entity(sheet, spec, r, col, block, label))
+                          for r, block, label in rows], orient="row",
+                         schema={"row": pl.Int64, "entity": pl.String,
+                                 "national_currency": pl.String})
+    measure = {b.heading: b.column for b in spec.blocks}  # heading None: a single block
+    long = long.join(codes, on="row", how="left", maintain_order="left").with_columns(
         pl.col("section").replace_strict({k: v for k, v in measure.items() if k},
-                                         default=None, return_dtype=pl.String)
-        .fill_null(pl.lit(measure.get(None), dtype=pl.String)).alias("measure"))
+                                         default=measure.get(None), return_dtype=pl.String)
+        .alias("measure"))
     workbook.check_cells(long, sheet, lay, ident=("measure", "entity", "year"))
     if (dup := long.filter(pl.struct("entity", "year", "measure").is_duplicated())).height:
         first = dup.row(0, named=True)

@@ -272,11 +272,12 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
     const = f"arms_revenue_usd_bn_const{TOTALS_CONST_BASE_YEAR}"
     series = {"arms_revenue_usd_bn_current": "current us$",
               const: f"constant {TOTALS_CONST_BASE_YEAR} us$"}
+    label = pl.col("label").str.to_lowercase()
+    long = long.with_columns(pl.coalesce(pl.when(label.str.starts_with(v)).then(pl.lit(c))
+                                         for c, v in series.items()).alias("series"))
     for column, label in series.items():
-        rows = long.filter(pl.col("label").str.to_lowercase().str.starts_with(label))
-        if rows["row"].n_unique() != 1:
-            raise sheet.error(f"expected one row labelled {label!r}..., found "
-                              f"{rows['row'].n_unique()}", column=column,
+        if (n := long.filter(pl.col("series") == column)["row"].n_unique()) != 1:
+            raise sheet.error(f"expected one row labelled {label!r}..., found {n}", column=column,
                               fix="SIPRI changed the row labels; update load_totals().")
     note = " ".join(r[0] for r in sheet.rows if r and isinstance(r[0], str)
                     and r[0].startswith("Note"))
@@ -287,10 +288,7 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
                               f"loader cannot read: {note!r}", column="company_set_year",
                               fix="read the note and update the pattern in load_totals().")
         set_year = {int(m[1]): int(m[3]), int(m[2]): int(m[3])}
-    label = pl.col("label").str.to_lowercase()
-    df = (long.with_columns(pl.coalesce(pl.when(label.str.starts_with(v)).then(pl.lit(c))
-                                        for c, v in series.items()).alias("series"))
-          .drop_nulls("series").pivot(on="series", index="year", values="value")
+    df = (long.drop_nulls("series").pivot(on="series", index="year", values="value")
           .select(pl.lit(TOTALS_SOURCE_ID).alias("source_id"), "year", *series,
                   pl.col("year").replace(set_year).alias("company_set_year")))
     validate.units(df, dict.fromkeys(series, TOTALS_UNITS), path, key=["year"],
