@@ -128,8 +128,7 @@ def load_nmc(path: Path | None = None) -> pl.DataFrame:
                       types=dict.fromkeys(["ccode", "year", *measures], pl.Float64),
                       key=["stateabb", "year"], source_id=NMC, rows=NMC_ROWS)
     # -9 is missing; any other negative value fails the schema's ranges
-    value = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
-             for c in measures}
+    value = {c: pl.col(c).replace(NMC_MISSING, None) for c in measures}
     iso = pl.col("ccode").replace_strict(COW_TO_ISO3, default=None, return_dtype=pl.String)
     out = df.with_columns(pl.col("ccode", "year").cast(pl.Int64)).select(
         pl.col("stateabb").str.strip_chars(), "ccode",
@@ -173,7 +172,4 @@ def load_gmsd(path: Path | None = None) -> pl.DataFrame:
     return validate.validated(out, GmsdSchema, path, key=["entity", "year"])
 
 
-TABLES = {
-    "cow_nmc6": load_nmc,
-    "owid_gmsd": load_gmsd,
-}
+TABLES = {NMC: load_nmc, GMSD: load_gmsd}

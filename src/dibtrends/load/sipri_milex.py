@@ -163,19 +163,18 @@ def _country_rows(long: pl.DataFrame, sheet: workbook.Sheet) -> pl.DataFrame:
     for name, row, numbers, content in per_name.iter_rows():
         if name in REGION_LABELS and numbers:
             raise sheet.error(f"region heading {name!r} carries numbers", col=1, row=row,
-                              column="Country",
                               fix="SIPRI may have put regional totals into the country sheet: "
                                   "skip them explicitly (AGGREGATE_ROWS) after checking they "
                                   "are not a country.")
         if name not in REGION_LABELS and name not in AGGREGATE_ROWS and content:
-            codes[name] = sheet.iso3(name, col=1, row=row, column="Country")
+            codes[name] = sheet.iso3(name, col=1, row=row)
     long = long.filter(pl.col("name").is_in(list(codes))).with_columns(
         pl.col("name").replace_strict(codes, return_dtype=pl.Utf8).alias("iso3"))
     if (twice := long.filter(pl.struct("iso3", "year").is_duplicated())).height:
         rows = twice.filter(pl.col("iso3") == twice["iso3"][0])["row"].unique().sort()
         raise sheet.error(f"{twice['name'][0]} ({twice['iso3'][0]}) appears on rows "
                           f"{rows.to_list()}; expected one row per country", col=1, row=rows[-1],
-                          column="Country", fix="remove the repeated row.")
+                          fix="remove the repeated row.")
     return long
 
 

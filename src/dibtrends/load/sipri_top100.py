@@ -200,9 +200,7 @@ def _read_sheet(sheet: workbook.Sheet, year: int, ed: Edition) -> pl.DataFrame:
             raise sheet.error(f"rank {odd[f][0]!r} is not a whole number", col=cols[f],
                               row=odd["row"][0], fix="check the rank cell in the workbook.")
     country, company = _squeezed("country"), _squeezed("company")
-    head = workbook.text(sheet.cell(HEADER_ROW, cols["country"]))
-    codes = {c: None if c == TRANS_EUROPEAN else sheet.iso3(c, col=cols["country"], row=r,
-                                                             column=head)
+    codes = {c: None if c == TRANS_EUROPEAN else sheet.iso3(c, col=cols["country"], row=r)
              for c, r in wide.select(country, "row").unique("country", keep="first").iter_rows()}
     merged = r"(?i)\s*-\s*MERGED!?\s*$"  # SIPRI's marker, kept as a note
     return wide.select(
