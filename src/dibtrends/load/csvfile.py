@@ -57,7 +57,7 @@ def iso3(df: pl.DataFrame, column: str, path: Path, *, key: str) -> pl.Series:
     return df[column].replace_strict(codes, return_dtype=pl.String).alias("iso3")
 
 
-def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | Sequence = (),
+def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: Sequence | bool = (),
         types: Mapping[str, pl.DataType] | None = None, key: Sequence[str] = (),
         required: Mapping[str, str] | None = None, blank: Sequence[str] = (),
         strip: bool = False, rows: int | None = None, what: str = "source file",
@@ -83,9 +83,8 @@ def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | S
     if missing := [c for c in [*columns, *(required or ())] if c not in df.columns]:
         raise DataError(path, f"expected column {missing[0]!r} is missing (found {df.columns})",
                         column=missing[0], fix=layout_fix)
-    allowed = () if extra is False else extra
     if extra is not True and (odd := [c for c in df.columns
-                                      if c not in columns and c not in allowed]):
+                                      if c not in columns and c not in extra]):
         raise DataError(path, f"unexpected column {odd[0]!r} (expected {list(columns)})",
                         column=odd[0], fix=layout_fix)
     df = df.select(columns or df.columns)
