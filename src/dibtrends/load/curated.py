@@ -23,11 +23,11 @@ import polars as pl
 
 from .. import countries, paths
 from ..membership import MEMBERSHIP_FILE, TREATY_IN_FORCE
-from ..minerals import CURATED_FILE as MINERALS_FILE
 from ..validate import Model
 from . import csvfile
 
 DOD_FILE, MERGER_FILE = "dod_consolidation_2022.csv", "merger_timeline.csv"
+MINERALS_FILE = "defence_critical_minerals.csv"  # the minerals chapter names it in its errors
 DOD_SOURCE_ID = "curated_dod_competition_2022"
 MERGER_SOURCE_ID = "curated_merger_timeline"
 EVENT_TYPES = ["merger", "acquisition", "renaming", "joint venture", "spin-off"]
@@ -126,7 +126,8 @@ def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
 
 def load_defence_minerals(path: Path | None = None) -> pl.DataFrame:
     """NATO's defence-critical materials, matched to USGS commodity names, with citations."""
-    return csvfile.curated(Path(path or MINERALS_FILE), DefenceMineralsSchema, key=["mineral"])
+    return csvfile.curated(Path(path or paths.CURATED / MINERALS_FILE), DefenceMineralsSchema,
+                           key=["mineral"])
 
 
 TABLES = {
