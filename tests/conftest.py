@@ -53,7 +53,7 @@ def nato(raw_dir) -> pl.DataFrame:
 @pytest.fixture(scope="session")
 def membership() -> pl.DataFrame:
     """The curated accession table (32 Allies), validated."""
-    from dibtrends.membership import load_nato_membership
+    from dibtrends.load.curated import load_nato_membership
 
     return load_nato_membership()
 

@@ -13,10 +13,11 @@ import nbformat
 import polars as pl
 import pytest
 
-from dibtrends import membership, paths, results
+from dibtrends import paths, results
 from dibtrends.chapters import long_run
 from dibtrends.charts import long_run as charts
 from dibtrends.errors import ParameterError
+from dibtrends.load import curated
 
 from .chapter_runs import chapter_record
 
@@ -30,7 +31,7 @@ def result(processed):
 
 @pytest.fixture(scope="module")
 def ally_codes():
-    return set(membership.load_nato_membership()["iso3"].to_list())
+    return set(curated.load_nato_membership()["iso3"].to_list())
 
 
 def all_words(result_or_record) -> list[str]:

@@ -17,7 +17,7 @@ import pytest
 from dibtrends import industry, revisions
 from dibtrends.errors import DataError
 from dibtrends.load import curated, sipri_top100
-from dibtrends.membership import load_nato_membership
+from dibtrends.load.curated import load_nato_membership
 from dibtrends.sources import get as get_source
 
 FLOAT = 0.005  # percent or points: float arithmetic only; the inputs are exact

@@ -90,7 +90,8 @@ def test_an_allys_share_of_gdp_above_30_pct_is_refused(defexp, milex):
     ally = (pl.col("iso3") == "GRC") & (pl.col("year") == 1974)
     with pytest.raises(DataError, match="an Ally's share of GDP above"):
         validate.validated(milex.with_columns(pl.when(ally).then(31.0).otherwise(
-            pl.col("share_gdp_pct")).alias("share_gdp_pct")), sipri_milex.SipriMilex2025, TABLE)
+            pl.col("share_gdp_pct")).alias("share_gdp_pct")),
+            sipri_milex.schema("sipri_milex_2025"), TABLE)
 
 
 def test_a_top100_year_in_other_units_is_refused(processed):

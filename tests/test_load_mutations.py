@@ -45,8 +45,8 @@ _TOP100 = m.Spec(header=4, label="Country")
 CASES = {
     "nato_defexp": ("nato_defexp_2024", (nato.load_nato_defexp,), m.Spec(
         sheets=tuple(f"TABLE{t}" for t in (*"1234567", "8a", "8b")), label=3), 1),
-    "sipri_milex_2025": ("sipri_milex_2025", (sipri_milex.load_sipri_milex_2025,), _MILEX, 1),
-    "sipri_milex_2024": ("sipri_milex_2024", (sipri_milex.load_sipri_milex_2024,), _MILEX, 1),
+    "sipri_milex_2025": ("sipri_milex_2025", (sipri_milex.TABLES["sipri_milex_2025"],), _MILEX, 1),
+    "sipri_milex_2024": ("sipri_milex_2024", (sipri_milex.TABLES["sipri_milex_2024"],), _MILEX, 1),
     "sipri_top100_2023": ("sipri_top100_2023", (functools.partial(
         sipri_top100.load_top100, source_id="sipri_top100_2023"),), _TOP100, 1),
     "sipri_top100_2024": ("sipri_top100_2024", (functools.partial(

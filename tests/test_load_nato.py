@@ -20,7 +20,7 @@ from dibtrends import sources
 from dibtrends.errors import DataError
 from dibtrends.load import nato
 from dibtrends.load.nato import NatoEdition, load_nato_defexp
-from dibtrends.membership import load_nato_membership
+from dibtrends.load.curated import load_nato_membership
 from dibtrends.sources import get
 
 SOURCE_ID = "nato_defexp_2024"

@@ -24,12 +24,12 @@ V2024 = get_source("sipri_milex_2024").filename
 
 @pytest.fixture(scope="module")
 def milex_2025(raw_dir):
-    return sipri_milex.load_sipri_milex_2025(raw_dir / V12)
+    return sipri_milex.load_sipri_milex("sipri_milex_2025", raw_dir / V12)
 
 
 @pytest.fixture(scope="module")
 def milex_2024(raw_dir):
-    return sipri_milex.load_sipri_milex_2024(raw_dir / V2024)
+    return sipri_milex.load_sipri_milex("sipri_milex_2024", raw_dir / V2024)
 
 
 def value(df: pl.DataFrame, iso3: str, year: int, column: str):
@@ -162,7 +162,7 @@ def test_share_sheet_in_percent_is_a_unit_mismatch(workbook_copy):
     path = workbook_copy(to_percent)
     with pytest.raises(DataError, match=r"expected between 10 and 60 \(percent of GDP, from "
                        "SIPRI's fractions") as info:
-        sipri_milex.load_sipri_milex_2025(path)
+        sipri_milex.load_sipri_milex("sipri_milex_2025", path)
     _assert_actionable(info.value, path, "share_gdp_pct")
 
 
@@ -177,7 +177,7 @@ def test_current_dollars_relabelled_in_billions_is_a_unit_mismatch(workbook_copy
 
     path = workbook_copy(to_billions)
     with pytest.raises(DataError, match="Current US") as info:
-        sipri_milex.load_sipri_milex_2025(path)
+        sipri_milex.load_sipri_milex("sipri_milex_2025", path)
     _assert_actionable(info.value, path, "milex_usd_m_current")
 
 
@@ -187,21 +187,21 @@ def test_constant_sheet_base_year_must_match_its_title(workbook_copy):
 
     path = workbook_copy(rename)
     with pytest.raises(DataError, match="2023") as info:
-        sipri_milex.load_sipri_milex_2025(path)
+        sipri_milex.load_sipri_milex("sipri_milex_2025", path)
     _assert_actionable(info.value, path, "milex_usd_m_const2023")
 
 
 def test_missing_sheet_is_named(workbook_copy):
     path = workbook_copy(lambda wb: wb.remove(wb["Current US$"]))
     with pytest.raises(DataError, match="'Current US\\$' not found") as info:
-        sipri_milex.load_sipri_milex_2025(path)
+        sipri_milex.load_sipri_milex("sipri_milex_2025", path)
     _assert_actionable(info.value, path, "sheet")
 
 
 def test_header_row_moved_is_named(workbook_copy):
     path = workbook_copy(lambda wb: wb["Share of GDP"].insert_rows(1))
     with pytest.raises(DataError, match="found on row 7") as info:
-        sipri_milex.load_sipri_milex_2025(path)
+        sipri_milex.load_sipri_milex("sipri_milex_2025", path)
     _assert_actionable(info.value, path, "Country")
     assert "row 6" in str(info.value)
 
@@ -215,7 +215,7 @@ def test_unknown_country_with_data_stops_the_load(workbook_copy):
 
     path = workbook_copy(rename)
     with pytest.raises(DataError, match="unknown country name 'Germania'") as info:
-        sipri_milex.load_sipri_milex_2025(path)
+        sipri_milex.load_sipri_milex("sipri_milex_2025", path)
     _assert_actionable(info.value, path, "Country")
     assert "country_names.csv" in str(info.value)
     assert info.value.row is not None
@@ -230,13 +230,13 @@ def test_unexpected_text_in_a_year_cell_stops_the_load(workbook_copy):
 
     path = workbook_copy(put_text)
     with pytest.raises(DataError, match="'n/a'") as info:
-        sipri_milex.load_sipri_milex_2025(path)
+        sipri_milex.load_sipri_milex("sipri_milex_2025", path)
     assert "Fix:" in str(info.value)
 
 
 def test_new_heading_without_data_is_skipped(workbook_copy):
     path = workbook_copy(lambda wb: [ws.cell(row=7, column=1, value="Polar regions")
                                      for ws in wb.worksheets[4:7]])
-    df = sipri_milex.load_sipri_milex_2025(path)
+    df = sipri_milex.load_sipri_milex("sipri_milex_2025", path)
     assert "Polar regions" not in df["country"].to_list()
     assert df["iso3"].n_unique() == 173

@@ -79,13 +79,14 @@ def test_usgs_statement_49_commodities_above_half_and_15_at_100_pct(nir):
     ("XX", (None, "not_applicable")), (" >75 ", (75.0, "gt")),
 ])
 def test_parse_nir_tokens(token, expected):
-    assert usgs.parse_nir(token, file="f.csv", column="c", row=1) == expected
+    parsed = usgs.parse(pl.DataFrame({"k": ["x"], "c": [token]}), "c", "nir", file="f.csv", key="k")
+    assert parsed.select("value", "bound").row(0) == expected
 
 
-@pytest.mark.parametrize("token", ["~90", "about 50", "", ">>95", "95%", "120", "-5", "e5"])
+@pytest.mark.parametrize("token", ["~90", "about 50", "", ">>95", "95%", "-5", "e5"])
 def test_parse_nir_rejects_unknown_tokens(token):
     with pytest.raises(DataError):
-        usgs.parse_nir(token, file="f.csv", column="c", row=1)
+        usgs.parse(pl.DataFrame({"k": ["x"], "c": [token]}), "c", "nir", file="f.csv", key="k")
 
 
 def test_unknown_token_in_file_names_file_column_row_and_fix(raw_dir, tmp_path):
@@ -100,6 +101,16 @@ def test_unknown_token_in_file_names_file_column_row_and_fix(raw_dir, tmp_path):
     assert err.column == "Net_Import_Reliance_pct_2023"
     assert err.row == "20 (Commodity=RARE EARTHS, compounds and metals)"  # line 20 of the file
     assert "'~95'" in message and "Fix:" in message and "NIR_TOKENS" in message
+
+
+def test_a_share_above_100_pct_is_refused(raw_dir, tmp_path):
+    text = _file(raw_dir, usgs.FIG2).read_text(encoding="utf-8-sig")
+    bad = tmp_path / "fig2.csv"
+    bad.write_text(text.replace("MCS2024,62,CEMENT,22,", "MCS2024,62,CEMENT,120,"),
+                   encoding="utf-8-sig")
+    with pytest.raises(DataError, match="CEMENT") as info:
+        usgs.load_net_import_reliance(bad)
+    assert info.value.column == "net_import_reliance_pct" and info.value.fix
 
 
 def test_exporter_and_withheld_rows_are_kept(raw_dir, tmp_path):

@@ -14,7 +14,7 @@ from dibtrends.prose import minerals as words
 from dibtrends.errors import DataError
 from dibtrends.load import curated as curated_tables
 from dibtrends.load import usgs
-from dibtrends.membership import load_nato_membership
+from dibtrends.load.curated import load_nato_membership
 from dibtrends.sources import get
 
 

@@ -42,11 +42,6 @@ def test_import_does_not_load_polars():
     assert out.stdout.strip() == "False"
 
 
-def test_registry_table_has_one_row_per_source():
-    table = sources.registry_table()
-    assert table.height == len(sources.SOURCES) and "sha256" in table.columns
-
-
 def test_every_registered_source_is_read_by_a_chapter():
     """No dead data: each registry id is one a chapter declares it draws on (and the chapter
     tests check each chapter reads only the tables it declares)."""

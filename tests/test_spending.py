@@ -14,16 +14,21 @@ import pytest
 from dibtrends import membership as mb
 from dibtrends import spending as sp
 from dibtrends.errors import DataError
+from dibtrends.load import curated
 from dibtrends.stats import breaks
 from dibtrends.stats import intervals as iv
 
 
 @pytest.fixture(scope="module")
 def membership():
-    return mb.load_nato_membership()
+    return curated.load_nato_membership()
 
 
 # ------------------------------------------------------------------------ membership
+
+def _allies(membership, year, rule="accession"):
+    return mb.membership_panel(membership, [year], rule).filter("is_member")
+
 
 def test_membership_table_has_32_allies_and_12_founders(membership):
     assert membership.height == 32
@@ -34,12 +39,12 @@ def test_membership_table_has_32_allies_and_12_founders(membership):
                                             (1999, 19), (2004, 26), (2009, 28), (2017, 29),
                                             (2020, 30), (2023, 31), (2024, 32)])
 def test_accession_rule_counts(membership, year, expected):
-    assert mb.allies_in_year(membership, year).height == expected
+    assert _allies(membership, year).height == expected
 
 
 def test_finland_from_2023_and_sweden_from_2024(membership):
     def counted(code, year):
-        return code in mb.allies_in_year(membership, year)["iso3"].to_list()
+        return code in _allies(membership, year)["iso3"].to_list()
 
     assert not counted("FIN", 2022) and counted("FIN", 2023)
     assert not counted("SWE", 2023) and counted("SWE", 2024)
@@ -47,7 +52,7 @@ def test_finland_from_2023_and_sweden_from_2024(membership):
 
 def test_cold_war_16_is_fixed(membership):
     for year in (1949, 1970, 1990, 2024):
-        allies = mb.allies_in_year(membership, year, rule="cold_war_16")["iso3"].to_list()
+        allies = _allies(membership, year, rule="cold_war_16")["iso3"].to_list()
         assert len(allies) == 16
         assert {"DEU", "ESP", "GRC", "TUR", "USA"} <= set(allies)
         assert not {"POL", "FIN", "SWE"} & set(allies)
@@ -71,7 +76,7 @@ def test_membership_file_with_a_wrong_founder_date_fails(tmp_path):
                                                   "ESP,Spain,1982-05-30,true")
     bad.write_text(text)
     with pytest.raises(DataError, match="founding members") as info:
-        mb.load_nato_membership(bad)
+        curated.load_nato_membership(bad)
     assert str(bad) in str(info.value)
 
 

@@ -14,7 +14,6 @@ import json
 import os
 import pkgutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,8 +23,6 @@ from . import paths, workers
 from .fetch import fetch_all, sha256_of, verify
 from .sources import SOURCES
 
-#: The modules declaring tables: every loader of dibtrends.load, and these.
-EXTRA_MODULES = ("dibtrends.membership",)
 #: Package files whose code decides the processed tables.
 LOADER_CODE = ("load/*.py", "build.py", "countries.py", "validate.py", "membership.py",
                "sources.py", "errors.py", "paths.py")
@@ -34,14 +31,14 @@ LOADER_CODE = ("load/*.py", "build.py", "countries.py", "validate.py", "membersh
 LOADER_LIBRARIES = ("polars", "pandera.polars", "openpyxl")
 #: The slow loaders first (parsing the publishers' workbooks), so the workers finish together.
 SLOW_FIRST = ("sipri_milex_2024", "sipri_milex_2025", "sipri_top100", "nato_defexp")
+MANIFEST = ".manifest.json"
 
 
 def _modules() -> list:
     from . import load
 
-    return [importlib.import_module(name) for name in [
-        f"dibtrends.load.{m.name}" for m in pkgutil.iter_modules(load.__path__)]
-        + list(EXTRA_MODULES)]
+    return [importlib.import_module(f"dibtrends.load.{m.name}")
+            for m in pkgutil.iter_modules(load.__path__)]
 
 
 def table_loaders() -> dict[str, Callable[[], pl.DataFrame]]:
@@ -64,48 +61,32 @@ def cross_checks(out_dir: Path, built: list[str]) -> None:
                 check(*(pl.read_parquet(out_dir / f"{t}.parquet") for t in tables))
 
 
-def write_parquet_atomic(df: pl.DataFrame, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        df.write_parquet(tmp)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
-def manifest_path(out_dir: Path | None = None) -> Path:
-    return Path(out_dir or paths.PROCESSED) / ".manifest.json"
-
-
-def input_state(raw_dir: Path | None = None) -> dict[str, str]:
+def input_state() -> dict[str, str]:
     """Content hash of every input of the processed tables (relative path -> sha256)."""
-    files = [Path(raw_dir or paths.RAW) / s.filename for s in SOURCES]
+    files = [paths.RAW / s.filename for s in SOURCES]
     files += [paths.SOURCES_FILE, *sorted(paths.CURATED.glob("*.csv"))]
     files += sorted(f for pattern in LOADER_CODE for f in paths.PACKAGE.glob(pattern))
     return {paths.relative(f): sha256_of(f) if f.exists() else "missing" for f in files}
 
 
-def up_to_date(out_dir: Path | None = None, raw_dir: Path | None = None) -> bool:
+def up_to_date(out_dir: Path | None = None) -> bool:
     """True when the manifest's inputs are today's inputs and its outputs are on disk, intact."""
     out_dir = Path(out_dir or paths.PROCESSED)
     try:
-        manifest = json.loads(manifest_path(out_dir).read_text())
+        manifest = json.loads((out_dir / MANIFEST).read_text())
     except (OSError, ValueError):
         return False
-    return manifest.get("inputs") == input_state(raw_dir) and all(
+    return manifest.get("inputs") == input_state() and all(
         (out_dir / name).exists() and sha256_of(out_dir / name) == sha
         for name, sha in manifest.get("outputs", {}).items())
 
 
-def write_manifest(out_dir: Path | None = None, raw_dir: Path | None = None) -> None:
+def write_manifest(out_dir: Path | None = None) -> None:
     out_dir = Path(out_dir or paths.PROCESSED)
     outputs = {p.name: sha256_of(p) for p in sorted(out_dir.glob("*.parquet"))}
-    target = manifest_path(out_dir)
-    tmp = target.with_name(f".{target.name}.part")
-    tmp.write_text(json.dumps({"inputs": input_state(raw_dir), "outputs": outputs}, indent=1))
-    os.replace(tmp, target)
+    tmp = out_dir / f".{MANIFEST}.part"
+    tmp.write_text(json.dumps({"inputs": input_state(), "outputs": outputs}, indent=1))
+    os.replace(tmp, out_dir / MANIFEST)
 
 
 def build(names: list[str] | None = None, out_dir: Path | None = None,
@@ -147,8 +128,11 @@ def _table_names() -> list[str]:
 
 
 def _load_one(name: str, out_dir: Path) -> tuple[int, int]:
+    """Load ``name`` and write it atomically (a failed load leaves the last good table)."""
     df = table_loaders()[name]()
-    write_parquet_atomic(df, out_dir / f"{name}.parquet")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    df.write_parquet(tmp := out_dir / f".{name}.parquet.part")
+    os.replace(tmp, out_dir / f"{name}.parquet")
     return df.shape
 
 
@@ -157,10 +141,10 @@ def ensure(stamp: Path | None = None, stream=sys.stderr) -> bool:
     processed tables rebuilt if any input or output differs from the manifest. Touches
     ``stamp`` only when something was rebuilt (so Make re-runs only what depends on data)."""
     fetch_all(stream=stream, report_present=False)
-    if up_to_date() and (stamp is None or stamp.exists()):
-        return False
     if not up_to_date():
         build(stream=stream)
+    elif stamp is None or stamp.exists():
+        return False
     if stamp is not None:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.touch()

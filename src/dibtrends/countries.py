@@ -60,10 +60,6 @@ def iso3(name: str, *, file: str | Path, column: str, row=None) -> str:
     return code
 
 
-def is_known_code(code: str) -> bool:
-    return pycountry.countries.get(alpha_3=code) is not None or code in EXTRA_CODES
-
-
 def name_of(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
     if country is not None:

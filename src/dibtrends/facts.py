@@ -19,17 +19,14 @@ def key_facts(nato: pl.DataFrame, span: int = 10) -> pl.DataFrame:
                       (pl.col("milex_usd_m_const2015") / 1000).alias("usd_bn_const2015"),
                       "share_gdp_pct"))
     latest = int(totals["year"].max())
-    before = totals.select("group", "year", pl.col("usd_bn_const2015").alias("before"))
-    facts = totals.with_columns(
-        (pl.col("year") - 1).alias("previous_year"), pl.max_horizontal(
-            pl.col("year").min().over("group"), latest - span).alias("span_start_year")
-    ).filter(pl.col("year") == latest)
-    for year, change in (("previous_year", "real_change_1y_pct"),
-                         ("span_start_year", "real_change_span_pct")):
-        facts = facts.join(before, left_on=["group", year], right_on=["group", "year"],
-                           how="left").with_columns(
-            ((pl.col("usd_bn_const2015") / pl.col("before") - 1) * 100).alias(change))
-        facts = facts.drop("before")
+    const, year = pl.col("usd_bn_const2015"), pl.col("year")
+    start = pl.max_horizontal(year.min(), latest - span)
+    facts = totals.group_by("group").agg(
+        pl.all().filter(year == latest).first(),
+        *[((const.filter(year == latest).first() / const.filter(year == since).first() - 1)
+           * 100).alias(name) for name, since in (("real_change_1y_pct", latest - 1),
+                                                  ("real_change_span_pct", start))],
+        start.alias("span_start_year"))
     return facts.select(
         "group", "year", pl.col("estimate").fill_null(False), "usd_bn_current",
         "usd_bn_const2015", "share_gdp_pct", "real_change_1y_pct", "span_start_year",

@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -125,9 +124,7 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
                      + "\n")
 
     origin = origin_for(source, mirror)
-    fd, tmp = tempfile.mkstemp(prefix=f".{source.filename}.", suffix=".part", dir=raw_dir)
-    os.close(fd)
-    tmp = Path(tmp)
+    tmp = raw_dir / f".{source.filename}.part"
     try:
         _download_to(origin, tmp, source)
         got = sha256_of(tmp)
@@ -154,18 +151,14 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
     return FetchResult(source, target, "downloaded", origin)
 
 
-def fetch_all(ids: list[str] | None = None, raw_dir: Path | None = None,
-              mirror: str | None = None, stream=sys.stderr,
-              report_present: bool = True) -> list[FetchResult]:
+def fetch_all(ids: list[str] | None = None, mirror: str | None = None, stream=sys.stderr,
+              report_present: bool = True) -> None:
     """Fetch every registered source (or just ``ids``); stop at the first failure."""
     mirror = mirror if mirror is not None else os.environ.get("DIBTRENDS_MIRROR") or None
     if unknown := set(ids or []) - {s.id for s in SOURCES}:
         raise FetchError(f"Unknown source id(s): {', '.join(sorted(unknown))}. Known: "
                          f"{', '.join(s.id for s in SOURCES)}.")
-    results = []
     for source in [s for s in SOURCES if not ids or s.id in ids]:
-        result = fetch_one(source, raw_dir=raw_dir, mirror=mirror, stream=stream)
+        result = fetch_one(source, mirror=mirror, stream=stream)
         if report_present or result.action != "present":
             stream.write(f"  {result.action:10s} {source.id} <- {result.origin}\n")
-        results.append(result)
-    return results

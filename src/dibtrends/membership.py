@@ -1,4 +1,5 @@
-"""Who was a NATO Ally when: the curated accession table and two counting rules.
+"""Who was a NATO Ally when: the curated accession table (read and validated by
+:mod:`.load.curated`) and two counting rules.
 
 The table (``data/curated/nato_membership.csv``) lists the 32 Allies with the date each joined,
 cited to NATO's "NATO member countries" page. Two rules turn it into a yearly panel:
@@ -18,11 +19,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 
-from . import countries, paths
+from . import paths
 
 MEMBERSHIP_FILE = paths.CURATED / "nato_membership.csv"
 TREATY_IN_FORCE = date(1949, 8, 24)
@@ -32,65 +32,17 @@ COLD_WAR_REFERENCE_DATE = date(1990, 12, 31)
 
 
 @functools.cache
-def _schema():
-    """The pandera model of the table (built on first use: pandera is slow to import and only
-    ``make data`` needs it, not the chapters)."""
-    import pandera.polars as pa
-
-    from .validate import Model
-
-    class NatoMembership(Model):
-        """One row per Ally, as transcribed from NATO's member-countries page."""
-
-        iso3: str = pa.Field(isin=countries.all_codes(), unique=True)
-        country: str = pa.Field(str_length={"min_value": 2})
-        accession_date: pl.Date = pa.Field(ge=TREATY_IN_FORCE)
-        founding_member: bool = pa.Field()
-        citation: str = pa.Field(str_length={"min_value": 20})
-
-        @pa.dataframe_check(error="founding members must carry the treaty's entry-into-force date "
-                                  "(1949-08-24) and later members a later date")
-        @classmethod
-        def founders_joined_1949(cls, data) -> pl.LazyFrame:
-            return data.lazyframe.select(
-                pl.col("founding_member") == (pl.col("accession_date") == TREATY_IN_FORCE))
-
-    return NatoMembership
-
-
-def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
-    """The curated accession table, validated."""
-    from .load import csvfile
-
-    return csvfile.curated(Path(path or MEMBERSHIP_FILE), _schema(), key=["iso3"])
-
-
-@functools.cache
 def accession_years() -> dict[str, int]:
     """iso3 -> the year each Ally joined, read once (the loaders' plausibility checks)."""
     table = pl.read_csv(MEMBERSHIP_FILE, columns=["iso3", "accession_date"], try_parse_dates=True)
     return dict(table.select("iso3", pl.col("accession_date").dt.year()).iter_rows())
 
 
-def _check_rule(rule: str) -> None:
-    if rule not in RULES:
-        raise ValueError(f"rule={rule!r} is not one of {RULES}")
-
-
-def allies_in_year(membership: pl.DataFrame, year: int, rule: str = "accession") -> pl.DataFrame:
-    """The Allies counted in ``year`` under ``rule`` (iso3, country, accession year), by iso3."""
-    _check_rule(rule)
-    cutoff = date(year, 12, 31) if rule == "accession" else COLD_WAR_REFERENCE_DATE
-    return (membership.filter(pl.col("accession_date") <= cutoff)
-            .select("iso3", "country", pl.col("accession_date").dt.year().cast(pl.Int64)
-                    .alias("accession_year"))
-            .sort("iso3"))
-
-
 def membership_panel(membership: pl.DataFrame, years: Iterable[int],
                      rule: str = "accession") -> pl.DataFrame:
     """Every Ally x every year with ``is_member`` under ``rule``; the frame aggregates join on."""
-    _check_rule(rule)
+    if rule not in RULES:
+        raise ValueError(f"rule={rule!r} is not one of {RULES}")
     yrs = pl.DataFrame({"year": sorted(set(int(y) for y in years))}, schema={"year": pl.Int64})
     allies = membership.select("iso3", pl.col("accession_date"))
     panel = allies.join(yrs, how="cross")
@@ -101,5 +53,3 @@ def membership_panel(membership: pl.DataFrame, years: Iterable[int],
     return (panel.with_columns(member.alias("is_member"), pl.lit(rule).alias("rule"))
             .select("iso3", "year", "is_member", "rule").sort("iso3", "year"))
 
-
-TABLES = {"nato_membership": load_nato_membership}

@@ -9,16 +9,12 @@ rather than quietly changing the numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import yaml
 
 from . import paths
 from .errors import DataError
-
-if TYPE_CHECKING:  # polars only for registry_table(); `make data`'s fast check never needs it
-    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -36,10 +32,6 @@ class Source:
     landing_url: str
     retrieved: str = ""
     notes: str = ""
-
-    @property
-    def citation(self) -> str:
-        return f"{self.publisher}, {self.title}, {self.edition}. {self.url or self.landing_url}"
 
 
 def _read_registry() -> tuple[dict, tuple[Source, ...]]:
@@ -65,8 +57,6 @@ def _read_registry() -> tuple[dict, tuple[Source, ...]]:
 
 
 _REGISTRY, SOURCES = _read_registry()
-#: Date on which the project recorded (and verified) each sha256.
-REGISTERED_ON: str = _REGISTRY["registered_on"]
 #: Editions known to exist that the project cannot read yet (not in any mirror it can verify),
 #: per registry id they supersede, with where they were announced. The front page names them.
 KNOWN_NEWER_EDITIONS: dict[str, tuple[str, ...]] = {
@@ -114,10 +104,3 @@ def newest(family: str) -> Source:
             f"{', '.join(sorted(s.id for s in SOURCES))}"
         )
     return max(found, key=lambda pair: pair[0])[1]
-
-
-def registry_table() -> pl.DataFrame:
-    """The registry as a frame, for the report's 'Sources and methods' page."""
-    import polars as pl
-
-    return pl.DataFrame([asdict(s) for s in SOURCES])

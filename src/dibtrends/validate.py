@@ -33,7 +33,7 @@ class Model(pa.DataFrameModel):
 
 
 def validated(df: pl.DataFrame, schema, file: str | Path, *, key: Sequence[str] = (),
-              fix: str | None = None, sheets: Mapping[str, str] | None = None) -> pl.DataFrame:
+              sheets: Mapping[str, str] | None = None) -> pl.DataFrame:
     """Return ``df`` if it satisfies ``schema``; otherwise raise :class:`DataError`.
 
     ``key`` names the columns that identify a row for a human (e.g. ``iso3``, ``year``): the
@@ -46,9 +46,9 @@ def validated(df: pl.DataFrame, schema, file: str | Path, *, key: Sequence[str] 
         cases = exc.failure_cases
         column = _first_column(cases, df)
         raise DataError(file, _in_sheet(sheets, column) + _describe(cases, df, key), column=column,
-                        fix=fix or _default_fix(cases)) from None
+                        fix=_default_fix(cases)) from None
     except pa.errors.SchemaError as exc:  # raised for frame-level failures even when lazy
-        raise DataError(file, f"schema check failed: {exc}", fix=fix) from None
+        raise DataError(file, f"schema check failed: {exc}", fix=_default_fix(None)) from None
 
 
 def columns(schema) -> dict:
@@ -129,8 +129,8 @@ def _describe(cases: pl.DataFrame, df: pl.DataFrame, key: Sequence[str]) -> str:
     return f"{cases.height} schema failure(s), expected none: " + "; ".join(lines) + tail
 
 
-def _default_fix(cases: pl.DataFrame) -> str:
-    checks = " ".join(str(c) for c in cases["check"].to_list())
+def _default_fix(cases: pl.DataFrame | None) -> str:
+    checks = "" if cases is None else " ".join(str(c) for c in cases["check"].to_list())
     if "column_in_dataframe" in checks or "column_in_schema" in checks:
         return ("the upstream layout changed (a column was renamed, added or removed): compare the "
                 "file with its layout spec in src/dibtrends/load/ and update the spec.")

@@ -15,7 +15,7 @@ import polars as pl
 
 from .. import chapters, paths, sources
 from ..errors import DataError
-from ..membership import load_nato_membership
+from ..load.curated import load_nato_membership
 from ..params import Parameters
 from ..prose import sources_page as words
 from . import ChapterResult

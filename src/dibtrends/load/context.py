@@ -14,7 +14,6 @@ import pandera.polars as pa
 import polars as pl
 
 from .. import validate
-from ..errors import DataError
 from . import csvfile, workbook
 
 NMC, GMSD = "cow_nmc6", "owid_gmsd"
@@ -129,8 +128,7 @@ def load_nmc(path: Path | None = None) -> pl.DataFrame:
                       types=dict.fromkeys(["ccode", "year", *measures], pl.Float64),
                       key=["stateabb", "year"], source_id=NMC, rows=NMC_ROWS)
     # -9 is missing; any other negative value fails the schema's ranges
-    value = {c: pl.when(pl.col(c) == NMC_MISSING).then(None).otherwise(pl.col(c))
-             for c in measures}
+    value = {c: pl.col(c).replace(NMC_MISSING, None) for c in measures}
     iso = pl.col("ccode").replace_strict(COW_TO_ISO3, default=None, return_dtype=pl.String)
     out = df.with_columns(pl.col("ccode", "year").cast(pl.Int64)).select(
         pl.col("stateabb").str.strip_chars(), "ccode",
@@ -155,12 +153,10 @@ def load_gmsd(path: Path | None = None) -> pl.DataFrame:
     df = csvfile.read(path, ["Entity", "Code", "Year", share], where=WHERE, source_id=GMSD,
                       types={"Year": pl.Float64, share: pl.Float64}, key=["Entity", "Year"],
                       rows=GMSD_ROWS)
-    if (empty := df.with_row_index("i").filter(pl.col("Code").is_null())).height:
-        row = empty.row(0, named=True)
-        raise DataError(path, "entity without a code", column="Code",
-                        row=csvfile.line(row["i"], {"Entity": row["Entity"]}),
-                        fix="OWID added a region or aggregate: decide whether to keep it, then "
-                            "map its code in OWID_CODES or skip it in load_gmsd.")
+    csvfile.stop_at(df, pl.col("Code").is_null(), path, column="Code", key="Entity",
+                    problem=lambda r: "entity without a code",
+                    fix="OWID added a region or aggregate: decide whether to keep it, then map "
+                        "its code in OWID_CODES or skip it in load_gmsd.")
     code, value = pl.col("Code"), pl.col(share)
     out = df.select(
         pl.col("Entity").alias("entity"),
@@ -176,7 +172,4 @@ def load_gmsd(path: Path | None = None) -> pl.DataFrame:
     return validate.validated(out, GmsdSchema, path, key=["entity", "year"])
 
 
-TABLES = {
-    "cow_nmc6": load_nmc,
-    "owid_gmsd": load_gmsd,
-}
+TABLES = {NMC: load_nmc, GMSD: load_gmsd}

@@ -5,11 +5,12 @@ cell named by its line (the header is line 1) and the columns that say whose row
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
 
+from .. import countries
 from ..errors import DataError
 from .workbook import require
 
@@ -34,7 +35,29 @@ def line(i: int, ident: Mapping) -> str:
     return f"{i + 2}" + (f" ({', '.join(f'{k}={v}' for k, v in ident.items())})" if ident else "")
 
 
-def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | Sequence = (),
+def stop_at(df: pl.DataFrame, bad: pl.Expr, path: Path, *, column: str,
+            key: str | Sequence[str], problem: Callable[[dict], str], fix: str) -> None:
+    """A DataError at the first row where ``bad`` holds, named by its line (``df``'s index ``i``
+    or its position in the file) and ``key``; ``problem`` words the row."""
+    rows = (df if "i" in df.columns else df.with_row_index("i")).filter(bad)
+    if rows.height:
+        r = rows.row(0, named=True)
+        keys = [key] if isinstance(key, str) else key
+        raise DataError(path, problem(r), column=column, row=line(r["i"], {k: r[k] for k in keys}),
+                        fix=fix)
+
+
+def iso3(df: pl.DataFrame, column: str, path: Path, *, key: str) -> pl.Series:
+    """The ISO3 code of each country name in ``column``; an unknown name is a DataError at its
+    first row (``df``'s index ``i`` or its position in the file)."""
+    first = (df if "i" in df.columns else df.with_row_index("i")).unique(
+        column, keep="first", maintain_order=True)
+    codes = {c: countries.iso3(c, file=path, column=column, row=line(i, {key: k}))
+             for c, i, k in first.select(column, "i", pl.col(key).alias("_key")).iter_rows()}
+    return df[column].replace_strict(codes, return_dtype=pl.String).alias("iso3")
+
+
+def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: Sequence | bool = (),
         types: Mapping[str, pl.DataType] | None = None, key: Sequence[str] = (),
         required: Mapping[str, str] | None = None, blank: Sequence[str] = (),
         strip: bool = False, rows: int | None = None, what: str = "source file",
@@ -60,9 +83,8 @@ def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | S
     if missing := [c for c in [*columns, *(required or ())] if c not in df.columns]:
         raise DataError(path, f"expected column {missing[0]!r} is missing (found {df.columns})",
                         column=missing[0], fix=layout_fix)
-    allowed = () if extra is False else extra
     if extra is not True and (odd := [c for c in df.columns
-                                      if c not in columns and c not in allowed]):
+                                      if c not in columns and c not in extra]):
         raise DataError(path, f"unexpected column {odd[0]!r} (expected {list(columns)})",
                         column=odd[0], fix=layout_fix)
     df = df.select(columns or df.columns)
@@ -85,11 +107,9 @@ def read(path: Path, columns: Sequence[str] = (), *, where: str, extra: bool | S
                 else t.str.to_lowercase().replace_strict({"true": True, "false": False},
                                                          default=None, return_dtype=pl.Boolean)
                 if dtype == pl.Boolean else t.cast(dtype, strict=False))
-        if (bad := raw.filter(cast.is_null() & pl.col(c).is_not_null())).height:
-            b = bad.row(0, named=True)
-            raise DataError(path, f"value {b[c]!r} is not {_TYPE_WORDS[dtype]}", column=c,
-                            row=line(b["i"], {k: b[k] for k in key}),
-                            fix=f"check the cell in the file: {c} holds {_TYPE_WORDS[dtype]}.")
+        stop_at(raw, cast.is_null() & pl.col(c).is_not_null(), path, column=c, key=key,
+                problem=lambda r, c=c, t=dtype: f"value {r[c]!r} is not {_TYPE_WORDS[t]}",
+                fix=f"check the cell in the file: {c} holds {_TYPE_WORDS[dtype]}.")
         df = df.with_columns(cast.alias(c))
     if rows is not None and df.height != rows:
         raise DataError(path, f"expected {rows:,} data rows (the edition {source_id or where} "

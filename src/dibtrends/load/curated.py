@@ -5,6 +5,8 @@
   least two independent outlets (``corroborated_by``; the PDF's ``page`` is "not verified").
 * ``merger_timeline.csv``: the events that formed the US "Big Five" and Europe's multinational
   primes; ``date`` only where the source gives the day, else the year alone.
+* ``nato_membership.csv``: the 32 Allies and the date each joined, from NATO's "NATO member
+  countries" page (:mod:`dibtrends.membership` counts them).
 * ``defence_critical_minerals.csv``: NATO's 12 defence-critical raw materials (11 December 2024),
   the three named for joint stockpiling (June 2025), each matched to its USGS rows with the
   reason; ``defence_use`` only where a cited source states it.
@@ -19,12 +21,13 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import paths
-from ..minerals import CURATED_FILE as MINERALS_FILE
+from .. import countries, paths
+from ..membership import MEMBERSHIP_FILE, TREATY_IN_FORCE
 from ..validate import Model
 from . import csvfile
 
 DOD_FILE, MERGER_FILE = "dod_consolidation_2022.csv", "merger_timeline.csv"
+MINERALS_FILE = "defence_critical_minerals.csv"  # the minerals chapter names it in its errors
 DOD_SOURCE_ID = "curated_dod_competition_2022"
 MERGER_SOURCE_ID = "curated_merger_timeline"
 EVENT_TYPES = ["merger", "acquisition", "renaming", "joint venture", "spin-off"]
@@ -86,6 +89,28 @@ class DefenceMineralsSchema(Model):
         )
 
 
+class NatoMembershipSchema(Model):
+    """One row per Ally, as transcribed from NATO's member-countries page."""
+
+    iso3: str = pa.Field(isin=countries.all_codes(), unique=True)
+    country: str = pa.Field(str_length={"min_value": 2})
+    accession_date: pl.Date = pa.Field(ge=TREATY_IN_FORCE)
+    founding_member: bool = pa.Field()
+    citation: str = pa.Field(str_length={"min_value": 20})
+
+    @pa.dataframe_check(error="founding members must carry the treaty's entry-into-force date "
+                              "(1949-08-24) and later members a later date")
+    @classmethod
+    def founders_joined_1949(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("founding_member") == (pl.col("accession_date") == TREATY_IN_FORCE))
+
+
+def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
+    """The curated accession table, validated."""
+    return csvfile.curated(Path(path or MEMBERSHIP_FILE), NatoMembershipSchema, key=["iso3"])
+
+
 def load_dod_consolidation(path: Path | None = None) -> pl.DataFrame:
     """DoD (2022) supplier counts, 1990s -> 2022, with citations."""
     return csvfile.curated(Path(path or paths.CURATED / DOD_FILE),
@@ -101,10 +126,12 @@ def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
 
 def load_defence_minerals(path: Path | None = None) -> pl.DataFrame:
     """NATO's defence-critical materials, matched to USGS commodity names, with citations."""
-    return csvfile.curated(Path(path or MINERALS_FILE), DefenceMineralsSchema, key=["mineral"])
+    return csvfile.curated(Path(path or paths.CURATED / MINERALS_FILE), DefenceMineralsSchema,
+                           key=["mineral"])
 
 
 TABLES = {
+    "nato_membership": load_nato_membership,
     "dod_consolidation_2022": load_dod_consolidation,
     "merger_timeline": load_merger_timeline,
     "defence_critical_minerals": load_defence_minerals,

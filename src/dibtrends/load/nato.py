@@ -145,25 +145,18 @@ class NatoEdition:
         problems = []
         if self.source_id != f"{FAMILY}_{self.last_year}":
             problems.append(f"its id should be {FAMILY}_{self.last_year} (the last data year)")
-        if outside := sorted(set(self.estimate_years) - set(self.years)):
+        if outside := [y for y in self.estimate_years
+                       if not self.first_year <= y <= self.last_year]:
             problems.append(f"estimate years {outside} lie outside {self.first_year}-"
                             f"{self.last_year}")
         problems += [f"Table 4 column {c!r} is in none of its tables"
-                     for c in self.table4_columns if c not in self.measures]
+                     for c in self.table4_columns if c not in self.sheet_of]
         if problems:
             raise ValueError(f"NatoEdition {self.source_id!r}: " + "; ".join(problems))
 
     @property
-    def years(self) -> list[int]:
-        return list(range(self.first_year, self.last_year + 1))
-
-    @property
-    def measures(self) -> list[str]:
-        return [b.column for t in self.tables for b in t.blocks]
-
-    @property
     def sheet_of(self) -> dict[str, str]:
-        """Measure column -> the sheet it comes from."""
+        """Measure column -> the sheet it comes from, in table order."""
         return {b.column: t.sheet for t in self.tables for b in t.blocks}
 
     def label(self, year: int) -> str:
@@ -227,7 +220,7 @@ def schema(edition: NatoEdition) -> pa.DataFrameSchema:
         "estimate": pa.Column(pl.Boolean),
         "national_currency": pa.Column(pl.String, nullable=True),
         **{c: pa.Column(pl.Float64, list(VALUE_RULES[kinds[c]]), nullable=True)
-           for c in edition.measures},
+           for c in edition.sheet_of},
     }
     estimates = list(edition.estimate_years)
     checks = [
@@ -237,7 +230,7 @@ def schema(edition: NatoEdition) -> pa.DataFrameSchema:
             error=(f"estimate_flag_matches_edition ({edition.source_id} marks "
                    f"{edition.estimates_in_words()})")),
     ]
-    if set(CATEGORY_SHARES) <= set(edition.measures):
+    if set(CATEGORY_SHARES) <= set(edition.sheet_of):
         # The four categories of Tables 8a/8b partition defence expenditure.
         total = pl.sum_horizontal(CATEGORY_SHARES)
         any_null = pl.any_horizontal([pl.col(c).is_null() for c in CATEGORY_SHARES])
@@ -248,17 +241,14 @@ def schema(edition: NatoEdition) -> pa.DataFrameSchema:
                               name=f"NatoDefexp[{edition.source_id}]")
 
 
-def _unit_fix(sheet: str) -> str:
-    return (f"the publisher changed the title or units of {sheet}: check which unit the sheet now "
-            "uses; for a new edition, give its NatoEdition its own tables= (a copy of TABLE_SPECS "
-            "with the publisher's new words; where the unit changed, a new column name carrying "
-            "it, together with every analysis that reads that column) or table4_units= in "
-            f"{WHERE}.")
-
-
 def _layout(edition: NatoEdition, spec: TableSpec) -> workbook.Layout:
     first, last = edition.first_year, edition.last_year
-    common = dict(name=edition.source_id, fix=_unit_fix(spec.sheet), where=WHERE, stop=STOP,
+    fix = (f"the publisher changed the title or units of {spec.sheet}: check which unit the "
+           "sheet now uses; for a new edition, give its NatoEdition its own tables= (a copy of "
+           "TABLE_SPECS with the publisher's new words; where the unit changed, a new column "
+           "name carrying it, together with every analysis that reads that column) or "
+           f"table4_units= in {WHERE}.")
+    common = dict(name=edition.source_id, fix=fix, where=WHERE, stop=STOP,
                   lines=(("title", spec.title), ("units line", spec.units)))
     if spec.headers:  # Table 4: a column per heading, no blocks
         return workbook.Layout(**common, search=5, labels={"label": -1},
@@ -306,16 +296,15 @@ def _read_sheet(sheet: workbook.Sheet, spec: TableSpec, edition: NatoEdition) ->
     long = workbook.read(sheet, lay, check=False)
     col = sheet.columns["label"]
     rows = long.select("row", "block", "label").unique(maintain_order=True).iter_rows()
-    codes = {r: _entity(sheet, spec, r, col, block, label) for r, block, label in rows}
-    measure = {b.heading: b.column for b in spec.blocks}
-    long = long.with_columns(
-        pl.col("row").replace_strict({r: e for r, (e, _) in codes.items()},
-                                     return_dtype=pl.String).alias("entity"),
-        pl.col("row").replace_strict({r: c for r, (_, c) in codes.items()},
-                                     return_dtype=pl.String).alias("national_currency"),
+    codes = pl.DataFrame([(r, *_entity(sheet, spec, r, col, block, label))
+                          for r, block, label in rows], orient="row",
+                         schema={"row": pl.Int64, "entity": pl.String,
+                                 "national_currency": pl.String})
+    measure = {b.heading: b.column for b in spec.blocks}  # heading None: a single block
+    long = long.join(codes, on="row", how="left", maintain_order="left").with_columns(
         pl.col("section").replace_strict({k: v for k, v in measure.items() if k},
-                                         default=None, return_dtype=pl.String)
-        .fill_null(pl.lit(measure.get(None), dtype=pl.String)).alias("measure"))
+                                         default=measure.get(None), return_dtype=pl.String)
+        .alias("measure"))
     workbook.check_cells(long, sheet, lay, ident=("measure", "entity", "year"))
     if (dup := long.filter(pl.struct("entity", "year", "measure").is_duplicated())).height:
         first = dup.row(0, named=True)
@@ -400,7 +389,7 @@ def read_workbook(path: Path, edition: NatoEdition) -> pl.DataFrame:
         pl.col("entity").is_in(list(AGGREGATES.values())).alias("is_aggregate"),
         "year", "estimate", "national_currency",
         *[(pl.col(c) if c in wide.columns else pl.lit(None)).cast(pl.Float64).alias(c)
-          for c in edition.measures],
+          for c in edition.sheet_of],
     ).sort("is_aggregate", "entity", "year")
     _cross_check_table4(sheets[t4], tidy, edition)
     tidy = validated(tidy, path, edition)

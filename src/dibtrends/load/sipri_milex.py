@@ -3,7 +3,7 @@
 Two releases, never mixed: v1.2 of 1949-2025 (constant 2024 US$) and April 2025, 1949-2024
 (constant 2023 US$). Each sheet: title lines that must say what the column name claims, the
 header on row 6 (``Country``, ``Notes``, a column per year from 1949), a row per country with
-region headings interleaved. Share of GDP is published as a *fraction* (:func:`fraction_to_pct`).
+region headings interleaved. Share of GDP is published as a *fraction*, made percent here.
 ``...`` is null; ``xxx`` (the state did not exist) is null and ``not_independent``. Font colours
 are SIPRI's flags: blue = estimate, red = highly uncertain (in any of the three sheets). Every
 named row with content but the region headings maps to ISO3 (historical states keep their
@@ -13,6 +13,7 @@ state that was a NATO Ally. See docs/DATA_LOG.md.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from . import workbook
 WHERE = "src/dibtrends/load/sipri_milex.py"
 HEADER_ROW = 6
 FIRST_YEAR = 1949
+#: Each release's constant-price year: v1.2 of 1949-2025 is in 2024 US$, April 2025's in 2023 US$.
+BASE_YEARS = {"sipri_milex_2025": 2024, "sipri_milex_2024": 2023}
 SHEET_SHARE = "Share of GDP"
 SHEET_CURRENT = "Current US$"
 CONSTANT_SHEET_RE = re.compile(r"^Constant \((\d{4})\) US\$$")
@@ -77,15 +80,10 @@ CHANGE_EXCEPTIONS = {
 _BLUE, _RED = "0000FF", "FF0000"
 
 
-def fraction_to_pct(expr: pl.Expr) -> pl.Expr:
-    """SIPRI publishes share of GDP as a fraction; the project's unit is percent."""
-    return expr * 100.0
+class SipriMilex(validate.Model):
+    """One row per (iso3, year) from one SIPRI release (constant prices: :func:`schema`)."""
 
-
-class _MilexBase(validate.Model):
-    """One row per (iso3, year) from one SIPRI release."""
-
-    source_id: str = pa.Field(isin=["sipri_milex_2025", "sipri_milex_2024"])
+    source_id: str = pa.Field(isin=list(BASE_YEARS))
     iso3: str = pa.Field(isin=countries.all_codes())
     country: str = pa.Field(str_length={"min_value": 2})
     year: pl.Int64 = pa.Field(ge=FIRST_YEAR, le=2100)
@@ -119,19 +117,10 @@ class _MilexBase(validate.Model):
         unique = ["iso3", "year"]
 
 
-class SipriMilex2025(_MilexBase):
-    """Release v1.2 of the 1949-2025 database; constant prices in 2024 US$."""
-
-    milex_usd_m_const2024: pl.Float64 = pa.Field(nullable=True, ge=0.0)
-
-
-class SipriMilex2024(_MilexBase):
-    """April 2025 release of the 1949-2024 database; constant prices in 2023 US$."""
-
-    milex_usd_m_const2023: pl.Float64 = pa.Field(nullable=True, ge=0.0)
-
-
-SCHEMAS = {"sipri_milex_2025": (SipriMilex2025, 2024), "sipri_milex_2024": (SipriMilex2024, 2023)}
+def schema(source_id: str) -> pa.DataFrameSchema:
+    """:class:`SipriMilex` with the release's constant-price column."""
+    column = pa.Column(pl.Float64, pa.Check.ge(0.0), nullable=True)
+    return SipriMilex.to_schema().add_columns({f"milex_usd_m_const{BASE_YEARS[source_id]}": column})
 
 
 def _whitelisted() -> pl.Expr:
@@ -174,25 +163,23 @@ def _country_rows(long: pl.DataFrame, sheet: workbook.Sheet) -> pl.DataFrame:
     for name, row, numbers, content in per_name.iter_rows():
         if name in REGION_LABELS and numbers:
             raise sheet.error(f"region heading {name!r} carries numbers", col=1, row=row,
-                              column="Country",
                               fix="SIPRI may have put regional totals into the country sheet: "
                                   "skip them explicitly (AGGREGATE_ROWS) after checking they "
                                   "are not a country.")
         if name not in REGION_LABELS and name not in AGGREGATE_ROWS and content:
-            codes[name] = sheet.iso3(name, col=1, row=row, column="Country")
+            codes[name] = sheet.iso3(name, col=1, row=row)
     long = long.filter(pl.col("name").is_in(list(codes))).with_columns(
         pl.col("name").replace_strict(codes, return_dtype=pl.Utf8).alias("iso3"))
     if (twice := long.filter(pl.struct("iso3", "year").is_duplicated())).height:
         rows = twice.filter(pl.col("iso3") == twice["iso3"][0])["row"].unique().sort()
         raise sheet.error(f"{twice['name'][0]} ({twice['iso3'][0]}) appears on rows "
                           f"{rows.to_list()}; expected one row per country", col=1, row=rows[-1],
-                          column="Country", fix="remove the repeated row.")
+                          fix="remove the repeated row.")
     return long
 
 
 def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
     """One SIPRI release as a tidy (iso3, year) frame, units checked, schema validated."""
-    schema, expected_base = SCHEMAS[source_id]
     path = workbook.raw_path(source_id, path, "raw file for source")
     sheets = workbook.open_workbook(
         path, [SHEET_SHARE, SHEET_CURRENT, CONSTANT_SHEET_RE], fonts=True,
@@ -200,45 +187,39 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
             "registered in data/sources.yml; if SIPRI renamed a sheet, update "
             f"SHEET_SHARE / SHEET_CURRENT / CONSTANT_SHEET_RE in {WHERE}.")
     base = int(CONSTANT_SHEET_RE.match(sheets[CONSTANT_SHEET_RE].name.strip())[1])
-    parts = [(sheets[key].name, lay.measure, _country_rows(workbook.read(sheets[key], lay),
-                                                           sheets[key]))
-             for key, lay in _layouts(source_id, base)]
+    layouts = _layouts(source_id, base)
+    long = pl.concat([_country_rows(workbook.read(sheets[key], lay), sheets[key]).with_columns(
+        pl.lit(lay.measure).alias("measure"), pl.lit(sheets[key].name).alias("sheet"))
+        for key, lay in layouts])
     # Checked after the title lines, which say more when a sheet was merely renamed.
-    if base != expected_base:
+    if base != (expected := BASE_YEARS[source_id]):
         raise DataError(
             path, f"constant-price sheet is in {base} US$, but source {source_id!r} is registered "
-                  f"with constant {expected_base} US$", column=f"milex_usd_m_const{expected_base}",
+                  f"with constant {expected} US$", column=f"milex_usd_m_const{expected}",
             fix="this is another SIPRI edition: register it in data/sources.yml with its "
                 "own id and schema rather than overwriting this one.")
-    # Same countries and years in every sheet, or the join would invent gaps.
-    ref_name, _, ref = parts[0]
-    ref_keys = set(zip(ref["iso3"], ref["year"], strict=True))
-    for name, _, long in parts[1:]:
-        if (keys := set(zip(long["iso3"], long["year"], strict=True))) != ref_keys:
-            raise DataError(
-                path, f"sheets {ref_name!r} and {name!r} cover different country-years, e.g. "
-                      f"{sorted(keys ^ ref_keys)[:5]}", column="Country",
-                fix="check whether a country row was added or removed in one sheet only.")
-    out = None
-    for _, column, long in parts:
-        piece = long.select(
-            "iso3", pl.col("name").alias("country"), "year", pl.col("value").alias(column),
-            pl.col("marker").eq_missing("not_independent").alias(f"_xxx_{column}"),
-            pl.col("rgb").eq_missing(_BLUE).alias(f"_blue_{column}"),
-            pl.col("rgb").eq_missing(_RED).alias(f"_red_{column}"))
-        out = piece if out is None else out.join(piece.drop("country"), on=["iso3", "year"])
-    cols = [column for _, column, _ in parts]
-    out = out.select(
-        pl.lit(source_id).alias("source_id"), "iso3", "country", "year",
-        fraction_to_pct(pl.col("share_gdp_pct")).alias("share_gdp_pct"), *cols[1:],
-        *[pl.any_horizontal([f"_{flag}_{c}" for c in cols]).alias(name) for flag, name in
-          (("xxx", "not_independent"), ("blue", "estimate"), ("red", "uncertain"))],
-    ).sort("iso3", "year")
+    cols = [lay.measure for _, lay in layouts]
+    out = long.group_by("iso3", "year").agg(
+        pl.col("name").first().alias("country"), pl.col("sheet"),
+        *[pl.col("value").filter(pl.col("measure") == c).first().alias(c) for c in cols],
+        *[pl.col(c).eq_missing(v).any().alias(name) for c, v, name in (
+            ("marker", "not_independent", "not_independent"), ("rgb", _BLUE, "estimate"),
+            ("rgb", _RED, "uncertain"))]).sort("iso3", "year")
+    # Same countries and years in every sheet, or the table would invent gaps.
+    if (odd := out.filter(pl.col("sheet").list.len() < len(cols))).height:
+        r = odd.row(0, named=True)
+        raise DataError(path, f"{r['country']} ({r['iso3']}) {r['year']} is only in the sheet(s) "
+                        f"{r['sheet']}; expected the same country-years in every sheet",
+                        column="Country", row=f"{r['iso3']} {r['year']}",
+                        fix="check whether a country row was added or removed in one sheet only.")
+    out = out.select(pl.lit(source_id).alias("source_id"), "iso3", "country", "year",
+                     pl.col("share_gdp_pct") * 100.0,  # SIPRI's fraction, as a percentage
+                     *cols[1:], "not_independent", "estimate", "uncertain")
     # the units first: a sheet in percent fails the schema's range checks with less to say
-    sheets = {column: name for name, column, _ in parts}
+    sheets = {lay.measure: sheets[key].name for key, lay in layouts}
     validate.units(out.filter(~_whitelisted()), {c: UNITS[c.rstrip("0123456789")] for c in cols},
                    path, key=["iso3", "year"], where=f"UNITS in {WHERE}", sheets=sheets)
-    out = validate.validated(out, schema, path, key=["iso3", "year"])
+    out = validate.validated(out, schema(source_id), path, key=["iso3", "year"])
     allies_changes(out, path, sheets)
     return out
 
@@ -253,14 +234,4 @@ def allies_changes(df: pl.DataFrame, path: Path, sheets: dict[str, str]) -> None
                      sheets=sheets)
 
 
-def load_sipri_milex_2025(path: Path | None = None) -> pl.DataFrame:
-    """SIPRI Military Expenditure Database 1949-2025, release v1.2 (constant 2024 US$)."""
-    return load_sipri_milex("sipri_milex_2025", path)
-
-
-def load_sipri_milex_2024(path: Path | None = None) -> pl.DataFrame:
-    """SIPRI Military Expenditure Database 1949-2024, April 2025 release (constant 2023 US$)."""
-    return load_sipri_milex("sipri_milex_2024", path)
-
-
-TABLES = {"sipri_milex_2025": load_sipri_milex_2025, "sipri_milex_2024": load_sipri_milex_2024}
+TABLES = {sid: functools.partial(load_sipri_milex, sid) for sid in BASE_YEARS}

@@ -58,7 +58,6 @@ class Edition:
     source_id: str
     last_year: int
     const_base_year: int  # "constant 2024 prices"
-    header_row: int = HEADER_ROW
     #: (sheet, 1-based column) -> (header as published, header it should have): see module doc.
     header_fixes: dict = field(default_factory=dict)
     #: (year, company) -> reason: published arms shares above SHARE_MAX_PCT, kept as published.
@@ -80,8 +79,8 @@ EDITIONS = {e.source_id: e for e in (
     Edition("sipri_top100_2024", last_year=2024, const_base_year=2024,
             header_fixes={("2023", 10): ("Arms revenues 2023 (constant 2024 prices) note (d)",
                                          "Arms revenues 2022 (constant 2024 prices) note (d)")},
-            blank={"arms_prev": "a company not ranked the year before: the December 2024 "
-                                "edition prints '-' there"}),
+            blank={"arms_revenue_prev_usd_m_current": "a company not ranked the year before: "
+                   "the December 2024 edition prints '-' there"}),
 )}
 NEWEST = "sipri_top100_2024"  # what the report's industry chapter reads
 
@@ -145,83 +144,75 @@ def _norm_header(text: object) -> str:
     return re.sub(r"\s*\([a-z]\)$", "", s).strip()  # a trailing footnote reference '(c)'
 
 
+_TEXT = frozenset({"company", "notes", "country"})
+
+
 def _expected_headers(year: int, base: int) -> dict[str, tuple[str, bool]]:
     """Field -> (normalised header, required?) in the sheet of ``year``; ``base`` is the
     edition's constant-price year."""
-    has_prev = year > FIRST_YEAR
+    has_prev, arms, const = year > FIRST_YEAR, "arms_revenue", f"(constant {base} prices)"
     return {
         "rank": (f"rank ({year})", True),
         "rank_prev": (f"rank ({year - 1})", has_prev),
         "company": ("company", True),
         "notes": (f"notes ({year})", False),
         "country": ("country", True),
-        "arms": (f"arms revenues ({year})", True),
-        "arms_prev": (f"arms revenues ({year - 1})", has_prev),
-        "total": (f"total revenues ({year})", True),
-        "share": (f"arms revenues as a % of total revenues ({year})", True),
-        "const": (f"arms revenues {year} (constant {base} prices)", year != base),
-        "const_prev": (f"arms revenues {year - 1} (constant {base} prices)", False),
+        f"{arms}_usd_m_current": (f"arms revenues ({year})", True),
+        f"{arms}_prev_usd_m_current": (f"arms revenues ({year - 1})", has_prev),
+        "total_revenue_usd_m_current": (f"total revenues ({year})", True),
+        "arms_share_of_revenue_pct": (f"arms revenues as a % of total revenues ({year})", True),
+        f"{arms}_usd_m_constant": (f"arms revenues {year} {const}", year != base),
+        f"{arms}_prev_usd_m_constant": (f"arms revenues {year - 1} {const}", False),
     }
 
 
 def _layout(sheet: str, year: int, ed: Edition) -> workbook.Layout:
     heads = _expected_headers(year, ed.const_base_year)
     return workbook.Layout(
-        name=ed.source_id, where=f"{WHERE} (MISSING)", header=ed.header_row, heading=_norm_header,
+        name=ed.source_id, where=f"{WHERE} (MISSING)", header=HEADER_ROW, heading=_norm_header,
         fix="SIPRI renamed, removed or mislabelled a column: check what it holds; map a new "
             "header text to its field in _expected_headers() in "
             f"{WHERE} once its meaning and units are unchanged, or record a mislabelled header "
             "in header_fixes of this edition in EDITIONS.",
         columns={f: h for f, (h, req) in heads.items() if req},
         optional={f: h for f, (h, req) in heads.items() if not req},
-        text=frozenset({"company", "notes", "country"}),
-        required=frozenset({"rank", "company", "country", "arms"}),
+        text=_TEXT,
+        required=frozenset({"rank", "company", "country", "arms_revenue_usd_m_current"}),
         renames={c: fix for (s, c), fix in ed.header_fixes.items() if s == sheet.strip()},
         stop=r"note:", stray=frozenset({"#REF!"}), missing=MISSING, blank=frozenset(ed.blank),
         refs="heading")
 
 
-def _clean_company(raw: str) -> tuple[str, str | None]:
-    """Whitespace and footnote references stripped; the 'MERGED!' marker kept as a note."""
-    name, note = " ".join(str(raw).replace("\u00a0", " ").split()), None
-    if merged := re.search(r"\s*-\s*MERGED!?\s*$", name, flags=re.IGNORECASE):
-        note, name = "MERGED!", name[: merged.start()]
-    return re.sub(r"\s*(\([a-z]\)|\*+)$", "", name).strip(), note
-
-
-_FIELDS = {"rank": "rank", "rank_prev": "rank_prev", "arms": "arms_revenue_usd_m_current",
-           "arms_prev": "arms_revenue_prev_usd_m_current",
-           "total": "total_revenue_usd_m_current", "share": "arms_share_of_revenue_pct",
-           "const": "arms_revenue_usd_m_constant", "const_prev": "arms_revenue_prev_usd_m_constant"}
+def _squeezed(column: str) -> pl.Expr:
+    return pl.col(column).str.replace_all(r"\s+", " ").str.strip_chars()
 
 
 def _read_sheet(sheet: workbook.Sheet, year: int, ed: Edition) -> pl.DataFrame:
     long = workbook.read(sheet, _layout(sheet.name, year, ed))
     if not long.height:
-        raise sheet.error(f"no ranked rows below the header on row {ed.header_row}",
-                          row=ed.header_row,
-                          fix="check that the header is still on that row (Edition.header_row).")
+        raise sheet.error(f"no ranked rows below the header on row {HEADER_ROW}",
+                          row=HEADER_ROW,
+                          fix="check that the header is still on that row (HEADER_ROW).")
     wide = long.pivot(on="key", index=["row", "company", "notes", "country"], values="value")
     cols = sheet.columns
     for f in ("rank", "rank_prev"):
         if f in wide.columns and (odd := wide.filter(pl.col(f) != pl.col(f).round())).height:
             raise sheet.error(f"rank {odd[f][0]!r} is not a whole number", col=cols[f],
                               row=odd["row"][0], fix="check the rank cell in the workbook.")
-    names, merged = zip(*map(_clean_company, wide["company"]), strict=True)
-    country = pl.col("country").str.replace_all(r"\s+", " ").str.strip_chars()
-    head = workbook.text(sheet.cell(ed.header_row, cols["country"]))
-    codes = {c: None if c == TRANS_EUROPEAN else sheet.iso3(c, col=cols["country"], row=r,
-                                                             column=head)
+    country, company = _squeezed("country"), _squeezed("company")
+    codes = {c: None if c == TRANS_EUROPEAN else sheet.iso3(c, col=cols["country"], row=r)
              for c, r in wide.select(country, "row").unique("country", keep="first").iter_rows()}
-    notes = pl.col("notes").str.replace_all(r"\s+", " ").str.strip_chars()
-    merged = pl.Series(merged, dtype=pl.String)
+    merged = r"(?i)\s*-\s*MERGED!?\s*$"  # SIPRI's marker, kept as a note
     return wide.select(
         pl.lit(ed.source_id).alias("source_id"), pl.lit(ed.edition).alias("edition"),
         pl.lit(year, pl.Int64).alias("year"),
-        *[(pl.col(f) if f in wide.columns else pl.lit(None)).cast(t).alias(name)
-          for f, name in _FIELDS.items() for t in [pl.Int64 if "rank" in f else pl.Float64]],
-        pl.Series("company", names, pl.String),
-        pl.concat_str(notes, merged, separator=" ", ignore_nulls=True).replace("", None)
+        *[(pl.col(f) if f in wide.columns else pl.lit(None))
+          .cast(pl.Int64 if f.startswith("rank") else pl.Float64).alias(f)
+          for f in _expected_headers(year, ed.const_base_year) if f not in _TEXT],
+        company.str.replace(merged, "").str.replace(r"\s*(\([a-z]\)|\*+)$", "")  # footnotes
+        .str.strip_chars().alias("company"),
+        pl.concat_str(_squeezed("notes"), pl.when(company.str.contains(merged)).then(
+            pl.lit("MERGED!")), separator=" ", ignore_nulls=True).replace("", None)
         .alias("sipri_notes"),
         country.alias("country_published"),
         country.replace_strict(codes, return_dtype=pl.String).alias("hq_iso3"),
@@ -231,19 +222,11 @@ def _read_sheet(sheet: workbook.Sheet, year: int, ed: Edition) -> pl.DataFrame:
     ).with_columns(pl.col("arms_share_of_revenue_pct") * 100.0)
 
 
-def edition(source_id: str) -> Edition:
-    """The registered edition ``source_id`` (error names the known ones)."""
-    try:
-        return EDITIONS[source_id]
-    except KeyError:
-        raise KeyError(f"no SIPRI Top 100 edition {source_id!r}; editions: "
-                       f"{', '.join(EDITIONS)}") from None
-
-
 def load_top100(path: Path | None = None, source_id: str = NEWEST) -> pl.DataFrame:
     """Every company-year of one edition of the SIPRI Top 100, tidy and validated. The sheets
     named after a year are read; others (a blank sheet, notes) are not."""
-    ed = edition(source_id)
+    if (ed := EDITIONS.get(source_id)) is None:
+        raise KeyError(f"no SIPRI Top 100 edition {source_id!r}; editions: {', '.join(EDITIONS)}")
     path = workbook.raw_path(source_id, path, f"the SIPRI Top 100 workbook ({ed.edition})")
     sheets = workbook.open_workbook(path, None, fix="")
     years = {int(name.strip()): s for name, s in sheets.items() if name.strip().isdigit()}
@@ -260,12 +243,9 @@ def load_top100(path: Path | None = None, source_id: str = NEWEST) -> pl.DataFra
         pl.when(pl.col("year") == ed.const_base_year).then(pl.col("arms_revenue_usd_m_current"))
         .otherwise(pl.col("arms_revenue_usd_m_constant")).alias("arms_revenue_usd_m_constant"))
     validate.units(df, UNITS, path, key=["sheet", "company"], by="year", where=f"UNITS in {WHERE}")
-    return validated_top100(df.select(*validate.dtypes(Top100Schema)), path)
-
-
-def validated_top100(df: pl.DataFrame, path) -> pl.DataFrame:
-    """Schema check plus the per-year completeness the ranking implies (ranks 1..100)."""
-    df = validate.validated(df, Top100Schema, path, key=["year", "rank", "company", "sheet"])
+    df = validate.validated(df.select(*validate.dtypes(Top100Schema)), Top100Schema, path,
+                            key=["year", "rank", "company", "sheet"])
+    # the completeness the ranking implies (ranks 1..100)
     counts = df.group_by("year").agg(pl.len().alias("n"), pl.col("rank").max().alias("max"))
     if (bad := counts.filter((pl.col("n") != 100) | (pl.col("max") != 100))).height:
         raise DataError(path, "each year should rank exactly 100 companies; found "
@@ -290,11 +270,12 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
     const = f"arms_revenue_usd_bn_const{TOTALS_CONST_BASE_YEAR}"
     series = {"arms_revenue_usd_bn_current": "current us$",
               const: f"constant {TOTALS_CONST_BASE_YEAR} us$"}
+    label = pl.col("label").str.to_lowercase()
+    long = long.with_columns(pl.coalesce(pl.when(label.str.starts_with(v)).then(pl.lit(c))
+                                         for c, v in series.items()).alias("series"))
     for column, label in series.items():
-        rows = long.filter(pl.col("label").str.to_lowercase().str.starts_with(label))
-        if rows["row"].n_unique() != 1:
-            raise sheet.error(f"expected one row labelled {label!r}..., found "
-                              f"{rows['row'].n_unique()}", column=column,
+        if (n := long.filter(pl.col("series") == column)["row"].n_unique()) != 1:
+            raise sheet.error(f"expected one row labelled {label!r}..., found {n}", column=column,
                               fix="SIPRI changed the row labels; update load_totals().")
     note = " ".join(r[0] for r in sheet.rows if r and isinstance(r[0], str)
                     and r[0].startswith("Note"))
@@ -305,10 +286,7 @@ def load_totals(path: Path | None = None) -> pl.DataFrame:
                               f"loader cannot read: {note!r}", column="company_set_year",
                               fix="read the note and update the pattern in load_totals().")
         set_year = {int(m[1]): int(m[3]), int(m[2]): int(m[3])}
-    label = pl.col("label").str.to_lowercase()
-    df = (long.with_columns(pl.coalesce(pl.when(label.str.starts_with(v)).then(pl.lit(c))
-                                        for c, v in series.items()).alias("series"))
-          .drop_nulls("series").pivot(on="series", index="year", values="value")
+    df = (long.drop_nulls("series").pivot(on="series", index="year", values="value")
           .select(pl.lit(TOTALS_SOURCE_ID).alias("source_id"), "year", *series,
                   pl.col("year").replace(set_year).alias("company_set_year")))
     validate.units(df, dict.fromkeys(series, TOTALS_UNITS), path, key=["year"],

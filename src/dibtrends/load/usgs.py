@@ -11,14 +11,11 @@ qualifiers (use Fig. 2 for bounds). Table 5: production, consumption, NIR and le
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
 
-from ..countries import iso3
-from ..errors import DataError
 from ..sources import USGS_FIG2 as FIG2
 from ..sources import USGS_FIG3 as FIG3
 from ..sources import USGS_T4 as T4
@@ -32,7 +29,7 @@ DATA_YEAR = 2023
 SOURCES_PERIOD = (2019, 2022)
 #: The rows of each file of the MCS 2024 release: a file cut off has fewer.
 ROWS = {FIG2: 63, FIG3: 43, T4: 50, T5: 31}
-#: NIR qualifiers: the printed token -> ``nir_bound``. Numbers are matched by ``_NIR_NUMBER``.
+#: NIR qualifiers: the printed token -> ``nir_bound`` (numbers: :data:`_FORMS`).
 NIR_TOKENS = {
     "E": "exporter",        # net exporter: NIR would be negative, USGS prints no number
     "W": "withheld",        # withheld to avoid disclosing company proprietary data
@@ -40,7 +37,6 @@ NIR_TOKENS = {
     "XX": "not_applicable",
 }
 NIR_BOUNDS = ("eq", "gt", "lt", *NIR_TOKENS.values())
-_NIR_NUMBER = re.compile(r"^(?P<op>[<>]?)\s*(?P<num>\d+(?:\.\d+)?)$")
 _OPS = {"": "eq", ">": "gt", "<": "lt"}
 #: Salient-statistic flags (Table 5), and its statistics by USGS header.
 SALIENT_FLAGS = ("reported", "withheld", "not_available", "lt")
@@ -50,10 +46,11 @@ SALIENT_STATISTICS = {
     "Apparent_Consuption": "apparent_consumption",  # sic: USGS's spelling of the header
     "Net_Import_Reliance": "net_import_reliance",
 }
-#: The largest quantity of each statistic (zinc's production, aluminium's consumption) lies here.
+#: The largest value of each statistic (zinc's production, aluminium's consumption) lies here.
 SALIENT_UNITS = {"primary_production": (1e4, 1e7, "metric tons"),
                  "secondary_production": (1e4, 1e7, "metric tons"),
-                 "apparent_consumption": (1e5, 1e8, "metric tons")}
+                 "apparent_consumption": (1e5, 1e8, "metric tons"),
+                 "net_import_reliance": (50, 100, "percent of apparent consumption")}
 #: The CSV states no unit. MCS data sheets report quantities in metric tons of contained
 #: content unless noted, with a basis that differs by commodity (e.g. rare-earth oxide).
 QUANTITY_UNIT = "unstated in source (MCS data sheets: metric tons, commodity-specific basis)"
@@ -154,40 +151,41 @@ def _read(source_id: str, path: Path | None, columns: list[str], key: str,
                               key=[key], rows=ROWS[source_id], **kw)
 
 
-def parse_nir(text: str | None, *, file, column: str, row) -> tuple[float | None, str]:
-    """'>95' -> (95.0, 'gt'); '100' -> (100.0, 'eq'); 'E' -> (None, 'exporter') ...; anything
-    else is a DataError: a new USGS symbol needs a meaning here, never a silent drop."""
-    token = (text or "").strip()
-    if token.upper() in NIR_TOKENS:
-        return None, NIR_TOKENS[token.upper()]
-    if (match := _NIR_NUMBER.match(token)) is None:
-        raise DataError(
-            file, f"unrecognised net import reliance value {token!r}; expected a number, "
-            f"optionally after '>' or '<', or one of {', '.join(map(repr, NIR_TOKENS))}",
-            column=column, row=row,
-            fix="check the cell in the USGS file; if USGS introduced a new symbol, look it up in "
-                "the MCS 'Abbreviations and units of measure' appendix and add it to NIR_TOKENS "
-                f"in {WHERE}.")
-    if (value := float(match["num"])) > 100:
-        raise DataError(file, f"net import reliance {token!r} is above 100 %; expected a "
-                        "percentage", column=column, row=row,
-                        fix="check the value (and the unit) in the USGS file.")
-    return value, _OPS[match["op"]]
+#: How a cell of each kind reads: its symbols (-> ``bound``), its number and what the number's
+#: prefix means (-> ``bound``), what else it may hold, and where a new symbol goes. Numbers above
+#: 100 % are the schemas' (Fig. 2, Table 4) and SALIENT_UNITS' (Table 5) to refuse.
+_FORMS = {
+    "nir": (NIR_TOKENS, r"(?P<op>[<>]?)\s*(?P<num>[0-9]+(?:\.[0-9]+)?)", _OPS,
+            "a number, optionally after '>' or '<', or one of "
+            f"{', '.join(map(repr, NIR_TOKENS))}",
+            "look it up in the MCS 'Abbreviations and units of measure' appendix and add it to "
+            f"NIR_TOKENS in {WHERE}."),
+    "quantity": ({"W": "withheld", "NA": "not_available"},
+                 r"(?P<op><?)\s*(?P<num>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\.[0-9]+)?)",
+                 {"": "reported", "<": "lt"},
+                 "a number (commas allowed), '<number', 'W' (withheld) or 'NA'",
+                 f"add it to the quantity symbols (_FORMS) in {WHERE}."),
+}
 
 
-def parse_quantity(text: str | None, *, file, column: str, row) -> tuple[float | None, str]:
-    """Table 5 cell: '1800000' -> reported; 'W' -> withheld (null); '<100,000' -> lt 100000."""
-    token = (text or "").strip()
-    if token.upper() in ("W", "NA"):
-        return None, {"W": "withheld", "NA": "not_available"}[token.upper()]
-    match = re.fullmatch(r"(?P<op><?)\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)", token)
-    if match is None:
-        raise DataError(
-            file, f"unrecognised value {token!r}; expected a number (commas allowed), "
-            "'<number', 'W' (withheld) or 'NA'", column=column, row=row,
-            fix=f"check the cell; if USGS introduced a new symbol, add it to parse_quantity in "
-                f"{WHERE}.")
-    return float(match["num"].replace(",", "")), ("lt" if match["op"] else "reported")
+def parse(df: pl.DataFrame, column: str, kind: str, *, file, key: str,
+          blank: bool = False) -> pl.DataFrame:
+    """``df`` with the number (``value``) and qualifier (``bound``) of each text in ``column``:
+    '>95' -> (95.0, 'gt'), 'E' -> (None, 'exporter'), '<100,000' -> (100000.0, 'lt'). Any other
+    text (an empty one unless ``blank``) is a DataError: a new USGS symbol needs a meaning here,
+    never a silent drop."""
+    symbols, pattern, ops, expected, fix = _FORMS[kind]
+    token = pl.col(column).str.strip_chars()
+    number = token.str.extract_groups(f"^{pattern}$")
+    out = df.with_columns(
+        number.struct.field("num").str.replace_all(",", "").cast(pl.Float64).alias("value"),
+        token.str.to_uppercase().replace_strict(symbols, default=None)
+        .fill_null(number.struct.field("op").replace_strict(ops, default=None)).alias("bound"))
+    bad = pl.col("bound").is_null() & (token.fill_null("") != "" if blank else True)
+    csvfile.stop_at(out, bad, file, column=column, key=key, problem=lambda r: "unrecognised "
+                    f"value {r[column] or ''!r}; expected {expected}",
+                    fix=f"check the cell in the USGS file; if USGS introduced a new symbol, {fix}")
+    return out
 
 
 def _fig2(path: Path | None) -> tuple[Path, pl.DataFrame]:
@@ -195,26 +193,22 @@ def _fig2(path: Path | None) -> tuple[Path, pl.DataFrame]:
                                   SOURCES_COLUMN, "Notes"], "Commodity",
                      required={"Commodity": "check the row in the USGS file."},
                      types={"Import_Share_Order": pl.Int64})
-    if (other := df.with_row_index("i").filter(pl.col("Source") != "MCS2024")).height:
-        i, edition, name = other.select("i", "Source", "Commodity").row(0)
-        raise DataError(path, f"edition {edition!r} is not MCS2024", column="Source",
-                        row=csvfile.line(i, {"Commodity": name}),
-                        fix="this loader reads the MCS 2024 release; register the new edition in "
-                            "data/sources.yml first.")
+    csvfile.stop_at(df, pl.col("Source") != "MCS2024", path, column="Source", key="Commodity",
+                    problem=lambda r: f"edition {r['Source']!r} is not MCS2024",
+                    fix="this loader reads the MCS 2024 release; register the new edition in "
+                        "data/sources.yml first.")
     return path, df
 
 
 def load_net_import_reliance(path: Path | None = None) -> pl.DataFrame:
     """U.S. net import reliance 2023, with the qualifier kept (Fig. 2)."""
     path, raw = _fig2(path)
-    parsed = [parse_nir(text, file=path, column=NIR, row=csvfile.line(i, {"Commodity": name}))
-              for i, (name, text) in enumerate(raw.select("Commodity", NIR).iter_rows())]
-    df = raw.select(
+    df = parse(raw, NIR, "nir", file=path, key="Commodity").select(
         pl.col("Commodity").alias("commodity"),
         pl.col("Import_Share_Order").alias("fig2_order"),
         pl.lit(DATA_YEAR, pl.Int64).alias("year"),
-        pl.Series("net_import_reliance_pct", [p[0] for p in parsed], pl.Float64),
-        pl.Series("nir_bound", [p[1] for p in parsed], pl.String),
+        pl.col("value").alias("net_import_reliance_pct"),
+        pl.col("bound").alias("nir_bound"),
         pl.col(NIR).alias("nir_text"),
         pl.col(SOURCES_COLUMN).alias("major_import_sources"),
         pl.col("Notes").alias("notes"),
@@ -227,27 +221,31 @@ def load_import_sources(path: Path | None = None) -> pl.DataFrame:
     """Fig. 2's ranked import sources as (commodity, rank, country, iso3): rank is all USGS
     publishes of them. Where the Notes say so, China includes Hong Kong."""
     path, raw = _fig2(path)
-    rows = []
-    for i, (name, listed, notes) in enumerate(
-            raw.select("Commodity", SOURCES_COLUMN, "Notes").iter_rows()):
-        where = csvfile.line(i, {"Commodity": name})
-        if not listed:
-            raise DataError(path, "no import sources listed", column=SOURCES_COLUMN, row=where,
-                            fix="check the row in the USGS file.")
-        hong_kong = HONG_KONG_NOTE.lower() in (notes or "").lower()
-        codes = []
-        for rank, country in enumerate((c.strip() for c in listed.split(",")), start=1):
-            if not country:
-                raise DataError(path, f"empty country in {listed!r}", column=SOURCES_COLUMN,
-                                row=where, fix="check for a doubled comma in the USGS file.")
-            codes.append(code := iso3(country, file=path, column=SOURCES_COLUMN, row=where))
-            rows.append((name, rank, country, code, hong_kong and code == "CHN",
-                         *SOURCES_PERIOD, FIG2))
-        if hong_kong and "CHN" not in codes:
-            raise DataError(path, "Notes mention Hong Kong with China but China is not listed",
-                            column="Notes", row=where, fix="check the row in the USGS file.")
-    df = pl.DataFrame(rows, orient="row", schema=dtypes(ImportSourcesSchema))
-    return validated(df, ImportSourcesSchema, path, key=["commodity", "rank"])
+    listed = pl.col(SOURCES_COLUMN)
+    long = raw.with_row_index("i").select(
+        "i", "Commodity", listed.alias("listed"), pl.col("Notes").str.to_lowercase()
+        .str.contains(HONG_KONG_NOTE.lower(), literal=True).fill_null(False).alias("hong_kong"),
+        listed.str.split(","),
+    ).explode(SOURCES_COLUMN).with_columns(
+        listed.str.strip_chars(), (pl.int_range(pl.len()).over("i") + 1).alias("rank"))
+    csvfile.stop_at(long, listed.fill_null("") == "", path, column=SOURCES_COLUMN,
+                    key="Commodity",
+                    problem=lambda r: f"an empty country in the list {r['listed'] or ''!r}",
+                    fix="list the major import sources as the USGS file does, separated by "
+                        "single commas.")
+    long = long.with_columns(csvfile.iso3(long, SOURCES_COLUMN, path, key="Commodity"))
+    csvfile.stop_at(long, pl.col("hong_kong") & ~(pl.col("iso3") == "CHN").any().over("i"),
+                    path, column="Notes", key="Commodity",
+                    problem=lambda r: "Notes mention Hong Kong with China but China is not listed",
+                    fix="check the row in the USGS file.")
+    df = long.select(pl.col("Commodity").alias("commodity"), "rank",
+                     listed.alias("source_country"), "iso3",
+                     (pl.col("hong_kong") & (pl.col("iso3") == "CHN")).alias("includes_hong_kong"),
+                     *[pl.lit(y, pl.Int64).alias(c) for c, y in
+                       zip(("period_start", "period_end"), SOURCES_PERIOD, strict=True)],
+                     pl.lit(FIG2).alias("source_id"))
+    return validated(df.cast(dtypes(ImportSourcesSchema)), ImportSourcesSchema, path,
+                     key=["commodity", "rank"])
 
 
 def load_import_source_counts(path: Path | None = None) -> pl.DataFrame:
@@ -255,16 +253,13 @@ def load_import_source_counts(path: Path | None = None) -> pl.DataFrame:
     path, raw = _read(FIG3, path, ["Country", "Commodity_Count", "Map_Class"], "Country",
                       types={"Commodity_Count": pl.Int64})
     bounds = pl.col("Map_Class").str.extract_groups(r"^(\d+) to (\d+)$")
-    df = raw.with_row_index("i").with_columns(bounds.struct.field("1").cast(pl.Int64).alias("lo"),
-                                              bounds.struct.field("2").cast(pl.Int64).alias("hi"))
-    if (odd := df.filter(pl.col("lo").is_null())).height:
-        i, country, klass = odd.select("i", "Country", "Map_Class").row(0)
-        raise DataError(path, f"map class {klass!r} is not 'N to M'", column="Map_Class",
-                        row=csvfile.line(i, {"Country": country}),
-                        fix="update load_import_source_counts for the new format.")
-    codes = [iso3(c, file=path, column="Country", row=csvfile.line(i, {"Country": c}))
-             for i, c in enumerate(df["Country"])]
-    df = df.select(pl.col("Country").alias("country"), pl.Series("iso3", codes, pl.String),
+    df = raw.with_columns(bounds.struct.field("1").cast(pl.Int64).alias("lo"),
+                          bounds.struct.field("2").cast(pl.Int64).alias("hi"))
+    csvfile.stop_at(df, pl.col("lo").is_null(), path, column="Map_Class", key="Country",
+                    problem=lambda r: f"map class {r['Map_Class']!r} is not 'N to M'",
+                    fix="update load_import_source_counts for the new format.")
+    df = df.select(pl.col("Country").alias("country"),
+                   csvfile.iso3(df, "Country", path, key="Country"),
                    pl.col("Commodity_Count").alias("commodity_count"),
                    pl.col("Map_Class").alias("map_class"), pl.col("lo").alias("map_class_min"),
                    pl.col("hi").alias("map_class_max"), pl.lit(FIG3).alias("source_id"))
@@ -272,25 +267,18 @@ def load_import_source_counts(path: Path | None = None) -> pl.DataFrame:
 
 
 def load_critical_minerals_end_use(path: Path | None = None) -> pl.DataFrame:
-    """Table 4: critical minerals, primary applications, NIR as printed there (no qualifiers)."""
+    """Table 4: critical minerals, primary applications, NIR as printed there (no qualifiers);
+    USGS leaves it blank for single rare-earth elements."""
     path, raw = _read(T4, path, ["Critical Mineral", "Primary Applications", NIR],
                       "Critical Mineral")
-    values = [None if text in (None, "") else  # USGS leaves single rare-earth elements blank
-              parse_nir(text, file=path, column=NIR,
-                        row=csvfile.line(i, {"Critical Mineral": name}))[0]
-              for i, (name, text) in enumerate(raw.select("Critical Mineral", NIR).iter_rows())]
-    df = raw.select(
+    df = parse(raw, NIR, "nir", file=path, key="Critical Mineral", blank=True).select(
         pl.col("Critical Mineral").alias("critical_mineral"),
         pl.col("Primary Applications").alias("primary_applications"),
-        pl.Series("net_import_reliance_pct", values, pl.Float64),
+        pl.col("value").alias("net_import_reliance_pct"),
         pl.col(NIR).replace("", None).alias("nir_text"),
         pl.lit(T4).alias("source_id"),
     )
     return validated(df, EndUseSchema, path, key=["critical_mineral"])
-
-
-_T5_FLAGS = {"eq": "reported", "lt": "lt", "withheld": "withheld",
-             "not_available": "not_available"}
 
 
 def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
@@ -300,29 +288,24 @@ def load_critical_minerals_salient(path: Path | None = None) -> pl.DataFrame:
     a USGS field: a third party added it to this copy. It is dropped unread, so no table of this
     project carries someone else's classification under USGS's name.
     """
-    path, raw = _read(T5, path, ["Critical_mineral", *SALIENT_STATISTICS, "Source"],
-                      "Critical_mineral", extra=("Alliance",),
+    key = "Critical_mineral"
+    path, raw = _read(T5, path, [key, *SALIENT_STATISTICS, "Source"], key, extra=("Alliance",),
                       required={"Source": "name the leading import source, as USGS does."})
-    rows = []
-    for i, record in enumerate(raw.iter_rows(named=True)):
-        name, top = record["Critical_mineral"], record["Source"]
-        where = csvfile.line(i, {"Critical_mineral": name})
-        top_iso3 = iso3(top, file=path, column="Source", row=where)
-        for column, statistic in SALIENT_STATISTICS.items():
-            text, unit = record[column], QUANTITY_UNIT
-            if statistic == "net_import_reliance":
-                value, bound = parse_nir(text, file=path, column=column, row=where)
-                if (flag := _T5_FLAGS.get(bound)) is None:
-                    raise DataError(path, f"net import reliance {text!r} has no Table 5 meaning",
-                                    column=column, row=where,
-                                    fix="extend the flag vocabulary (_T5_FLAGS) in "
-                                        f"load_critical_minerals_salient ({WHERE}).")
-                unit = "pct"
-            else:
-                value, flag = parse_quantity(text, file=path, column=column, row=where)
-            rows.append((name, statistic, value, unit, flag, text, top, top_iso3, DATA_YEAR, T5))
-    df = validated(pl.DataFrame(rows, orient="row", schema=dtypes(SalientSchema)), SalientSchema,
-                   path, key=["critical_mineral", "statistic"])
+    raw = raw.with_row_index("i").with_columns(
+        csvfile.iso3(raw, "Source", path, key=key).alias("top_iso3"))
+    parts = []
+    for order, (column, statistic) in enumerate(SALIENT_STATISTICS.items()):
+        nir = statistic == "net_import_reliance"  # Table 5 prints it without Fig. 2's symbols
+        part = parse(raw, column, "quantity", file=path, key=key)
+        parts.append(part.select(
+            "i", pl.lit(order).alias("order"), pl.col(key).alias("critical_mineral"),
+            pl.lit(statistic).alias("statistic"), "value",
+            pl.lit("pct" if nir else QUANTITY_UNIT).alias("unit"), pl.col("bound").alias("flag"),
+            pl.col(column).alias("value_text"), pl.col("Source").alias("top_import_source"),
+            pl.col("top_iso3").alias("top_import_source_iso3"),
+            pl.lit(DATA_YEAR, pl.Int64).alias("year"), pl.lit(T5).alias("source_id")))
+    df = pl.concat(parts).sort("i", "order").drop("i", "order")
+    df = validated(df, SalientSchema, path, key=["critical_mineral", "statistic"])
     units(df.pivot(on="statistic", index="critical_mineral", values="value"), SALIENT_UNITS, path,
           key=["critical_mineral"], where=f"SALIENT_UNITS in {WHERE}")
     return df

@@ -45,13 +45,6 @@ def text(v) -> str | None:
     return (str(v).strip() or None) if v is not None else None
 
 
-def letter(col: int) -> str:
-    """Excel's name of a column: 1 -> 'A', 28 -> 'AB'."""
-    from openpyxl.utils import get_column_letter  # openpyxl only where a workbook is read
-
-    return get_column_letter(col)
-
-
 def require(path: Path, what: str, source_id: str | None = None, fix: str | None = None) -> Path:
     """``path``, or a DataError saying how to get the missing file."""
     if not Path(path).exists():
@@ -84,18 +77,20 @@ class Sheet:
     def error(self, problem: str, *, col: int | None = None, row=None, column: str | None = None,
               fix: str | None = None) -> DataError:
         """A DataError at a cell: its column is its heading (if so read) or 'SHEET!B'."""
+        from openpyxl.utils import get_column_letter as letter  # only where a workbook is read
+
         cell = f", cell {letter(col)}{row}" if col and isinstance(row, int) else ""
         if column is None and col:
             column = self.heads.get(col) if self.heads is not None else f"{self.name}!{letter(col)}"
         return DataError(self.file, f"sheet {self.name!r}{cell}: {problem}", column=column,
                          row=row, fix=fix)
 
-    def iso3(self, name: str, *, col: int, row: int, column: str | None = None) -> str:
+    def iso3(self, name: str, *, col: int, row: int) -> str:
         try:
-            return countries.iso3(name, file=self.file, column=column or "")
+            return countries.iso3(name, file=self.file, column="")
         except DataError as exc:
             raise self.error(f"unknown country name {name.strip()!r}", col=col, row=row,
-                             column=column, fix=exc.fix) from None
+                             fix=exc.fix) from None
 
 
 def open_workbook(path: Path, sheets: Sequence[str | re.Pattern] | None, *, fix: str = "",
