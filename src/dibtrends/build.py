@@ -84,9 +84,8 @@ def up_to_date(out_dir: Path | None = None) -> bool:
 def write_manifest(out_dir: Path | None = None) -> None:
     out_dir = Path(out_dir or paths.PROCESSED)
     outputs = {p.name: sha256_of(p) for p in sorted(out_dir.glob("*.parquet"))}
-    tmp = out_dir / f".{MANIFEST}.part"
-    tmp.write_text(json.dumps({"inputs": input_state(), "outputs": outputs}, indent=1))
-    os.replace(tmp, out_dir / MANIFEST)
+    paths.write_atomic(out_dir / MANIFEST,
+                       json.dumps({"inputs": input_state(), "outputs": outputs}, indent=1))
 
 
 def build(names: list[str] | None = None, out_dir: Path | None = None,
