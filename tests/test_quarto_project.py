@@ -124,7 +124,8 @@ def test_remote_scripts_are_stripped_from_html():
 
 @pytest.mark.skipif(QUARTO is None, reason="Quarto is not on PATH (.ci/run installs the shared "
                     "1.7.34; users install Quarto the normal way)")
-def test_quarto_renders_a_minimal_notebook_to_html_and_typst(tmp_path):
+def test_quarto_renders_a_minimal_notebook_to_html_and_typst(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "CHART_IMAGES", tmp_path / "pdf-charts")  # not the checkout's
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Test\n\nSee @fig-x."),
                 nbformat.v4.new_code_cell("#| label: fig-x\n#| fig-cap: \"A chart\"\n1")]
