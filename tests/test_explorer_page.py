@@ -1,7 +1,9 @@
-"""The explorer page as a reader uses it, offline in headless Chromium: choosing two more Allies
-changes the chart, the table and the CSV; the CSV downloaded is the rows the table shows, which
-are the rows :func:`dibtrends.explorer.shown` gives from the processed tables; changing the
-measure changes them again; no other host is asked for anything and the console stays clean."""
+"""The explorer page as a reader uses it, offline in headless Chromium, with the mouse and with
+the keyboard alone (Tab to a control, Space to tick, arrow keys in the list of measures):
+choosing two more Allies changes the chart, the table and the CSV; the CSV downloaded is the
+rows the table shows, which are the rows :func:`dibtrends.explorer.shown` gives from the
+processed tables; changing the measure changes them again; no other host is asked for anything
+and the console stays clean."""
 
 from __future__ import annotations
 
@@ -19,6 +21,50 @@ from dibtrends.chapters import explorer as chapter
 from . import e2e
 
 TABLE_ROWS = ".dibtrends-shown tbody tr"
+MEASURES = "#dibtrends-explorer-measure select"
+#: The most Tab presses a control may be from the top of the page (the site's menus come first).
+MAX_TABS = 200
+
+
+async def _tab_to(page, target) -> None:
+    """Press Tab (Shift+Tab if it is above the focus) until ``target`` (a locator) has the
+    focus, and check that it shows it."""
+    back = await target.evaluate("t => document.activeElement !== document.body && !!("
+                                 "document.activeElement.compareDocumentPosition(t) & "
+                                 "Node.DOCUMENT_POSITION_PRECEDING)")
+    for _ in range(MAX_TABS):
+        await page.keyboard.press("Shift+Tab" if back else "Tab")
+        if await target.evaluate("t => t === document.activeElement"):
+            outline = await target.evaluate("t => getComputedStyle(t).outlineStyle")
+            assert outline != "none", f"{target}: no focus outline"
+            return
+    raise AssertionError(f"the keyboard never reached {target}")
+
+
+async def _tick_with_mouse(page, name: str) -> None:
+    await page.get_by_role("checkbox", name=name, exact=True).click()
+
+
+async def _tick_with_keyboard(page, name: str) -> None:
+    await _tab_to(page, page.get_by_role("checkbox", name=name, exact=True))
+    await page.keyboard.press("Space")
+
+
+async def _measure_with_mouse(page, key: str) -> None:
+    await page.select_option(MEASURES, key)
+
+
+async def _measure_with_keyboard(page, key: str) -> None:
+    await _tab_to(page, page.locator(MEASURES))
+    for _ in explorer.MEASURES:  # down the list until it is there
+        if await page.eval_on_selector(MEASURES, "s => s.value") == key:
+            return
+        await page.keyboard.press("ArrowDown")
+    raise AssertionError(f"the arrow keys never reached {key!r}")
+
+
+WAYS = {"mouse": (_tick_with_mouse, _measure_with_mouse),
+        "keyboard": (_tick_with_keyboard, _measure_with_keyboard)}
 
 
 async def _rows(page) -> list[list[str]]:
@@ -58,7 +104,8 @@ def _same_table(got: list[list[str]], want: pl.DataFrame, measure: str) -> bool:
     return got == expected
 
 
-async def _explore(page_path: Path, browser, table: pl.DataFrame) -> None:
+async def _explore(page_path: Path, browser, table: pl.DataFrame, way: str) -> None:
+    tick, choose_measure = WAYS[way]
     context, page, remote, errors = await e2e.open_offline(browser, page_path)
     await page.wait_for_selector(TABLE_ROWS, timeout=30000)
 
@@ -70,8 +117,8 @@ async def _explore(page_path: Path, browser, table: pl.DataFrame) -> None:
                                                              opening.allies))
     legend = await _legend(page)
 
-    for name in ("France", "Italy"):  # the list of names to click: "□ France" until chosen
-        await page.locator(".dibtrends-chart svg text", has_text=f"\u25a1 {name}").click()
+    for name in ("France", "Italy"):  # boxes labelled with the names, in this order on the page
+        await tick(page, name)
     allies = (*opening.allies, "FRA", "ITA")
     want = explorer.shown(table, opening.measure, allies)
     await page.wait_for_function(f"document.querySelectorAll('{TABLE_ROWS}').length === "
@@ -81,7 +128,7 @@ async def _explore(page_path: Path, browser, table: pl.DataFrame) -> None:
     assert shown != before and _same_table(shown, want, opening.measure)
     assert _same_rows(downloaded, want)
 
-    await page.select_option(".dibtrends-chart .vega-bindings select", "sipri_usd_const")
+    await choose_measure(page, "sipri_usd_const")
     want = explorer.shown(table, "sipri_usd_const", allies)
     await page.wait_for_function(f"document.querySelectorAll('{TABLE_ROWS}').length === "
                                  f"{want.height}", timeout=10000)
@@ -96,7 +143,8 @@ async def _explore(page_path: Path, browser, table: pl.DataFrame) -> None:
 
 
 @pytest.mark.chromium
-def test_explorer_choices_change_the_chart_and_the_csv_is_what_is_shown(built_report):
+@pytest.mark.parametrize("way", list(WAYS))
+def test_explorer_choices_change_the_chart_and_the_csv_is_what_is_shown(built_report, way):
     import asyncio
 
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -113,7 +161,7 @@ def test_explorer_choices_change_the_chart_and_the_csv_is_what_is_shown(built_re
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=exe, args=e2e.CHROMIUM_ARGS)
             try:
-                await _explore(page, browser, result.table)
+                await _explore(page, browser, result.table, way)
             finally:
                 await browser.close()
 
