@@ -1,5 +1,5 @@
 """The explorer page as a reader uses it, offline in headless Chromium, with the mouse and with
-the keyboard alone (Tab to a control, Space to tick, arrow keys in the list of measures):
+the keyboard alone (Tab to a control, Space or Enter to tick, arrow keys in the measures):
 choosing two more Allies changes the chart, the table and the CSV; the CSV downloaded is the
 rows the table shows, which are the rows :func:`dibtrends.explorer.shown` gives from the
 processed tables; changing the measure changes them again; no other host is asked for anything
@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -45,9 +46,9 @@ async def _tick_with_mouse(page, name: str) -> None:
     await page.get_by_role("checkbox", name=name, exact=True).click()
 
 
-async def _tick_with_keyboard(page, name: str) -> None:
+async def _tick_with_keyboard(page, name: str, key: str) -> None:
     await _tab_to(page, page.get_by_role("checkbox", name=name, exact=True))
-    await page.keyboard.press("Space")
+    await page.keyboard.press(key)
 
 
 async def _measure_with_mouse(page, key: str) -> None:
@@ -64,7 +65,8 @@ async def _measure_with_keyboard(page, key: str) -> None:
 
 
 WAYS = {"mouse": (_tick_with_mouse, _measure_with_mouse),
-        "keyboard": (_tick_with_keyboard, _measure_with_keyboard)}
+        **{f"keyboard-{key}": (partial(_tick_with_keyboard, key=key), _measure_with_keyboard)
+           for key in ("Space", "Enter")}}
 
 
 async def _rows(page) -> list[list[str]]:

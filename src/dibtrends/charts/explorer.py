@@ -31,6 +31,10 @@ _CONTROLS_CSS = f"""
 #{MEASURE_ID} select:focus-visible, #{ALLIES_ID} input:focus-visible {{
   outline: 3px solid #0b5cad; outline-offset: 2px; }}
 """
+#: Enter ticks a box too: browsers tick on Space only, and readers may try either.
+_ENTER_TICKS = (f"document.getElementById('{ALLIES_ID}').addEventListener('keydown', function (e) "
+                "{ if (e.key === 'Enter' && e.target.type === 'checkbox') "
+                "{ e.preventDefault(); e.target.click(); } });")
 
 
 def controls() -> str:
@@ -38,7 +42,8 @@ def controls() -> str:
     (Vega empties the element it binds into: the fieldset's legend stays outside it)."""
     return (f"<style>{_CONTROLS_CSS}</style><div id=\"{MEASURE_ID}\"></div>"
             f"<fieldset class=\"dibtrends-explorer-fieldset\"><legend>Allies and groupings "
-            f"shown</legend><div id=\"{ALLIES_ID}\"></div></fieldset>")
+            f"shown</legend><div id=\"{ALLIES_ID}\"></div></fieldset>"
+            f"<script>{_ENTER_TICKS}</script>")
 
 
 def _per_measure(attribute: str) -> str:
