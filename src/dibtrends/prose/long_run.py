@@ -131,7 +131,7 @@ def _fails_because(row: dict) -> str:
     if not row["turn"]:
         if row["last_break"] is None:
             reasons.append("no break in its trend passes the test")
-        elif abs(row["last_break"] - sp.CLAIM_TURN_YEAR) > sp.CLAIM_TURN_TOLERANCE:
+        elif not row["near_turn"]:
             reasons.append(f"its trend changed in {row['last_break']} rather than around "
                            f"{sp.CLAIM_TURN_YEAR}, a break that {robustness_words(row)}, with "
                            f"{trend_since(row)}")
@@ -282,7 +282,7 @@ def _peak(r) -> str:
 
 def _breaks(r, measure: str) -> str:
     """One measure's breaks: what the tests select, under which error model, what BIC says."""
-    fit, c, words = r.fit_of(measure), r.check(measure), MEASURE_SHORT[measure]
+    fit, c, words = r.fits[measure], r.check(measure), MEASURE_SHORT[measure]
     first = fit.segments.row(0, named=True)
     slope = signed(first["slope_pp_per_year"])
     ci = interval(first["ci95_low"], first["ci95_high"])
