@@ -129,11 +129,11 @@ class Result(ChapterResult):
     def nato_total(self) -> pl.DataFrame:
         return self.shares.filter(pl.col("group") == "NATO total")
 
-    def peak(self, measure: str = "weighted", group: str = "NATO total") -> dict:
-        return self.peaks.filter(group=group, measure=measure).row(0, named=True)
+    def peak(self, measure: str) -> dict:
+        return self.peaks.filter(group="NATO total", measure=measure).row(0, named=True)
 
-    def check(self, measure: str, rule: str | None = None) -> dict:
-        rule = rule or self.params.membership_rule
+    def check(self, measure: str) -> dict:
+        rule = self.params.membership_rule
         return self.checks.filter(rule=rule, measure=measure).row(0, named=True)
 
     headlines = long_run_tables.headlines

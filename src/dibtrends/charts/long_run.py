@@ -186,14 +186,10 @@ def _runs(frame: pl.DataFrame) -> pl.DataFrame:
         .alias("run"))
 
 
-def context_share_table(gmsd: pl.DataFrame) -> pl.DataFrame:
-    """The rows :func:`context_share_chart` plots (GMSD share of GDP by country and year)."""
-    return gmsd.select(names("iso3", "country"), "year", "share_gdp_pct")
-
-
-def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
-    """The rows :func:`context_spending_chart` plots (NMC spending, US$ bn of each year)."""
-    return nmc.select(names("iso3", "country"), "year", "milex_usd_bn_current")
+def context_table(context: pl.DataFrame) -> pl.DataFrame:
+    """The rows :func:`context_share_chart` or :func:`context_spending_chart` plots: the country
+    named, the year and its value (GMSD share of GDP, NMC spending in US$ bn of each year)."""
+    return context.select(names("iso3", "country"), "year", pl.exclude("iso3", "year"))
 
 
 def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip, title,

@@ -263,10 +263,9 @@ def _peak(r) -> str:
     """Peaks and lows of both measures, with who is in them."""
     pk, pm = r.peak("weighted"), r.peak("mean")
     era = sp.era_of(r.eras, pk["peak_year"])
-    at = _year(r, pm["peak_year"])
-    mean_cover = ("" if at["n_mean"] == at["n_allies"] else
-                  f", which {at['n_mean']} of the {at['n_allies']} Allies of {pm['peak_year']} "
-                  "enter")
+    mean_cover = ("" if pm["n_in_peak"] == pm["n_allies_peak"] else
+                  f", which {pm['n_in_peak']} of the {pm['n_allies_peak']} Allies of "
+                  f"{pm['peak_year']} enter")
     text = (f"On SIPRI's figures the NATO total, GDP-weighted, peaked at {pk['peak_value']:.2f} % "
             f"of GDP in {pk['peak_year']}{f' ({era})' if era else ''}{window_words(r)} and fell "
             f"to {pk['trough_value']:.2f} % in {pk['trough_year']}, {pk['fall_pp']:.2f} points "
