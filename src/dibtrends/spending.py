@@ -228,22 +228,19 @@ def trend_by_era(series: pl.DataFrame, era_table: pl.DataFrame,
         orient="row")
 
 
-def peak_to_trough(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
-                   year: str = "year") -> pl.DataFrame:
+def peak_to_trough(series: pl.DataFrame, value: str = "share_gdp_pct_weighted") -> dict:
     """Peak (highest value), trough (lowest value after the peak), fall in points, and latest."""
-    s = series.select(year, value).drop_nulls().sort(year)
+    s = series.select("year", value).drop_nulls().sort("year")
     if s.height == 0:
         raise ValueError(f"series has no non-null {value!r}")
-    peak = s.sort([value, year], descending=[True, False]).row(0, named=True)
-    trough = s.filter(pl.col(year) >= peak[year]).sort([value, year]).row(0, named=True)
-    latest = s.row(s.height - 1, named=True)
-    return pl.DataFrame({
-        "peak_year": [peak[year]], "peak_value": [peak[value]],
-        "trough_year": [trough[year]], "trough_value": [trough[value]],
-        "fall_pp": [peak[value] - trough[value]],
-        "latest_year": [latest[year]], "latest_value": [latest[value]],
-        "change_since_trough_pp": [latest[value] - trough[value]],
-    })
+    peak = s.sort([value, "year"], descending=[True, False]).row(0, named=True)
+    trough = s.filter(pl.col("year") >= peak["year"]).sort([value, "year"]).row(0, named=True)
+    latest = s.row(-1, named=True)
+    return {"peak_year": peak["year"], "peak_value": peak[value],
+            "trough_year": trough["year"], "trough_value": trough[value],
+            "fall_pp": peak[value] - trough[value],
+            "latest_year": latest["year"], "latest_value": latest[value],
+            "change_since_trough_pp": latest[value] - trough[value]}
 
 
 def peaks_and_troughs(shares: pl.DataFrame) -> pl.DataFrame:
@@ -255,17 +252,13 @@ def peaks_and_troughs(shares: pl.DataFrame) -> pl.DataFrame:
         for measure, column in MEASURES.items():
             if group == "United States" and measure == "mean":
                 continue  # one country: the mean is the share
-            pt = peak_to_trough(s, value=column)
-            cover = {}
+            row = {"group": group, "measure": measure} | peak_to_trough(s, value=column)
             for which in ("peak", "trough"):
-                at = s.filter(pl.col("year") == pt[f"{which}_year"].item()).row(0, named=True)
-                cover[f"n_in_{which}"] = at[COVERED[measure]]
-                cover[f"n_allies_{which}"] = at["n_allies"]
-            rows.append(pt.with_columns(pl.lit(group).alias("group"),
-                                        pl.lit(measure).alias("measure"),
-                                        *(pl.lit(v).cast(pl.Int64).alias(k)
-                                          for k, v in cover.items())))
-    return pl.concat(rows).select("group", "measure", pl.exclude("group", "measure"))
+                at = s.filter(pl.col("year") == row[f"{which}_year"]).row(0, named=True)
+                row[f"n_in_{which}"] = at[COVERED[measure]]
+                row[f"n_allies_{which}"] = at["n_allies"]
+            rows.append(row)
+    return pl.DataFrame(rows)
 
 
 # -------------------------------------------------------------------- "progressive" decline?
@@ -287,21 +280,20 @@ def measure_series(shares: pl.DataFrame, measure: str, start_year: int,
             .select("year", MEASURES[measure]).drop_nulls().sort("year"))
 
 
-def rise_episodes(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
-                  year: str = "year", min_rise_pp: float = MIN_RISE_PP) -> pl.DataFrame:
-    """Runs of consecutive year-on-year increases adding up to at least ``min_rise_pp``, from
-    the low they started at to the high they reached: the counter-evidence to "progressive"."""
+def rise_episodes(series: pl.DataFrame, value: str = "share_gdp_pct_weighted") -> pl.DataFrame:
+    """Runs of consecutive year-on-year increases adding up to at least MIN_RISE_PP, from the
+    low they started at to the high they reached: the counter-evidence to "progressive"."""
     rising = pl.col(value).diff() > 0
-    runs = (series.select(year, value).drop_nulls().sort(year)
+    runs = (series.select("year", value).drop_nulls().sort("year")
             .with_columns(rising.alias("up"), rising.rle_id().alias("run"),
-                          pl.col(year).shift().alias("from_year"),
+                          pl.col("year").shift().alias("from_year"),
                           pl.col(value).shift().alias("from_value"))
             .filter("up").group_by("run", maintain_order=True)
-            .agg(pl.col("from_year", "from_value").first(), pl.col(year).last().alias("to_year"),
+            .agg(pl.col("from_year", "from_value").first(), pl.col("year").last().alias("to_year"),
                  pl.col(value).last().alias("to_value")))
     return runs.select(pl.col("from_year", "to_year").cast(pl.Int64), "from_value", "to_value",
                        (pl.col("to_value") - pl.col("from_value")).alias("rise_pp")
-                       ).filter(pl.col("rise_pp") >= min_rise_pp)
+                       ).filter(pl.col("rise_pp") >= MIN_RISE_PP)
 
 
 def is_progressive(row: dict, min_share_of_falls: float = PROGRESSIVE_MIN_SHARE_OF_FALLS

@@ -118,7 +118,7 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "wei
                 f"Open circles: years to {int(missing['year'].max())} in which some Allies "
                 "lack SIPRI data.")
     lead = "NATO total" if "NATO total" in groups else groups[0]
-    pt = peak_to_trough(data.filter(pl.col("group") == lead), "share_gdp_pct").row(0, named=True)
+    pt = peak_to_trough(data.filter(pl.col("group") == lead), "share_gdp_pct")
     subtitle = [
         f"Claim tested: sixty years of progressive decline. {cap(words)}, {first}–{last}.",
         f"Membership: {_rule_words(shares, rule)}.",
@@ -166,15 +166,15 @@ def trend_fit_chart(fit: SegmentedTrend, measure: str, check: dict,
         years = ", ".join(str(y) for y in breaks["year"].to_list())
         title = f"NATO total, {label}: the tests select a change of trend in {years}"
         sub2 = f"Estimated break(s) dotted. The break {robustness} (see the appendix)."
+        finding = f"the break in {years} {robustness}"
     else:
-        title = f"NATO total, {label}: no change of trend passes the tests"
+        finding = "no change of trend passes the tests"
+        title = f"NATO total, {label}: {finding}"
         sub2 = "One straight-line trend is shown."
     subtitle = [f"{cap(label)}, {first}–{last}: continuous piecewise-linear "
                 "trend with break years chosen by least squares.", sub2]
     caption = (f"SIPRI's figures for the NATO total, {label}, {first}–{last}, and the trend of "
-               f"straight segments fitted to them: "
-               + (f"the break in {years} {robustness}" if breaks.height else
-                  "no change of trend passes the tests"))
+               f"straight segments fitted to them: {finding}")
     return titled(alt.layer(*layers), title, subtitle, source_line(source_id, note=TREND_NOTE),
                   caption)
 

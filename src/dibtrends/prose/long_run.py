@@ -77,7 +77,7 @@ def rise_words(row: dict) -> str:
 
 def error_model_words(r: dict) -> str:
     """Whose residuals give the carry-over: 'a single straight line', 'the fit with ...'."""
-    if r["error_model"] == "no_break" or r["n_breaks"] == 0:
+    if r["n_breaks"] == 0:
         return "a single straight line"
     lead = "the selected fit" if r["error_model"] == "selected" else "the fit"
     return f"{lead} with {breaks_words(r['n_breaks'], r['break_years'])}"
@@ -188,10 +188,6 @@ def us_share_claim(share: float | None, holds: bool, edition: str) -> dict[str, 
 
 # -------------------------------------------------------------------- sentences
 
-def _year(r, year: int) -> dict:
-    return r.nato_total.filter(pl.col("year") == year).row(0, named=True)
-
-
 def window_words(r) -> str:
     """'' at the default window, else ' (window from 1960)', ' (window 1960–2020)' etc."""
     d = r.params.defaults()
@@ -205,7 +201,8 @@ def window_words(r) -> str:
 def coverage_words(r) -> str:
     """Who enters the GDP-weighted peak and low: the two ends need not be the same Allies."""
     pk = r.peak("weighted")
-    at_peak, at_low = _year(r, pk["peak_year"]), _year(r, pk["trough_year"])
+    at_peak, at_low = (r.nato_total.filter(pl.col("year") == pk[f"{end}_year"]).row(0, named=True)
+                       for end in ("peak", "trough"))
     no_data = [c for c in at_peak["missing_mean"].split(",") if c]
     zero = [c for c in at_peak["missing_weighted"].split(",") if c and c not in no_data]
     reasons = []
