@@ -409,13 +409,11 @@ def context(share: pl.DataFrame, spending: pl.DataFrame, gmsd: pl.DataFrame,
         "iso3", "year", pl.col("share_gdp_pct").alias("gmsd")).join(
         milex.filter(countries).select("iso3", "year", pl.col("share_gdp_pct").alias("sipri")),
         on=["iso3", "year"], how="inner").drop_nulls().sort("iso3", "year")
-    periods = [(name, share.filter(pl.col("year").is_between(lo, hi)))
-               for name, (lo, hi) in CONTEXT_PERIODS.items()]
     return {
-        "periods": pl.DataFrame(
-            [{"period": name, "iso3": iso3,
-              "mean": float(part.filter(pl.col("iso3") == iso3)["share_gdp_pct"].mean())}
-             for name, part in periods for iso3 in part["iso3"].unique(maintain_order=True)]),
+        "periods": pl.concat([
+            share.filter(pl.col("year").is_between(lo, hi)).group_by("iso3", maintain_order=True)
+            .agg(pl.lit(name).alias("period"), pl.col("share_gdp_pct").mean().alias("mean"))
+            .select("period", "iso3", "mean") for name, (lo, hi) in CONTEXT_PERIODS.items()]),
         "war": highs(share.filter(pl.col("year").is_between(*WAR_YEARS)), "share_gdp_pct"),
         "difference": both.group_by("iso3", maintain_order=True).agg(
             (pl.col("gmsd") - pl.col("sipri")).median().alias("median"),

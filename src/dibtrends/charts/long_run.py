@@ -11,7 +11,7 @@ import polars as pl
 from ..countries import name_of
 from ..prose import cap, join_words, the
 from ..prose.long_run import MEASURE_SHORT, robustness_words
-from ..spending import COVERED, MEASURES, peak_to_trough, zero_share_allies
+from ..spending import COVERED, MEASURES, peak_to_trough
 from ..stats.breaks import SegmentedTrend
 from . import PALETTE, names, reference_rule, source_line, titled, tooltips
 
@@ -81,13 +81,13 @@ def _rule_words(shares: pl.DataFrame, rule: str) -> str:
             f"{first['year']}, {last['n_allies']} in {last['year']})")
 
 
-def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "weighted",
-                   rule: str = "accession", groups=tuple(GROUP_COLOURS),
-                   reference_pct: float = 2.0, source_id: str = "sipri_milex_2025"):
+def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, zero: list[str],
+                   measure: str = "weighted", rule: str = "accession",
+                   groups=tuple(GROUP_COLOURS), reference_pct: float = 2.0,
+                   source_id: str = "sipri_milex_2025"):
     """Share of GDP by group and year (``spending.alliance_shares``), era bands shaded, the 2 %
-    guideline as a dashed rule."""
+    guideline as a dashed rule; ``zero``: the Allies SIPRI records at 0 % (named for the mean)."""
     short, words = MEASURE_WORDS[measure]
-    zero = zero_share_allies(shares)
     words = words.format(zero=f" ({', '.join(name_of(c) for c in zero)} at 0 %)" if zero else "")
     data = long_run_table(shares, measure, groups)
     first, last = int(data["year"].min()), int(data["year"].max())
