@@ -108,8 +108,7 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, zero: list[str],
                           ).mark_text(align="left", baseline="bottom", dy=-2, fontSize=10,
                                       color="#333333").encode(x="x:Q", y="y:Q", text="t:N")
     missing = data.filter(pl.col("n_missing") > 0)
-    gaps = alt.Chart(missing).mark_point(
-        filled=False, size=30, strokeWidth=1.2).encode(
+    gaps = alt.Chart(missing).mark_point(filled=False, size=30, strokeWidth=1.2).encode(
         x=_x(first, last), y="share_gdp_pct:Q", color=colour,
         tooltip=tooltips(("group:N", "Group"), ("year:Q", "Year"), MISSING_TIP))
     rect, text = _era_layers(eras, first, last, y_top)
@@ -144,8 +143,7 @@ def trend_fit_chart(fit: SegmentedTrend, measure: str, check: dict,
                     source_id: str = "sipri_milex_2025"):
     """Observed series, fitted segmented trend and break years of ``measure``; ``check`` (its
     ``spending.decline_checks`` row) says how the break fares under other error models."""
-    label, robustness, fitted, breaks = (MEASURE_SHORT[measure], robustness_words(check),
-                                         fit.fitted, fit.breaks)
+    label, fitted, breaks = MEASURE_SHORT[measure], fit.fitted, fit.breaks
     data = fitted.select("year", *(pl.col(c).alias(s) for c, s in TREND_SERIES.items())).unpivot(
         index="year", variable_name="series", value_name="share")
     first, last = int(fitted["year"].min()), int(fitted["year"].max())
@@ -163,7 +161,7 @@ def trend_fit_chart(fit: SegmentedTrend, measure: str, check: dict,
         layers.append(alt.Chart(breaks.select("year")).mark_rule(
             color=PALETTE[0], strokeDash=[2, 2]).encode(
             x="year:Q", tooltip=[alt.Tooltip("year:Q", title="Estimated break")]))
-        years = ", ".join(str(y) for y in breaks["year"].to_list())
+        years, robustness = ", ".join(map(str, breaks["year"])), robustness_words(check)
         title = f"NATO total, {label}: the tests select a change of trend in {years}"
         sub2 = f"Estimated break(s) dotted. The break {robustness} (see the appendix)."
         finding = f"the break in {years} {robustness}"
