@@ -31,7 +31,7 @@ def checks(result):
 
 
 def error_models(result, measure):
-    return {r["error_model"]: r for r in result.fit_of(measure).error_models.iter_rows(named=True)}
+    return {r["error_model"]: r for r in result.fits[measure].error_models.iter_rows(named=True)}
 
 
 def test_us_military_spending_was_3_4_pct_of_gdp_in_2024(result):
@@ -125,21 +125,21 @@ def test_weighted_break_in_1998_passes_under_one_error_model_of_three(result, ch
 
 def test_bic_prefers_three_breaks_and_the_text_says_so(result):
     """Issue 12, item 2."""
-    assert result.fit.bic_choice["n_breaks"] == 3
-    assert result.fit.bic_choice["break_years"] == "1978,1985,1996"
-    assert result.fit.n_breaks == 1
+    assert result.fits["weighted"].bic_choice["n_breaks"] == 3
+    assert result.fits["weighted"].bic_choice["break_years"] == "1978,1985,1996"
+    assert result.fits["weighted"].n_breaks == 1
     assert "would choose three breaks, in 1978, 1985 and 1996" in result.text["breaks"]
 
 
 def test_slope_intervals_use_the_ar1_model_about_twice_as_wide_as_hac(result):
     """Issue 12, item 2: HAC with 3 lags was too narrow by about a factor of two."""
-    hac = result.fit.hac.filter(pl.col("segment") == 1)
+    hac = result.fits["weighted"].hac.filter(pl.col("segment") == 1)
     ratio = {r["method"]: r["se_ratio"] for r in hac.iter_rows(named=True)}
     lags = {r["method"]: r["lags"] for r in hac.iter_rows(named=True)}
     assert lags["hac_rule_of_thumb"] == 3 and lags["hac_automatic"] == 18
     assert ratio["ar1"] == pytest.approx(2.17, abs=0.01)
     assert ratio["hac_automatic"] == pytest.approx(1.05, abs=0.01)
-    seg = result.fit.segments.row(0, named=True)
+    seg = result.fits["weighted"].segments.row(0, named=True)
     assert (seg["ci95_low"], seg["ci95_high"]) == (pytest.approx(-0.151, abs=0.0005),
                                                    pytest.approx(-0.078, abs=0.0005))
 

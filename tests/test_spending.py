@@ -152,7 +152,7 @@ def test_allies_at_or_above_threshold(fixture_milex, fixture_panel):
 def test_peak_to_trough_by_hand():
     series = pl.DataFrame({"year": [2000, 2001, 2002, 2003, 2004],
                            "v": [2.0, 5.0, 4.0, 1.0, 3.0]})  # FIXTURE
-    row = sp.peak_to_trough(series, value="v").row(0, named=True)
+    row = sp.peak_to_trough(series, value="v")
     assert (row["peak_year"], row["peak_value"]) == (2001, 5.0)
     assert (row["trough_year"], row["trough_value"]) == (2003, 1.0)
     assert row["fall_pp"] == 4.0

@@ -16,13 +16,15 @@ import itertools
 import numpy as np
 import polars as pl
 
-from .membership import membership_panel
+from .membership import RULES, membership_panel
 from .stats import breaks
 
 GROUPS = ("NATO Europe and Canada", "United States", "NATO total")
 GROUP_FILTER = {"NATO Europe and Canada": pl.col("iso3") != "USA",
                  "United States": pl.col("iso3") == "USA", "NATO total": pl.lit(True)}
 MEASURES = {"weighted": "share_gdp_pct_weighted", "mean": "share_gdp_pct_mean"}
+#: The Allies each measure's figure covers (a zero share gives no GDP to weight).
+COVERED = {"weighted": "n_weighted", "mean": "n_mean"}
 
 #: The break search and tests (the chapter states them in words).
 MAX_BREAKS, MIN_SEGMENT, ALPHA, SEED = 3, 6, 0.05, 1949
@@ -95,7 +97,7 @@ def alliance_shares(milex: pl.DataFrame, membership_panel: pl.DataFrame) -> pl.D
 
 
 def shares_by_rule(milex: pl.DataFrame, membership: pl.DataFrame, years,
-                   rules=("accession", "cold_war_16")) -> dict[str, pl.DataFrame]:
+                   rules=RULES) -> dict[str, pl.DataFrame]:
     """:func:`alliance_shares` under each membership rule."""
     return {rule: alliance_shares(milex, membership_panel(membership, years, rule))
             for rule in rules}
@@ -122,11 +124,9 @@ def estimated_allies(milex: pl.DataFrame, membership_panel: pl.DataFrame, year: 
 def first_complete_year(shares: pl.DataFrame, group: str = "NATO total") -> int:
     """First year from which every Ally counted in ``group`` has a share in every year: a trend
     across the change would partly measure the arrival of data, not spending."""
-    s = shares.filter(pl.col("group") == group).sort("year")
+    s = shares.filter(pl.col("group") == group)
     gaps = s.filter(pl.col("n_missing") > 0)
-    if gaps.height == 0:
-        return int(s["year"].min())
-    later = s.filter(pl.col("year") > gaps["year"].max())
+    later = s.filter(pl.col("year") > gaps["year"].max()) if gaps.height else s
     if later.height == 0:
         raise ValueError(f"{group}: no year with complete SIPRI coverage")
     return int(later["year"].min())
@@ -228,22 +228,19 @@ def trend_by_era(series: pl.DataFrame, era_table: pl.DataFrame,
         orient="row")
 
 
-def peak_to_trough(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
-                   year: str = "year") -> pl.DataFrame:
+def peak_to_trough(series: pl.DataFrame, value: str = "share_gdp_pct_weighted") -> dict:
     """Peak (highest value), trough (lowest value after the peak), fall in points, and latest."""
-    s = series.select(year, value).drop_nulls().sort(year)
+    s = series.select("year", value).drop_nulls().sort("year")
     if s.height == 0:
         raise ValueError(f"series has no non-null {value!r}")
-    peak = s.sort([value, year], descending=[True, False]).row(0, named=True)
-    trough = s.filter(pl.col(year) >= peak[year]).sort([value, year]).row(0, named=True)
-    latest = s.row(s.height - 1, named=True)
-    return pl.DataFrame({
-        "peak_year": [peak[year]], "peak_value": [peak[value]],
-        "trough_year": [trough[year]], "trough_value": [trough[value]],
-        "fall_pp": [peak[value] - trough[value]],
-        "latest_year": [latest[year]], "latest_value": [latest[value]],
-        "change_since_trough_pp": [latest[value] - trough[value]],
-    })
+    peak = s.sort([value, "year"], descending=[True, False]).row(0, named=True)
+    trough = s.filter(pl.col("year") >= peak["year"]).sort([value, "year"]).row(0, named=True)
+    latest = s.row(-1, named=True)
+    return {"peak_year": peak["year"], "peak_value": peak[value],
+            "trough_year": trough["year"], "trough_value": trough[value],
+            "fall_pp": peak[value] - trough[value],
+            "latest_year": latest["year"], "latest_value": latest[value],
+            "change_since_trough_pp": latest[value] - trough[value]}
 
 
 def peaks_and_troughs(shares: pl.DataFrame) -> pl.DataFrame:
@@ -255,30 +252,25 @@ def peaks_and_troughs(shares: pl.DataFrame) -> pl.DataFrame:
         for measure, column in MEASURES.items():
             if group == "United States" and measure == "mean":
                 continue  # one country: the mean is the share
-            pt = peak_to_trough(s, value=column)
-            n_col = "n_weighted" if measure == "weighted" else "n_mean"
-            cover = {}
+            row = {"group": group, "measure": measure} | peak_to_trough(s, value=column)
             for which in ("peak", "trough"):
-                at = s.filter(pl.col("year") == pt[f"{which}_year"].item()).row(0, named=True)
-                cover[f"n_in_{which}"], cover[f"n_allies_{which}"] = at[n_col], at["n_allies"]
-            rows.append(pt.with_columns(pl.lit(group).alias("group"),
-                                        pl.lit(measure).alias("measure"),
-                                        *(pl.lit(v).cast(pl.Int64).alias(k)
-                                          for k, v in cover.items())))
-    return pl.concat(rows).select("group", "measure", pl.exclude("group", "measure"))
+                at = s.filter(pl.col("year") == row[f"{which}_year"]).row(0, named=True)
+                row[f"n_in_{which}"] = at[COVERED[measure]]
+                row[f"n_allies_{which}"] = at["n_allies"]
+            rows.append(row)
+    return pl.DataFrame(rows)
 
 
 # -------------------------------------------------------------------- "progressive" decline?
 
 def segmented_trend(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
-                    year: str = "year", max_breaks: int = MAX_BREAKS,
-                    min_segment: int = MIN_SEGMENT, alpha: float = ALPHA, n_boot: int = 499,
-                    seed: int = SEED) -> breaks.SegmentedTrend:
-    """:func:`dibtrends.stats.breaks.segmented_trend` of a column, with the chapter's settings."""
-    s = series.select(year, value).drop_nulls().sort(year)
-    return breaks.segmented_trend(s[year].to_numpy(), s[value].to_numpy(),
-                                  max_breaks=max_breaks, min_segment=min_segment, alpha=alpha,
-                                  n_boot=n_boot, seed=seed)
+                    max_breaks: int = MAX_BREAKS, n_boot: int = 499) -> breaks.SegmentedTrend:
+    """:func:`dibtrends.stats.breaks.segmented_trend` of a column by year, with the chapter's
+    settings (fewer breaks only for the tests' short series)."""
+    s = series.select("year", value).drop_nulls().sort("year")
+    return breaks.segmented_trend(s["year"].to_numpy(), s[value].to_numpy(),
+                                  max_breaks=max_breaks, min_segment=MIN_SEGMENT, alpha=ALPHA,
+                                  n_boot=n_boot, seed=SEED)
 
 
 def measure_series(shares: pl.DataFrame, measure: str, start_year: int,
@@ -288,21 +280,20 @@ def measure_series(shares: pl.DataFrame, measure: str, start_year: int,
             .select("year", MEASURES[measure]).drop_nulls().sort("year"))
 
 
-def rise_episodes(series: pl.DataFrame, value: str = "share_gdp_pct_weighted",
-                  year: str = "year", min_rise_pp: float = MIN_RISE_PP) -> pl.DataFrame:
-    """Runs of consecutive year-on-year increases adding up to at least ``min_rise_pp``, from
-    the low they started at to the high they reached: the counter-evidence to "progressive"."""
+def rise_episodes(series: pl.DataFrame, value: str = "share_gdp_pct_weighted") -> pl.DataFrame:
+    """Runs of consecutive year-on-year increases adding up to at least MIN_RISE_PP, from the
+    low they started at to the high they reached: the counter-evidence to "progressive"."""
     rising = pl.col(value).diff() > 0
-    runs = (series.select(year, value).drop_nulls().sort(year)
+    runs = (series.select("year", value).drop_nulls().sort("year")
             .with_columns(rising.alias("up"), rising.rle_id().alias("run"),
-                          pl.col(year).shift().alias("from_year"),
+                          pl.col("year").shift().alias("from_year"),
                           pl.col(value).shift().alias("from_value"))
             .filter("up").group_by("run", maintain_order=True)
-            .agg(pl.col("from_year", "from_value").first(), pl.col(year).last().alias("to_year"),
+            .agg(pl.col("from_year", "from_value").first(), pl.col("year").last().alias("to_year"),
                  pl.col(value).last().alias("to_value")))
     return runs.select(pl.col("from_year", "to_year").cast(pl.Int64), "from_value", "to_value",
                        (pl.col("to_value") - pl.col("from_value")).alias("rise_pp")
-                       ).filter(pl.col("rise_pp") >= min_rise_pp)
+                       ).filter(pl.col("rise_pp") >= MIN_RISE_PP)
 
 
 def is_progressive(row: dict, min_share_of_falls: float = PROGRESSIVE_MIN_SHARE_OF_FALLS
@@ -320,18 +311,19 @@ def is_progressive(row: dict, min_share_of_falls: float = PROGRESSIVE_MIN_SHARE_
 
 def claim_tests(row: dict) -> dict[str, bool]:
     """Every test of "sixty years of progressive decline, broken after 2014": :func:
-    `is_progressive`, the ``turn`` (last break near CLAIM_TURN_YEAR, no significant fall after
-    it), ``holds`` (all), ``at_70``.. (holds at each of FALLS_THRESHOLDS) and ``robust`` (holds at
-    every threshold, the break passing under every error model)."""
+    `is_progressive`, the ``turn`` (a last break ``near_turn``, within CLAIM_TURN_TOLERANCE of
+    CLAIM_TURN_YEAR, and no significant fall after it), ``holds`` (all), ``at_70``.. (holds at
+    each of FALLS_THRESHOLDS) and ``robust`` (holds at every threshold, the break passing under
+    every error model)."""
     tests = is_progressive(row)
-    turn = (row["last_break"] is not None
-            and abs(row["last_break"] - CLAIM_TURN_YEAR) <= CLAIM_TURN_TOLERANCE
-            and row["slope_last_ci_high"] >= 0)
+    near = (row["last_break"] is not None
+            and abs(row["last_break"] - CLAIM_TURN_YEAR) <= CLAIM_TURN_TOLERANCE)
+    turn = near and row["slope_last_ci_high"] >= 0
     holds = tests["holds"] and turn
     at = {AT[th]: is_progressive(row, th)["holds"] for th in FALLS_THRESHOLDS}
     robust = (holds and row["n_error_models_rejecting"] == row["n_error_models"]
               and all(at.values()))
-    return tests | {"turn": turn, "holds": holds, "robust": robust} | at
+    return tests | {"near_turn": near, "turn": turn, "holds": holds, "robust": robust} | at
 
 
 def decline_checks(shares_by_rule: dict[str, pl.DataFrame], group: str = "NATO total",
@@ -350,7 +342,7 @@ def decline_checks(shares_by_rule: dict[str, pl.DataFrame], group: str = "NATO t
             top = (rises.sort("rise_pp", descending=True).row(0, named=True)
                    if rises.height else {"rise_pp": None, "from_year": None, "to_year": None})
             fit = segmented_trend(s, value=column, n_boot=n_boot)
-            p_all = [p for p in fit.error_models["p_value_udmax"].to_list() if p is not None]
+            p_all = fit.error_models["p_value_udmax"].drop_nulls()
             n_changes, n_falls = int(to_low.len()), int((to_low < 0).sum())
             row = {
                 "rule": rule, "measure": measure,
@@ -365,12 +357,9 @@ def decline_checks(shares_by_rule: dict[str, pl.DataFrame], group: str = "NATO t
                 "largest_rise_to": top["to_year"],
                 "break_years": ",".join(str(b) for b in fit.breaks["year"].to_list()),
                 "last_break": fit.breaks["year"][-1] if fit.n_breaks else None,
-                "p_udmax": fit.diagnostic("udmax_p"),
-                "p_udmax_max": max(p_all) if p_all else None,
-                "p_udmax_min": min(p_all) if p_all else None,
-                "n_error_models": len(p_all),
-                "n_error_models_rejecting": sum(p < ALPHA for p in p_all),
-                "last_segment_from": fit.segments["start_year"][-1], "n_boot": fit.n_boot,
+                "p_udmax": fit.diagnostic("udmax_p"), "n_error_models": p_all.len(),
+                "n_error_models_rejecting": int((p_all < ALPHA).sum()),
+                "last_segment_from": fit.segments["start_year"][-1],
             }
             for end, seg in (("first", fit.segments.row(0, named=True)),
                              ("last", fit.segments.row(-1, named=True))):
@@ -420,13 +409,11 @@ def context(share: pl.DataFrame, spending: pl.DataFrame, gmsd: pl.DataFrame,
         "iso3", "year", pl.col("share_gdp_pct").alias("gmsd")).join(
         milex.filter(countries).select("iso3", "year", pl.col("share_gdp_pct").alias("sipri")),
         on=["iso3", "year"], how="inner").drop_nulls().sort("iso3", "year")
-    periods = [(name, share.filter(pl.col("year").is_between(lo, hi)))
-               for name, (lo, hi) in CONTEXT_PERIODS.items()]
     return {
-        "periods": pl.DataFrame(
-            [{"period": name, "iso3": iso3,
-              "mean": float(part.filter(pl.col("iso3") == iso3)["share_gdp_pct"].mean())}
-             for name, part in periods for iso3 in part["iso3"].unique(maintain_order=True)]),
+        "periods": pl.concat([
+            share.filter(pl.col("year").is_between(lo, hi)).group_by("iso3", maintain_order=True)
+            .agg(pl.lit(name).alias("period"), pl.col("share_gdp_pct").mean().alias("mean"))
+            .select("period", "iso3", "mean") for name, (lo, hi) in CONTEXT_PERIODS.items()]),
         "war": highs(share.filter(pl.col("year").is_between(*WAR_YEARS)), "share_gdp_pct"),
         "difference": both.group_by("iso3", maintain_order=True).agg(
             (pl.col("gmsd") - pl.col("sipri")).median().alias("median"),

@@ -20,7 +20,6 @@ from ..params import Parameters, check_year_range, param
 from ..prose import long_run as words
 from ..prose import long_run_tables
 from ..prose.equipment import edition_words
-from ..prose.long_run import robustness_words  # noqa: F401  (the notebook's chart subtitles)
 from ..results import CONDITIONAL, NOT_SUPPORTED, REPRODUCED, Claim
 from ..stats.breaks import SegmentedTrend
 from . import ChapterResult
@@ -83,8 +82,8 @@ class Params(Parameters):
                     f"allowed: {start} (the first year shown) to {latest_start} "
                     f"({MIN_TREND_YEARS} years before the last year shown, {end}).")
             return start, end, self.trend_start_year
-        complete = sp.first_complete_year(_shares(
-            milex, data.table("nato_membership", processed_dir), start, end,
+        complete = sp.first_complete_year(sp.shares_by_rule(
+            milex, data.table("nato_membership", processed_dir), range(start, end + 1),
             (self.membership_rule,))[self.membership_rule])
         if complete > latest_start:
             raise ParameterError(
@@ -93,12 +92,6 @@ class Params(Parameters):
                 f"has SIPRI data; allowed: an end_year from {complete + MIN_TREND_YEARS}, or "
                 f"set trend_start_year.")
         return start, end, complete
-
-
-def _shares(milex: pl.DataFrame, members: pl.DataFrame, start: int, end: int,
-            rules=RULES) -> dict[str, pl.DataFrame]:
-    return sp.shares_by_rule(milex.filter(pl.col("year").is_between(start, end)), members,
-                             range(start, end + 1), rules)
 
 
 @dataclass(frozen=True)
@@ -113,8 +106,7 @@ class Result(ChapterResult):
     peaks: pl.DataFrame  # spending.peaks_and_troughs, every group
     eras: pl.DataFrame
     by_era: pl.DataFrame  # NATO total, GDP-weighted, by period
-    fit: SegmentedTrend  # chosen rule, GDP-weighted, from trend_start
-    fit_mean: SegmentedTrend  # chosen rule, simple mean, from trend_start
+    fits: dict[str, SegmentedTrend]  # measure -> trend, chosen rule, from trend_start
     checks: pl.DataFrame  # spending.decline_checks, both rules, window
     zero: list  # Allies SIPRI records at 0 % of GDP (in the mean, not the weighted share)
     mean_without_zero: float | None  # the lowest simple mean without them
@@ -137,14 +129,11 @@ class Result(ChapterResult):
     def nato_total(self) -> pl.DataFrame:
         return self.shares.filter(pl.col("group") == "NATO total")
 
-    def fit_of(self, measure: str) -> SegmentedTrend:
-        return self.fit if measure == "weighted" else self.fit_mean
+    def peak(self, measure: str) -> dict:
+        return self.peaks.filter(group="NATO total", measure=measure).row(0, named=True)
 
-    def peak(self, measure: str = "weighted", group: str = "NATO total") -> dict:
-        return self.peaks.filter(group=group, measure=measure).row(0, named=True)
-
-    def check(self, measure: str, rule: str | None = None) -> dict:
-        rule = rule or self.params.membership_rule
+    def check(self, measure: str) -> dict:
+        rule = self.params.membership_rule
         return self.checks.filter(rule=rule, measure=measure).row(0, named=True)
 
     headlines = long_run_tables.headlines
@@ -159,8 +148,8 @@ def _claims(milex, members, us_share: float | None, edition: str, n_boot: int
             ) -> tuple[Claim, Claim]:
     """Both claims, checked one way whatever the parameters: CLAIM_RULE, every year, trends from
     the first complete year (the fits are cached: at the defaults this costs nothing more)."""
-    years = milex["year"].to_list()
-    shares = _shares(milex, members, min(years), max(years), (sp.CLAIM_RULE,))
+    years = range(milex["year"].min(), milex["year"].max() + 1)
+    shares = sp.shares_by_rule(milex, members, years, (sp.CLAIM_RULE,))
     rows = {r["measure"]: r for r in sp.decline_checks(shares, n_boot=n_boot).iter_rows(
         named=True)}
     fits = _fits(shares[sp.CLAIM_RULE], sp.first_complete_year(shares[sp.CLAIM_RULE]), n_boot)
@@ -188,7 +177,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     members = data.table("nato_membership", processed_dir)
     gmsd, nmc = data.table(GMSD_SOURCE, processed_dir), data.table(NMC_SOURCE, processed_dir)
     edition = edition_words(SIPRI_SOURCE)
-    by_rule = _shares(milex, members, start, end)
+    by_rule = sp.shares_by_rule(milex, members, range(start, end + 1))
     shares = by_rule[p.membership_rule]
     peaks = sp.peaks_and_troughs(shares)
     zero = sp.zero_share_allies(shares)
@@ -199,12 +188,11 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     us_share = us["share_gdp_pct"].item() if us.height else None
     eras = sp.eras()
     context_share, context_spending = sp.gmsd_context(gmsd), sp.nmc_context(nmc)
-    fits = _fits(shares, trend_start, p.n_boot)
     return Result(
         params=p, edition=edition, start_year=start, end_year=end, trend_start=trend_start,
         first_complete=sp.first_complete_year(shares), shares_by_rule=by_rule, peaks=peaks,
         eras=eras, by_era=sp.trend_by_era(shares.filter(pl.col("group") == "NATO total"), eras),
-        fit=fits["weighted"], fit_mean=fits["mean"],
+        fits=_fits(shares, trend_start, p.n_boot),
         checks=sp.decline_checks(by_rule, start_year=trend_start, n_boot=p.n_boot), zero=zero,
         mean_without_zero=sp.mean_without(shares, low_year, zero),
         context_share=context_share, context_spending=context_spending,

@@ -9,8 +9,10 @@ import altair as alt
 import polars as pl
 
 from ..countries import name_of
-from ..spending import MEASURES, zero_share_allies
-from ..prose import join_words, the
+from ..prose import cap, join_words, the
+from ..prose.long_run import MEASURE_SHORT, robustness_words
+from ..spending import COVERED, MEASURES, peak_to_trough
+from ..stats.breaks import SegmentedTrend
 from . import PALETTE, names, reference_rule, source_line, titled, tooltips
 
 MEASURE_WORDS = {
@@ -29,6 +31,8 @@ TREND_NOTE = ("Share of GDP: SIPRI's ratio of spending to GDP, both in current p
 NOTE = TREND_NOTE + " Shaded: the project's own periodisation."
 GMSD_NOTE = ("GMSD's own definition and GDP estimates, not SIPRI's: shown for the years before "
              "SIPRI's series and never joined to it. Gaps are years without a figure.")
+#: The two lines of the trend chart: its fit's columns and their names in the legend.
+TREND_SERIES = {"observed": "SIPRI data", "fitted": "segmented linear trend"}
 MISSING_TIP = ("n_missing:Q", "Allies without SIPRI data")
 NMC_NOTE = ("Levels in US dollars of each year, not adjusted for prices, on a logarithmic "
             "scale; NMC has no GDP, so no share. Before 1914 NMC records pounds sterling (not "
@@ -61,11 +65,9 @@ def long_run_table(shares: pl.DataFrame, measure: str = "weighted",
                    groups=tuple(GROUP_COLOURS)) -> pl.DataFrame:
     """The rows :func:`long_run_chart` plots: one per group and year with a value, with the
     Allies counted and the Allies that enter the figure."""
-    column = MEASURES[measure]
-    n_col = "n_weighted" if measure == "weighted" else "n_mean"
     return (shares.filter(pl.col("group").is_in(list(groups)))
-            .select("group", "year", pl.col(column).alias("share_gdp_pct"), "n_allies",
-                    pl.col(n_col).alias("n_in_figure"), "n_missing")
+            .select("group", "year", pl.col(MEASURES[measure]).alias("share_gdp_pct"),
+                    "n_allies", pl.col(COVERED[measure]).alias("n_in_figure"), "n_missing")
             .drop_nulls("share_gdp_pct").sort("group", "year"))
 
 
@@ -79,13 +81,13 @@ def _rule_words(shares: pl.DataFrame, rule: str) -> str:
             f"{first['year']}, {last['n_allies']} in {last['year']})")
 
 
-def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "weighted",
-                   rule: str = "accession", groups=tuple(GROUP_COLOURS),
-                   reference_pct: float = 2.0, source_id: str = "sipri_milex_2025"):
+def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, zero: list[str],
+                   measure: str = "weighted", rule: str = "accession",
+                   groups=tuple(GROUP_COLOURS), reference_pct: float = 2.0,
+                   source_id: str = "sipri_milex_2025"):
     """Share of GDP by group and year (``spending.alliance_shares``), era bands shaded, the 2 %
-    guideline as a dashed rule."""
+    guideline as a dashed rule; ``zero``: the Allies SIPRI records at 0 % (named for the mean)."""
     short, words = MEASURE_WORDS[measure]
-    zero = zero_share_allies(shares)
     words = words.format(zero=f" ({', '.join(name_of(c) for c in zero)} at 0 %)" if zero else "")
     data = long_run_table(shares, measure, groups)
     first, last = int(data["year"].min()), int(data["year"].max())
@@ -105,34 +107,29 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, measure: str = "wei
                                         "t": [f"{reference_pct:g} % guideline (2006, 2014)"]})
                           ).mark_text(align="left", baseline="bottom", dy=-2, fontSize=10,
                                       color="#333333").encode(x="x:Q", y="y:Q", text="t:N")
-    gaps = alt.Chart(data.filter(pl.col("n_missing") > 0)).mark_point(
-        filled=False, size=30, strokeWidth=1.2).encode(
+    missing = data.filter(pl.col("n_missing") > 0)
+    gaps = alt.Chart(missing).mark_point(filled=False, size=30, strokeWidth=1.2).encode(
         x=_x(first, last), y="share_gdp_pct:Q", color=colour,
         tooltip=tooltips(("group:N", "Group"), ("year:Q", "Year"), MISSING_TIP))
     rect, text = _era_layers(eras, first, last, y_top)
     chart = alt.layer(rect, text, reference_rule(reference_pct, "y"), rule_text, lines, gaps)
-    missing = data.filter(pl.col("n_missing") > 0)
     coverage = ("Every Ally counted has SIPRI data in every year." if missing.height == 0 else
                 f"Open circles: years to {int(missing['year'].max())} in which some Allies "
                 "lack SIPRI data.")
     lead = "NATO total" if "NATO total" in groups else groups[0]
-    s = data.filter(pl.col("group") == lead).sort("year")
-    peak = s.sort("share_gdp_pct", descending=True).row(0, named=True)
-    latest = s.row(-1, named=True)
+    pt = peak_to_trough(data.filter(pl.col("group") == lead), "share_gdp_pct")
     subtitle = [
-        f"Claim tested: sixty years of progressive decline. {words[0].upper()}{words[1:]}, "
-        f"{first}–{last}.",
+        f"Claim tested: sixty years of progressive decline. {cap(words)}, {first}–{last}.",
         f"Membership: {_rule_words(shares, rule)}.",
         coverage,
     ]
-    title = (f"{lead}, {short}: {peak['share_gdp_pct']:.1f} % of GDP at the peak in "
-             f"{peak['year']}, {latest['share_gdp_pct']:.1f} % in {latest['year']}")
-    low = s.filter(pl.col("year") > peak["year"]).sort("share_gdp_pct").row(0, named=True)
+    title = (f"{lead}, {short}: {pt['peak_value']:.1f} % of GDP at the peak in "
+             f"{pt['peak_year']}, {pt['latest_value']:.1f} % in {pt['latest_year']}")
     caption = (f"Military expenditure as a share of GDP, {words}, for "
                f"{join_words([GROUP_WORDS[g] for g in groups])}, "
-               f"{first}–{last}, eras shaded: the {lead} fell from {peak['share_gdp_pct']:.1f} % "
-               f"in {peak['year']} to {low['share_gdp_pct']:.1f} % in {low['year']} and was "
-               f"{latest['share_gdp_pct']:.1f} % in {latest['year']}")
+               f"{first}–{last}, eras shaded: the {lead} fell from {pt['peak_value']:.1f} % "
+               f"in {pt['peak_year']} to {pt['trough_value']:.1f} % in {pt['trough_year']} and "
+               f"was {pt['latest_value']:.1f} % in {pt['latest_year']}")
     return titled(chart, title, subtitle, source_line(source_id, note=NOTE), caption)
 
 
@@ -142,23 +139,21 @@ def trend_table(fitted: pl.DataFrame) -> pl.DataFrame:
                          pl.col("fitted").alias("trend_share_gdp_pct"))
 
 
-def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str, robustness: str,
+def trend_fit_chart(fit: SegmentedTrend, measure: str, check: dict,
                     source_id: str = "sipri_milex_2025"):
-    """Observed series, fitted segmented trend and break years (a ``SegmentedTrend``'s frames);
-    ``robustness`` says in words how the break fares under other error models."""
-    data = trend_table(fitted).unpivot(
-        index="year", on=["sipri_share_gdp_pct", "trend_share_gdp_pct"], variable_name="series",
-        value_name="share")
-    data = data.with_columns(pl.col("series").replace(
-        {"sipri_share_gdp_pct": "SIPRI data", "trend_share_gdp_pct": "segmented linear trend"}))
+    """Observed series, fitted segmented trend and break years of ``measure``; ``check`` (its
+    ``spending.decline_checks`` row) says how the break fares under other error models."""
+    label, fitted, breaks = MEASURE_SHORT[measure], fit.fitted, fit.breaks
+    data = fitted.select("year", *(pl.col(c).alias(s) for c, s in TREND_SERIES.items())).unpivot(
+        index="year", variable_name="series", value_name="share")
     first, last = int(fitted["year"].min()), int(fitted["year"].max())
     lines = alt.Chart(data).mark_line().encode(
         x=_x(first, last),
         y=alt.Y("share:Q", title=f"{Y_TITLE} ({label})", scale=alt.Scale(zero=True)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(
-            domain=["SIPRI data", "segmented linear trend"], range=[PALETTE[3], "#333333"])),
+            domain=list(TREND_SERIES.values()), range=[PALETTE[3], "#333333"])),
         strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
-            domain=["SIPRI data", "segmented linear trend"], range=[[1, 0], [5, 3]])),
+            domain=list(TREND_SERIES.values()), range=[[1, 0], [5, 3]])),
         tooltip=tooltips(("year:Q", "Year"), ("series:N", "Series"),
                          ("share:Q", "% of GDP", ".2f")))
     layers = [lines]
@@ -166,18 +161,18 @@ def trend_fit_chart(fitted: pl.DataFrame, breaks: pl.DataFrame, label: str, robu
         layers.append(alt.Chart(breaks.select("year")).mark_rule(
             color=PALETTE[0], strokeDash=[2, 2]).encode(
             x="year:Q", tooltip=[alt.Tooltip("year:Q", title="Estimated break")]))
-        years = ", ".join(str(y) for y in breaks["year"].to_list())
+        years, robustness = ", ".join(map(str, breaks["year"])), robustness_words(check)
         title = f"NATO total, {label}: the tests select a change of trend in {years}"
         sub2 = f"Estimated break(s) dotted. The break {robustness} (see the appendix)."
+        finding = f"the break in {years} {robustness}"
     else:
-        title = f"NATO total, {label}: no change of trend passes the tests"
+        finding = "no change of trend passes the tests"
+        title = f"NATO total, {label}: {finding}"
         sub2 = "One straight-line trend is shown."
-    subtitle = [f"{label[0].upper()}{label[1:]}, {first}–{last}: continuous piecewise-linear "
+    subtitle = [f"{cap(label)}, {first}–{last}: continuous piecewise-linear "
                 "trend with break years chosen by least squares.", sub2]
     caption = (f"SIPRI's figures for the NATO total, {label}, {first}–{last}, and the trend of "
-               f"straight segments fitted to them: "
-               + (f"the break in {years} {robustness}" if breaks.height else
-                  "no change of trend passes the tests"))
+               f"straight segments fitted to them: {finding}")
     return titled(alt.layer(*layers), title, subtitle, source_line(source_id, note=TREND_NOTE),
                   caption)
 
@@ -189,14 +184,10 @@ def _runs(frame: pl.DataFrame) -> pl.DataFrame:
         .alias("run"))
 
 
-def context_share_table(gmsd: pl.DataFrame) -> pl.DataFrame:
-    """The rows :func:`context_share_chart` plots (GMSD share of GDP by country and year)."""
-    return gmsd.select(names("iso3", "country"), "year", "share_gdp_pct")
-
-
-def context_spending_table(nmc: pl.DataFrame) -> pl.DataFrame:
-    """The rows :func:`context_spending_chart` plots (NMC spending, US$ bn of each year)."""
-    return nmc.select(names("iso3", "country"), "year", "milex_usd_bn_current")
+def context_table(context: pl.DataFrame) -> pl.DataFrame:
+    """The rows :func:`context_share_chart` or :func:`context_spending_chart` plots: the country
+    named, the year and its value (GMSD share of GDP, NMC spending in US$ bn of each year)."""
+    return context.select(names("iso3", "country"), "year", pl.exclude("iso3", "year"))
 
 
 def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip, title,

@@ -77,7 +77,7 @@ def rise_words(row: dict) -> str:
 
 def error_model_words(r: dict) -> str:
     """Whose residuals give the carry-over: 'a single straight line', 'the fit with ...'."""
-    if r["error_model"] == "no_break" or r["n_breaks"] == 0:
+    if r["n_breaks"] == 0:
         return "a single straight line"
     lead = "the selected fit" if r["error_model"] == "selected" else "the fit"
     return f"{lead} with {breaks_words(r['n_breaks'], r['break_years'])}"
@@ -131,7 +131,7 @@ def _fails_because(row: dict) -> str:
     if not row["turn"]:
         if row["last_break"] is None:
             reasons.append("no break in its trend passes the test")
-        elif abs(row["last_break"] - sp.CLAIM_TURN_YEAR) > sp.CLAIM_TURN_TOLERANCE:
+        elif not row["near_turn"]:
             reasons.append(f"its trend changed in {row['last_break']} rather than around "
                            f"{sp.CLAIM_TURN_YEAR}, a break that {robustness_words(row)}, with "
                            f"{trend_since(row)}")
@@ -188,10 +188,6 @@ def us_share_claim(share: float | None, holds: bool, edition: str) -> dict[str, 
 
 # -------------------------------------------------------------------- sentences
 
-def _year(r, year: int) -> dict:
-    return r.nato_total.filter(pl.col("year") == year).row(0, named=True)
-
-
 def window_words(r) -> str:
     """'' at the default window, else ' (window from 1960)', ' (window 1960–2020)' etc."""
     d = r.params.defaults()
@@ -205,7 +201,8 @@ def window_words(r) -> str:
 def coverage_words(r) -> str:
     """Who enters the GDP-weighted peak and low: the two ends need not be the same Allies."""
     pk = r.peak("weighted")
-    at_peak, at_low = _year(r, pk["peak_year"]), _year(r, pk["trough_year"])
+    at_peak, at_low = (r.nato_total.filter(pl.col("year") == pk[f"{end}_year"]).row(0, named=True)
+                       for end in ("peak", "trough"))
     no_data = [c for c in at_peak["missing_mean"].split(",") if c]
     zero = [c for c in at_peak["missing_weighted"].split(",") if c and c not in no_data]
     reasons = []
@@ -263,10 +260,9 @@ def _peak(r) -> str:
     """Peaks and lows of both measures, with who is in them."""
     pk, pm = r.peak("weighted"), r.peak("mean")
     era = sp.era_of(r.eras, pk["peak_year"])
-    at = _year(r, pm["peak_year"])
-    mean_cover = ("" if at["n_mean"] == at["n_allies"] else
-                  f", which {at['n_mean']} of the {at['n_allies']} Allies of {pm['peak_year']} "
-                  "enter")
+    mean_cover = ("" if pm["n_in_peak"] == pm["n_allies_peak"] else
+                  f", which {pm['n_in_peak']} of the {pm['n_allies_peak']} Allies of "
+                  f"{pm['peak_year']} enter")
     text = (f"On SIPRI's figures the NATO total, GDP-weighted, peaked at {pk['peak_value']:.2f} % "
             f"of GDP in {pk['peak_year']}{f' ({era})' if era else ''}{window_words(r)} and fell "
             f"to {pk['trough_value']:.2f} % in {pk['trough_year']}, {pk['fall_pp']:.2f} points "
@@ -282,7 +278,7 @@ def _peak(r) -> str:
 
 def _breaks(r, measure: str) -> str:
     """One measure's breaks: what the tests select, under which error model, what BIC says."""
-    fit, c, words = r.fit_of(measure), r.check(measure), MEASURE_SHORT[measure]
+    fit, c, words = r.fits[measure], r.check(measure), MEASURE_SHORT[measure]
     first = fit.segments.row(0, named=True)
     slope = signed(first["slope_pp_per_year"])
     ci = interval(first["ci95_low"], first["ci95_high"])

@@ -30,8 +30,7 @@ def sixty_years_short(rows: dict[str, dict]) -> str:
     def brief(m: str, row: dict) -> str:
         fell = f"which fell in {pct(row['share_falls'])} of years to {row['low_year']}"
         if not row["holds"]:
-            off = row["last_break"] is not None and abs(
-                row["last_break"] - sp.CLAIM_TURN_YEAR) > sp.CLAIM_TURN_TOLERANCE
+            off = row["last_break"] is not None and not row["near_turn"]
             return f"not for {MEASURE_BRIEF[m]}, {fell}" + (
                 f" and turned in {row['last_break']}" if off else
                 f", {trend_since(row, numbers=False)}")
@@ -83,7 +82,7 @@ def headlines(r) -> list[Headline]:
             f"{error_model_words(e)}", e["p_value_udmax"], "p-value", decimals=3,
             display=fmt_p(e["p_value_udmax"], n_boot), note=f"sieve bootstrap, {n_boot} draws; "
             f"AR(1) coefficient {e['ar1']:.2f}", error_model=e["error_model"], **trend)
-            for e in r.fit_of(measure).error_models.iter_rows(named=True)]
+            for e in r.fits[measure].error_models.iter_rows(named=True)]
         rows.append(headline(
             "long_run.share_of_falls", f"Share of annual changes that were falls, {words}, "
             f"{c['start_year']} to the low in {c['low_year']}", 100 * c["share_falls"], "%",
@@ -175,7 +174,7 @@ def _shown(v: float | None, kind, n_boot: int) -> str:
 
 def _per_measure(r, frame: str, *columns) -> pl.DataFrame:
     """``columns`` of a SegmentedTrend frame for both measures, stacked, the measure first."""
-    return pl.concat([getattr(r.fit_of(m), frame).select(
+    return pl.concat([getattr(r.fits[m], frame).select(
         pl.lit(MEASURE_SHORT[m]).alias("measure"), *columns) for m in sp.MEASURES])
 
 
@@ -246,7 +245,7 @@ def tables(r) -> dict[str, Table]:
         "diagnostics": ("01_break_diagnostics", pl.DataFrame(
             [{"measure": MEASURE_SHORT[m], "label": DIAGNOSTIC_WORDS[d["name"]][0],
               "value": _shown(d["value"], DIAGNOSTIC_WORDS[d["name"]][1], n_boot)}
-             for m in sp.MEASURES for d in r.fit_of(m).diagnostics.iter_rows(named=True)]),
+             for m in sp.MEASURES for d in r.fits[m].diagnostics.iter_rows(named=True)]),
             f"Residual diagnostics and test settings of the selected trends ({trend})"),
     }
     out = {}
@@ -290,12 +289,13 @@ def _method(r) -> str:
 
 
 def _intervals(r) -> str:
-    first = r.fit.hac.filter(pl.col("segment") == 1)
+    fit = r.fits["weighted"]
+    first = fit.hac.filter(pl.col("segment") == 1)
     thumb, auto, ar1 = (first.filter(pl.col("method") == m).row(0, named=True)
                         for m in ("hac_rule_of_thumb", "hac_automatic", "ar1"))
     return (
         f"Slope intervals use the same AR(1) error model (coefficient "
-        f"{r.fit.diagnostic('ar1_residuals'):.2f} in the residuals of the GDP-weighted share's "
+        f"{fit.diagnostic('ar1_residuals'):.2f} in the residuals of the GDP-weighted share's "
         f"selected fit). Newey-West (HAC) intervals are too narrow when residuals are this "
         f"persistent, whatever the lag rule: for the GDP-weighted share's first segment "
         f"({ar1['start_year']}–{ar1['end_year']}) the rule of thumb ({thumb['lags']} lags) "
@@ -303,7 +303,7 @@ def _intervals(r) -> str:
         f"bandwidth ({auto['lags']} lags) {interval(auto['ci95_low'], auto['ci95_high'])}, "
         f"the AR(1) model {interval(ar1['ci95_low'], ar1['ci95_high'])}, "
         f"{ar1['se_ratio']:.1f} times as wide as the rule of thumb. The AR(1) coefficient "
-        f"of residuals is itself biased towards zero in {r.fit.fitted.height} years, so even "
+        f"of residuals is itself biased towards zero in {fit.fitted.height} years, so even "
         f"these intervals may be too narrow.")
 
 

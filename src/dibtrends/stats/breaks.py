@@ -46,7 +46,6 @@ class SegmentedTrend:
     fitted: pl.DataFrame        # year, observed, fitted, residual
     error_models: pl.DataFrame  # the no-break test's p-value under each error model
     hac: pl.DataFrame           # slope intervals under the AR(1) model and two HAC lag rules
-    n_boot: int = 0
 
     @property
     def n_breaks(self) -> int:
@@ -264,5 +263,4 @@ def _final(years, y, breaks, line, seq_f, seq_p, p_ud, selection, error_models, 
     diagnostics = pl.DataFrame({"name": list(diag), "value": [float(v) for v in diag.values()]})
     fitted = pl.DataFrame({"year": years.astype(np.int64), "observed": y,
                            "fitted": fitted_values, "residual": resid})
-    return SegmentedTrend(breaks_df, segments, selection, diagnostics, fitted, error_models, hac,
-                          settings["n_boot"])
+    return SegmentedTrend(breaks_df, segments, selection, diagnostics, fitted, error_models, hac)
