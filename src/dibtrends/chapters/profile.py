@@ -79,7 +79,7 @@ class Result(ChapterResult):
     comparison: pl.DataFrame  # NATO's share against SIPRI's (definitions.by_ally), 0 or 1 row
 
     text = cached_property(words.sentences)
-    chart_notes = property(words.chart_notes)
+    titles = cached_property(words.titles)  # chart -> title, subtitle and caption
     tables = property(words.tables)
     headlines = words.headlines
 
