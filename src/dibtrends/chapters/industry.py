@@ -119,7 +119,6 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     window = top100_all.filter(pl.col("year").is_between(start, end))
     claim_top, claim_prev_top = (
         industry.top_k_by_region(top100_all.filter(year=y), membership, k=CLAIM_K)
-        .join(top100_all.select("year", "company", "country_published"), on=["year", "company"])
         for y in (CLAIM_YEAR, CLAIM_YEAR - 1))
     big_us = top100_all.filter(year=data_end, hq_iso3="USA").sort("rank").head(5)
     top = industry.top_k_by_region(window, membership, k=p.top_k, exclude_china=p.exclude_china)

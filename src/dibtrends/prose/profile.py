@@ -254,15 +254,6 @@ def guideline_grid(rows: pl.DataFrame) -> pl.DataFrame:
                               "Equipment, % of defence spending", 1)])
 
 
-def guidelines_caption(r, rows: pl.DataFrame) -> str:
-    joined = ([f"–: not yet an Ally (joined in {r.accession_year})"]
-              if rows.filter(~pl.col("counted")).height else [])
-    marks = "; ".join(["e: NATO estimate", *joined, "bold: at or above the guideline"])
-    return (f"{r.name}: NATO's guidelines year by year, {GDP_GUIDELINE_PCT:g} % of GDP and "
-            f"{EQUIPMENT_GUIDELINE_PCT:g} % of defence spending on major equipment (NATO, "
-            f"{r.nato_edition}; {marks})")
-
-
 def titles(r) -> dict[str, dict]:
     """Each chart's title, subtitle lines and caption (what it shows and says), worded from the
     frame it draws; no entry where the page shows a sentence instead."""
@@ -311,8 +302,14 @@ def tables(r) -> dict[str, Table]:
     if not r.has_nato_data:
         return {}
     rows = r.status.filter(pl.col("share_gdp_pct").is_not_null())
+    joined = ([f"–: not yet an Ally (joined in {r.accession_year})"]
+              if rows.filter(~pl.col("counted")).height else [])
+    marks = "; ".join(["e: NATO estimate", *joined, "bold: at or above the guideline"])
+    caption = (f"{r.name}: NATO's guidelines year by year, {GDP_GUIDELINE_PCT:g} % of GDP and "
+               f"{EQUIPMENT_GUIDELINE_PCT:g} % of defence spending on major equipment (NATO, "
+               f"{r.nato_edition}; {marks})")
     return {"guidelines": Table(
-        f"profile_{r.code}_guidelines", guideline_grid(rows), guidelines_caption(r, rows),
+        f"profile_{r.code}_guidelines", guideline_grid(rows), caption,
         labels={"measure": ""}, data=rows.select(
             "year", "estimate", "counted", "share_gdp_pct", "meets_gdp_guideline",
             "equipment_share_pct", "meets_equipment_guideline"))}
