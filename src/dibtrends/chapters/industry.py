@@ -90,7 +90,7 @@ def claim_fifty_one_to_five(dod: pl.DataFrame, big_us: pl.DataFrame, year: int) 
     companies of ``year`` in the Top 100 (who the five are today)."""
     p = words.primes(dod)
     verdict = REPRODUCED if (p["count_before"], p["count_after"]) == CLAIM_PRIMES else NOT_SUPPORTED
-    return words.fifty_one_to_five(dod, big_us["company"].to_list(), year, verdict,
+    return words.fifty_one_to_five(p, big_us["company"].to_list(), year, verdict,
                                    chapter=NOTEBOOK, section=SECTION_PRIMES)
 
 
