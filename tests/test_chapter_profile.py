@@ -104,8 +104,8 @@ def test_no_profile_shows_an_empty_chart(allies):
             assert frame.filter(pl.col(value).is_not_null() & (pl.col(value) != 0)).height, \
                 (code, name)
         if r.frames["spending"] is not None:  # the chart holds the frame it was given
-            charts.nato_years(r.frames["spending"], r.frames["categories"], r.name,
-                              chapter.NATO_SOURCE)  # builds
+            charts.nato_years(r.frames["spending"], r.frames["categories"],
+                              chapter.NATO_SOURCE, **r.titles["spending"])  # builds
             assert r.nato_data.height == r.frames["spending"].height  # what its CSV offers
         else:  # the NATO figure is drawn from its spending frame: no spending, no panels
             assert r.frames["categories"] is None, code
@@ -118,17 +118,17 @@ def test_chart_builders_refuse_an_empty_frame():
     empty = pl.DataFrame(schema={"year": pl.Int64, "estimate": pl.Boolean,
                                  "milex_usd_bn_const2015": pl.Float64})
     with pytest.raises(ValueError, match="no data"):
-        charts.nato_years(empty, None, "Nowhere", chapter.NATO_SOURCE)
+        charts.nato_years(empty, None, chapter.NATO_SOURCE, title="", subtitle=[])
     with pytest.raises(ValueError, match="no data"):
-        charts.long_run(empty, "Nowhere", 1949, chapter.SIPRI_SOURCE)
+        charts.long_run(empty, 1949, chapter.SIPRI_SOURCE, title="", subtitle=[])
 
 
 def test_spending_axis_is_in_billions(processed):
     from dibtrends.charts import profile as charts
 
     r = result("USA")
-    spec = charts.nato_years(r.frames["spending"], r.frames["categories"], r.name,
-                             chapter.NATO_SOURCE).to_dict()
+    spec = charts.nato_years(r.frames["spending"], r.frames["categories"], chapter.NATO_SOURCE,
+                             **r.titles["spending"]).to_dict()
     text = json.dumps(spec)
     assert "US$ billion" in text and "US$ million" not in text
     assert r.frames["spending"]["milex_usd_bn_const2015"].max() < 1000

@@ -36,7 +36,8 @@ def fixture_top100() -> pl.DataFrame:
     ]
     return pl.DataFrame(rows, schema={"year": pl.Int64, "rank": pl.Int64, "company": pl.String,
                                       "hq_iso3": pl.String, "trans_european": pl.Boolean,
-                                      ARMS: pl.Float64}, orient="row")
+                                      ARMS: pl.Float64}, orient="row").with_columns(
+        pl.col("hq_iso3").fill_null("Trans-European").alias("country_published"))
 
 
 @pytest.fixture

@@ -110,11 +110,11 @@ def regional_shares(top100: pl.DataFrame, membership: pl.DataFrame,
 
 def top_k_by_region(top100: pl.DataFrame, membership: pl.DataFrame, k: int = 10,
                     exclude_china: bool = False) -> pl.DataFrame:
-    """The k largest companies each year with their region and NATO status."""
+    """The k largest companies each year with their region, NATO status and SIPRI's country."""
     s = shares(top100, exclude_china).filter(pl.col("position") <= k)
     return classify_regions(s, membership).select(
         "year", "position", "rank", "company", "hq_iso3", "trans_european", "region", "nato",
-        ARMS, "share_pct").sort("year", "position")
+        ARMS, "share_pct", "country_published").sort("year", "position")
 
 
 def top10_nato_count(top: pl.DataFrame) -> pl.DataFrame:

@@ -90,7 +90,7 @@ def claim_fifty_one_to_five(dod: pl.DataFrame, big_us: pl.DataFrame, year: int) 
     companies of ``year`` in the Top 100 (who the five are today)."""
     p = words.primes(dod)
     verdict = REPRODUCED if (p["count_before"], p["count_after"]) == CLAIM_PRIMES else NOT_SUPPORTED
-    return words.fifty_one_to_five(dod, big_us["company"].to_list(), year, verdict,
+    return words.fifty_one_to_five(p, big_us["company"].to_list(), year, verdict,
                                    chapter=NOTEBOOK, section=SECTION_PRIMES)
 
 
@@ -119,7 +119,6 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     window = top100_all.filter(pl.col("year").is_between(start, end))
     claim_top, claim_prev_top = (
         industry.top_k_by_region(top100_all.filter(year=y), membership, k=CLAIM_K)
-        .join(top100_all.select("year", "company", "country_published"), on=["year", "company"])
         for y in (CLAIM_YEAR, CLAIM_YEAR - 1))
     big_us = top100_all.filter(year=data_end, hq_iso3="USA").sort("rank").head(5)
     top = industry.top_k_by_region(window, membership, k=p.top_k, exclude_china=p.exclude_china)

@@ -77,9 +77,7 @@ class Result(ChapterResult):
 
     text = cached_property(words.sentences)
     tables = cached_property(words.tables)
-    chart_title = property(words.chart_title)
-    chart_subtitle = property(words.chart_subtitle)
-    chart_caption = property(words.chart_caption)
+    titles = cached_property(words.titles)  # the chart's title, subtitle and caption
     headlines = words.headlines
 
 

@@ -79,7 +79,7 @@ class Result(ChapterResult):
     comparison: pl.DataFrame  # NATO's share against SIPRI's (definitions.by_ally), 0 or 1 row
 
     text = cached_property(words.sentences)
-    chart_notes = property(words.chart_notes)
+    titles = cached_property(words.titles)  # chart -> title, subtitle and caption
     tables = property(words.tables)
     headlines = words.headlines
 
@@ -116,7 +116,8 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
     p.check_data(processed_dir)
     nato, membership, sipri = (data.table(t, processed_dir) for t in READS)
     ally = membership.filter(pl.col("iso3") == p.country)
-    series, mine = profile.nato_series(nato, p.country), pl.col("entity") == p.country
+    # The Ally's own rows: the per-Ally measures below need no other Ally's.
+    series, mine = profile.nato_series(nato, p.country), nato.filter(entity=p.country)
     return Result(
         params=p, name=ally["country"].item(),
         accession_year=ally["accession_date"].dt.year().item(),
@@ -125,9 +126,8 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
                     if definitions.SIPRI_FOOTNOTES_SOURCE == SIPRI_SOURCE else None),
         long_run=profile.long_run_share(sipri, p.country), series=series,
         categories=profile.category_split(series),
-        status=pledge.guideline_status(nato, membership).filter(mine),
+        status=pledge.guideline_status(mine, membership),
         gap=pledge.pledge_gap(nato, membership, target_share_pct=p.target_share_pct,
-                              target_year=p.target_year).filter(mine),
-        breaks=profile.gdp_breaks(nato, p.country),
-        comparison=definitions.by_ally(definitions.nato_vs_sipri(nato, sipri)).filter(
-            pl.col("iso3") == p.country))
+                              target_year=p.target_year).filter(entity=p.country),
+        breaks=profile.gdp_breaks(mine, p.country),
+        comparison=definitions.by_ally(definitions.nato_vs_sipri(mine, sipri)))

@@ -1,6 +1,6 @@
 """An Ally profile's two figures (SIPRI's long run; NATO's years, spending and what it buys),
 from ``chapters.profile.Result.frames``: a builder given an empty frame raises, so no profile
-shows an empty chart. Titles and subtitles are worded in :mod:`dibtrends.prose.profile`.
+shows an empty chart. Titles, subtitles and captions: ``Result.titles``.
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import altair as alt
 import polars as pl
 
 from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT
-from ..prose.profile import (CATEGORIES, long_run_caption, long_run_titles, nato_caption,
-                             nato_titles, year_label)
+from ..prose.profile import CATEGORIES, year_label
 from . import PALETTE, reference_rule, source_line, titled, tooltips
 
 HEIGHT = 170
@@ -24,8 +23,8 @@ def _require_data(frame: pl.DataFrame | None, what: str) -> None:
                          "(see chapters.profile.Result.frames)")
 
 
-def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, note: str = "",
-             guideline_pct: float = GDP_GUIDELINE_PCT):
+def long_run(share: pl.DataFrame, accession: int, source_id: str, *, title: str,
+             subtitle: list[str], caption: str = ""):
     """SIPRI's share of GDP (:func:`dibtrends.profile.long_run_share`: the line breaks between
     segments), with the 2 % guideline and accession marked."""
     _require_data(share, "long-run")
@@ -36,17 +35,13 @@ def long_run(share: pl.DataFrame, name: str, accession: int, source_id: str, not
         x=x, y=alt.Y("share_gdp_pct:Q", title="% of GDP", scale=alt.Scale(zero=True)),
         detail="segment:N",
         tooltip=tooltips(("year:Q", "Year", "d"), ("share_gdp_pct:Q", "% of GDP", ".2f")))
-    layers = [line, reference_rule(float(guideline_pct), "y", colour="#666666")]
-    marked = first < accession <= last
-    if marked:
+    layers = [line, reference_rule(float(GDP_GUIDELINE_PCT), "y", colour="#666666")]
+    if first < accession <= last:
         layers.append(alt.Chart(pl.DataFrame({"year": [accession]})).mark_rule(
             color=PALETTE[1], strokeWidth=2).encode(
                 x="year:Q", tooltip=tooltips(("year:Q", "Joined NATO", "d"))))
-    title, subtitle = long_run_titles(name, first, last, accession if marked else None,
-                                      guideline_pct)
-    return titled(alt.layer(*layers).properties(height=HEIGHT), title,
-                  [subtitle, note] if note else subtitle, source_line(source_id),
-                  long_run_caption(name, share))
+    return titled(alt.layer(*layers).properties(height=HEIGHT), title, subtitle,
+                  source_line(source_id), caption)
 
 
 def _bars(data: pl.DataFrame, y: alt.Y, colour: alt.Color, tooltip: list, **encoding):
@@ -61,8 +56,8 @@ def _panel(chart, title: str):
                             title=alt.TitleParams(title, fontSize=13))
 
 
-def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, source_id: str,
-               note: str = "", guideline_pct: float = EQUIPMENT_GUIDELINE_PCT):
+def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, source_id: str, *,
+               title: str, subtitle: list[str], caption: str = ""):
     """NATO's years: spending at constant 2015 prices (left) and each category's share (right,
     equipment at the bottom, so the dashed equipment guideline reads against it; no right
     panel when ``split`` is None)."""
@@ -76,8 +71,7 @@ def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, so
             domain=["reported", "NATO estimate"], range=[PALETTE[0], PALETTE[5]])),
         [("milex_usd_bn_const2015:Q", "US$ bn, 2015 prices", ",.2f"), ("status:N", "Figure")]),
         "Defence expenditure")]
-    has_split = split is not None and not split.is_empty()
-    if has_split:
+    if split is not None and not split.is_empty():
         order = list(CATEGORIES.values())
         bars = _bars(
             split.with_columns(pl.col("category").replace_strict(CATEGORIES),
@@ -91,10 +85,8 @@ def nato_years(spending: pl.DataFrame, split: pl.DataFrame | None, name: str, so
                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=300)),
             ["category:N", ("share_pct:Q", "% of spending", ".1f")],
             order=alt.Order("stack_order:Q"))
-        rule = reference_rule(float(guideline_pct), "y", colour="#000000", strokeWidth=1.5)
+        rule = reference_rule(float(EQUIPMENT_GUIDELINE_PCT), "y", colour="#000000",
+                              strokeWidth=1.5)
         panels.append(_panel(alt.layer(bars, rule), "What it buys"))
     chart = alt.hconcat(*panels, spacing=30).resolve_scale(color="independent")
-    title, subtitle = nato_titles(name, spending["year"].min(), spending["year"].max(),
-                                  guideline_pct if has_split else None)
-    return titled(chart, title, [*subtitle, note] if note else subtitle, source_line(source_id),
-                  nato_caption(name, spending, split if has_split else None))
+    return titled(chart, title, subtitle, source_line(source_id), caption)

@@ -69,9 +69,9 @@ def region_shares(r, year: int) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- claims
-def fifty_one_to_five(dod: pl.DataFrame, big_us: list[str], year: int, verdict: str,
+def fifty_one_to_five(p: dict, big_us: list[str], year: int, verdict: str,
                       **where: str) -> Claim:
-    p = primes(dod)
+    """``p``: the DoD's row for prime contractors (:func:`primes`)."""
     return Claim(id="fifty_one_to_five", claim=FIFTY_ONE, source=SOURCE, verdict=verdict,
                  finding=paragraph(f"""The US Department of Defense counts {counted(p, PRIMES)};
         the five largest US companies in the SIPRI Top 100 of {year} are

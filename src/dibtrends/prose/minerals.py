@@ -1,4 +1,4 @@
-"""The words of chapter 5 (critical minerals): the claim, sentences, tables, the chart's title and
+"""The words of chapter 5 (critical minerals): the claim, sentences, tables, the chart's titles and
 headline labels, from what :mod:`dibtrends.chapters.minerals` computed."""
 
 from __future__ import annotations
@@ -85,23 +85,16 @@ def selection_words(r) -> str:
     return SELECTION_WORDS[r.params.minerals].format(n=len(names), names=join_words(names))
 
 
-def chart_title(r) -> str:
-    return f"U.S. net import reliance, {r.data_year}"
-
-
-def chart_subtitle(r) -> list[str]:
-    c, t = r.counts, r.params.min_reliance_pct
-    return [f"{cap(selection_words(r))}, as matched to USGS rows.",
-            f"{c['n_meets_threshold']} of {c['n_minerals']} at or above {t:g} %; China the "
-            f"first-ranked import source for {c['n_china_top']}."]
-
-
-def chart_caption(r) -> str:
-    """What the chart shows, for its figure caption (its title names the measure)."""
+def titles(r) -> dict[str, str | list[str]]:
+    """The chart's title, subtitle and figure caption (its title names the measure)."""
     c, t, (y0, y1) = r.counts, r.params.min_reliance_pct, r.period
-    return (f"Each selected mineral's U.S. net import reliance in {r.data_year} against the "
-            f"{t:g} % threshold, coloured by its first-ranked import source in {y0}–{y1}: "
-            f"{c['n_meets_threshold']} of {c['n_minerals']} at or above it")
+    return {"title": f"U.S. net import reliance, {r.data_year}",
+            "subtitle": [f"{cap(selection_words(r))}, as matched to USGS rows.",
+                         f"{c['n_meets_threshold']} of {c['n_minerals']} at or above {t:g} %; "
+                         f"China the first-ranked import source for {c['n_china_top']}."],
+            "caption": f"Each selected mineral's U.S. net import reliance in {r.data_year} against "
+                       f"the {t:g} % threshold, coloured by its first-ranked import source in "
+                       f"{y0}–{y1}: {c['n_meets_threshold']} of {c['n_minerals']} at or above it"}
 
 
 def _names(table: pl.DataFrame, condition: pl.Expr, with_source: bool = False) -> list[str]:

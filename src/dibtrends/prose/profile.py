@@ -8,7 +8,7 @@ import math
 import polars as pl
 
 from ..pledge import EQUIPMENT_GUIDELINE_PCT, GDP_GUIDELINE_PCT, TARGET_SHARE_PCT, TARGET_YEAR
-from ..profile import guideline_count, has_values, spending
+from ..profile import guideline_count, has_values
 from ..results import Headline, Table, headline
 from . import cap, fmt, join_words, possessive, the
 
@@ -236,15 +236,6 @@ def sentences(r) -> dict[str, str]:
             "guidelines": guidelines + (" " + break_sentence(the_name, brk) if brk else "")}
 
 
-def chart_notes(r) -> dict[str, str]:
-    """What a chart needs said under its title beyond the house subtitle."""
-    years, note = spending(r.series)["year"], LONG_RUN_NOTES.get(r.code)
-    return {"long_run": f"{cap(note)}." if note else "",
-            "spending": (f"{r.name} joined NATO in {r.accession_year}; NATO's tables give its "
-                         "figures for the years before too."
-                         if years.len() and r.accession_year > years.min() else "")}
-
-
 def guideline_grid(rows: pl.DataFrame) -> pl.DataFrame:
     """The guidelines with years across, as NATO prints them: a value in bold where the Ally met
     the guideline, '–' before it joined (half the height of a row per year, for print)."""
@@ -263,59 +254,47 @@ def guideline_grid(rows: pl.DataFrame) -> pl.DataFrame:
                               "Equipment, % of defence spending", 1)])
 
 
-def guidelines_caption(r, rows: pl.DataFrame) -> str:
-    joined = ([f"–: not yet an Ally (joined in {r.accession_year})"]
-              if rows.filter(~pl.col("counted")).height else [])
-    marks = "; ".join(["e: NATO estimate", *joined, "bold: at or above the guideline"])
-    return (f"{r.name}: NATO's guidelines year by year, {GDP_GUIDELINE_PCT:g} % of GDP and "
-            f"{EQUIPMENT_GUIDELINE_PCT:g} % of defence spending on major equipment (NATO, "
-            f"{r.nato_edition}; {marks})")
-
-
-def long_run_titles(name: str, first: int, last: int, accession: int | None,
-                    guideline_pct: float) -> tuple[str, str]:
-    """The long-run chart's title and subtitle (``accession``: None when it is not marked)."""
-    joined = f" Orange line: joined NATO ({accession})." if accession is not None else ""
-    return (f"{name}: military expenditure as a share of GDP, {first}–{last}",
-            f"SIPRI's definition of military expenditure. Dashed line: NATO's "
-            f"{guideline_pct:g} % guideline.{joined}")
-
-
-def long_run_caption(name: str, share: pl.DataFrame) -> str:
-    """What the long-run chart shows and says (its title names the measure): the first, the
-    highest and the latest value."""
-    values = share.drop_nulls("share_gdp_pct").sort("year")
-    first, last = values.row(0, named=True), values.row(-1, named=True)
-    top = values.sort("share_gdp_pct").row(-1, named=True)
-    points = [first, *([top] if top["year"] not in (first["year"], last["year"]) else []), last]
-    said = [f"{'highest ' if p is top else ''}{p['share_gdp_pct']:.2f} % in {p['year']}"
-            for p in points]
-    return (f"{cap(possessive(the(name)))} military expenditure as a share of GDP on SIPRI's "
-            f"figures: {join_words(said)}")
-
-
-def nato_caption(name: str, spending: pl.DataFrame, split: pl.DataFrame | None) -> str:
-    """What the NATO figure shows and says: spending at constant prices, and the equipment
-    share at both ends when the split is published."""
-    first, last = spending["year"].min(), spending["year"].max()
-    text = f"{cap(possessive(the(name)))} defence spending at constant 2015 prices, {first}–{last}"
-    equipment = (pl.DataFrame() if split is None else
-                 split.filter(category="equipment_share_pct").drop_nulls("share_pct").sort("year"))
-    if equipment.height < 2:
-        return text
-    (y0, e0), (y1, e1) = (equipment.select("year", "share_pct").row(i) for i in (0, -1))
-    return (f"{text}, and what it bought: equipment {e0:.1f} % of it in {y0}, {e1:.1f} % in "
-            f"{y1}")
-
-
-def nato_titles(name: str, first: int, last: int, guideline_pct: float | None
-                ) -> tuple[str, list[str]]:
-    """The NATO figure's title and subtitle lines (``guideline_pct`` None: no right panel)."""
-    right = ([f"Right: spending by category; dashed line: NATO's {guideline_pct:g} % guideline "
-              "for equipment."] if guideline_pct is not None else [])
-    return (f"{name}: defence spending and what it buys, {first}–{last}",
-            ["NATO's definition. Left: US$ billion at 2015 prices and exchange rates (lighter "
-             "bars, e: NATO estimates).", *right])
+def titles(r) -> dict[str, dict]:
+    """Each chart's title, subtitle lines and caption (what it shows and says), worded from the
+    frame it draws; no entry where the page shows a sentence instead."""
+    words, whose = {}, cap(possessive(the(r.name)))
+    if (share := r.frames["long_run"]) is not None:
+        first, last = share.row(0, named=True), share.row(-1, named=True)
+        top = share.sort("share_gdp_pct").row(-1, named=True)
+        points = [first, *([top] if top["year"] not in (first["year"], last["year"]) else []), last]
+        said = [f"{'highest ' if p is top else ''}{p['share_gdp_pct']:.2f} % in {p['year']}"
+                for p in points]
+        joined = (f" Orange line: joined NATO ({r.accession_year})."
+                  if first["year"] < r.accession_year <= last["year"] else "")
+        note = LONG_RUN_NOTES.get(r.code)
+        words["long_run"] = {
+            "title": f"{r.name}: military expenditure as a share of GDP, "
+                     f"{first['year']}–{last['year']}",
+            "subtitle": [f"SIPRI's definition of military expenditure. Dashed line: NATO's "
+                         f"{GDP_GUIDELINE_PCT:g} % guideline.{joined}",
+                         *([f"{cap(note)}."] if note else [])],
+            "caption": f"{whose} military expenditure as a share of GDP on SIPRI's figures: "
+                       f"{join_words(said)}"}
+    if (spending := r.frames["spending"]) is not None:
+        first, last, split = spending["year"].min(), spending["year"].max(), r.frames["categories"]
+        text = f"{whose} defence spending at constant 2015 prices, {first}–{last}"
+        equipment = (pl.DataFrame() if split is None else
+                     split.filter(category="equipment_share_pct").sort("year"))
+        if equipment.height >= 2:  # what it bought, at both ends
+            (y0, e0), (y1, e1) = (equipment.select("year", "share_pct").row(i) for i in (0, -1))
+            text += f", and what it bought: equipment {e0:.1f} % of it in {y0}, {e1:.1f} % in {y1}"
+        words["spending"] = {
+            "title": f"{r.name}: defence spending and what it buys, {first}–{last}",
+            "subtitle": ["NATO's definition. Left: US$ billion at 2015 prices and exchange rates "
+                         "(lighter bars, e: NATO estimates).",
+                         *([f"Right: spending by category; dashed line: NATO's "
+                            f"{EQUIPMENT_GUIDELINE_PCT:g} % guideline for equipment."]
+                           if split is not None else []),
+                         *([f"{r.name} joined NATO in {r.accession_year}; NATO's tables give its "
+                            "figures for the years before too."]
+                           if r.accession_year > first else [])],
+            "caption": text}
+    return words
 
 
 def tables(r) -> dict[str, Table]:
@@ -323,8 +302,14 @@ def tables(r) -> dict[str, Table]:
     if not r.has_nato_data:
         return {}
     rows = r.status.filter(pl.col("share_gdp_pct").is_not_null())
+    joined = ([f"–: not yet an Ally (joined in {r.accession_year})"]
+              if rows.filter(~pl.col("counted")).height else [])
+    marks = "; ".join(["e: NATO estimate", *joined, "bold: at or above the guideline"])
+    caption = (f"{r.name}: NATO's guidelines year by year, {GDP_GUIDELINE_PCT:g} % of GDP and "
+               f"{EQUIPMENT_GUIDELINE_PCT:g} % of defence spending on major equipment (NATO, "
+               f"{r.nato_edition}; {marks})")
     return {"guidelines": Table(
-        f"profile_{r.code}_guidelines", guideline_grid(rows), guidelines_caption(r, rows),
+        f"profile_{r.code}_guidelines", guideline_grid(rows), caption,
         labels={"measure": ""}, data=rows.select(
             "year", "estimate", "counted", "share_gdp_pct", "meets_gdp_guideline",
             "equipment_share_pct", "meets_equipment_guideline"))}
