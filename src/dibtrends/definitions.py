@@ -73,6 +73,9 @@ SIPRI_FOOTNOTES: dict[str, str] = {
             "definition."),
 }
 
+#: NATO's and SIPRI's shares "agree" within this many percentage points (two decimals is what
+#: NATO's press releases print).
+CLOSE_PP = 0.05
 COLUMNS = ("iso3", "year", "nato_estimate", "sipri_estimate", "nato_share_pct",
            "sipri_share_pct", "difference_pp", "nato_nominal_share_pct")
 

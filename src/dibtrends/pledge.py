@@ -62,8 +62,8 @@ def guideline_counts(status: pl.DataFrame) -> pl.DataFrame:
 
 def allies_meeting(status: pl.DataFrame, year: int, guideline: str = "gdp") -> list[str]:
     """Sorted ISO3 codes of Allies meeting ``guideline`` ('gdp' or 'equipment') in ``year``."""
-    col = {"gdp": "meets_gdp_guideline", "equipment": "meets_equipment_guideline"}[guideline]
-    return sorted(status.filter(pl.col("year") == year, pl.col(col))["entity"].to_list())
+    meets = pl.col(f"meets_{guideline}_guideline")
+    return sorted(status.filter(pl.col("year") == year, meets)["entity"].to_list())
 
 
 def required_real_growth_pct(share_now_pct, share_target_pct, gdp_growth_pct, years):

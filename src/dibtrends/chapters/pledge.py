@@ -40,9 +40,6 @@ CLAIM_THRESHOLD_PCT = pledge.GDP_GUIDELINE_PCT
 #: A straight line needs some years: the trend window spans at least this many.
 MIN_TREND_YEARS = 6
 MAX_TARGET_YEAR = 2050
-#: NATO's and SIPRI's shares "agree" within this many percentage points (two decimals is what
-#: NATO's press releases print).
-CLOSE_PP = 0.05
 
 
 def target_share_param():
@@ -147,7 +144,7 @@ class Result(ChapterResult):
     price_effect: dict  # definitions.price_basis_effect
     claim: Claim
 
-    text = cached_property(lambda self: prose.sentences(self, CLOSE_PP))
+    text = cached_property(prose.sentences)
     tables = cached_property(pledge_tables.tables)
 
     headlines = pledge_tables.headlines
