@@ -8,8 +8,8 @@ import polars as pl
 
 from .. import sources
 from ..countries import name_of
-from ..definitions import (CLOSE_PP, COMMON_GROUND, NATO_DEFINITION, SIPRI_DEFINITION,
-                           SIPRI_FOOTNOTES, SIPRI_FOOTNOTES_SOURCE)
+from ..definitions import (CLOSE_PP, COMMON_GROUND, NATO_DEFINITION, PRICE_BASIS_TOLERANCE_PP,
+                           SIPRI_DEFINITION, SIPRI_FOOTNOTES, SIPRI_FOOTNOTES_SOURCE)
 from ..pledge import BREAK_THRESHOLD_PCT, TARGET_SHARE_PCT, TARGET_YEAR, allies_meeting
 from ..results import NOT_CHECKABLE, REPRODUCED
 from . import cap, country, join_words, names, pct, plural
@@ -273,7 +273,7 @@ def comparison_words(r) -> str:
                      f"(mean difference, points).")
     price = r.price_effect
     parts.append(f"NATO's choice of 2015 prices explains little: its share at 2015 prices and "
-                 f"its share at current prices agree to 0.01 points in "
+                 f"its share at current prices agree to {PRICE_BASIS_TOLERANCE_PP:g} points in "
                  f"{price['n_rows'] - price['n_differ']} of {price['n_rows']} Ally-years "
                  f"(largest gap {price['largest_pp']:.2f} points).")
     n_est, n_years = pl.col("sipri_estimate_years"), pl.col("n_years")
