@@ -150,11 +150,12 @@ def price_basis_effect(comparison: pl.DataFrame,
 
 
 
-def threshold_flips(comparison: pl.DataFrame, counted: list[str], year: int,
+def threshold_flips(comparison: pl.DataFrame, counted: pl.DataFrame, year: int,
                     threshold: float) -> tuple[list[str], list[str]]:
-    """Of the ``counted`` Allies, those at ``threshold`` on NATO's figures in ``year`` but not
-    on SIPRI's, and the reverse."""
-    rows = comparison.filter(pl.col("year") == year, pl.col("iso3").is_in(counted))
+    """Of the Allies ``counted`` (iso3, year, counted) in ``year``, those at ``threshold`` on
+    NATO's figures but not on SIPRI's, and the reverse."""
+    rows = comparison.join(counted, on=["iso3", "year"]).filter(pl.col("year") == year,
+                                                                pl.col("counted"))
     nato_at = pl.col("nato_share_pct") >= threshold
     sipri_at = pl.col("sipri_share_pct") >= threshold
     return (sorted(rows.filter(nato_at & ~sipri_at)["iso3"].to_list()),

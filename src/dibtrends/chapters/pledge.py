@@ -192,7 +192,6 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
                                               target_year=p.target_year, breaks=breaks)
     comparison = definitions.nato_vs_sipri(nato, sipri)
     counted = status.select(pl.col("entity").alias("iso3"), "year", "counted")
-    latest_counted = status.filter(pl.col("year") == latest, pl.col("counted"))["entity"]
     return Result(
         params=p, nato_source=nato_source, sipri_source=sipri_source, edition=edition,
         sipri_edition=sipri_edition, first_year=first, latest_year=latest,
@@ -207,8 +206,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         ordinary_gdp_change=pledge.largest_ordinary_gdp_change(nato),
         comparison=comparison, comparison_by_ally=definitions.by_ally(comparison),
         comparison_by_year=definitions.by_year(comparison, CLAIM_THRESHOLD_PCT, counted),
-        flips=definitions.threshold_flips(comparison, latest_counted.to_list(), latest,
-                                          CLAIM_THRESHOLD_PCT),
+        flips=definitions.threshold_flips(comparison, counted, latest, CLAIM_THRESHOLD_PCT),
         price_effect=definitions.price_basis_effect(comparison),
         break_differences=definitions.break_differences(comparison, breaks),
         claim=claim_verdict(status, comparison, edition, sipri_edition))

@@ -13,11 +13,11 @@ from .equipment import year_labels
 NOT_MEMBER = "not yet an Ally"
 MEETS = "meets guideline"
 MISSES = "below guideline"
+#: Guideline -> the share it tests, its axis title and its name.
 GUIDELINES = {
-    "gdp": ("share_gdp_pct", "meets_gdp_guideline", "Defence expenditure, % of GDP",
-            "2 % of GDP"),
-    "equipment": ("equipment_share_pct", "meets_equipment_guideline",
-                  "Equipment, % of defence expenditure", "20 % on major equipment"),
+    "gdp": ("share_gdp_pct", "Defence expenditure, % of GDP", "2 % of GDP"),
+    "equipment": ("equipment_share_pct", "Equipment, % of defence expenditure",
+                  "20 % on major equipment"),
 }
 ASSUMED_GROWTH = "Real GDP growth assumed (% a year)"
 
@@ -42,11 +42,11 @@ def _grid(data: pl.DataFrame, order: list[str], colour: alt.Color, tooltip: list
 def guideline_heatmap(status: pl.DataFrame, guideline: str,
                       source_id: str, estimate_years=()):
     """Allies x years: cell colour says met / not met / not yet an Ally, text gives the value."""
-    value, meets, axis_title, label = GUIDELINES[guideline]
+    value, axis_title, label = GUIDELINES[guideline]
     data = status.filter(pl.col(value).is_not_null()).select(
         "entity", "year", "estimate", value, names(), year_labels(),
         pl.when(~pl.col("counted")).then(pl.lit(NOT_MEMBER))
-        .when(pl.col(meets)).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
+        .when(pl.col(f"meets_{guideline}_guideline")).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
         pl.col(value).round(2 if guideline == "gdp" else 0).alias("value_label"),
     )
     latest = int(data["year"].max())
@@ -60,8 +60,8 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
          "color": alt.condition(alt.datum.status == MEETS, alt.value("white"),
                                 alt.value("#333333"))}, fontSize=9)
     first = int(data["year"].min())
-    n_first = data.filter(pl.col("year") == first, pl.col("status") == MEETS).height
-    n_last = data.filter(pl.col("year") == latest, pl.col("status") == MEETS).height
+    n_first, n_last = (data.filter(pl.col("year") == y, pl.col("status") == MEETS).height
+                       for y in (first, latest))
     last_label = year_label(latest, estimate_years)
     caption = (f"Every Ally in every year of NATO's tables, {first}–{last_label}, its value "
                f"written in and coloured where it meets the {label} guideline: {n_first} Allies "

@@ -44,8 +44,7 @@ def year_label(year: int, estimate_years) -> str:
 
 def estimate_note(totals: pl.DataFrame, year: int) -> str:
     """' (a NATO estimate)' when NATO marks that year's figures as estimates."""
-    row = totals.filter(pl.col("year") == year)
-    return " (a NATO estimate)" if row.height and row["estimate"].any() else ""
+    return " (a NATO estimate)" if totals.filter(pl.col("year") == year)["estimate"].any() else ""
 
 
 def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], base_year: int,
