@@ -320,17 +320,15 @@ def test_charts_build_with_units_and_estimates(nato, membership):
         assert "2024e" in spec and "Source: NATO" in spec
     gap = pledge.pledge_gap(nato, membership)
     proj, res = pledge.fit_trends(nato, membership)
-    spec = json.dumps(charts.gap_chart(gap, proj, 3.5, 2035, "nato_defexp_2024",
-                                       years).to_dict())
+    spec = json.dumps(charts.gap_chart(gap, proj, "nato_defexp_2024", years).to_dict())
     assert "% of GDP (2015 prices)" in spec and "5 of 31 Allies reach it" in spec
     assert "Luxembourg: trend with a level shift" in spec
-    spec = json.dumps(charts.required_growth_chart(gap, 3.5, 2035, 2014,
-                                                   "nato_defexp_2024").to_dict())
+    spec = json.dumps(charts.required_growth_chart(gap, 2014, "nato_defexp_2024").to_dict())
     assert "% per year (2015 prices)" in spec and "already there" in spec
     ci = counts.trend_count_interval(proj, res, 3.5, n_draws=pledge.TREND_DRAWS,
                                      seed=pledge.TREND_SEED)
-    spec = json.dumps(charts.count_distribution_chart(ci["distribution"], ci, 3.5, 2035,
-                                                      "2014–2024", "nato_defexp_2024").to_dict())
+    spec = json.dumps(charts.count_distribution_chart(ci, 3.5, 2035, "2014–2024",
+                                                      "nato_defexp_2024").to_dict())
     assert "3 to 10 of 31" in spec and "not a forecast" in spec
 
 

@@ -73,6 +73,11 @@ SIPRI_FOOTNOTES: dict[str, str] = {
             "definition."),
 }
 
+#: NATO's and SIPRI's shares "agree" within this many percentage points (two decimals is what
+#: NATO's press releases print).
+CLOSE_PP = 0.05
+#: NATO's share at 2015 prices and at current prices "agree" within this many points.
+PRICE_BASIS_TOLERANCE_PP = 0.01
 COLUMNS = ("iso3", "year", "nato_estimate", "sipri_estimate", "nato_share_pct",
            "sipri_share_pct", "difference_pp", "nato_nominal_share_pct")
 
@@ -98,7 +103,7 @@ def nato_vs_sipri(nato: pl.DataFrame, sipri: pl.DataFrame) -> pl.DataFrame:
 def by_ally(comparison: pl.DataFrame) -> pl.DataFrame:
     """One row per Ally: both figures in the latest common year, the difference then, its mean
     and mean absolute size over all common years, and the year of the largest gap."""
-    latest = comparison.sort("year").group_by("iso3").agg(
+    return comparison.sort("year").group_by("iso3").agg(
         pl.len().alias("n_years"), pl.col("year").min().alias("first_year"),
         pl.col("year").last().alias("latest_year"),
         pl.col("nato_share_pct").last().alias("nato_share_latest_pct"),
@@ -111,8 +116,7 @@ def by_ally(comparison: pl.DataFrame) -> pl.DataFrame:
         .alias("largest_difference_pp"),
         pl.col("year").get(pl.col("difference_pp").abs().arg_max()).alias("largest_difference_year"),
         pl.col("sipri_estimate").sum().alias("sipri_estimate_years"),
-    )
-    return latest.sort("mean_difference_pp")
+    ).sort("mean_difference_pp")
 
 
 def by_year(comparison: pl.DataFrame, threshold_pct: float = 2.0,
@@ -133,7 +137,8 @@ def by_year(comparison: pl.DataFrame, threshold_pct: float = 2.0,
     ).sort("year")
 
 
-def price_basis_effect(comparison: pl.DataFrame, tolerance_pp: float = 0.01) -> dict:
+def price_basis_effect(comparison: pl.DataFrame,
+                       tolerance_pp: float = PRICE_BASIS_TOLERANCE_PP) -> dict:
     """How many Ally-years' NATO share at 2015 prices differs from its share at current prices
     by more than ``tolerance_pp``, and the largest such difference: whether NATO's price basis
     explains any of the NATO-SIPRI gap."""
@@ -145,11 +150,12 @@ def price_basis_effect(comparison: pl.DataFrame, tolerance_pp: float = 0.01) -> 
 
 
 
-def threshold_flips(comparison: pl.DataFrame, counted: list[str], year: int,
+def threshold_flips(comparison: pl.DataFrame, counted: pl.DataFrame, year: int,
                     threshold: float) -> tuple[list[str], list[str]]:
-    """Of the ``counted`` Allies, those at ``threshold`` on NATO's figures in ``year`` but not
-    on SIPRI's, and the reverse."""
-    rows = comparison.filter(pl.col("year") == year, pl.col("iso3").is_in(counted))
+    """Of the Allies ``counted`` (iso3, year, counted) in ``year``, those at ``threshold`` on
+    NATO's figures but not on SIPRI's, and the reverse."""
+    rows = comparison.join(counted, on=["iso3", "year"]).filter(pl.col("year") == year,
+                                                                pl.col("counted"))
     nato_at = pl.col("nato_share_pct") >= threshold
     sipri_at = pl.col("sipri_share_pct") >= threshold
     return (sorted(rows.filter(nato_at & ~sipri_at)["iso3"].to_list()),

@@ -62,8 +62,8 @@ def guideline_counts(status: pl.DataFrame) -> pl.DataFrame:
 
 def allies_meeting(status: pl.DataFrame, year: int, guideline: str = "gdp") -> list[str]:
     """Sorted ISO3 codes of Allies meeting ``guideline`` ('gdp' or 'equipment') in ``year``."""
-    col = {"gdp": "meets_gdp_guideline", "equipment": "meets_equipment_guideline"}[guideline]
-    return sorted(status.filter(pl.col("year") == year, pl.col(col))["entity"].to_list())
+    meets = pl.col(f"meets_{guideline}_guideline")
+    return sorted(status.filter(pl.col("year") == year, meets)["entity"].to_list())
 
 
 def required_real_growth_pct(share_now_pct, share_target_pct, gdp_growth_pct, years):
@@ -181,7 +181,8 @@ def pledge_gap(nato: pl.DataFrame, membership: pl.DataFrame,
                 else pl.lit(float(gdp_growth_pct)))
     above = pl.col("share_gdp_pct") >= target_share_pct
     needed = required_real_growth_pct(pl.col("share_gdp_pct"), target_share_pct, gdp_expr, years)
-    out = out.select(
+    past = pl.col("milex_usd_m_const2015_cagr_pct")
+    return out.select(
         "entity", pl.col("year").alias("latest_year"), "estimate",
         pl.col("share_gdp_pct").alias("share_gdp_pct_latest"),
         pl.lit(float(target_share_pct)).alias("target_share_pct"),
@@ -193,14 +194,10 @@ def pledge_gap(nato: pl.DataFrame, membership: pl.DataFrame,
         pl.col("gdp_break_year").is_not_null().alias("series_break"),
         "gdp_break_year",
         pl.col("_gdp_across").alias("gdp_growth_pct_across_break"),
-        pl.col("milex_usd_m_const2015_cagr_pct").alias("milex_real_growth_pct_past"),
+        past.alias("milex_real_growth_pct_past"),
         pl.when(~above).then(needed).alias("required_real_growth_pct"),
         pl.when(above).then(needed).alias("growth_to_stay_pct"),
-    )
-    return out.with_columns(
-        pl.when(~pl.col("already_above"))
-        .then(pl.col("required_real_growth_pct") > pl.col("milex_real_growth_pct_past"))
-        .alias("needs_faster_growth"),
+        pl.when(~above).then(needed > past).alias("needs_faster_growth"),
     ).sort("gap_pp", descending=True)
 
 

@@ -62,7 +62,7 @@ class Result(ChapterResult):
     guideline: pl.DataFrame  # meets_equipment_guideline on the chosen basis
     claim: Claim
 
-    text = cached_property(lambda self: prose.sentences(self, CLAIM_YEARS))
+    text = cached_property(prose.sentences)
     tables = cached_property(prose.tables)
 
     def ratio(self, grouping: str, basis: str) -> float:

@@ -40,9 +40,6 @@ CLAIM_THRESHOLD_PCT = pledge.GDP_GUIDELINE_PCT
 #: A straight line needs some years: the trend window spans at least this many.
 MIN_TREND_YEARS = 6
 MAX_TARGET_YEAR = 2050
-#: NATO's and SIPRI's shares "agree" within this many percentage points (two decimals is what
-#: NATO's press releases print).
-CLOSE_PP = 0.05
 
 
 def target_share_param():
@@ -147,7 +144,7 @@ class Result(ChapterResult):
     price_effect: dict  # definitions.price_basis_effect
     claim: Claim
 
-    text = cached_property(lambda self: prose.sentences(self, CLOSE_PP))
+    text = cached_property(prose.sentences)
     tables = cached_property(pledge_tables.tables)
 
     headlines = pledge_tables.headlines
@@ -195,7 +192,6 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
                                               target_year=p.target_year, breaks=breaks)
     comparison = definitions.nato_vs_sipri(nato, sipri)
     counted = status.select(pl.col("entity").alias("iso3"), "year", "counted")
-    latest_counted = status.filter(pl.col("year") == latest, pl.col("counted"))["entity"]
     return Result(
         params=p, nato_source=nato_source, sipri_source=sipri_source, edition=edition,
         sipri_edition=sipri_edition, first_year=first, latest_year=latest,
@@ -210,8 +206,7 @@ def run(params: Params | None = None, processed_dir=None) -> Result:
         ordinary_gdp_change=pledge.largest_ordinary_gdp_change(nato),
         comparison=comparison, comparison_by_ally=definitions.by_ally(comparison),
         comparison_by_year=definitions.by_year(comparison, CLAIM_THRESHOLD_PCT, counted),
-        flips=definitions.threshold_flips(comparison, latest_counted.to_list(), latest,
-                                          CLAIM_THRESHOLD_PCT),
+        flips=definitions.threshold_flips(comparison, counted, latest, CLAIM_THRESHOLD_PCT),
         price_effect=definitions.price_basis_effect(comparison),
         break_differences=definitions.break_differences(comparison, breaks),
         claim=claim_verdict(status, comparison, edition, sipri_edition))

@@ -8,7 +8,7 @@ import polars as pl
 
 from ..countries import name_of
 from ..equipment import estimate_years
-from ..prose.equipment import BASIS_WORDS, estimate_words
+from ..prose.equipment import BASIS_WORDS, estimate_words, year_label
 from . import PALETTE, WIDTH, reference_rule, source_line, titled, tooltips
 
 EQUIPMENT_NOTE = "Equipment: major equipment incl. related R&D."
@@ -73,7 +73,7 @@ def equipment_totals(both: pl.DataFrame, ratios: dict[str, float], base_year: in
                               + source_note(both)), caption)
 
 
-def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None, source_id: str,
+def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float, source_id: str,
                notes_from: pl.DataFrame, threshold: float = 2.0):
     """Equipment spending end/base per Ally with the 2x rule, aggregates highlighted; a log
     scale keeps Slovenia (x72) and the United States (x1.3) on one readable axis."""
@@ -101,10 +101,10 @@ def ratio_bars(ratios: pl.DataFrame, fixed_ratio: float | None, source_id: str,
     )
     chart = alt.layer(bars, reference_rule(threshold)).properties(height=14 * data.height)
     subtitle = [(f"Claim tested: equipment spending at least doubled ({threshold:g}x, dashed "
-                 f"line), {base_year} to {end_year}e, {basis_label}.")]
-    if fixed_ratio is not None:
-        subtitle.append(f"The Alliance total includes Allies that joined after {base_year}; "
-                        f"for the Allies counted in both years the ratio is {fixed_ratio:.2f}x.")
+                 f"line), {base_year} to {year_label(end_year, estimate_years(notes_from))}, "
+                 f"{basis_label}."),
+                (f"The Alliance total includes Allies that joined after {base_year}; "
+                 f"for the Allies counted in both years the ratio is {fixed_ratio:.2f}x.")]
     allies = data.filter(~pl.col("is_aggregate"))
     caption = (f"Each Ally's equipment spending in {end_year} over {base_year} ({basis_label}, "
                f"logarithmic scale), the Alliance aggregates among them: "

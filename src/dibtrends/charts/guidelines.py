@@ -13,11 +13,11 @@ from .equipment import year_labels
 NOT_MEMBER = "not yet an Ally"
 MEETS = "meets guideline"
 MISSES = "below guideline"
+#: Guideline -> the share it tests, its axis title and its name.
 GUIDELINES = {
-    "gdp": ("share_gdp_pct", "meets_gdp_guideline", "Defence expenditure, % of GDP",
-            "2 % of GDP"),
-    "equipment": ("equipment_share_pct", "meets_equipment_guideline",
-                  "Equipment, % of defence expenditure", "20 % on major equipment"),
+    "gdp": ("share_gdp_pct", "Defence expenditure, % of GDP", "2 % of GDP"),
+    "equipment": ("equipment_share_pct", "Equipment, % of defence expenditure",
+                  "20 % on major equipment"),
 }
 ASSUMED_GROWTH = "Real GDP growth assumed (% a year)"
 
@@ -42,11 +42,11 @@ def _grid(data: pl.DataFrame, order: list[str], colour: alt.Color, tooltip: list
 def guideline_heatmap(status: pl.DataFrame, guideline: str,
                       source_id: str, estimate_years=()):
     """Allies x years: cell colour says met / not met / not yet an Ally, text gives the value."""
-    value, meets, axis_title, label = GUIDELINES[guideline]
+    value, axis_title, label = GUIDELINES[guideline]
     data = status.filter(pl.col(value).is_not_null()).select(
         "entity", "year", "estimate", value, names(), year_labels(),
         pl.when(~pl.col("counted")).then(pl.lit(NOT_MEMBER))
-        .when(pl.col(meets)).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
+        .when(pl.col(f"meets_{guideline}_guideline")).then(pl.lit(MEETS)).otherwise(pl.lit(MISSES)).alias("status"),
         pl.col(value).round(2 if guideline == "gdp" else 0).alias("value_label"),
     )
     latest = int(data["year"].max())
@@ -60,8 +60,8 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
          "color": alt.condition(alt.datum.status == MEETS, alt.value("white"),
                                 alt.value("#333333"))}, fontSize=9)
     first = int(data["year"].min())
-    n_first = data.filter(pl.col("year") == first, pl.col("status") == MEETS).height
-    n_last = data.filter(pl.col("year") == latest, pl.col("status") == MEETS).height
+    n_first, n_last = (data.filter(pl.col("year") == y, pl.col("status") == MEETS).height
+                       for y in (first, latest))
     last_label = year_label(latest, estimate_years)
     caption = (f"Every Ally in every year of NATO's tables, {first}–{last_label}, its value "
                f"written in and coloured where it meets the {label} guideline: {n_first} Allies "
@@ -74,10 +74,10 @@ def guideline_heatmap(status: pl.DataFrame, guideline: str,
                               + " Share of GDP at 2015 prices (Table 3)."), caption)
 
 
-def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: float,
-              target_year: int, source_id: str, estimate_years=()):
-    """Per Ally: share of GDP in the latest year (dot) and on trend in ``target_year`` (diamond
-    with its prediction interval), against the target (dashed)."""
+def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, source_id: str, estimate_years=()):
+    """Per Ally: share of GDP in the latest year (dot) and on trend in the gap's target year
+    (diamond with its prediction interval), against its target (dashed)."""
+    target_share_pct, target_year = gap["target_share_pct"][0], gap["target_year"][0]
     latest = year_label(int(gap["latest_year"][0]), estimate_years)
     window = (f"{int(projection['window_start'][0])}–"
               f"{year_label(int(projection['window_end'][0]), estimate_years)}")
@@ -124,11 +124,10 @@ def gap_chart(gap: pl.DataFrame, projection: pl.DataFrame, target_share_pct: flo
                               "forecast budgets. " + estimate_note(estimate_years)), caption)
 
 
-def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_year: int,
-                          first_year: int, source_id: str,
-                          estimate_years=()):
-    """Real growth of defence spending needed per year (or, for an Ally already at the target,
-    the lowest growth that keeps it there) against the Ally's own past growth."""
+def required_growth_chart(gap: pl.DataFrame, first_year: int, source_id: str, estimate_years=()):
+    """Real growth of defence spending needed per year (or, for an Ally already at the gap's
+    target, the lowest growth that keeps it there) against the Ally's own past growth."""
+    target_share_pct, target_year = gap["target_share_pct"][0], gap["target_year"][0]
     latest_year = int(gap["latest_year"][0])
     latest = year_label(latest_year, estimate_years)
     data = gap.select(
@@ -180,14 +179,13 @@ def required_growth_chart(gap: pl.DataFrame, target_share_pct: float, target_yea
                   source_line(source_id, note=estimate_note(estimate_years)), caption)
 
 
-def count_distribution_chart(distribution: pl.DataFrame, interval: dict,
-                             target_share_pct: float, target_year: int, window: str,
-                             source_id: str):
+def count_distribution_chart(interval: dict, target_share_pct: float, target_year: int,
+                             window: str, source_id: str):
     """How many Allies reach the target on trend, over the joint draws: bars, the interval
     shaded, the straight-line count marked."""
     level = f"{interval['level'] * 100:.0f} %"
     inside, outside = f"inside the {level} interval", "outside it"
-    data = distribution.with_columns(
+    data = interval["distribution"].with_columns(
         pl.when(pl.col("n_allies_reaching").is_between(interval["low"], interval["high"]))
         .then(pl.lit(inside)).otherwise(pl.lit(outside)).alias("inside"),
         (pl.col("share_of_draws") * 100).alias("pct_of_draws"))

@@ -44,8 +44,7 @@ def year_label(year: int, estimate_years) -> str:
 
 def estimate_note(totals: pl.DataFrame, year: int) -> str:
     """' (a NATO estimate)' when NATO marks that year's figures as estimates."""
-    row = totals.filter(pl.col("year") == year)
-    return " (a NATO estimate)" if row.height and row["estimate"].any() else ""
+    return " (a NATO estimate)" if totals.filter(pl.col("year") == year)["estimate"].any() else ""
 
 
 def claim(growth: pl.DataFrame, side: dict[tuple[str, str], int], base_year: int,
@@ -139,7 +138,7 @@ def tables(r) -> dict[str, Table]:
              "n_meeting": f"Allies at {at} or more"})}
 
 
-def sentences(r, claim_years: tuple[int, int]) -> dict[str, str]:
+def sentences(r) -> dict[str, str]:
     """The chapter's number-bearing prose, and its line for the summary."""
     p = r.params
     b, e = p.base_year, p.end_year
@@ -163,10 +162,10 @@ def sentences(r, claim_years: tuple[int, int]) -> dict[str, str]:
         f"{same['n_allies_base']} Allies counted in both years reached {same['ratio']:.3f} times "
         f"in current dollars ({READINGS[same['side']]}); the rest of the all-Allies rise comes "
         f"from the Allies that joined after {b}.")
-    if (b, e) != claim_years:
-        claim_cur = r.claim_growth.filter(grouping="all_allies", price_basis="current")
-        finding += (f" The claim itself compares {claim_years[0]} with {claim_years[1]}; for "
-                    f"those years the ratio is {claim_cur['ratio'].item():.2f} in current US "
+    claim = r.claim_growth.filter(grouping="all_allies", price_basis="current").row(0, named=True)
+    if (b, e) != (claim["base_year"], claim["end_year"]):
+        finding += (f" The claim itself compares {claim['base_year']} with {claim['end_year']}; "
+                    f"for those years the ratio is {claim['ratio']:.2f} in current US "
                     "dollars (see the verdict below).")
     guideline = (
         f"{g0['n_meeting']} of {g0['n_allies']} Allies spent at least {p.guideline_pct:g} % of "

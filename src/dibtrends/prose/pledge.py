@@ -8,8 +8,8 @@ import polars as pl
 
 from .. import sources
 from ..countries import name_of
-from ..definitions import (COMMON_GROUND, NATO_DEFINITION, SIPRI_DEFINITION, SIPRI_FOOTNOTES,
-                           SIPRI_FOOTNOTES_SOURCE)
+from ..definitions import (CLOSE_PP, COMMON_GROUND, NATO_DEFINITION, PRICE_BASIS_TOLERANCE_PP,
+                           SIPRI_DEFINITION, SIPRI_FOOTNOTES, SIPRI_FOOTNOTES_SOURCE)
 from ..pledge import BREAK_THRESHOLD_PCT, TARGET_SHARE_PCT, TARGET_YEAR, allies_meeting
 from ..results import NOT_CHECKABLE, REPRODUCED
 from . import cap, country, join_words, names, pct, plural
@@ -76,7 +76,7 @@ def claim(verdict: str, year_rows: pl.DataFrame, meeting: pl.DataFrame,
                              + sipri + ".")}
 
 
-def sentences(r, close_pp: float) -> dict[str, str]:
+def sentences(r) -> dict[str, str]:
     """The chapter's number-bearing prose, and its two lines for the summary."""
     est = estimate_words(r.estimate_years)
     return {
@@ -85,7 +85,7 @@ def sentences(r, close_pp: float) -> dict[str, str]:
                       f"NATO's tables of {r.edition} mark no year as an estimate."),
         "target_note": target_note(r.params),
         "gap": gap_words(r), "breaks": break_words(r), "trend": trend_words(r),
-        "definitions": comparison_words(r, close_pp),
+        "definitions": comparison_words(r),
         "definition_nato": f"**NATO's definition.** {NATO_DEFINITION}",
         "definition_sipri": f"**SIPRI's definition.** {SIPRI_DEFINITION}",
         "definition_common": f"**Where they differ.** {COMMON_GROUND}",
@@ -239,14 +239,14 @@ def trend_words(r) -> str:
     return text
 
 
-def comparison_words(r, close_pp: float) -> str:
+def comparison_words(r) -> str:
     c, by_ally, by_year = r.comparison, r.comparison_by_ally, r.comparison_by_year
     if c.is_empty():
         return "SIPRI's table has no figures for the Allies and years of NATO's tables."
     fy, ly, span = r.first_year, r.latest_year, f"{r.first_year}–{r.latest_year}"
-    close = int((c["difference_pp"].abs() <= close_pp).sum())
+    close = int((c["difference_pp"].abs() <= CLOSE_PP).sum())
     parts = [f"For the same Ally and year, NATO's share of GDP (tables of {r.edition}) and "
-             f"SIPRI's ({r.sipri_edition}) are within {close_pp:g} percentage points of each "
+             f"SIPRI's ({r.sipri_edition}) are within {CLOSE_PP:g} percentage points of each "
              f"other in {close} of {c.height} Ally-years over {span}; the mean absolute "
              f"difference is {c['difference_pp'].abs().mean():.2f} points."]
     if set(by_year["year"]) >= {fy, ly}:
@@ -273,7 +273,7 @@ def comparison_words(r, close_pp: float) -> str:
                      f"(mean difference, points).")
     price = r.price_effect
     parts.append(f"NATO's choice of 2015 prices explains little: its share at 2015 prices and "
-                 f"its share at current prices agree to 0.01 points in "
+                 f"its share at current prices agree to {PRICE_BASIS_TOLERANCE_PP:g} points in "
                  f"{price['n_rows'] - price['n_differ']} of {price['n_rows']} Ally-years "
                  f"(largest gap {price['largest_pp']:.2f} points).")
     n_est, n_years = pl.col("sipri_estimate_years"), pl.col("n_years")
