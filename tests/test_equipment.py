@@ -136,6 +136,10 @@ def test_charts_build_and_state_the_claim_price_basis_and_estimates(nato, member
     bars = charts.ratio_bars(equipment.growth_ratio(eq), 1.64, "nato_defexp_2024", both)
     spec = json.dumps(bars.to_dict())
     assert "constant 2015 US$" in spec and "NATO Public Diplomacy Division" in spec
+    assert "2014 to 2024e," in spec  # 2024 is an estimate in this edition
+    earlier = charts.ratio_bars(equipment.growth_ratio(eq, 2014, 2022), 1.5, "nato_defexp_2024",
+                                both)
+    assert "2014 to 2022," in json.dumps(earlier.to_dict())  # 2022 is not: no "e"
     counts = charts.guideline_counts_chart(equipment.meets_equipment_guideline(eq), 20,
                                            "nato_defexp_2024")
     assert "2024e" in json.dumps(counts.to_dict())
