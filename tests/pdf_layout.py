@@ -124,3 +124,42 @@ def table_headers(typst: str) -> list[Header]:
 def too_tall(typst: str, most: int = 3) -> list[Header]:
     """Header cells that take more than ``most`` lines."""
     return [h for h in table_headers(typst) if h.lines > most]
+
+
+#: A heading, or a chart's caption, in the book's Typst source (Quarto's figure markup).
+_HEADING_OR_CHART = re.compile(r'^=+ ([^\n]+)$|caption: figure\.caption\(\s*position: bottom,'
+                               r'\s*\[\s*(.+?)\s*\]\),\s*kind: "quarto-float-fig"', re.M | re.S)
+_AS_PRINTED = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                             "\u00a0": " ", "\u202f": " ", "~": " ", "\u2212": "-"})
+
+
+def _plain(text: str) -> str:
+    """Typst source and pdftotext output in one spelling: no markup, quotes or spacing marks."""
+    text = re.sub(r"#(emph|strong)\[|[\[\]*_`\\]", "", text.translate(_AS_PRINTED))
+    return re.sub(r"\s+", " ", text.replace("\u2013", "--"))
+
+
+def charts_out_of_section(typst: str, pdf_text: str) -> list[str]:
+    """Charts the PDF prints before their own heading or after the next heading (what a float
+    does): each chart's heading from the book's Typst source, where it landed from the PDF's
+    text. Headings are found in order from the first one's second print (the contents list
+    it first)."""
+    events = [(bool(h), _plain(h or c).strip()[:40]) for h, c in _HEADING_OR_CHART.findall(typst)]
+    text = _plain(pdf_text)
+    first = next(key for is_heading, key in events if is_heading)
+    cursor = text.find(first, text.find(first) + 1)
+    headings, charts = [], []  # positions in the text; (caption, index of its heading)
+    for is_heading, key in events:
+        if is_heading:
+            cursor = max(cursor, text.find(key, cursor))
+            headings.append(cursor)
+        else:
+            charts.append((key, len(headings) - 1))
+    out = []
+    for key, h in charts:
+        own = headings[h] if h >= 0 else 0
+        following = headings[h + 1] if h + 1 < len(headings) else len(text)
+        found = [m.start() for m in re.finditer(re.escape(key), text)]
+        if not any(own < at < following for at in found):
+            out.append(key)
+    return out

@@ -258,6 +258,26 @@ def test_pdf_page_count_is_within_budget(built_report):
     assert 30 <= pages <= PDF_PAGE_BUDGET, pages
 
 
+def test_pdf_charts_print_under_their_own_heading(built_report):
+    """A reader finds a chart in its section: not floated above its heading or past the next."""
+    _, text = _pdf_text(built_report)
+    book = (built_report / "build" / "pdf" / "dibtrends-report.typ").read_text()
+    misplaced = pdf_layout.charts_out_of_section(book, text)
+    assert not misplaced, f"{len(misplaced)} charts out of their section: {misplaced[:5]}"
+
+
+def test_the_chart_section_check_can_fail():
+    chart = ('#figure([x], caption: figure.caption(\nposition: bottom, \n[\n{}\n]), \n'
+             'kind: "quarto-float-fig", \n)')
+    typst = "\n".join(["= One", chart.format("The first chart"), "= Two",
+                        chart.format("The second chart")])
+    contents = "Table of contents\nOne 1\nTwo 2\n"
+    in_place = contents + "1 One\nFigure 1: The first chart\n2 Two\nFigure 2: The second chart"
+    floated = contents + "Figure 1: The first chart\n1 One\n2 Two\nFigure 2: The second chart"
+    assert pdf_layout.charts_out_of_section(typst, in_place) == []
+    assert pdf_layout.charts_out_of_section(typst, floated) == ["The first chart"]
+
+
 def test_pdf_contents_lists_each_profile_once(built_report):
     _, text = _pdf_text(built_report)
     contents = text.split("Executive summary", 2)
