@@ -190,3 +190,23 @@ def test_the_published_top100_totals_are_the_sums_of_the_companies(processed, tm
     with pytest.raises(DataError, match="the total for 2010 is .* adds up to") as info:
         build.cross_checks(tmp_path, names)
     assert info.value.row == 2010 and "Total-arms-sales" in info.value.file
+
+
+def test_the_loaders_ally_list_comes_from_the_validated_membership_table(tmp_path, monkeypatch):
+    """A malformed accession date stops the workbook loaders with the table's own DataError,
+    not a Polars traceback when a loader is imported or asks who is an Ally."""
+    from dibtrends.load import curated
+
+    good = curated.MEMBERSHIP_FILE.read_text()
+    broken = tmp_path / "nato_membership.csv"
+    broken.write_text(good.replace("CAN,Canada,1949-08-24", "CAN,Canada,1949-13-45"))
+    monkeypatch.setattr(curated, "MEMBERSHIP_FILE", broken)
+    curated.accession_years.cache_clear()
+    try:
+        with pytest.raises(DataError, match="accession_date") as caught:
+            curated.accession_years()
+        assert str(broken) in str(caught.value) and "Fix:" in str(caught.value)
+    finally:
+        monkeypatch.undo()
+        curated.accession_years.cache_clear()
+    assert curated.accession_years()["CAN"] == 1949 and len(curated.accession_years()) == 32

@@ -16,7 +16,6 @@ cited to NATO's "NATO member countries" page. Two rules turn it into a yearly pa
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from datetime import date
 
@@ -29,13 +28,6 @@ TREATY_IN_FORCE = date(1949, 8, 24)
 RULES = ("accession", "cold_war_16")
 #: The Cold War alliance is the membership on this date (after Spain, 1982; before 1999).
 COLD_WAR_REFERENCE_DATE = date(1990, 12, 31)
-
-
-@functools.cache
-def accession_years() -> dict[str, int]:
-    """iso3 -> the year each Ally joined, read once (the loaders' plausibility checks)."""
-    table = pl.read_csv(MEMBERSHIP_FILE, columns=["iso3", "accession_date"], try_parse_dates=True)
-    return dict(table.select("iso3", pl.col("accession_date").dt.year()).iter_rows())
 
 
 def membership_panel(membership: pl.DataFrame, years: Iterable[int],

@@ -13,10 +13,7 @@ from datetime import date
 import polars as pl
 
 from .errors import DataError
-from .paths import CURATED
-
-#: The curated table (data/curated/defence_critical_minerals.csv), named in messages.
-CURATED_FILE = CURATED / "defence_critical_minerals.csv"
+from .paths import DEFENCE_MINERALS_FILE
 #: Selection parameter values -> the curated column that selects the minerals.
 SELECTIONS = {
     "nato_defence_critical": "in_nato_defence_critical",  # NATO's 12 (11 December 2024)
@@ -45,8 +42,9 @@ def us_reliance(nir: pl.DataFrame, minerals: pl.DataFrame) -> pl.DataFrame:
     unknown = named.join(nir, left_on="usgs_commodity", right_on="commodity", how="anti")
     if unknown.height:
         bad = unknown.row(0, named=True)
-        raise DataError(CURATED_FILE, f"USGS commodity {bad['usgs_commodity']!r} is not a row of "
-                        "USGS Fig. 2", column="usgs_commodity", row=bad["mineral"],
+        raise DataError(DEFENCE_MINERALS_FILE,
+                        f"USGS commodity {bad['usgs_commodity']!r} is not a row of USGS Fig. 2",
+                        column="usgs_commodity", row=bad["mineral"],
                         fix="copy the commodity name exactly as the Fig. 2 CSV spells it.")
     return minerals.select("mineral", "usgs_commodity").join(
         nir.select("commodity", "net_import_reliance_pct", "nir_bound", "nir_text", "year",

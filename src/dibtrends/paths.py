@@ -17,6 +17,8 @@ ROOT = Path(os.environ.get("DIBTRENDS_ROOT", Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 RAW = Path(os.environ.get("DIBTRENDS_RAW", DATA / "raw"))
 CURATED = DATA / "curated"
+#: The curated table the minerals chapter and its loader read (and name in their errors).
+DEFENCE_MINERALS_FILE = CURATED / "defence_critical_minerals.csv"
 #: The source registry: publisher, edition, address and sha256 of every upstream file.
 SOURCES_FILE = DATA / "sources.yml"
 PROCESSED = Path(os.environ.get("DIBTRENDS_PROCESSED", DATA / "processed"))

@@ -16,6 +16,7 @@ Every row carries a ``citation`` (the reader rejects a row without one).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandera.polars as pa
@@ -27,7 +28,6 @@ from ..validate import Model
 from . import csvfile
 
 DOD_FILE, MERGER_FILE = "dod_consolidation_2022.csv", "merger_timeline.csv"
-MINERALS_FILE = "defence_critical_minerals.csv"  # the minerals chapter names it in its errors
 DOD_SOURCE_ID = "curated_dod_competition_2022"
 MERGER_SOURCE_ID = "curated_merger_timeline"
 EVENT_TYPES = ["merger", "acquisition", "renaming", "joint venture", "spin-off"]
@@ -111,6 +111,14 @@ def load_nato_membership(path: Path | None = None) -> pl.DataFrame:
     return csvfile.curated(Path(path or MEMBERSHIP_FILE), NatoMembershipSchema, key=["iso3"])
 
 
+@functools.cache
+def accession_years() -> dict[str, int]:
+    """iso3 -> the year each Ally joined, from the validated table, read once per process (the
+    loaders' Ally checks): a malformed table stops with its file, column and fix."""
+    table = load_nato_membership()
+    return dict(table.select("iso3", pl.col("accession_date").dt.year()).iter_rows())
+
+
 def load_dod_consolidation(path: Path | None = None) -> pl.DataFrame:
     """DoD (2022) supplier counts, 1990s -> 2022, with citations."""
     return csvfile.curated(Path(path or paths.CURATED / DOD_FILE),
@@ -126,7 +134,7 @@ def load_merger_timeline(path: Path | None = None) -> pl.DataFrame:
 
 def load_defence_minerals(path: Path | None = None) -> pl.DataFrame:
     """NATO's defence-critical materials, matched to USGS commodity names, with citations."""
-    return csvfile.curated(Path(path or paths.CURATED / MINERALS_FILE), DefenceMineralsSchema,
+    return csvfile.curated(Path(path or paths.DEFENCE_MINERALS_FILE), DefenceMineralsSchema,
                            key=["mineral"])
 
 

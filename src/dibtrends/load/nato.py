@@ -20,16 +20,15 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import membership, paths, sources, validate
+from .. import paths, sources, validate
 from ..errors import DataError
 from . import workbook
+from .curated import accession_years
 
 FAMILY = "nato_defexp"
 WHERE = "src/dibtrends/load/nato.py"
 #: Aggregate rows as NATO labels them -> the entity code used in the tidy table.
 AGGREGATES = {"NATO Europe and Canada": "NATO_EUROPE_CANADA", "NATO Total": "NATO_TOTAL"}
-#: The 32 Allies (2024), from the curated membership table.
-ALLIES = tuple(membership.accession_years())
 #: The workbook's unrounded category shares sum to 100 within 0.004 points for every Ally-year;
 #: 0.5 allows a publisher's rounding in a re-save, not a missing or doubled category.
 CATEGORY_SUM_TOLERANCE_PP = 0.5
@@ -213,7 +212,7 @@ def schema(edition: NatoEdition) -> pa.DataFrameSchema:
     codes = list(AGGREGATES.values())
     columns = {
         "source_id": pa.Column(pl.String, pa.Check.isin([edition.source_id])),
-        "entity": pa.Column(pl.String, pa.Check.isin(sorted(ALLIES) + sorted(codes))),
+        "entity": pa.Column(pl.String, pa.Check.isin(sorted(accession_years()) + sorted(codes))),
         "is_aggregate": pa.Column(pl.Boolean),
         "year": pa.Column(pl.Int64, [pa.Check.ge(edition.first_year),
                                      pa.Check.le(edition.last_year)]),
@@ -282,7 +281,7 @@ def _entity(sheet: workbook.Sheet, spec: TableSpec, r: int, col: int, block, lab
         raise sheet.error(f"unreadable country label {label!r}", col=col, row=r,
                           fix="write the label as 'Country' or 'Country   (Currency)'.")
     entity = sheet.iso3(m["name"].strip(), col=col, row=r)
-    if entity not in ALLIES:
+    if entity not in accession_years():
         raise sheet.error(f"{m['name'].strip()!r} ({entity}) is not an Ally in "
                           "data/curated/nato_membership.csv", col=col, row=r,
                           fix="if NATO has a new member, add it to the membership table with its "
@@ -345,7 +344,7 @@ def _cross_check_table4(sheet: workbook.Sheet, tidy: pl.DataFrame, edition: Nato
 def _check_aggregates(tidy: pl.DataFrame, path: Path, edition: NatoEdition) -> None:
     """Each aggregate is the sum of that year's Allies (NATO Europe and Canada: without the US),
     as NATO computes it: a changed, dropped or doubled row shows here."""
-    member = pl.col("year") >= pl.col("entity").replace_strict(membership.accession_years(),
+    member = pl.col("year") >= pl.col("entity").replace_strict(accession_years(),
                                                                default=9999)
     sums = tidy.filter(member).group_by("year").agg(
         *[pl.col(c).sum().alias(f"{c}|NATO_TOTAL") for c in SUMMED],

@@ -20,9 +20,10 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from .. import countries, membership, validate
+from .. import countries, validate
 from ..errors import DataError
 from . import workbook
+from .curated import accession_years
 
 WHERE = "src/dibtrends/load/sipri_milex.py"
 HEADER_ROW = 6
@@ -103,7 +104,7 @@ class SipriMilex(validate.Model):
     @classmethod
     def ally_share_at_most_30_pct(cls, data) -> pl.LazyFrame:
         share = pl.col("share_gdp_pct")
-        return data.lazyframe.select(~pl.col("iso3").is_in(list(membership.accession_years()))
+        return data.lazyframe.select(~pl.col("iso3").is_in(list(accession_years()))
                                      | share.is_null() | (share <= validate.MAX_ALLY_SHARE_GDP_PCT))
 
     @pa.dataframe_check(error="a value is present in a year the state did not exist ('xxx')")
@@ -227,7 +228,7 @@ def load_sipri_milex(source_id: str, path: Path | None = None) -> pl.DataFrame:
 def allies_changes(df: pl.DataFrame, path: Path, sheets: dict[str, str]) -> None:
     """An Ally, from the year it joined, changes a measure (``sheets``' columns) by at most x2
     (or /2) from one year to the next, but in the named ``CHANGE_EXCEPTIONS``."""
-    as_ally = pl.col("year") >= pl.col("iso3").replace_strict(membership.accession_years(),
+    as_ally = pl.col("year") >= pl.col("iso3").replace_strict(accession_years(),
                                                               default=9999)
     validate.changes(df.filter(as_ally), dict.fromkeys(sheets, 2.0), path, entity="iso3",
                      exceptions=CHANGE_EXCEPTIONS, where=f"CHANGE_EXCEPTIONS in {WHERE}",
