@@ -10,8 +10,8 @@ a loader, whether anything must be rebuilt (an unchanged mtime is not trusted).
 from __future__ import annotations
 
 import importlib
+import io
 import json
-import os
 import pkgutil
 import sys
 from collections.abc import Callable
@@ -129,9 +129,9 @@ def _table_names() -> list[str]:
 def _load_one(name: str, out_dir: Path) -> tuple[int, int]:
     """Load ``name`` and write it atomically (a failed load leaves the last good table)."""
     df = table_loaders()[name]()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    df.write_parquet(tmp := out_dir / f".{name}.parquet.part")
-    os.replace(tmp, out_dir / f"{name}.parquet")
+    parquet = io.BytesIO()
+    df.write_parquet(parquet)
+    paths.write_atomic(out_dir / f"{name}.parquet", parquet.getvalue())
     return df.shape
 
 

@@ -143,7 +143,7 @@ def fetch_one(source: Source, raw_dir: Path | None = None, mirror: str | None = 
     finally:
         tmp.unlink(missing_ok=True)
     # where these bytes came from, and when (the report's "Sources and methods" page)
-    target.with_name(target.name + ".provenance.json").write_text(json.dumps({
+    paths.write_atomic(target.with_name(target.name + ".provenance.json"), json.dumps({
         "source_id": source.id, "filename": source.filename, "sha256": source.sha256,
         "origin": origin, "publisher_url": source.url,
         "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")},
