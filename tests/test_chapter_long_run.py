@@ -60,6 +60,17 @@ def test_weighted_chart_data_has_one_row_per_plotted_year_and_group(result):
     assert subset.height == result.end_year - result.start_year + 1
 
 
+def test_the_long_run_caption_names_the_lead_group_as_prose_does(result):
+    """The caption's subject is worded like the list of groups: 'the NATO total', but
+    'NATO Europe and Canada' without an article (the first group shown leads when the NATO
+    total is not among them)."""
+    for groups, lead in ((("NATO total", "United States"), "the NATO total fell"),
+                         (("NATO Europe and Canada",), ": NATO Europe and Canada fell")):
+        chart = charts.long_run_chart(result.shares, result.eras, result.zero, groups=groups)
+        caption = chart.to_dict()["usermeta"]["dibtrends"]["caption"]
+        assert lead in caption and "the NATO Europe and Canada" not in caption, caption[:300]
+
+
 def test_every_chart_in_the_notebook_passes_the_data_it_plots():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     calls = [c.source for c in nb.cells if c.cell_type == "code" and "show(" in c.source]

@@ -10,6 +10,7 @@ import polars as pl
 
 from ..countries import name_of
 from ..prose import cap, join_words, the
+from ..prose import names as country_names
 from ..prose.long_run import MEASURE_SHORT, robustness_words
 from ..spending import COVERED, MEASURES, peak_to_trough
 from ..stats.breaks import SegmentedTrend
@@ -127,8 +128,9 @@ def long_run_chart(shares: pl.DataFrame, eras: pl.DataFrame, zero: list[str],
              f"{pt['peak_year']}, {pt['latest_value']:.1f} % in {pt['latest_year']}")
     caption = (f"Military expenditure as a share of GDP, {words}, for "
                f"{join_words([GROUP_WORDS[g] for g in groups])}, "
-               f"{first}–{last}, eras shaded: the {lead} fell from {pt['peak_value']:.1f} % "
-               f"in {pt['peak_year']} to {pt['trough_value']:.1f} % in {pt['trough_year']} and "
+               f"{first}–{last}, eras shaded: {GROUP_WORDS[lead]} fell from "
+               f"{pt['peak_value']:.1f} % in {pt['peak_year']} to {pt['trough_value']:.1f} % in "
+               f"{pt['trough_year']} and "
                f"was {pt['latest_value']:.1f} % in {pt['latest_year']}")
     return titled(chart, title, subtitle, source_line(source_id, note=NOTE), caption)
 
@@ -206,7 +208,7 @@ def _context_chart(df: pl.DataFrame, value: str, y: alt.Y, tooltip: alt.Tooltip,
         tooltip=[*tooltips(("country:N", "Country"), ("year:Q", "Year")), tooltip])
     subtitle = [f"{', '.join(labels)}, {first}–{last}: {source}, not SIPRI."]
     top = data.sort(value, descending=True).row(0, named=True)
-    caption = (f"{what} of {join_words([the(n) for n in labels])}, {first}–{last}, from {source}, "
+    caption = (f"{what} of {country_names(codes)}, {first}–{last}, from {source}, "
                f"on its own definition and never joined to SIPRI's series: the highest, "
                f"{shown(top)} ({the(top['country'])}, {top['year']})")
     return titled(chart, title(top), subtitle, source_line(source_id, note=note), caption)
