@@ -80,7 +80,7 @@ class Result(ChapterResult):
 
     text = cached_property(words.sentences)
     titles = cached_property(words.titles)  # chart -> title, subtitle and caption
-    tables = property(words.tables)
+    tables = cached_property(words.tables)
     headlines = words.headlines
 
     @property
@@ -91,7 +91,7 @@ class Result(ChapterResult):
     def has_nato_data(self) -> bool:
         return profile.has_values(self.series, "milex_usd_bn_const2015")
 
-    @property
+    @cached_property
     def frames(self) -> dict[str, pl.DataFrame | None]:
         """The data behind each chart; None where the page shows a sentence instead."""
         frames = {"long_run": (self.long_run, "share_gdp_pct"),

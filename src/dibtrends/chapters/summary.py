@@ -4,6 +4,7 @@ published record and never retyped, so a chapter and the summary cannot disagree
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -42,7 +43,7 @@ class Result:
             values |= self.records[PLEDGE].params
         return float(values["target_share_pct"]), int(values["target_year"])
 
-    tables = property(words.tables)
+    tables = cached_property(words.tables)
 
 
 def summarise(records: dict[str, ChapterRecord], nato: pl.DataFrame | None = None,

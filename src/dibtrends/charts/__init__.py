@@ -22,7 +22,7 @@ import polars as pl
 
 from .. import report
 from ..countries import name_of
-from ..prose import typeset
+from ..prose import typeset, worded
 from ..sources import get as get_source
 
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -116,7 +116,7 @@ def reference_rule(value: float, channel: str = "x", dash=(4, 3), colour: str = 
 
 def names(code_column: str = "entity", alias: str = "name") -> pl.Expr:
     """Country names for a column of ISO3 codes (what a reader sees on an axis)."""
-    return pl.col(code_column).map_elements(name_of, return_dtype=pl.String).alias(alias)
+    return worded(name_of, code_column).alias(alias)
 
 
 def chart_data(chart) -> pl.DataFrame | None:
